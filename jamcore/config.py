@@ -1,0 +1,141 @@
+"""Frozen stage configs with their defaults, and the named profiles (``smoke``, ``small``, ``base``).
+
+One source of truth for every constant a stage needs. The CLI overrides fields by name
+(``--set lr=3e-4``) through ``override``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jamcore.music.time import FRAMES_PER_BEAT
+
+WINDOW_FRAMES = 256  # training window: 64 beats (DESIGN.md section 2)
+
+
+def default_data_dir() -> Path:
+    """``$JAMCORE_DATA_DIR``, else ``../shared/datasets`` next to the checkout or the working dir."""
+    env = os.environ.get("JAMCORE_DATA_DIR")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+    if here.is_dir():
+        return here
+    return Path.cwd().parent / "shared" / "datasets"
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("JAMCORE_CACHE_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[1] / "cache"
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    data_dir: Path = field(default_factory=default_data_dir)
+    cache_dir: Path = field(default_factory=default_cache_dir)
+    # Licensed sets on by default; research-only sets behind switches (see shared/datasets/README.md).
+    nottingham: bool = True
+    pop909: bool = True
+    cocopops: bool = False
+    # Sampling weight of each source per training window (normalised over the enabled sources).
+    mix: tuple[tuple[str, float], ...] = (("pop909", 0.6), ("nottingham", 0.4), ("cocopops", 0.3))
+    window_frames: int = WINDOW_FRAMES
+    transpose_min: int = -6
+    transpose_max: int = 5
+    split_salt: str = "jamcore-split-v1"
+    valid_fraction: float = 0.1
+    test_fraction: float = 0.1
+
+    def weight(self, source: str) -> float:
+        return dict(self.mix).get(source, 0.0)
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Transformer shape shared by the policy, the anchor and the encoders."""
+
+    d_model: int = 128
+    n_layers: int = 4
+    n_heads: int = 4
+    ff_mult: int = 4
+    dropout: float = 0.1
+    max_len: int = 2 * WINDOW_FRAMES + 1
+    # Anchor only: encoder layers (decoder uses n_layers).
+    n_encoder_layers: int = 2
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Supervised (MLE) training of the policy or the anchor."""
+
+    profile: str = "small"
+    model: ModelConfig = ModelConfig()
+    steps: int = 1200
+    batch_size: int = 24
+    lr: float = 1e-3
+    weight_decay: float = 0.01
+    warmup_steps: int = 100
+    min_lr_ratio: float = 0.1
+    grad_clip: float = 1.0
+    eval_every: int = 200
+    eval_batches: int = 8
+    checkpoint_every: int = 100
+    seed: int = 0
+    threads: int = 0  # 0: torch default
+    window_frames: int = WINDOW_FRAMES
+
+
+PROFILES: dict[str, TrainConfig] = {
+    "smoke": TrainConfig(
+        profile="smoke",
+        model=ModelConfig(d_model=32, n_layers=2, n_heads=2, dropout=0.0, n_encoder_layers=1),
+        steps=6, batch_size=4, warmup_steps=2, eval_every=3, eval_batches=1, checkpoint_every=3,
+        window_frames=64,
+    ),
+    "small": TrainConfig(),
+    "base": TrainConfig(
+        profile="base",
+        model=ModelConfig(d_model=256, n_layers=6, n_heads=8),
+        steps=8000, batch_size=32, lr=5e-4, warmup_steps=400,
+    ),
+}
+
+
+def override(cfg, assignments: list[str] | None):
+    """Return ``cfg`` with ``key=value`` overrides applied (nested: ``model.d_model=192``)."""
+    for item in assignments or []:
+        if "=" not in item:
+            raise ValueError(f"override {item!r} is not key=value")
+        key, value = item.split("=", 1)
+        cfg = _set(cfg, key.split("."), value)
+    return cfg
+
+
+def _set(cfg, path: list[str], value: str):
+    names = {f.name: f for f in dataclasses.fields(cfg)}
+    if path[0] not in names:
+        raise ValueError(f"unknown config field {path[0]!r}; known: {', '.join(names)}")
+    current = getattr(cfg, path[0])
+    if len(path) > 1:
+        return dataclasses.replace(cfg, **{path[0]: _set(current, path[1:], value)})
+    if isinstance(current, bool):
+        parsed = value.lower() in ("1", "true", "yes", "on")
+    elif isinstance(current, int):
+        parsed = int(value)
+    elif isinstance(current, float):
+        parsed = float(value)
+    elif isinstance(current, Path):
+        parsed = Path(value)
+    else:
+        parsed = value
+    return dataclasses.replace(cfg, **{path[0]: parsed})
+
+
+__all__ = [
+    "FRAMES_PER_BEAT", "WINDOW_FRAMES", "DataConfig", "ModelConfig", "TrainConfig", "PROFILES", "override",
+    "default_data_dir", "default_cache_dir",
+]
