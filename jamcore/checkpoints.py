@@ -1,0 +1,202 @@
+"""Checkpoints: ``NAME.safetensors`` (weights) + ``NAME.json`` (model card). No pickle anywhere.
+
+A checkpoint is data that performers load without having trained it, so loading is strict: the
+vocabulary version, the model kind, every tensor name and shape must match, or a ``CheckpointError``
+says exactly what is wrong. Writes are atomic (temp file, then rename), so a crash never leaves a
+half-written checkpoint behind.
+
+Also the ``jamcore checkpoints`` command, which lists checkpoints with their adversarial weight and
+headline metrics.
+"""
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+SHIPPED_DIR = Path(__file__).resolve().parent / "checkpoints"
+
+# kind -> "module:Class"; every class takes (ModelConfig) and has `.cfg`.
+MODEL_KINDS: dict[str, str] = {
+    "policy": "jamcore.models.policy:ChordPolicy",
+    "anchor": "jamcore.models.anchor:OfflineAnchor",
+    "melody": "jamcore.models.policy:ChordPolicy",  # the melody agent: same network, melody-first order
+    "contrastive": "jamcore.models.reward_models:ContrastiveReward",
+    "discriminative": "jamcore.models.reward_models:DiscriminativeReward",
+}
+
+
+class CheckpointError(Exception):
+    """A checkpoint that cannot be used: missing, unreadable, or not made for this build."""
+
+
+def _class_for(kind: str):
+    if kind not in MODEL_KINDS:
+        raise CheckpointError(f"unknown model kind {kind!r}; known: {', '.join(MODEL_KINDS)}")
+    module, cls = MODEL_KINDS[kind].split(":")
+    return getattr(importlib.import_module(module), cls)
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def save_tensors(path: Path, tensors: dict, metadata: dict[str, str] | None = None) -> None:
+    """Atomically write a dict of tensors as safetensors."""
+    from safetensors.torch import save
+
+    clean = {k: v.detach().contiguous().cpu() for k, v in tensors.items()}
+    _atomic_write_bytes(Path(path), save(clean, metadata=metadata))
+
+
+def save_checkpoint(model, stem: str | Path, card: dict[str, Any]) -> tuple[Path, Path]:
+    """Write ``stem.safetensors`` and ``stem.json``. ``card`` gets kind, vocab and architecture added."""
+    from jamcore.tokens import VOCAB_SIZE, VOCAB_VERSION
+
+    stem = Path(stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    full = {
+        "name": stem.name,
+        "kind": model.kind,
+        "vocab_version": VOCAB_VERSION,
+        "vocab_size": VOCAB_SIZE,
+        "model": dataclasses.asdict(model.cfg),
+        "parameters": sum(p.numel() for p in model.parameters()),
+        **card,
+    }
+    weights = stem.with_suffix(".safetensors")
+    save_tensors(weights, model.state_dict(), metadata={"kind": model.kind, "vocab_version": VOCAB_VERSION})
+    meta = stem.with_suffix(".json")
+    _atomic_write_bytes(meta, (json.dumps(full, indent=2, default=str) + "\n").encode())
+    return weights, meta
+
+
+def resolve(name_or_path: str | Path, directory: str | Path | None = None) -> Path:
+    """Find a checkpoint stem: a path (with or without suffix), a name in ``directory``, or shipped."""
+    p = Path(name_or_path)
+    candidates = []
+    if p.suffix in (".json", ".safetensors"):
+        candidates.append(p.with_suffix(""))
+    candidates.append(p)
+    if directory is not None:
+        candidates.append(Path(directory) / p.name)
+    candidates.append(SHIPPED_DIR / p.name)
+    candidates.append(SHIPPED_DIR / "rewards" / p.name)
+    for c in candidates:
+        if c.with_suffix(".json").is_file() and c.with_suffix(".safetensors").is_file():
+            return c
+    raise CheckpointError(
+        f"no checkpoint named {str(name_or_path)!r} (looked for NAME.json + NAME.safetensors in "
+        f"{', '.join(sorted({str(c.parent) for c in candidates}))})"
+    )
+
+
+def read_card(stem: Path) -> dict[str, Any]:
+    try:
+        return json.loads(Path(stem).with_suffix(".json").read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise CheckpointError(f"unreadable model card {stem}.json: {exc}") from exc
+
+
+def load_model(name_or_path: str | Path, kind: str | None = None, directory: str | Path | None = None):
+    """Load a checkpoint into a fresh network in eval mode. Returns (model, card)."""
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    from jamcore.config import ModelConfig
+    from jamcore.tokens import VOCAB_VERSION
+
+    stem = resolve(name_or_path, directory)
+    card = read_card(stem)
+    if card.get("vocab_version") != VOCAB_VERSION:
+        raise CheckpointError(
+            f"checkpoint {stem.name!r} uses vocabulary {card.get('vocab_version')!r}, but this build uses "
+            f"{VOCAB_VERSION!r}: retrain it or use a matching jamcore version"
+        )
+    ckind = card.get("kind")
+    if kind is not None and ckind != kind:
+        raise CheckpointError(f"checkpoint {stem.name!r} is a {ckind!r} model, expected {kind!r}")
+    try:
+        cfg = ModelConfig(**card["model"])
+    except (KeyError, TypeError) as exc:
+        raise CheckpointError(f"model card {stem.name}.json has a bad architecture entry: {exc}") from exc
+    model = _class_for(ckind)(cfg)
+    try:
+        state = load_file(str(stem.with_suffix(".safetensors")))
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise CheckpointError(f"unreadable weights {stem}.safetensors: {exc}") from exc
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(state))
+    extra = sorted(set(state) - set(expected))
+    if missing or extra:
+        raise CheckpointError(f"checkpoint {stem.name!r} does not fit its architecture: "
+                              f"missing {missing[:3]}, unexpected {extra[:3]}")
+    for k, v in state.items():
+        if v.shape != expected[k].shape:
+            raise CheckpointError(f"checkpoint {stem.name!r}: tensor {k} has shape {tuple(v.shape)}, "
+                                  f"expected {tuple(expected[k].shape)}")
+    model.load_state_dict(state)
+    model.eval()
+    return model, card
+
+
+def load_policy(name_or_path: str | Path = "mle", directory: str | Path | None = None):
+    return load_model(name_or_path, "policy", directory)
+
+
+def available_checkpoints(directory: str | Path | None = None, kind: str | None = "policy") -> list[str]:
+    """Names of loadable-looking checkpoints (card + weights present) in ``directory`` or shipped."""
+    d = Path(directory) if directory is not None else SHIPPED_DIR
+    names = []
+    for meta in sorted(d.glob("*.json")):
+        if not meta.with_suffix(".safetensors").is_file():
+            continue
+        try:
+            card = json.loads(meta.read_text())
+        except (OSError, json.JSONDecodeError):
+            continue
+        if kind is None or card.get("kind") == kind:
+            names.append(meta.stem)
+    return names
+
+
+# ---------------------------------------------------------------------------------------------
+# `jamcore checkpoints`
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--dir", default=None, help="checkpoint directory (default: the shipped ones)")
+    parser.add_argument("--all", action="store_true", help="list every kind, not only policies")
+
+
+def run(args) -> int:
+    d = Path(args.dir) if args.dir else SHIPPED_DIR
+    names = available_checkpoints(d, kind=None if args.all else "policy")
+    if not names:
+        print(f"no checkpoints in {d}")
+        return 1
+    rows = [("name", "kind", "adv_weight", "params", "valid_acc", "NIC", "entropy", "parent")]
+    for n in names:
+        card = read_card(d / n)
+        m = card.get("metrics", {}) or {}
+        rows.append((
+            n, card.get("kind", "?"), str(card.get("adv_weight", "-")), f"{card.get('parameters', 0) / 1e6:.2f}M",
+            _fmt(m.get("valid_chord_accuracy")), _fmt(m.get("note_in_chord")), _fmt(m.get("chord_entropy")),
+            str(card.get("parent") or "-"),
+        ))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
+    return 0
+
+
+def _fmt(x) -> str:
+    return "-" if x is None else f"{x:.3f}"

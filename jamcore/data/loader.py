@@ -1,0 +1,104 @@
+"""Training batches: random 256-frame windows of songs, transposed on the fly, in either sequence form.
+
+Windows start on a beat boundary (as the streaming policy re-primes on one), sources are drawn by the
+data-config mix and songs within a source in proportion to their length, and each window is
+transposed by a random k in ``[transpose_min, transpose_max]`` (training split only).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from jamcore import tokens as T
+from jamcore.config import DataConfig
+from jamcore.music.time import FRAMES_PER_BEAT
+
+
+@dataclass
+class WindowBatch:
+    melody: np.ndarray  # [B, W] int64, PAD after a song's end
+    chords: np.ndarray  # [B, W]
+    sources: list[str]
+    song_ids: list[str]
+
+    def online(self) -> np.ndarray:
+        """``[B, 1 + 2W]``: ``BOS, c0, m0, c1, m1, ...`` (PAD frames stay PAD)."""
+        b, w = self.melody.shape
+        seq = np.full((b, 1 + 2 * w), T.PAD, dtype=np.int64)
+        seq[:, 0] = T.BOS
+        seq[:, 1::2] = self.chords
+        seq[:, 2::2] = self.melody
+        return seq
+
+    def melody_first(self) -> np.ndarray:
+        """``[B, 1 + 2W]``: ``BOS, m0, c0, m1, c1, ...`` (the melody agent's order)."""
+        b, w = self.melody.shape
+        seq = np.full((b, 1 + 2 * w), T.PAD, dtype=np.int64)
+        seq[:, 0] = T.BOS
+        seq[:, 1::2] = self.melody
+        seq[:, 2::2] = self.chords
+        return seq
+
+
+class WindowSampler:
+    """Draws training windows from one split of a ``TokenCorpus``."""
+
+    def __init__(self, corpus, split: str, cfg: DataConfig, window_frames: int, seed: int,
+                 augment: bool | None = None):
+        self.corpus = corpus
+        self.cfg = cfg
+        self.window = window_frames
+        self.rng = np.random.default_rng(seed)
+        self.augment = (split == "train") if augment is None else augment
+        records = [r for r in corpus.split(split) if r.n_frames >= FRAMES_PER_BEAT * 4]
+        if not records:
+            raise ValueError(f"no songs in split {split!r}")
+        by_source: dict[str, list] = {}
+        for r in records:
+            by_source.setdefault(r.source, []).append(r)
+        self.sources = sorted(by_source)
+        weights = np.array([cfg.weight(s) or 1.0 for s in self.sources], dtype=np.float64)
+        self.source_p = weights / weights.sum()
+        self.records = {s: by_source[s] for s in self.sources}
+        self.song_p = {}
+        for s in self.sources:
+            lengths = np.array([max(1, r.n_frames - window_frames) + window_frames for r in by_source[s]], float)
+            self.song_p[s] = lengths / lengths.sum()
+
+    def window_of(self, rec, start: int, shift: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        mel, ch = self.corpus.tokens(rec)
+        mel = np.asarray(mel[start:start + self.window], dtype=np.int64)
+        ch = np.asarray(ch[start:start + self.window], dtype=np.int64)
+        if shift:
+            mel = T.transpose_tokens(mel, shift)
+            ch = T.transpose_tokens(ch, shift)
+        out_m = np.full(self.window, T.PAD, dtype=np.int64)
+        out_c = np.full(self.window, T.PAD, dtype=np.int64)
+        out_m[: len(mel)] = mel
+        out_c[: len(ch)] = ch
+        return out_m, out_c
+
+    def sample(self, batch_size: int) -> WindowBatch:
+        mel = np.empty((batch_size, self.window), dtype=np.int64)
+        ch = np.empty_like(mel)
+        sources, ids = [], []
+        for i in range(batch_size):
+            s = self.sources[self.rng.choice(len(self.sources), p=self.source_p)]
+            rec = self.records[s][self.rng.choice(len(self.records[s]), p=self.song_p[s])]
+            max_start = max(0, rec.n_frames - self.window)
+            start = int(self.rng.integers(0, max_start // FRAMES_PER_BEAT + 1)) * FRAMES_PER_BEAT
+            shift = int(self.rng.integers(self.cfg.transpose_min, self.cfg.transpose_max + 1)) if self.augment else 0
+            mel[i], ch[i] = self.window_of(rec, start, shift)
+            sources.append(s)
+            ids.append(rec.song_id)
+        return WindowBatch(mel, ch, sources, ids)
+
+    def fixed_windows(self, n: int) -> WindowBatch:
+        """Deterministic evaluation windows: the first window of up to ``n`` songs, no transposition."""
+        recs = sorted((r for s in self.sources for r in self.records[s]), key=lambda r: r.song_id)
+        step = max(1, len(recs) // n)
+        chosen = recs[::step][:n]
+        mel = np.stack([self.window_of(r, 0)[0] for r in chosen])
+        ch = np.stack([self.window_of(r, 0)[1] for r in chosen])
+        return WindowBatch(mel, ch, [r.source for r in chosen], [r.song_id for r in chosen])

@@ -1,0 +1,208 @@
+"""StreamingPolicy: one live session's policy state, melody frames in, chord frames out.
+
+The online sequence is ``BOS, c0, m0, c1, m1, ...``. After frame t-1 is pushed, the cached logits at
+``m_{t-1}`` give the distribution of ``c_t``: the chord for frame t is chosen from melody frames before
+t only (the live constraint). Each ``push`` is one cached forward call of two tokens ``[c_t, m_t]``.
+
+Sessions are unbounded: when the KV cache is full (the training window), the state is re-primed
+from the most recent half window, starting on a beat boundary with BOS, exactly like a training
+window. ``rewind`` drops imagined frames (lookahead) in O(1) while they are still in the cache.
+Sampling is grammar-constrained: chord slots only get chord tokens, and ``CHORD_HOLD(c)`` only right
+after ``CHORD_ON(c)``/``CHORD_HOLD(c)``; melody slots likewise.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from jamcore import tokens as T
+from jamcore.music.time import FRAMES_PER_BEAT
+
+_NEG = -1e9
+
+
+def _slot_mask_table(slot_allowed) -> np.ndarray:
+    """[V+1, V] table: row = previous token of the slot (row V = none), columns = allowed tokens."""
+    table = np.zeros((T.VOCAB_SIZE + 1, T.VOCAB_SIZE), dtype=bool)
+    for prev in range(T.VOCAB_SIZE):
+        table[prev] = slot_allowed(prev)
+    table[T.VOCAB_SIZE] = slot_allowed(None)
+    return table
+
+
+CHORD_MASKS = _slot_mask_table(T.chord_slot_allowed)
+MELODY_MASKS = _slot_mask_table(T.melody_slot_allowed)
+
+
+def sample_from_logits(logits: np.ndarray, mask: np.ndarray, temperature: float, top_p: float,
+                       rng: np.random.Generator | None) -> int:
+    """Sample a token id from ``logits`` restricted to ``mask``; temperature 0 is greedy."""
+    z = np.where(mask, logits, _NEG).astype(np.float64)
+    if temperature <= 0:
+        return int(np.argmax(z))
+    z = z / temperature
+    z -= z.max()
+    p = np.exp(z)
+    p[~mask] = 0.0
+    p /= p.sum()
+    if top_p < 1.0:
+        order = np.argsort(-p)
+        cum = np.cumsum(p[order])
+        keep = order[: int(np.searchsorted(cum, top_p) + 1)]
+        q = np.zeros_like(p)
+        q[keep] = p[keep]
+        p = q / q.sum()
+    u = (rng or np.random.default_rng()).random()
+    idx = int(np.searchsorted(np.cumsum(p), u * p.sum()))
+    idx = min(idx, len(p) - 1)
+    while not mask[idx]:  # float round-off at the top end: step back to an allowed token
+        idx -= 1
+    return idx
+
+
+class StreamingPolicy:
+    """KV-cached incremental state of the online policy for one session."""
+
+    def __init__(self, model, window_frames: int | None = None):
+        self.model = model.eval()
+        max_frames = (model.cfg.max_len - 1) // 2
+        self.window_frames = min(window_frames or max_frames, max_frames)
+        self._cache = model.new_cache(1, 1 + 2 * self.window_frames)
+        # Logits for c_f at every frame f in the cache (row i = frame start+i): lets rewind be O(1).
+        self._chord_logits = np.zeros((self.window_frames + 1, T.VOCAB_SIZE), dtype=np.float32)
+        self._melody_logits: np.ndarray | None = None  # logits for m_t once c_t has been fed
+        self.reset()
+
+    # ------------------------------------------------------------------ state
+    def reset(self) -> None:
+        """Forget everything: a new song."""
+        self._chords: list[int] = []
+        self._melody: list[int] = []
+        self._offset = 0  # absolute frame of history index 0 (history is trimmed to the window)
+        self._restart(self.frames)
+
+    @property
+    def frames(self) -> int:
+        """Number of frames pushed so far (absolute, over the whole session)."""
+        return self._offset + len(self._chords) if hasattr(self, "_chords") else 0
+
+    def _restart(self, start: int) -> None:
+        """Rebuild the cache from BOS + history frames [start, frames)."""
+        self._start = start
+        self._half: int | None = None
+        self._cache.rewind(0)
+        i0 = start - self._offset
+        c = self._chords[i0:]
+        m = self._melody[i0:]
+        ids = np.empty(1 + 2 * len(c), dtype=np.int64)
+        ids[0] = T.BOS
+        ids[1::2] = c
+        ids[2::2] = m
+        with torch.inference_mode():
+            logits = self.model.step(torch.from_numpy(ids)[None], self._cache)[0].float().numpy()
+        # Positions 0, 2, 4, ... (BOS and every melody token) predict the next chord.
+        self._chord_logits[: len(c) + 1] = logits[0::2]
+
+    def _slide_if_full(self) -> None:
+        if self.frames - self._start < self.window_frames:
+            return
+        keep = self.window_frames // 2
+        start = ((self.frames - keep) // FRAMES_PER_BEAT) * FRAMES_PER_BEAT
+        # Trim history that can never be needed again (re-priming looks back at most a window).
+        drop = max(0, start - self.window_frames - self._offset)
+        if drop:
+            del self._chords[:drop]
+            del self._melody[:drop]
+            self._offset += drop
+        self._restart(start)
+
+    # ------------------------------------------------------------------ stepping
+    def push(self, chord_token: int, melody_token: int) -> None:
+        """Append frame ``frames``: the chord that plays there and the melody heard (or imagined)."""
+        self._slide_if_full()
+        if self._half is not None and self._half == chord_token:
+            ids = [melody_token]
+        else:
+            if self._half is not None:
+                self._cache.rewind(self._cache.length - 1)
+            ids = [chord_token, melody_token]
+        self._half = None
+        with torch.inference_mode():
+            logits = self.model.step(torch.tensor([ids], dtype=torch.long), self._cache)
+        self._chords.append(int(chord_token))
+        self._melody.append(int(melody_token))
+        self._chord_logits[self.frames - self._start] = logits[0, -1].float().numpy()
+
+    def chord_logits(self) -> np.ndarray:
+        """Unmasked logits for the chord of frame ``frames``."""
+        return self._chord_logits[self.frames - self._start]
+
+    def chord_mask(self) -> np.ndarray:
+        prev = self._chords[-1] if self._chords and self.frames > self._start else T.VOCAB_SIZE
+        return CHORD_MASKS[prev]
+
+    def sample_chord(self, temperature: float = 1.0, top_p: float = 1.0,
+                     rng: np.random.Generator | None = None) -> int:
+        """Chord token for frame ``frames``, from melody frames before it only."""
+        return sample_from_logits(self.chord_logits(), self.chord_mask(), temperature, top_p, rng)
+
+    def sample_melody(self, chord_token: int, temperature: float = 1.0, top_p: float = 1.0,
+                      rng: np.random.Generator | None = None) -> int:
+        """Imagine the player's melody token for frame ``frames`` given its chord (lookahead)."""
+        self._slide_if_full()
+        if self._half != chord_token:
+            if self._half is not None:
+                self._cache.rewind(self._cache.length - 1)
+            with torch.inference_mode():
+                logits = self.model.step(torch.tensor([[chord_token]], dtype=torch.long), self._cache)
+            self._melody_logits = logits[0, -1].float().numpy()
+            self._half = int(chord_token)
+        prev = self._melody[-1] if self._melody and self.frames > self._start else T.VOCAB_SIZE
+        return sample_from_logits(self._melody_logits, MELODY_MASKS[prev], temperature, top_p, rng)
+
+    def rewind(self, frames: int) -> None:
+        """Drop frames >= ``frames`` (imagined lookahead), keeping everything before."""
+        if not 0 <= frames <= self.frames:
+            raise ValueError(f"cannot rewind to frame {frames}: session has {self.frames} frames")
+        if frames < self._offset:
+            raise ValueError(f"frame {frames} is older than the kept history (from {self._offset})")
+        del self._chords[frames - self._offset:]
+        del self._melody[frames - self._offset:]
+        self._half = None
+        if frames >= self._start:
+            self._cache.rewind(1 + 2 * (frames - self._start))
+        else:
+            start = max(self._offset, ((frames - self.window_frames // 2) // FRAMES_PER_BEAT) * FRAMES_PER_BEAT)
+            self._restart(max(start, 0) if frames > 0 else 0)
+
+    def prime(self, chord_tokens, melody_tokens, start_frame: int = 0) -> None:
+        """Reset and load a whole history at once (checkpoint hot swap, resuming a session).
+
+        ``start_frame`` is the absolute frame of the first token given.
+        """
+        if len(chord_tokens) != len(melody_tokens):
+            raise ValueError("chord and melody histories differ in length")
+        self._chords = [int(t) for t in chord_tokens]
+        self._melody = [int(t) for t in melody_tokens]
+        self._offset = start_frame
+        n = len(self._chords)
+        keep = min(n, self.window_frames // 2)
+        start = self.frames - keep
+        start = max(self._offset, (start // FRAMES_PER_BEAT) * FRAMES_PER_BEAT) if n else self._offset
+        self._restart(start)
+
+    @property
+    def history(self) -> tuple[list[int], list[int]]:
+        """(chord tokens, melody tokens) kept, starting at absolute frame ``history_start``."""
+        return list(self._chords), list(self._melody)
+
+    @property
+    def history_start(self) -> int:
+        return self._offset
+
+
+def load_streaming(name_or_path: str = "mle", directory=None) -> StreamingPolicy:
+    from jamcore.checkpoints import load_policy
+
+    model, _ = load_policy(name_or_path, directory)
+    return StreamingPolicy(model)

@@ -1,0 +1,300 @@
+"""Supervised (MLE) training, top to bottom: the online policy, the offline anchor, the melody agent.
+
+``jamcore train mle``: AdamW, linear warm-up then cosine decay, gradient clipping, validation loss and
+chord accuracy, a progress bar, atomic periodic training-state checkpoints and ``--resume``. The same
+command runs data-parallel under ``torchrun`` (gloo on CPU, NCCL on GPU): each rank draws its own
+windows, gradients are averaged, rank 0 writes.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import platform
+import shlex
+import sys
+import time
+from pathlib import Path
+
+KIND_DEFAULT_NAME = {"policy": "mle", "anchor": "anchor", "melody": "melody"}
+
+
+def add_arguments(parser, kind: str = "policy") -> None:
+    parser.set_defaults(kind=kind)
+    parser.add_argument("--profile", default="small", choices=["smoke", "small", "base"],
+                        help="size and length of the run (smoke: seconds, for tests; small: the shipped model)")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a training config field, e.g. --set steps=2000 --set model.d_model=192")
+    parser.add_argument("--name", default=None, help=f"checkpoint name (default: {KIND_DEFAULT_NAME[kind]})")
+    parser.add_argument("--out", default="runs", help="directory for the checkpoint and training state")
+    parser.add_argument("--resume", action="store_true", help="continue from the last training state in --out")
+    parser.add_argument("--seed", type=int, default=None, help="random seed (default: the profile's)")
+    parser.add_argument("--data-dir", default=None, help="datasets folder (default ../shared/datasets)")
+    parser.add_argument("--cocopops", action="store_true", help="also train on CoCoPops (research-only license)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar (log lines instead)")
+
+
+def run(args) -> int:
+    from jamcore.cli import CommandError
+    from jamcore.config import PROFILES, override
+
+    cfg = PROFILES[args.profile]
+    try:
+        cfg = override(cfg, args.set)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+    if args.seed is not None:
+        cfg = dataclasses.replace(cfg, seed=args.seed)
+    name = args.name or KIND_DEFAULT_NAME[args.kind]
+    train(cfg, kind=args.kind, name=name, out_dir=Path(args.out), resume=args.resume,
+          data_dir=args.data_dir, cocopops=args.cocopops, progress=not args.no_progress)
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def lr_at(step: int, cfg) -> float:
+    """Linear warm-up to ``lr``, then cosine down to ``lr * min_lr_ratio`` at ``cfg.steps``."""
+    if step < cfg.warmup_steps:
+        return cfg.lr * (step + 1) / cfg.warmup_steps
+    t = min(1.0, (step - cfg.warmup_steps) / max(1, cfg.steps - cfg.warmup_steps))
+    return cfg.lr * (cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * t)))
+
+
+def build_model(kind: str, model_cfg):
+    if kind == "anchor":
+        from jamcore.models.anchor import OfflineAnchor
+
+        return OfflineAnchor(model_cfg)
+    from jamcore.models.policy import ChordPolicy
+
+    model = ChordPolicy(model_cfg)
+    if kind == "melody":
+        model.kind = "melody"
+    return model
+
+
+def batch_loss(model, kind: str, batch):
+    """Mean cross-entropy over non-PAD targets, plus chord-slot (loss sum, correct, count)."""
+    import torch
+    import torch.nn.functional as F
+
+    from jamcore import tokens as T
+
+    if kind == "anchor":
+        mel = torch.from_numpy(batch.melody)
+        ch = torch.from_numpy(batch.chords)
+        logits = model(mel, ch)
+        targets = ch
+        chord_pos = targets != T.PAD
+    else:
+        seq = torch.from_numpy(batch.online() if kind == "policy" else batch.melody_first())
+        logits = model(seq[:, :-1])
+        targets = seq[:, 1:]
+        # In the policy's order chords sit at target positions 0, 2, 4...; in the melody agent's at 1, 3...
+        is_chord = torch.zeros_like(targets, dtype=torch.bool)
+        is_chord[:, (0 if kind == "policy" else 1)::2] = True
+        chord_pos = is_chord & (targets != T.PAD)
+    valid = targets != T.PAD
+    ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), reduction="none")
+    ce = ce.view_as(targets)
+    loss = (ce * valid).sum() / valid.sum().clamp(min=1)
+    with torch.no_grad():
+        pred = logits.argmax(-1)
+        chord_stats = (
+            float((ce * chord_pos).sum()),
+            int(((pred == targets) & chord_pos).sum()),
+            int(chord_pos.sum()),
+        )
+    return loss, chord_stats
+
+
+def evaluate(model, kind: str, batches) -> dict[str, float]:
+    import torch
+
+    model.eval()
+    tot_loss = tot_n = 0.0
+    c_loss = c_correct = c_n = 0.0
+    with torch.no_grad():
+        for b in batches:
+            loss, (cl, cc, cn) = batch_loss(model, kind, b)
+            n = int((b.melody != 0).sum())
+            tot_loss += float(loss) * n
+            tot_n += n
+            c_loss += cl
+            c_correct += cc
+            c_n += cn
+    model.train()
+    return {
+        "valid_loss": tot_loss / max(tot_n, 1),
+        "valid_chord_loss": c_loss / max(c_n, 1),
+        "valid_chord_accuracy": c_correct / max(c_n, 1),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Training state (resume): model + optimizer tensors in safetensors, the rest in JSON. No pickle.
+
+
+def save_state(path: Path, model, opt, step: int, sampler_state: dict, history: list) -> None:
+    import torch
+
+    from jamcore.checkpoints import _atomic_write_bytes, save_tensors
+
+    tensors = {f"model.{k}": v for k, v in model.state_dict().items()}
+    sd = opt.state_dict()
+    for idx, st in sd["state"].items():
+        for k, v in st.items():
+            tensors[f"opt.{idx}.{k}"] = v if torch.is_tensor(v) else torch.tensor(v)
+    tensors["torch_rng"] = torch.get_rng_state()
+    save_tensors(path.with_suffix(".safetensors"), tensors)
+    meta = {"step": step, "param_groups": sd["param_groups"], "sampler": sampler_state, "history": history}
+    _atomic_write_bytes(path.with_suffix(".json"), json.dumps(meta, default=_jsonable).encode())
+
+
+def _jsonable(x):
+    if isinstance(x, (set, tuple)):
+        return list(x)
+    return str(x)
+
+
+def load_state(path: Path, model, opt):
+    import torch
+    from safetensors.torch import load_file
+
+    tensors = load_file(str(path.with_suffix(".safetensors")))
+    meta = json.loads(path.with_suffix(".json").read_text())
+    model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
+    state: dict = {}
+    for k, v in tensors.items():
+        if k.startswith("opt."):
+            _, idx, name = k.split(".", 2)
+            state.setdefault(int(idx), {})[name] = v
+    groups = meta["param_groups"]
+    for g in groups:
+        if "betas" in g:
+            g["betas"] = tuple(g["betas"])
+    opt.load_state_dict({"state": state, "param_groups": groups})
+    torch.set_rng_state(tensors["torch_rng"])
+    return meta
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _dist_setup():
+    import torch
+    import torch.distributed as dist
+
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world <= 1:
+        return 0, 1, None
+    backend = "nccl" if torch.cuda.is_available() else "gloo"
+    dist.init_process_group(backend=backend)
+    return dist.get_rank(), world, dist
+
+
+def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("runs"), resume: bool = False,
+          data_dir: str | None = None, cocopops: bool = False, progress: bool = True) -> dict:
+    """Run one supervised training; returns the final validation metrics."""
+    import numpy as np
+    import torch
+    from tqdm import tqdm
+
+    from jamcore.checkpoints import save_checkpoint
+    from jamcore.config import DataConfig
+    from jamcore.data.build import load_corpus
+    from jamcore.data.loader import WindowSampler
+
+    rank, world, dist = _dist_setup()
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    torch.manual_seed(cfg.seed)  # identical initial weights on every rank
+    data_cfg = DataConfig(cocopops=cocopops, **({"data_dir": Path(data_dir)} if data_dir else {}))
+    corpus = load_corpus(data_cfg, progress=(rank == 0 and progress))
+    sampler = WindowSampler(corpus, "train", data_cfg, cfg.window_frames, seed=cfg.seed * 1000 + rank)
+    valid = WindowSampler(corpus, "valid", data_cfg, cfg.window_frames, seed=0, augment=False)
+    valid_batches = [valid.fixed_windows(cfg.batch_size * cfg.eval_batches)]
+    model_cfg = dataclasses.replace(cfg.model, max_len=2 * cfg.window_frames + 1)
+    model = build_model(kind, model_cfg)
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, betas=(0.9, 0.95))
+    ddp = model
+    if dist is not None:
+        from torch.nn.parallel import DistributedDataParallel
+
+        ddp = DistributedDataParallel(model)
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    state_path = out_dir / f"{name}.state"
+    step, history = 0, []
+    if resume:
+        if not state_path.with_suffix(".json").is_file():
+            from jamcore.cli import CommandError
+
+            raise CommandError(f"--resume: no training state at {state_path}.json")
+        meta = load_state(state_path, model, opt)
+        step, history = meta["step"], meta.get("history", [])
+        sampler.rng.bit_generator.state = meta["sampler"][str(rank)] if str(rank) in meta["sampler"] else \
+            sampler.rng.bit_generator.state
+        if rank == 0:
+            print(f"resuming {name} from step {step}", file=sys.stderr)
+
+    t0 = time.time()
+    bar = tqdm(total=cfg.steps, initial=step, desc=f"train {name}", disable=(rank != 0 or not progress),
+               dynamic_ncols=True)
+    metrics = {}
+    model.train()
+    while step < cfg.steps:
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, cfg)
+        batch = sampler.sample(cfg.batch_size)
+        loss, _ = batch_loss(ddp, kind, batch)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+        opt.step()
+        step += 1
+        bar.update(1)
+        bar.set_postfix(loss=f"{float(loss):.3f}", lr=f"{opt.param_groups[0]['lr']:.1e}")
+        if not progress and rank == 0 and step % 50 == 0:
+            print(f"step {step} loss {float(loss):.4f} grad_norm {float(grad_norm):.2f}", file=sys.stderr, flush=True)
+        if step % cfg.eval_every == 0 or step == cfg.steps:
+            metrics = evaluate(model, kind, valid_batches)
+            history.append({"step": step, "train_loss": float(loss), **metrics})
+            if rank == 0:
+                bar.write(f"step {step}: valid loss {metrics['valid_loss']:.4f}, "
+                          f"chord acc {metrics['valid_chord_accuracy']:.3f}")
+        if step % cfg.checkpoint_every == 0 or step == cfg.steps:
+            # Every rank's sampler state is gathered so a resumed multi-process run continues exactly.
+            states = {str(rank): sampler.rng.bit_generator.state}
+            if dist is not None:
+                gathered = [None] * world
+                dist.all_gather_object(gathered, sampler.rng.bit_generator.state)
+                states = {str(i): s for i, s in enumerate(gathered)}
+            if rank == 0:
+                save_state(state_path, model, opt, step, states, history)
+    bar.close()
+    if rank == 0:
+        card = {
+            "command": "jamcore " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv else "",
+            "training": {"profile": cfg.profile, **{k: v for k, v in dataclasses.asdict(cfg).items() if k != "model"},
+                         "world_size": world, "wall_seconds": round(time.time() - t0, 1),
+                         "machine": f"{platform.machine()} {os.cpu_count()} cpus, torch {torch.__version__}"},
+            "data": {"sources": [s for s in ("nottingham", "pop909", "cocopops") if getattr(data_cfg, s)],
+                     "mix": dict(data_cfg.mix), "windows_frames": cfg.window_frames,
+                     "train_songs": len(corpus.split("train")), "valid_songs": len(corpus.split("valid"))},
+            "seed": cfg.seed,
+            "adv_weight": None,
+            "parent": None,
+            "metrics": metrics,
+            "history": history,
+        }
+        save_checkpoint(model, out_dir / name, card)
+        print(f"wrote {out_dir / name}.safetensors (valid loss {metrics.get('valid_loss', float('nan')):.4f}, "
+              f"chord accuracy {metrics.get('valid_chord_accuracy', float('nan')):.3f})", file=sys.stderr)
+    if dist is not None:
+        dist.barrier()
+        dist.destroy_process_group()
+    return metrics

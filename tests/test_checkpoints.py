@@ -1,0 +1,71 @@
+"""Checkpoints: safetensors + JSON card round-trip, strict and clear failures, no pickle."""
+import json
+
+import pytest
+import torch
+
+from jamcore import checkpoints as C
+from jamcore.config import ModelConfig
+from jamcore.models.policy import ChordPolicy
+
+CFG = ModelConfig(d_model=32, n_layers=2, n_heads=2, dropout=0.0, max_len=65)
+
+
+def saved(tmp_path, name="p"):
+    torch.manual_seed(0)
+    model = ChordPolicy(CFG).eval()
+    C.save_checkpoint(model, tmp_path / name, {"seed": 0, "adv_weight": 1.0, "metrics": {"valid_loss": 1.5}})
+    return model
+
+
+def test_round_trip_gives_the_same_outputs(tmp_path):
+    model = saved(tmp_path)
+    loaded, card = C.load_policy(tmp_path / "p")
+    ids = torch.tensor([[1, 200, 10, 370, 100]])
+    with torch.no_grad():
+        assert torch.equal(model(ids), loaded(ids))
+    assert card["adv_weight"] == 1.0 and card["kind"] == "policy"
+    assert not loaded.training
+
+
+def test_weights_are_safetensors_not_pickle(tmp_path):
+    saved(tmp_path)
+    raw = (tmp_path / "p.safetensors").read_bytes()
+    header_len = int.from_bytes(raw[:8], "little")
+    header = json.loads(raw[8:8 + header_len])
+    assert "embed.weight" in header
+    assert not raw.startswith(b"\x80")  # a pickle stream starts with PROTO
+
+
+def test_wrong_vocabulary_version_is_a_clear_error(tmp_path):
+    saved(tmp_path)
+    card = json.loads((tmp_path / "p.json").read_text())
+    card["vocab_version"] = "jamcore-v0"
+    (tmp_path / "p.json").write_text(json.dumps(card))
+    with pytest.raises(C.CheckpointError, match="vocabulary 'jamcore-v0'.*this build uses"):
+        C.load_policy(tmp_path / "p")
+
+
+def test_missing_and_broken_checkpoints_are_refused(tmp_path):
+    with pytest.raises(C.CheckpointError, match="no checkpoint named"):
+        C.load_policy(tmp_path / "nope")
+    saved(tmp_path)
+    (tmp_path / "p.safetensors").write_bytes(b"garbage")
+    with pytest.raises(C.CheckpointError, match="unreadable weights"):
+        C.load_policy(tmp_path / "p")
+
+
+def test_shape_mismatch_is_refused(tmp_path):
+    saved(tmp_path)
+    card = json.loads((tmp_path / "p.json").read_text())
+    card["model"]["d_model"] = 64
+    (tmp_path / "p.json").write_text(json.dumps(card))
+    with pytest.raises(C.CheckpointError, match="shape|does not fit"):
+        C.load_policy(tmp_path / "p")
+
+
+def test_listing(tmp_path):
+    saved(tmp_path, "a")
+    saved(tmp_path, "b")
+    (tmp_path / "orphan.json").write_text("{}")
+    assert C.available_checkpoints(tmp_path) == ["a", "b"]
