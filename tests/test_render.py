@@ -47,3 +47,12 @@ def test_chords_alone_and_melody_alone_both_sound():
 def test_missing_soundfont_is_a_clear_error(tmp_path):
     with pytest.raises(RenderError, match="soundfont not found"):
         find_soundfont(tmp_path / "nope.sf2")
+
+
+@pytest.mark.skipif(not SF.is_file(), reason="timgm6mb-soundfont not installed")
+def test_render_wav_accepts_plain_tuples(tmp_path):
+    from jamcore.music.render import render_wav
+
+    audio = render_wav(tmp_path / "t.wav", [Note(60, 0.0, 1.0)], [(0.0, 1.0, [48, 55, 64])], 120.0,
+                       soundfont=SF, sample_rate=SR)
+    assert (tmp_path / "t.wav").stat().st_size > 44 and _rms(audio[: SR // 2]) > 0.005

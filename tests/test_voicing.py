@@ -47,3 +47,14 @@ def test_voice_spans_skips_no_chord_and_keeps_times():
     spans = [ChordSpan(parse_symbol("C"), 0.0, 4.0), ChordSpan(None, 4.0, 6.0), ChordSpan(parse_symbol("G"), 6.0, 8.0)]
     out = voice_spans(spans)
     assert [(v.start, v.end, v.symbol) for v in out] == [(0.0, 4.0, "C"), (6.0, 8.0, "G")]
+
+
+def test_voicer_leads_from_the_last_chord_and_resets():
+    from jamcore.music.voicing import Voicer
+
+    v = Voicer()
+    a = v.voice(parse_symbol("C"))
+    b = v.voice(parse_symbol("F"))
+    assert b == voice_chord(parse_symbol("F"), a)
+    v.reset()
+    assert v.voice(parse_symbol("F")) == voice_chord(parse_symbol("F"))

@@ -4,7 +4,10 @@
   ``render(n)`` -> float32 stereo). The bridge's live audio output drives one from its clock.
 - ``render(melody, chords, bpm)``: an offline render of a whole piece, melody and chords on separate
   instruments, as a float32 ``[samples, 2]`` array in -1..1.
-- ``write_wav(path, audio, sample_rate)``: 16-bit stereo WAV (standard library ``wave``).
+- ``write_wav(path, audio, sample_rate)``: 16-bit stereo WAV (standard library ``wave``);
+  ``render_wav(path, melody, chords, bpm)`` does both.
+
+Chords are ``VoicedChord``s or plain ``(start_beat, end_beat, pitches)`` tuples.
 
 Soundfont: ``find_soundfont()`` takes an explicit path, else ``$JAMCORE_SOUNDFONT``, else Debian's
 FluidR3_GM (the default, 148 MB), else the small TimGM6mb (tests use it: it loads in milliseconds).
@@ -90,7 +93,17 @@ class Synth:
         self._fs.delete()
 
 
-def _events(melody: Sequence[Note], chords: Sequence[VoicedChord], bpm: float) -> list[tuple]:
+ChordLike = VoicedChord | tuple
+
+
+def _chord_parts(c: ChordLike) -> tuple[float, float, Sequence[int]]:
+    if isinstance(c, VoicedChord):
+        return c.start, c.end, c.pitches
+    start, end, pitches = c[:3]
+    return float(start), float(end), pitches
+
+
+def _events(melody: Sequence[Note], chords: Sequence[ChordLike], bpm: float) -> list[tuple]:
     """(seconds, order, on, channel, pitch, velocity), note-offs before note-ons at equal times."""
     ev = []
     for n in melody:
@@ -99,16 +112,17 @@ def _events(melody: Sequence[Note], chords: Sequence[VoicedChord], bpm: float) -
         ev.append((beats_to_seconds(n.start, bpm), 1, True, MELODY_CHANNEL, n.pitch, n.velocity))
         ev.append((beats_to_seconds(n.end, bpm), 0, False, MELODY_CHANNEL, n.pitch, 0))
     for c in chords:
-        if c.end <= c.start:
+        start, end, pitches = _chord_parts(c)
+        if end <= start:
             continue
-        for p in c.pitches:
-            ev.append((beats_to_seconds(c.start, bpm), 1, True, CHORD_CHANNEL, p, CHORD_VELOCITY))
-            ev.append((beats_to_seconds(c.end, bpm), 0, False, CHORD_CHANNEL, p, 0))
+        for p in pitches:
+            ev.append((beats_to_seconds(start, bpm), 1, True, CHORD_CHANNEL, int(p), CHORD_VELOCITY))
+            ev.append((beats_to_seconds(end, bpm), 0, False, CHORD_CHANNEL, int(p), 0))
     ev.sort(key=lambda e: (e[0], e[1]))
     return ev
 
 
-def render(melody: Sequence[Note], chords: Sequence[VoicedChord], bpm: float, *,
+def render(melody: Sequence[Note], chords: Sequence[ChordLike], bpm: float, *,
            soundfont: str | os.PathLike | None = None, sample_rate: int = DEFAULT_SAMPLE_RATE,
            melody_program: int = MELODY_PROGRAM, chord_program: int = CHORD_PROGRAM,
            tail_seconds: float = 1.5) -> np.ndarray:
@@ -147,3 +161,12 @@ def write_wav(path: str | os.PathLike, audio: np.ndarray, sample_rate: int = DEF
         w.setsampwidth(2)
         w.setframerate(int(sample_rate))
         w.writeframes(pcm.tobytes())
+
+
+def render_wav(path: str | os.PathLike, melody: Sequence[Note], chords: Sequence[ChordLike], bpm: float, *,
+               soundfont: str | os.PathLike | None = None, sample_rate: int = DEFAULT_SAMPLE_RATE,
+               **kwargs) -> np.ndarray:
+    """``render`` then ``write_wav``; returns the audio (float32 ``[samples, 2]``)."""
+    audio = render(melody, chords, bpm, soundfont=soundfont, sample_rate=sample_rate, **kwargs)
+    write_wav(path, audio, sample_rate)
+    return audio

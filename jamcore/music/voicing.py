@@ -7,6 +7,7 @@ Pure functions, no state: the bridge (live chords), ``jamcore harmonize`` and th
   the one that moves the fewest semitones from ``previous`` wins, so a progression glides instead of
   jumping between root-position blocks. An optional bass note (the root, or the slash bass) goes below.
 - ``voice_progression(chords)`` / ``voice_spans(spans)``: the same, chained over a sequence.
+- ``Voicer``: the same, one chord at a time, remembering the last voicing (live use).
 """
 from __future__ import annotations
 
@@ -139,3 +140,21 @@ def voice_spans(spans: Sequence[ChordSpan], *, bass: bool = True,
     sounding = [s for s in sorted(spans, key=lambda s: s.start) if s.chord is not None]
     pitches = voice_progression([s.chord for s in sounding], bass=bass, register=register)
     return [VoicedChord(s.start, s.end, p, s.chord) for s, p in zip(sounding, pitches)]
+
+
+class Voicer:
+    """Voice chords one at a time, each led from the last one voiced (``reset`` forgets it)."""
+
+    def __init__(self, bass: bool = True, register: Register = DEFAULT_REGISTER):
+        self.bass = bass
+        self.register = register
+        self.previous: tuple[int, ...] | None = None
+
+    def voice(self, chord: Chord | None) -> tuple[int, ...]:
+        v = voice_chord(chord, self.previous, bass=self.bass, register=self.register)
+        if v:
+            self.previous = v
+        return v
+
+    def reset(self) -> None:
+        self.previous = None
