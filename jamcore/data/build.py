@@ -80,6 +80,12 @@ def assign_split(song_id: str, cfg: DataConfig) -> str:
     return "train"
 
 
+def _limit(cfg: DataConfig, limit: int | None) -> int | None:
+    # An explicit argument wins; else the config's `limit` field (added for the trainers' quick runs;
+    # read with getattr so this module works with configs that lack it).
+    return limit if limit is not None else getattr(cfg, "limit", None)
+
+
 def enabled_sources(cfg: DataConfig) -> list[str]:
     return [name for name in ("nottingham", "pop909", "cocopops") if getattr(cfg, name)]
 
@@ -88,6 +94,7 @@ def cache_dir_for(cfg: DataConfig, limit: int | None = None) -> Path:
     """``cfg.cache_dir/<hash of the parsing-relevant config + CODE_VERSION + VOCAB_VERSION>``."""
     from jamcore.tokens import VOCAB_VERSION
 
+    limit = _limit(cfg, limit)
     relevant = {
         "data_dir": str(Path(cfg.data_dir).resolve()),
         "sources": enabled_sources(cfg),
@@ -216,6 +223,7 @@ def build_corpus(cfg: DataConfig | None = None, *, limit: int | None = None, wor
     from jamcore.tokens import NO_CHORD, VOCAB_VERSION
 
     cfg = cfg or DataConfig()
+    limit = _limit(cfg, limit)
     t0 = time.perf_counter()
     songs, skipped, unknown, errors = parse_sources(cfg, limit=limit, workers=workers, progress=progress)
     t_parse = time.perf_counter() - t0
@@ -327,10 +335,10 @@ def read_cache(folder: Path) -> TokenCorpus:
 def load_corpus(cfg: DataConfig | None = None, *, rebuild: bool = False, progress: bool = True) -> TokenCorpus:
     """The tokenized corpus for ``cfg``: read from the cache, built first when missing (or ``rebuild``)."""
     cfg = cfg or DataConfig()
-    folder = cache_dir_for(cfg, cfg.limit)
+    folder = cache_dir_for(cfg)  # honours the config's `limit` when it has one
     if not rebuild and (folder / "corpus.npz").exists() and (folder / "corpus.json").exists():
         return read_cache(folder)
-    return build_corpus(cfg, limit=cfg.limit, progress=progress)
+    return build_corpus(cfg, progress=progress)
 
 
 # ---------------------------------------------------------------------------------------------
