@@ -54,6 +54,37 @@ OUTGOING: tuple[Address, ...] = (READY, CHORD, NOCHORD, STATUS, ERROR, PONG, CHE
 
 SETTINGS = ("temperature", "lookahead_beats", "commit_beats", "output", "voicing", "program")
 OUTPUT_MODES = ("midi", "audio", "both")
+VOICINGS = ("bass", "close")  # close-position hands with a bass note below, or the hands alone
+
+# Accepted values of numeric arguments: (low, high, integral). Outside -> /jam/error. A float32 that
+# holds a whole number counts as integral (Pd sends `/jam/note fff 60 100 1.5`); 60.5 does not.
+LIMITS: dict[str, dict[str, tuple[float, float, bool]]] = {
+    HELLO.path: {"reply_port": (1, 65535, True)},
+    TRANSPORT.path: {"playing": (0, 1, True), "beat": (0.0, 1e6, False), "bpm": (1.0, 999.0, False)},
+    NOTE.path: {"pitch": (0, 127, True), "velocity": (0, 127, True), "beat": (0.0, 1e6, False)},
+    BLEND.path: {"t": (0.0, 1.0, False)},
+    PING.path: {"seq": (-2**31, 2**31 - 1, True)},
+}
+# /jam/set values per key: a numeric range (low, high, integral) or a tuple of allowed strings.
+SETTING_VALUES: dict[str, tuple] = {
+    "temperature": (0.0, 3.0, False),
+    "lookahead_beats": (0.25, 8.0, False),
+    "commit_beats": (0.25, 8.0, False),
+    "output": OUTPUT_MODES,
+    "voicing": VOICINGS,
+    "program": (0, 127, True),
+}
+# /jam/status keys the bridge sends (value type in brackets).
+STATUS_KEYS = {
+    "heartbeat": "f: the song position (beats) as the bridge sees it; sent once per beat",
+    "checkpoint": "s: the checkpoint now playing (after hello and after each switch)",
+    "loading": "s: a checkpoint switch has started (the old one keeps playing meanwhile)",
+    "setting": "s: `key=value` after a /jam/set was applied, or when one setting moved another",
+    "latency_p50_ms": "f: note -> re-planned chords, median over the last notes",
+    "latency_p99_ms": "f: the same, 99th percentile",
+    "late_chords": "i: chords committed after their frame had started (should stay 0)",
+    "output": "s: the output mode in effect (`midi` when audio was asked for but no device exists)",
+}
 
 
 def by_path(path: str) -> Address | None:
@@ -61,3 +92,17 @@ def by_path(path: str) -> Address | None:
         if a.path == path:
             return a
     return None
+
+
+def markdown_table(addresses: tuple[Address, ...]) -> str:
+    """The address table as Markdown (``docs/osc.md`` holds it; a test checks it against the code)."""
+    rows = ["| address | args | meaning |", "| --- | --- | --- |"]
+    for a in addresses:
+        args = ", ".join(f"{t} {n}" for t, n in zip(_tag_words(a.args), a.arg_names))
+        rows.append(f"| `{a.path}` | {args} | {a.doc} |")
+    return "\n".join(rows)
+
+
+def _tag_words(pattern: str) -> list[str]:
+    """``iisi*`` -> ["i", "i", "s", "i"]: one entry per named argument (the name says "...")."""
+    return [ch for ch in pattern if ch != "*"]

@@ -1,0 +1,292 @@
+"""The UDP endpoint: receive on its own thread, parse, validate, enqueue; send explicitly typed replies.
+
+Receiving: one thread blocks on a socket with a large receive buffer (UDP drops datagrams when the
+receiver falls behind, even on loopback), parses each datagram with python-osc, and dispatches its
+messages through a python-osc ``Dispatcher`` built with ``strict_timing=False`` (with it on, python-osc
+sleeps inside the receive path until a bundle's timetag; musical time travels in our arguments).
+Handlers only check and convert arguments and put an ``Inbound`` on a queue for the engine; they
+return None (a value returned by a python-osc handler would be sent back to the sender's port).
+Anything wrong (malformed packet, unknown address, wrong count or type, absurd value) becomes an
+``Inbound`` refusal, so the engine decides whether the sender is a registered client to answer.
+
+Sending: ``encode`` writes OSC messages byte by byte with only ``i``, ``f`` and ``s`` type tags (what
+Max and Pd read: Max turns a 64-bit ``d`` into 0, Pd cannot parse it; python-osc alone would pick ``h``
+for large ints or ``T``/``N`` for True/None).
+"""
+from __future__ import annotations
+
+import logging
+import math
+import queue
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from pythonosc.dispatcher import Dispatcher
+from pythonosc.osc_packet import OscPacket, ParseError
+
+from bridge import protocol as P
+
+log = logging.getLogger("jamcore.bridge")
+
+RECEIVE_BUFFER_BYTES = 8 * 1024 * 1024
+MAX_DATAGRAM = 65535
+_PATTERN_CHARS = set("*?[]{}")
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One validated message (``reason`` None) or one refusal, with its sender and arrival time."""
+
+    path: str  # the protocol address, or what the sender wrote for a refusal
+    sender: tuple[str, int]
+    args: tuple[Any, ...]
+    arrival: float  # time.monotonic() when the datagram was read
+    reason: str | None = None
+
+
+class Refused(ValueError):
+    """An argument list that does not fit the address."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation (pure)
+
+
+def _number(value: Any, name: str) -> float | int:
+    # bool is an int in Python: an OSC True/False is not a number here.
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise Refused(f"{name} must be a number (int32 or float32), got {_osc_type_name(value)}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise Refused(f"{name} must be finite, got {value}")
+    return value
+
+
+def _integral(value: Any, name: str) -> int:
+    v = _number(value, name)
+    if isinstance(v, float):
+        if not v.is_integer():
+            raise Refused(f"{name} must be a whole number, got {v:g}")
+        v = int(v)
+    return v
+
+
+def _in_range(v: float, name: str, lo: float, hi: float) -> None:
+    if not lo <= v <= hi:
+        raise Refused(f"{name} must be in {lo:g}..{hi:g}, got {v:g}")
+
+
+def _osc_type_name(value: Any) -> str:
+    if value is None:
+        return "nil"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, str):
+        return f"string {value!r}"
+    if isinstance(value, (bytes, bytearray)):
+        return "a blob"
+    return type(value).__name__
+
+
+def check_args(address: P.Address, args: Sequence[Any]) -> tuple[Any, ...]:
+    """Check ``args`` against the address's pattern and limits; return them converted (int/float/str)."""
+    pattern = address.args
+    if len(args) != len(pattern):
+        names = ", ".join(address.arg_names) or "none"
+        raise Refused(f"expects {len(pattern)} argument(s) ({names}), got {len(args)}")
+    limits = P.LIMITS.get(address.path, {})
+    out: list[Any] = []
+    for tag, name, value in zip(pattern, address.arg_names, args):
+        if tag == "s":
+            if not isinstance(value, str):
+                raise Refused(f"{name} must be a string, got {_osc_type_name(value)}")
+            if not value or len(value) > 256:
+                raise Refused(f"{name} must be 1..256 characters")
+            out.append(value)
+        elif tag == "n":
+            lo, hi, integral = limits.get(name, (-math.inf, math.inf, False))
+            v = _integral(value, name) if integral else float(_number(value, name))
+            _in_range(v, name, lo, hi)
+            out.append(v)
+        elif tag == "v":
+            if isinstance(value, str):
+                out.append(value)
+            else:
+                out.append(_number(value, name))
+        else:  # pragma: no cover - the table uses only s, n, v for incoming messages
+            raise Refused(f"unsupported pattern {tag!r}")
+    if address.path == P.SET.path:
+        out[1] = check_setting(out[0], out[1])
+    return tuple(out)
+
+
+def check_setting(key: str, value: Any) -> Any:
+    """Validate a ``/jam/set`` value for ``key``; return it converted."""
+    if key not in P.SETTING_VALUES:
+        raise Refused(f"unknown setting {key!r}; known: {', '.join(P.SETTINGS)}")
+    spec = P.SETTING_VALUES[key]
+    if isinstance(spec[0], str):  # a list of allowed strings
+        if value not in spec:
+            raise Refused(f"{key} must be one of {', '.join(spec)}, got {value!r}")
+        return value
+    lo, hi, integral = spec
+    if isinstance(value, str):
+        raise Refused(f"{key} must be a number, got string {value!r}")
+    v = _integral(value, key) if integral else float(_number(value, key))
+    _in_range(v, key, lo, hi)
+    return v
+
+
+# ---------------------------------------------------------------------------------------------
+# Encoding (explicit type tags only)
+
+
+def _osc_string(s: str) -> bytes:
+    b = s.encode("utf-8") + b"\0"
+    return b + b"\0" * (-len(b) % 4)
+
+
+def encode(path: str, args: Sequence[Any], tags: str) -> bytes:
+    """An OSC message with the given type tags, each ``i`` (int32), ``f`` (float32) or ``s`` (string)."""
+    if len(tags) != len(args):
+        raise ValueError(f"{path}: {len(args)} args for tags {tags!r}")
+    body = b""
+    for t, a in zip(tags, args):
+        if t == "i":
+            a = int(a)
+            if not -2**31 <= a < 2**31:
+                raise ValueError(f"{path}: {a} does not fit an int32")
+            body += struct.pack(">i", a)
+        elif t == "f":
+            body += struct.pack(">f", float(a))
+        elif t == "s":
+            body += _osc_string(str(a))
+        else:
+            raise ValueError(f"{path}: type tag {t!r} is not one of i, f, s")
+    return _osc_string(path) + _osc_string("," + tags) + body
+
+
+def tags_for(address: P.Address, args: Sequence[Any]) -> str:
+    """Type tags of an outgoing message from its table pattern (``x*``: zero or more ``x``; ``v``: by
+    Python type, int -> ``i``, float -> ``f``, str -> ``s``)."""
+    pattern = address.args
+    fixed, rep = (pattern[:-2], pattern[-2]) if pattern.endswith("*") else (pattern, None)
+    if len(args) < len(fixed) or (rep is None and len(args) > len(fixed)):
+        raise ValueError(f"{address.path}: {len(args)} args do not fit pattern {pattern!r}")
+    tags = []
+    for i, a in enumerate(args):
+        t = fixed[i] if i < len(fixed) else rep
+        if t == "v":
+            t = "s" if isinstance(a, str) else ("i" if isinstance(a, int) and not isinstance(a, bool) else "f")
+        tags.append(t)
+    return "".join(tags)
+
+
+def build(address: P.Address, *args: Any) -> bytes:
+    """Encode an outgoing protocol message with the tags its table entry prescribes."""
+    return encode(address.path, args, tags_for(address, args))
+
+
+# ---------------------------------------------------------------------------------------------
+# The endpoint
+
+
+class Endpoint:
+    """UDP socket + receiver thread. Validated messages and refusals go to ``inbox``."""
+
+    def __init__(self, host: str = P.DEFAULT_HOST, port: int = P.DEFAULT_PORT,
+                 inbox: "queue.SimpleQueue[Inbound] | None" = None):
+        self.inbox: queue.SimpleQueue[Inbound] = inbox if inbox is not None else queue.SimpleQueue()
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
+        self.sock.bind((host, port))
+        self.sock.settimeout(0.2)  # so the thread notices shutdown
+        self.host, self.port = self.sock.getsockname()[:2]
+        self.dispatcher = Dispatcher(strict_timing=False)
+        for address in P.INCOMING:
+            self.dispatcher.map(address.path, self._handler(address), needs_reply_address=True)
+        self.dispatcher.set_default_handler(self._unknown, needs_reply_address=True)
+        self._arrival = 0.0
+        self._running = False
+        self._thread: threading.Thread | None = None
+        self.received = 0
+        self.send_errors = 0
+
+    # -- receiving
+    def start(self) -> None:
+        self._running = True
+        self._thread = threading.Thread(target=self._loop, name="jamcore-osc-rx", daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while self._running:
+            try:
+                data, sender = self.sock.recvfrom(MAX_DATAGRAM)
+            except socket.timeout:
+                continue
+            except OSError as exc:  # e.g. ICMP port unreachable reported on some platforms
+                if not self._running:
+                    break
+                log.debug("receive error: %s", exc)
+                continue
+            self.received += 1
+            try:
+                self.handle_datagram(data, sender, time.monotonic())
+            except Exception:  # never let one packet end the receiver
+                log.exception("unexpected error handling a datagram from %s", sender)
+
+    def handle_datagram(self, data: bytes, sender: tuple[str, int], arrival: float) -> None:
+        """Parse one datagram and dispatch its messages (also used by tests without a socket)."""
+        sender = (sender[0], sender[1])
+        try:
+            packet = OscPacket(data)
+        except ParseError as exc:
+            self._refuse("", sender, arrival, f"malformed OSC packet ({len(data)} bytes): {exc}")
+            return
+        self._arrival = arrival
+        for timed in packet.messages:
+            msg = timed.message
+            if _PATTERN_CHARS & set(msg.address):
+                self._refuse(msg.address, sender, arrival, "address patterns (wildcards) are not accepted")
+                continue
+            for handler in self.dispatcher.handlers_for_address(msg.address):
+                handler.invoke(sender, msg)
+
+    def _handler(self, address: P.Address):
+        def handle(sender: tuple[str, int], path: str, *args: Any) -> None:
+            try:
+                values = check_args(address, args)
+            except Refused as exc:
+                self._refuse(path, sender, self._arrival, str(exc))
+                return None
+            self.inbox.put(Inbound(address.path, sender, values, self._arrival))
+            return None
+
+        return handle
+
+    def _unknown(self, sender: tuple[str, int], path: str, *args: Any) -> None:
+        self._refuse(path, sender, self._arrival, "unknown address; see docs/osc.md")
+        return None
+
+    def _refuse(self, path: str, sender: tuple[str, int], arrival: float, reason: str) -> None:
+        self.inbox.put(Inbound(path, sender, (), arrival, reason))
+
+    # -- sending
+    def send(self, dest: tuple[str, int], payload: bytes) -> bool:
+        """Send one datagram; a failure is counted and logged, never raised (the client may be gone)."""
+        try:
+            self.sock.sendto(payload, dest)
+            return True
+        except OSError as exc:
+            self.send_errors += 1
+            log.debug("send to %s failed: %s", dest, exc)
+            return False
+
+    def close(self) -> None:
+        self._running = False
+        if self._thread is not None:
+            self._thread.join(timeout=1.0)
+        self.sock.close()

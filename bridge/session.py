@@ -1,0 +1,412 @@
+"""One client's jam: its transport, the melody heard so far, its policy state, settings and chord plan.
+
+Two timelines meet here. *Song frames* are the transport's 16ths (what the device plays and what
+``/jam/chord`` names); they jump on seeks and loops. *Performance frames* (``pframes``) count the frames
+the session has lived through, never jump, and are what the policy sees: after a loop the performer
+plays on, so the model's context continues. A *segment* maps one onto the other between two jumps.
+
+Per performance frame the session keeps
+- the melody heard (from ``/jam/note``; monophonic, the newest note wins),
+- the committed chord (final: sent to the device, teacher-forced into the policy),
+- what was pushed into the policy (real melody for frames already heard, imagined beyond).
+
+``step(now)`` advances to the transport's position and keeps the plan whole: it rewinds the policy to
+the first frame whose real melody differs from what it was fed (a real note arrived: re-plan), pushes
+the real frames, teacher-forces committed chords while imagining the melody under them, samples
+chords for the rest of the lookahead, commits those inside the commit window, and returns the
+committed near future to (re)send. The chord for frame t only ever sees melody frames before t.
+
+Checkpoint hot swap: ``swap_job`` builds and primes a new policy from a snapshot of the history on a
+worker thread; at the next frame boundary ``step`` pushes the few frames heard since, and swaps. The
+committed chords stay, so the device hears no gap; a failed load leaves the old policy playing.
+"""
+from __future__ import annotations
+
+import bisect
+import logging
+import time
+from collections import deque
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from bridge import protocol as P
+from bridge.clock import Clock, ClockUpdate
+from bridge.scheduler import chord_runs, horizon
+from jamcore import tokens as T
+from jamcore.music.time import FRAMES_PER_BEAT, beat_to_frame
+from jamcore.music.voicing import voice_chord
+
+log = logging.getLogger("jamcore.bridge")
+
+LATE_NOTE_FRAMES = 4  # a note for a frame up to one beat old still corrects the history
+EARLY_NOTE_FRAMES = 8  # a note stamped more than 2 beats ahead of the transport is a client error
+SWAP_HISTORY_FRAMES = 512  # enough to prime a window (the policy keeps at most one)
+
+
+@dataclass
+class Settings:
+    """Per-client settings (``/jam/set``). Defaults follow ReaLJam's localhost ones, commit halved."""
+
+    temperature: float = 1.0
+    top_p: float = 1.0
+    lookahead_beats: float = 2.0
+    commit_beats: float = 1.0
+    output: str = "midi"
+    voicing: str = "bass"
+    program: int = 4  # GM program of the chords in audio output
+
+    def set(self, key: str, value: Any) -> str | None:
+        """Apply a validated value; keep commit <= lookahead by moving the other one. Returns a note."""
+        setattr(self, key, value)
+        if key == "commit_beats" and self.commit_beats > self.lookahead_beats:
+            self.lookahead_beats = self.commit_beats
+            return f"lookahead_beats raised to {self.lookahead_beats:g} (commit_beats must not exceed it)"
+        if key == "lookahead_beats" and self.commit_beats > self.lookahead_beats:
+            self.commit_beats = self.lookahead_beats
+            return f"commit_beats lowered to {self.commit_beats:g} (it must not exceed lookahead_beats)"
+        return None
+
+
+@dataclass
+class _Note:
+    pitch: int
+    on: int  # pframe of the onset
+    seq: int  # arrival order: same-frame onsets, the later wins
+    off: int | None = None  # first pframe no longer sounding
+
+
+@dataclass
+class ChordSend:
+    """One committed run to (re)send: song frame, length in frames, symbol and voiced pitches."""
+
+    frame: int
+    frames: int
+    symbol: str | None  # None: no chord from ``frame``
+    pitches: tuple[int, ...] = ()
+
+
+@dataclass
+class StepResult:
+    sends: list[ChordSend] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (address, reason) to report
+    status: list[tuple[str, Any]] = field(default_factory=list)  # /jam/status key, value
+    new_commits: int = 0
+    swapped: str | None = None
+
+
+class Session:
+    """A client's jam session (used from the engine thread only)."""
+
+    def __init__(self, policy, checkpoint: str, settings: Settings | None = None, seed: int | None = None):
+        self.policy = policy
+        self.checkpoint = checkpoint
+        self.settings = settings or Settings()
+        self.clock = Clock()
+        self.rng = np.random.default_rng(seed)
+        self._pending: tuple[str, Future, tuple] | None = None  # (name, future, snapshot)
+        self._snapshot: tuple = (0, [], [])
+        self.late_notes = 0  # notes too old to matter when they arrived
+        self.late_commits = 0  # chords committed after their frame had started (the planner fell behind)
+        self.reaction_ms: deque[float] = deque(maxlen=2048)
+        self.reset(0.0)
+
+    # ------------------------------------------------------------------ state
+    def reset(self, now: float) -> None:
+        """Forget the song (``/jam/reset``): melody, chords, policy state. Settings and clock stay."""
+        self.policy.reset()
+        self.pushed_c: list[int] = []
+        self.pushed_m: list[int] = []
+        self.committed: list[int] = []
+        self.voicings: list[tuple[int, ...]] = []
+        self._last_voicing: tuple[int, ...] | None = None
+        self.notes: list[_Note] = []
+        self._note_seq = 0
+        self.cursor = 0  # pframe sounding now
+        self.seg_p0 = 0  # segment: pframe seg_p0 is song frame seg_f0
+        self.seg_f0 = beat_to_frame(max(self.clock.beat_at(now), 0.0)) if self.clock.known else 0
+        self._dirty_from: int | None = 0  # earliest pframe whose real melody may have changed
+        self._resend = True
+        self.commit_end = 0
+        self.plan_end = 0
+        self._awaiting: deque[tuple[int, float]] = deque()  # (pframe, arrival) of notes not yet reflected
+
+    def song_frame(self, p: int) -> int:
+        return p - self.seg_p0 + self.seg_f0
+
+    def pframe(self, song_frame: int) -> int:
+        return song_frame - self.seg_f0 + self.seg_p0
+
+    # ------------------------------------------------------------------ input
+    def on_transport(self, playing: bool, beat: float, bpm: float, now: float) -> ClockUpdate:
+        """Follow the transport. A jump starts a new segment and drops the plan past the jump point."""
+        was_known = self.clock.known
+        upd = self.clock.update(playing, beat, bpm, now)
+        if not was_known:
+            self.seg_p0, self.seg_f0 = self.cursor, beat_to_frame(beat)
+            self._resend = True
+        elif upd.jumped:
+            self._jump(beat)
+        return upd
+
+    def _jump(self, beat: float) -> None:
+        # The frame in progress at the jump is history (as heard); the new position starts a new frame.
+        p0 = self.cursor + 1
+        self.seg_p0, self.seg_f0 = p0, beat_to_frame(beat)
+        self.cursor = p0
+        del self.committed[p0:]
+        del self.voicings[p0:]
+        self._last_voicing = next((v for v in reversed(self.voicings) if v), self._last_voicing)
+        self._rewind(min(len(self.pushed_c), p0))
+        for n in self.notes:
+            if n.off is None or n.off > p0:
+                n.off = min(n.off if n.off is not None else p0, p0)  # a jump cuts sounding notes
+        self._dirty_from = min(self._dirty_from if self._dirty_from is not None else p0, p0 - 1)
+        self._resend = True
+
+    def on_note(self, pitch: int, velocity: int, beat: float, arrival: float | None = None) -> str | None:
+        """Record a melody note (velocity 0: note off). Returns a refusal reason or None."""
+        if not self.clock.known:
+            return "no transport yet: send /jam/transport before notes"
+        p = self.pframe(beat_to_frame(beat))
+        if p > self.cursor + EARLY_NOTE_FRAMES:
+            return (f"note at beat {beat:g} is {(p - self.cursor) / FRAMES_PER_BEAT:g} beats ahead of the "
+                    f"transport; send /jam/transport on every change (start, stop, seek, tempo)")
+        if p < max(self.cursor - LATE_NOTE_FRAMES, self.seg_p0):
+            self.late_notes += 1  # too old to matter, or from before a jump
+            return None
+        if velocity > 0:
+            note = _Note(pitch, p, self._note_seq)
+            self._note_seq += 1
+            keys = [(n.on, n.seq) for n in self.notes]
+            self.notes.insert(bisect.bisect(keys, (note.on, note.seq)), note)
+            self._touch(p)
+            if arrival is not None:
+                self._awaiting.append((p, arrival))
+        else:
+            for n in reversed(self.notes):
+                if n.pitch == pitch and n.off is None and n.on <= p:
+                    n.off = max(p, n.on + 1)
+                    self._touch(n.off)
+                    break
+        self._prune()
+        return None
+
+    def _touch(self, p: int) -> None:
+        self._dirty_from = p if self._dirty_from is None else min(self._dirty_from, p)
+
+    def _prune(self) -> None:
+        """Forget notes that ended before the oldest frame a late note may still change."""
+        # Newest wins: a note is irrelevant once a later onset precedes every frame still open to change.
+        horizon_p = self.cursor - LATE_NOTE_FRAMES - 1
+        drop = 0
+        while drop + 1 < len(self.notes) and self.notes[drop + 1].on <= horizon_p:
+            drop += 1
+        if drop:
+            del self.notes[:drop]
+
+    def melody_token(self, p: int) -> int:
+        """Real melody token of pframe ``p`` as heard so far: the newest note begun by ``p`` wins."""
+        i = bisect.bisect(self.notes, p, key=lambda n: n.on) - 1
+        if i < 0:
+            return T.SILENCE
+        n = self.notes[i]
+        if n.on == p:
+            return T.note_on(n.pitch)
+        if n.off is None or n.off > p:
+            return T.note_hold(n.pitch)
+        return T.SILENCE
+
+    # ------------------------------------------------------------------ planning
+    def _rewind(self, p: int) -> None:
+        if p < len(self.pushed_c):
+            self.policy.rewind(p)
+            del self.pushed_c[p:]
+            del self.pushed_m[p:]
+
+    def _commit(self, p: int, chord_token: int) -> None:
+        """Make pframe ``p``'s chord final and voice it (from the last voicing: smooth leading)."""
+        tok = int(chord_token)
+        chord = T.token_chord(tok)
+        prev = self.committed[p - 1] if p > 0 else T.NO_CHORD
+        if chord is None:
+            v: tuple[int, ...] = ()
+        elif not T.is_onset(tok) and T.TOKEN_CHORD[prev] == T.TOKEN_CHORD[tok] and self.voicings[-1]:
+            v = self.voicings[-1]  # a hold keeps its hands where they are
+        else:
+            v = voice_chord(chord, self._last_voicing, bass=self.settings.voicing == "bass")
+            self._last_voicing = v
+        self.committed.append(tok)
+        self.voicings.append(v)
+
+    def advance(self, now: float) -> StepResult:
+        """Follow the transport to ``now`` and commit what the plan already holds. No model work.
+
+        Cheap by design (the engine calls it for every client before any planning): moves the cursor,
+        finishes a pending checkpoint swap at a frame boundary, rewinds the policy to the first frame
+        whose real melody differs from what it was fed, and makes planned chords inside the commit
+        window final. What is then due to (re)send comes from ``take_sends``.
+        """
+        res = StepResult()
+        if not self.clock.known:
+            return res
+        s = self.settings
+        now_beat = max(self.clock.beat_at(now), 0.0)
+        h = horizon(now_beat, s.lookahead_beats, s.commit_beats)
+        now_p = max(self.pframe(h.now_frame), self.cursor, self.seg_p0)
+        advanced = now_p > self.cursor
+        if advanced:
+            self._touch(self.cursor)  # the frame just finished may have been pushed as imagined
+            self.cursor = now_p
+            self._resend = True
+        self.commit_end = max(self.pframe(h.commit_end), len(self.committed))
+        self.plan_end = max(self.pframe(h.plan_end), self.commit_end)
+
+        if self._pending is not None and (advanced or not self.clock.playing) and self._pending[1].done():
+            self._finish_swap(res)
+
+        # Re-plan from the first frame whose real melody differs from what the policy was fed.
+        if self._dirty_from is not None:
+            for p in range(max(self._dirty_from, 0), min(self.cursor + 1, len(self.pushed_m))):
+                if self.pushed_m[p] != self.melody_token(p):
+                    self._rewind(p)
+                    break
+            self._dirty_from = None
+        # Provisional chords that have entered the commit window become final.
+        for p in range(len(self.committed), min(self.commit_end, len(self.pushed_c))):
+            self._commit(p, self.pushed_c[p])
+            res.new_commits += 1
+        self._mark_reflected(now)
+        return res
+
+    def planning_due(self) -> int:
+        """0: nothing to plan; 2: frames the next boundary will commit are missing; 1: provisional only.
+
+        "Critical" reaches one frame past the commit edge, so the chord committed at the next frame
+        boundary is ready before it, and committing it costs nothing on the beat.
+        """
+        n = len(self.pushed_c)
+        if not self.clock.known:
+            return 0
+        if n < self.commit_end + 1:
+            return 2
+        return 1 if n < self.plan_end else 0
+
+    def plan_frame(self, now: float | None = None) -> int:
+        """Push one more frame into the policy: real melody where heard, committed chords
+        teacher-forced, sampled chord and imagined melody beyond. Returns the chords committed (0/1)."""
+        s = self.settings
+        pol = self.policy
+        p = len(self.pushed_c)
+        committed = 0
+        if p < len(self.committed):
+            c = self.committed[p]
+        else:
+            c = pol.sample_chord(s.temperature, s.top_p, self.rng)
+            if p < self.commit_end:  # the plan fell behind the commit edge: commit it now
+                self._commit(p, c)
+                committed = 1
+                self._resend = True
+                if p <= self.cursor:
+                    self.late_commits += 1
+        m = self.melody_token(p) if p <= self.cursor else pol.sample_melody(c, s.temperature, s.top_p, self.rng)
+        pol.push(c, m)
+        self.pushed_c.append(c)
+        self.pushed_m.append(m)
+        if now is not None:
+            self._mark_reflected(now)
+        return committed
+
+    def _mark_reflected(self, now: float) -> None:
+        """Notes whose frame is in the policy's context and the plan ready to the next commit: record
+        the reaction latency (note arrival -> plan conditioned on it)."""
+        if not self._awaiting or len(self.pushed_c) < self.commit_end + 1:
+            return
+        n = len(self.pushed_c)
+        while self._awaiting and self._awaiting[0][0] < n:
+            _, arrival = self._awaiting.popleft()
+            self.reaction_ms.append((now - arrival) * 1e3)
+
+    def take_sends(self) -> list[ChordSend]:
+        """The committed near future, if anything changed since the last call (else nothing)."""
+        if not self._resend:
+            return []
+        self._resend = False
+        return self.committed_sends()
+
+    def step(self, now: float, deadline: float | None = None) -> StepResult:
+        """``advance``, then plan to the commit edge (always) and the lookahead (while
+        ``time.perf_counter() < deadline``; None: no limit), then ``take_sends``. For tests and offline
+        use; the daemon interleaves the same calls across clients."""
+        res = self.advance(now)
+        while (due := self.planning_due()):
+            if due == 1 and deadline is not None and time.perf_counter() > deadline:
+                break
+            res.new_commits += self.plan_frame(now)
+        res.sends = self.take_sends()
+        return res
+
+    def committed_sends(self) -> list[ChordSend]:
+        """Committed runs of the current segment from the frame sounding now to the commit edge."""
+        seg = self.committed[self.seg_p0:]
+        out = []
+        for r in chord_runs(seg, self.seg_f0, self.song_frame(self.cursor), self.song_frame(len(self.committed))):
+            if r.chord is None:
+                out.append(ChordSend(r.frame, r.frames, None))
+            else:
+                out.append(ChordSend(r.frame, r.frames, r.chord.symbol, self.voicings[self.seg_p0 + r.onset_index]))
+        return out
+
+    # ------------------------------------------------------------------ checkpoint hot swap
+    @property
+    def swapping(self) -> str | None:
+        return self._pending[0] if self._pending else None
+
+    def swap_job(self, name: str, build: Callable[[], Any]) -> Callable[[], Any]:
+        """A job for the worker thread: ``build()`` a StreamingPolicy and prime it from the history so far.
+
+        The snapshot is taken now (engine thread) and covers the frames already heard; ``step`` pushes
+        the frames heard while the job ran before it swaps.
+        """
+        final = self.cursor  # frames < cursor are final
+        start = max(0, final - SWAP_HISTORY_FRAMES)
+        chords = [self.committed[p] if p < len(self.committed) else T.NO_CHORD for p in range(start, final)]
+        melody = [self.melody_token(p) if p >= self.cursor - LATE_NOTE_FRAMES else
+                  (self.pushed_m[p] if p < len(self.pushed_m) else T.SILENCE) for p in range(start, final)]
+
+        def job():
+            policy = build()
+            policy.prime(chords, melody, start_frame=start)
+            return policy
+
+        self._snapshot = (start, chords, melody)
+        return job
+
+    def begin_swap(self, name: str, future: Future) -> None:
+        self._pending = (name, future, self._snapshot)
+
+    def _finish_swap(self, res: StepResult) -> None:
+        name, fut, (start, chords, melody) = self._pending
+        self._pending = None
+        snap = start + len(chords)
+        exc = fut.exception()
+        if exc is not None:
+            res.errors.append((P.CHECKPOINT.path, f"cannot switch to {name!r}: {exc}; keeping {self.checkpoint!r}"))
+            return
+        new = fut.result()
+        # Catch up on the frames heard since the snapshot, then hand the plan over.
+        for p in range(snap, self.cursor):
+            c = self.committed[p] if p < len(self.committed) else T.NO_CHORD
+            new.push(c, self.melody_token(p))
+        # Mirror exactly what the new policy holds; a late note in the snapshot is caught as a divergence.
+        self.policy = new
+        self.pushed_c = self.pushed_c[:start] + chords + [
+            self.committed[p] if p < len(self.committed) else T.NO_CHORD for p in range(snap, self.cursor)]
+        self.pushed_m = self.pushed_m[:start] + melody + [self.melody_token(p) for p in range(snap, self.cursor)]
+        self._touch(max(start, self.cursor - LATE_NOTE_FRAMES))
+        self.checkpoint = name
+        res.swapped = name
+        res.status.append(("checkpoint", name))
+        log.info("switched to checkpoint %s at frame %d", name, self.cursor)
