@@ -49,6 +49,7 @@ class DataConfig:
     split_salt: str = "jamcore-split-v1"
     valid_fraction: float = 0.1
     test_fraction: float = 0.1
+    limit: int | None = None  # read only the first N songs of each source (tests, quick looks)
 
     def weight(self, source: str) -> float:
         return dict(self.mix).get(source, 0.0)
@@ -74,14 +75,14 @@ class TrainConfig:
 
     profile: str = "small"
     model: ModelConfig = ModelConfig()
-    steps: int = 1200
-    batch_size: int = 24
+    steps: int = 900
+    batch_size: int = 16
     lr: float = 1e-3
     weight_decay: float = 0.01
-    warmup_steps: int = 100
+    warmup_steps: int = 80
     min_lr_ratio: float = 0.1
     grad_clip: float = 1.0
-    eval_every: int = 200
+    eval_every: int = 150
     eval_batches: int = 8
     checkpoint_every: int = 100
     seed: int = 0

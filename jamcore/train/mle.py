@@ -3,7 +3,7 @@
 ``jamcore train mle``: AdamW, linear warm-up then cosine decay, gradient clipping, validation loss and
 chord accuracy, a progress bar, atomic periodic training-state checkpoints and ``--resume``. The same
 command runs data-parallel under ``torchrun`` (gloo on CPU, NCCL on GPU): each rank draws its own
-windows, gradients are averaged, rank 0 writes.
+windows, gradients are all-reduced and averaged, rank 0 writes.
 """
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ def add_arguments(parser, kind: str = "policy") -> None:
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: the profile's)")
     parser.add_argument("--data-dir", default=None, help="datasets folder (default ../shared/datasets)")
     parser.add_argument("--cocopops", action="store_true", help="also train on CoCoPops (research-only license)")
+    parser.add_argument("--data-limit", type=int, default=None, help="use only the first N songs of each source")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (log lines instead)")
 
 
@@ -48,7 +49,7 @@ def run(args) -> int:
         cfg = dataclasses.replace(cfg, seed=args.seed)
     name = args.name or KIND_DEFAULT_NAME[args.kind]
     train(cfg, kind=args.kind, name=name, out_dir=Path(args.out), resume=args.resume,
-          data_dir=args.data_dir, cocopops=args.cocopops, progress=not args.no_progress)
+          data_dir=args.data_dir, cocopops=args.cocopops, progress=not args.no_progress, data_limit=args.data_limit)
     return 0
 
 
@@ -184,6 +185,17 @@ def load_state(path: Path, model, opt):
 # ---------------------------------------------------------------------------------------------
 
 
+def average_gradients(model, world: int) -> None:
+    """All-reduce and average gradients across ranks (plain data parallelism; parameters that got no
+    gradient on this step, like the value head in MLE, are simply skipped on every rank)."""
+    import torch.distributed as dist
+
+    for p in model.parameters():
+        if p.grad is not None:
+            dist.all_reduce(p.grad)
+            p.grad /= world
+
+
 def _dist_setup():
     import torch
     import torch.distributed as dist
@@ -197,8 +209,13 @@ def _dist_setup():
 
 
 def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("runs"), resume: bool = False,
-          data_dir: str | None = None, cocopops: bool = False, progress: bool = True) -> dict:
-    """Run one supervised training; returns the final validation metrics."""
+          data_dir: str | None = None, cocopops: bool = False, progress: bool = True, corpus=None,
+          data_limit: int | None = None, stop_after: int | None = None) -> dict:
+    """Run one supervised training; returns the final validation metrics.
+
+    ``corpus`` (tests) skips loading; ``stop_after`` ends the run after that many steps of this call
+    without a final checkpoint, exactly as a kill right after a periodic save would (tests of resume).
+    """
     import numpy as np
     import torch
     from tqdm import tqdm
@@ -212,22 +229,18 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)  # identical initial weights on every rank
-    data_cfg = DataConfig(cocopops=cocopops, **({"data_dir": Path(data_dir)} if data_dir else {}))
-    corpus = load_corpus(data_cfg, progress=(rank == 0 and progress))
+    data_cfg = DataConfig(cocopops=cocopops, limit=data_limit, **({"data_dir": Path(data_dir)} if data_dir else {}))
+    if corpus is None:
+        corpus = load_corpus(data_cfg, progress=(rank == 0 and progress))
     sampler = WindowSampler(corpus, "train", data_cfg, cfg.window_frames, seed=cfg.seed * 1000 + rank)
     valid = WindowSampler(corpus, "valid", data_cfg, cfg.window_frames, seed=0, augment=False)
     valid_batches = [valid.fixed_windows(cfg.batch_size * cfg.eval_batches)]
     model_cfg = dataclasses.replace(cfg.model, max_len=2 * cfg.window_frames + 1)
     model = build_model(kind, model_cfg)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, betas=(0.9, 0.95))
-    ddp = model
-    if dist is not None:
-        from torch.nn.parallel import DistributedDataParallel
-
-        ddp = DistributedDataParallel(model)
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    state_path = out_dir / f"{name}.state"
+    state_path = out_dir / f"{name}-state"  # + .json / .safetensors
     step, history = 0, []
     if resume:
         if not state_path.with_suffix(".json").is_file():
@@ -246,23 +259,31 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
                dynamic_ncols=True)
     metrics = {}
     model.train()
+    first_step = step
     while step < cfg.steps:
+        if stop_after is not None and step - first_step >= stop_after:
+            bar.close()
+            if dist is not None:
+                dist.destroy_process_group()
+            return metrics
         for g in opt.param_groups:
             g["lr"] = lr_at(step, cfg)
         batch = sampler.sample(cfg.batch_size)
-        loss, _ = batch_loss(ddp, kind, batch)
+        loss, _ = batch_loss(model, kind, batch)
         opt.zero_grad(set_to_none=True)
         loss.backward()
+        if dist is not None:
+            average_gradients(model, world)
         grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
         opt.step()
         step += 1
         bar.update(1)
-        bar.set_postfix(loss=f"{float(loss):.3f}", lr=f"{opt.param_groups[0]['lr']:.1e}")
+        bar.set_postfix(loss=f"{loss.item():.3f}", lr=f"{opt.param_groups[0]['lr']:.1e}")
         if not progress and rank == 0 and step % 50 == 0:
-            print(f"step {step} loss {float(loss):.4f} grad_norm {float(grad_norm):.2f}", file=sys.stderr, flush=True)
+            print(f"step {step} loss {loss.item():.4f} grad_norm {float(grad_norm):.2f}", file=sys.stderr, flush=True)
         if step % cfg.eval_every == 0 or step == cfg.steps:
             metrics = evaluate(model, kind, valid_batches)
-            history.append({"step": step, "train_loss": float(loss), **metrics})
+            history.append({"step": step, "train_loss": loss.item(), **metrics})
             if rank == 0:
                 bar.write(f"step {step}: valid loss {metrics['valid_loss']:.4f}, "
                           f"chord acc {metrics['valid_chord_accuracy']:.3f}")
@@ -295,6 +316,10 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
         print(f"wrote {out_dir / name}.safetensors (valid loss {metrics.get('valid_loss', float('nan')):.4f}, "
               f"chord accuracy {metrics.get('valid_chord_accuracy', float('nan')):.3f})", file=sys.stderr)
     if dist is not None:
+        # Every rank leaves its final weights beside the checkpoint: proof that the ranks stayed in sync.
+        from jamcore.checkpoints import save_tensors
+
+        save_tensors(out_dir / f"{name}.rank{rank}.safetensors", model.state_dict())
         dist.barrier()
         dist.destroy_process_group()
     return metrics

@@ -1,0 +1,111 @@
+"""`jamcore bench`: per-frame streaming latency of a checkpoint, against the naive full recompute.
+
+One frame of live work = choose the chord for the next frame (masked sampling from cached logits)
+plus one cached forward call of ``[c_t, m_t]``. The baseline recomputes the whole window (up to 256
+frames) every frame, as a server without a KV cache would. Both run in the same process, on the same
+melody, so their ratio is meaningful on any machine; absolute figures name the machine.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import time
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--checkpoint", default="mle", help="policy checkpoint name or path (default: mle)")
+    parser.add_argument("--frames", type=int, default=10_000, help="streamed frames to time (default 10000)")
+    parser.add_argument("--naive-frames", type=int, default=200,
+                        help="frames timed for the full-recompute baseline, at a full window (default 200)")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1: a daemon shares the CPU)")
+    parser.add_argument("--json", default=None, help="also write the figures to this JSON file")
+
+
+def _percentiles(xs: list[float]) -> dict[str, float]:
+    import numpy as np
+
+    a = np.asarray(xs) * 1000.0
+    return {"p50_ms": float(np.percentile(a, 50)), "p99_ms": float(np.percentile(a, 99)),
+            "max_ms": float(a.max()), "mean_ms": float(a.mean())}
+
+
+def bench(checkpoint: str = "mle", frames: int = 10_000, naive_frames: int = 200, threads: int = 1) -> dict:
+    import numpy as np
+    import torch
+
+    from jamcore import tokens as T
+    from jamcore.checkpoints import load_policy
+    from jamcore.stream import StreamingPolicy
+
+    torch.set_num_threads(threads)
+    model, card = load_policy(checkpoint)
+    stream = StreamingPolicy(model)
+    rng = np.random.default_rng(0)
+    # A plausible melody: a random walk of 8th notes with some rests.
+    melody = []
+    pitch = 67
+    for t in range(frames):
+        if t % 2 == 0:
+            pitch = int(np.clip(pitch + rng.integers(-3, 4), 55, 84))
+            melody.append(T.SILENCE if rng.random() < 0.1 else T.note_on(pitch))
+        else:
+            melody.append(T.note_hold(pitch) if melody[-1] != T.SILENCE else T.SILENCE)
+
+    for t in range(64):  # warm-up (allocator, kernels)
+        stream.push(stream.sample_chord(rng=rng), melody[t])
+    stream.reset()
+    times = []
+    for t in range(frames):
+        t0 = time.perf_counter()
+        c = stream.sample_chord(temperature=1.0, rng=rng)
+        stream.push(c, melody[t])
+        times.append(time.perf_counter() - t0)
+    streamed = _percentiles(times)
+
+    # Naive: recompute the full window every frame (window already full).
+    w = stream.window_frames
+    hist_c, hist_m = stream.history
+    chords = np.array(hist_c[-w:], dtype=np.int64)
+    mel = np.array(hist_m[-w:], dtype=np.int64)
+    naive = []
+    with torch.inference_mode():
+        for i in range(naive_frames):
+            seq = torch.from_numpy(T.interleave(np.roll(chords, -i), np.roll(mel, -i)))[None]
+            t0 = time.perf_counter()
+            logits = model(seq)[0, -1].numpy()
+            from jamcore.stream import CHORD_MASKS, sample_from_logits
+
+            sample_from_logits(logits, CHORD_MASKS[T.VOCAB_SIZE], 1.0, 1.0, rng)
+            naive.append(time.perf_counter() - t0)
+    naive_p = _percentiles(naive)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    return {
+        "checkpoint": checkpoint,
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "frames": frames,
+        "window_frames": w,
+        "streaming": streamed,
+        "naive_full_window": naive_p,
+        "speedup_p50": naive_p["p50_ms"] / streamed["p50_ms"],
+        "speedup_p99": naive_p["p99_ms"] / streamed["p99_ms"],
+        "peak_rss_mb": peak_mb,
+        "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cpus, torch {torch.__version__}, "
+                   f"{threads} thread(s)",
+    }
+
+
+def run(args) -> int:
+    r = bench(args.checkpoint, args.frames, args.naive_frames, args.threads)
+    s, n = r["streaming"], r["naive_full_window"]
+    print(f"checkpoint {r['checkpoint']} ({r['parameters'] / 1e6:.2f} M parameters), window {r['window_frames']} frames")
+    print(f"machine: {r['machine']}")
+    print(f"streaming step ({r['frames']} frames): p50 {s['p50_ms']:.3f} ms  p99 {s['p99_ms']:.3f} ms  "
+          f"max {s['max_ms']:.3f} ms")
+    print(f"naive full recompute (full window): p50 {n['p50_ms']:.3f} ms  p99 {n['p99_ms']:.3f} ms")
+    print(f"speed-up: {r['speedup_p50']:.1f}x at p50, {r['speedup_p99']:.1f}x at p99; peak RSS {r['peak_rss_mb']:.0f} MB")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(r, f, indent=2)
+    return 0

@@ -1,0 +1,135 @@
+"""`jamcore harmonize`: a melody file in, chords out, computed exactly as live.
+
+The streaming policy walks the melody frame by frame: the chord for frame t is sampled from melody
+frames before t only (it never looks ahead), then frame t's real melody token is pushed. The chords
+are voiced with the same voice-leading code the bridge uses and written as a type-1 MIDI file (track
+0 the melody as given, track 1 ``chords``), optionally as JSON and as a WAV rendered with FluidSynth.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("input", help="melody file: MIDI (.mid) or MusicXML (.xml, .musicxml, .mxl)")
+    parser.add_argument("--out", required=True, help="output MIDI file (melody + chords track)")
+    parser.add_argument("--wav", default=None, help="also render audio to this WAV file (FluidSynth, GM soundfont)")
+    parser.add_argument("--json", default=None, help="also write the chord list (frame, frames, symbol, pitches)")
+    parser.add_argument("--checkpoint", default="mle", help="policy checkpoint name or path (default: mle)")
+    parser.add_argument("--checkpoint-dir", default=None, help="directory to look for --checkpoint in")
+    parser.add_argument("--temperature", type=float, default=0.8, help="sampling temperature (0 = greedy; default 0.8)")
+    parser.add_argument("--top-p", type=float, default=1.0, help="nucleus sampling mass (default 1.0)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--soundfont", default=None, help="soundfont for --wav (default: FluidR3_GM)")
+
+
+@dataclass
+class Harmonization:
+    melody_tokens: list[int]
+    chord_tokens: list[int]
+    events: list[dict]  # frame, frames, symbol, pitches
+    bpm: float
+
+
+def harmonize_tokens(stream, melody_tokens, temperature: float = 0.8, top_p: float = 1.0, seed: int = 0) -> list[int]:
+    """Run the live loop over a melody: chord t from melody < t, then push melody t."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    stream.reset()
+    chords = []
+    for m in melody_tokens:
+        c = stream.sample_chord(temperature=temperature, top_p=top_p, rng=rng)
+        chords.append(c)
+        stream.push(c, int(m))
+    return chords
+
+
+def chord_events_with_voicing(chord_tokens) -> list[dict]:
+    """Chord runs with voiced pitches (voice-led from one chord to the next)."""
+    from jamcore import tokens as T
+    from jamcore.music.voicing import Voicer
+
+    voicer = Voicer()
+    events = []
+    for start, length, chord in T.chord_events(chord_tokens):
+        if chord is None:
+            voicer.reset()
+            continue
+        pitches = voicer.voice(chord)
+        events.append({"frame": start, "frames": length, "symbol": chord.symbol, "pitches": list(pitches)})
+    return events
+
+
+def harmonize_file(path: str | Path, checkpoint: str = "mle", checkpoint_dir=None, temperature: float = 0.8,
+                   top_p: float = 1.0, seed: int = 0) -> tuple[Harmonization, object, dict]:
+    from jamcore import tokens as T
+    from jamcore.checkpoints import load_policy
+    from jamcore.music.midi_io import load_user_melody
+    from jamcore.music.time import FRAMES_PER_BEAT, beat_to_frame
+    from jamcore.stream import StreamingPolicy
+
+    song, report = load_user_melody(path)
+    model, _ = load_policy(checkpoint, checkpoint_dir)
+    end = max(n.end for n in song.melody)
+    n_frames = beat_to_frame(end)
+    n_frames = -(-n_frames // FRAMES_PER_BEAT) * FRAMES_PER_BEAT  # to the end of the beat
+    melody_tokens = [int(t) for t in T.encode_melody(song.melody, n_frames)]
+    chords = harmonize_tokens(StreamingPolicy(model), melody_tokens, temperature, top_p, seed)
+    result = Harmonization(melody_tokens, chords, chord_events_with_voicing(chords), song.tempo_bpm)
+    return result, song, report
+
+
+def note_in_chord(melody_tokens, chord_tokens) -> float:
+    """Share of frames with a melody note and a chord where the note is a chord tone."""
+    import numpy as np
+
+    from jamcore import tokens as T
+
+    m = np.asarray(melody_tokens)
+    c = np.asarray(chord_tokens)
+    pitch = T.TOKEN_PITCH[m]
+    both = (pitch >= 0) & (T.TOKEN_CHORD[c] >= 0)
+    if not both.any():
+        return float("nan")
+    hits = T.TOKEN_CHORD_PCS[c[both], pitch[both] % 12]
+    return float(hits.mean())
+
+
+def run(args) -> int:
+    from jamcore.checkpoints import CheckpointError
+    from jamcore.cli import CommandError
+    from jamcore.music.midi_io import MelodyFileError, write_harmonized_midi
+    from jamcore.music.time import frame_to_beat
+
+    if not Path(args.input).is_file():
+        raise CommandError(f"{args.input}: no such file")
+    if args.temperature < 0:
+        raise CommandError("--temperature must be >= 0")
+    try:
+        result, song, report = harmonize_file(args.input, args.checkpoint, args.checkpoint_dir, args.temperature,
+                                              args.top_p, args.seed)
+    except MelodyFileError as exc:
+        raise CommandError(f"{args.input}: {exc}") from exc
+    except CheckpointError as exc:
+        raise CommandError(str(exc)) from exc
+
+    voiced = [(frame_to_beat(e["frame"]), frame_to_beat(e["frame"] + e["frames"]), e["pitches"])
+              for e in result.events]
+    write_harmonized_midi(args.out, song.melody, voiced, song.tempo_bpm)
+    if args.json:
+        Path(args.json).write_text(json.dumps(result.events, indent=1) + "\n")
+    if args.wav:
+        from jamcore.music.render import render_wav
+
+        render_wav(args.wav, song.melody, voiced, song.tempo_bpm, soundfont=args.soundfont)
+    nic = note_in_chord(result.melody_tokens, result.chord_tokens)
+    chart = " | ".join(e["symbol"] for e in result.events[:16])
+    print(f"{len(result.events)} chords over {len(result.melody_tokens) // 4} beats at {song.tempo_bpm:.0f} BPM; "
+          f"note-in-chord {nic:.2f}")
+    print(f"chart: {chart}{' ...' if len(result.events) > 16 else ''}")
+    print(f"melody: {report.summary()}")
+    print(f"wrote {args.out}" + (f", {args.json}" if args.json else "") + (f", {args.wav}" if args.wav else ""))
+    return 0

@@ -1,0 +1,81 @@
+"""GAPT's adversarial part: the reward from the discriminator, its update, and its two-stage schedule.
+
+- ``adversarial_reward``: ``r_adv = -log(1 - D + eps)``, D = P(chords are data). Monotone in D; 0 when
+  D is sure the chords are the policy's, large when the policy fools it.
+- ``discriminator_step``: one gradient step on fresh rollouts (label 0) vs the data chords paired
+  with the same melodies (label 1), cross-entropy with label smoothing 0.1.
+- ``DiscriminatorSchedule``: during warm-up D trains every k policy steps; afterwards only while the
+  running mean of r_adv over the last few steps is above a threshold, i.e. while the policy is
+  fooling it. That keeps D from racing ahead and the adversarial reward informative.
+"""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+import torch
+import torch.nn.functional as F
+
+EPS = 1e-6
+
+
+def adversarial_reward(p_data: torch.Tensor, eps: float = EPS) -> torch.Tensor:
+    """``-log(1 - D + eps)`` per episode."""
+    return -torch.log1p(-p_data.clamp(0.0, 1.0) + eps)
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    warmup_steps: int = 30  # policy steps in the warm-up stage
+    every: int = 5  # warm-up: D trains every k policy steps (and on the first)
+    window: int = 3  # later: running mean of r_adv over the last `window` steps ...
+    threshold: float = 1.0  # ... must exceed this for D to train (r_adv 1.0 <=> D ~ 0.63)
+
+
+@dataclass
+class DiscriminatorSchedule:
+    cfg: ScheduleConfig = ScheduleConfig()
+    history: deque = field(default_factory=lambda: deque(maxlen=64))
+
+    def record(self, mean_r_adv: float) -> None:
+        """Add one policy step's mean adversarial reward."""
+        self.history.append(float(mean_r_adv))
+
+    def running_mean(self) -> float:
+        recent = list(self.history)[-self.cfg.window:]
+        return sum(recent) / len(recent) if recent else float("nan")
+
+    def should_train(self, step: int) -> bool:
+        """Whether D trains at policy step ``step`` (0-based), given the rewards recorded so far."""
+        if step < self.cfg.warmup_steps:
+            return step == 0 or step % self.cfg.every == 0
+        mean = self.running_mean()
+        return mean == mean and mean > self.cfg.threshold  # NaN (no history) reads as False
+
+    def state(self) -> dict:
+        return {"history": list(self.history)}
+
+    def load(self, state: dict) -> None:
+        self.history.clear()
+        self.history.extend(state.get("history", []))
+
+
+def discriminator_step(disc, opt, policy_chords: torch.Tensor, data_chords: torch.Tensor,
+                       label_smoothing: float = 0.1, grad_clip: float = 1.0, sync=None) -> dict[str, float]:
+    """One update of D on a batch of policy chords (0) and data chords (1). Returns loss and accuracy."""
+    disc.train()
+    x = torch.cat([policy_chords, data_chords], dim=0)
+    y = torch.cat([torch.zeros(len(policy_chords), dtype=torch.long),
+                   torch.ones(len(data_chords), dtype=torch.long)])
+    logits = disc(x)
+    loss = F.cross_entropy(logits, y, label_smoothing=label_smoothing)
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    if sync is not None:
+        sync(disc)
+    torch.nn.utils.clip_grad_norm_(disc.parameters(), grad_clip)
+    opt.step()
+    disc.eval()
+    with torch.no_grad():
+        acc = float((logits.argmax(-1) == y).float().mean())
+    return {"d_loss": float(loss), "d_accuracy": acc}

@@ -1,0 +1,95 @@
+"""MLE training: a smoke run learns, resume continues exactly, and 2-process torchrun stays in sync."""
+import dataclasses
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from jamcore.checkpoints import load_model
+from jamcore.config import PROFILES, DataConfig
+from jamcore.data.build import build_corpus
+from jamcore.train.mle import lr_at, train
+
+LIMIT = 12
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    cfg = DataConfig(cache_dir=tmp_path_factory.mktemp("cache"), limit=LIMIT)
+    return build_corpus(cfg, limit=LIMIT, workers=1, progress=False)
+
+
+def smoke(**kw):
+    return dataclasses.replace(PROFILES["smoke"], **kw)
+
+
+def test_lr_schedule_warms_up_then_decays_to_the_floor():
+    cfg = PROFILES["small"]
+    assert lr_at(0, cfg) < lr_at(cfg.warmup_steps - 1, cfg) <= cfg.lr
+    assert abs(lr_at(cfg.steps, cfg) - cfg.lr * cfg.min_lr_ratio) < 1e-12
+    mid = [lr_at(s, cfg) for s in range(cfg.warmup_steps, cfg.steps)]
+    assert all(a >= b for a, b in zip(mid, mid[1:]))
+
+
+def test_smoke_policy_run_lowers_validation_loss_and_writes_a_card(tmp_path, corpus):
+    cfg = smoke(steps=30, lr=3e-3, eval_every=30, checkpoint_every=30)
+    metrics = train(cfg, kind="policy", name="mle", out_dir=tmp_path, corpus=corpus, progress=False)
+    model, card = load_model(tmp_path / "mle", "policy")
+    first = card["history"][0]
+    assert metrics["valid_loss"] < 6.0  # log(517) = 6.25 at chance
+    assert card["metrics"]["valid_chord_accuracy"] == metrics["valid_chord_accuracy"]
+    assert card["seed"] == cfg.seed and "command" in card and card["data"]["train_songs"] > 0
+    assert first["step"] == 30
+
+
+def test_smoke_anchor_run(tmp_path, corpus):
+    metrics = train(smoke(steps=4), kind="anchor", name="anchor", out_dir=tmp_path, corpus=corpus, progress=False)
+    model, card = load_model(tmp_path / "anchor", "anchor")
+    assert card["kind"] == "anchor" and metrics["valid_loss"] > 0
+
+
+def test_resume_after_an_interrupted_run_continues_from_the_saved_step(tmp_path, corpus):
+    cfg = smoke(steps=6, checkpoint_every=3, eval_every=3)
+    train(cfg, name="a", out_dir=tmp_path / "full", corpus=corpus, progress=False)
+    # Interrupted: stops after step 3 (its periodic save), then resumed to the end.
+    train(cfg, name="a", out_dir=tmp_path / "cut", corpus=corpus, progress=False, stop_after=3)
+    import json
+
+    saved = json.loads((tmp_path / "cut" / "a-state.json").read_text())
+    assert saved["step"] == 3
+    assert not (tmp_path / "cut" / "a.safetensors").exists()
+    train(cfg, name="a", out_dir=tmp_path / "cut", corpus=corpus, progress=False, resume=True)
+    full, _ = load_model(tmp_path / "full" / "a", "policy")
+    resumed, card = load_model(tmp_path / "cut" / "a", "policy")
+    assert [h["step"] for h in card["history"]] == [3, 6]
+    for (k, a), (_, b) in zip(full.state_dict().items(), resumed.state_dict().items()):
+        assert torch.allclose(a, b, atol=1e-6), k
+
+
+@pytest.mark.slow
+def test_torchrun_two_processes_end_with_identical_weights(tmp_path, corpus):
+    torchrun = shutil.which("torchrun", path=str(Path(sys.executable).parent))
+    assert torchrun, "torchrun not found next to the interpreter"
+    env = dict(os.environ, JAMCORE_CACHE_DIR=str(tmp_path / "cache"), OMP_NUM_THREADS="1")
+    cmd = [torchrun, "--standalone", "--nproc_per_node=2", "-m", "jamcore.cli", "train", "mle", "--profile", "smoke",
+           "--set", "steps=4", "--data-limit", str(LIMIT), "--out", str(tmp_path / "ddp"), "--no-progress",
+           "--name", "ddp"]
+    # Build the small corpus once first, so the two ranks do not both build it.
+    subprocess.run([sys.executable, "-m", "jamcore.cli", "data", "build", "--limit", str(LIMIT), "--workers", "1"],
+                   env=env, check=True, capture_output=True)
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    # Rank 0 writes the checkpoint; every rank also leaves its final weights beside it.
+    from safetensors.torch import load_file
+
+    r0 = load_file(str(tmp_path / "ddp" / "ddp.rank0.safetensors"))
+    r1 = load_file(str(tmp_path / "ddp" / "ddp.rank1.safetensors"))
+    assert r0.keys() == r1.keys()
+    for k in r0:
+        assert torch.equal(r0[k], r1[k]), k
+    final = load_model(tmp_path / "ddp" / "ddp", "policy")[0].state_dict()
+    assert all(torch.equal(final[k], r0[k]) for k in r0)
