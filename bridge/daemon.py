@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from bridge import protocol as P
 from bridge.library import Library, blend_name
-from bridge.outputs import NullOutput, OscOutput, open_audio
+from bridge.outputs import OscOutput, open_audio
 from bridge.server import Endpoint, Inbound, build
 from bridge.session import Session, Settings
 
@@ -66,6 +66,17 @@ class Client:
 class Bridge:
     """The engine. ``run()`` blocks until ``stop()``; ``start_thread()`` runs it in the background."""
 
+    # Incoming address -> handler method (docs/osc.md is checked against this and bridge/protocol.py).
+    HANDLERS = {
+        P.HELLO.path: "_hello", P.TRANSPORT.path: "_transport", P.NOTE.path: "_note",
+        P.CHECKPOINT.path: "_checkpoint", P.BLEND.path: "_blend", P.SET.path: "_set",
+        P.RESET.path: "_reset", P.PING.path: "_ping", P.LIST.path: "_list", P.BYE.path: "_bye",
+    }
+
+    @classmethod
+    def handled_paths(cls) -> tuple[str, ...]:
+        return tuple(cls.HANDLERS)
+
     def __init__(self, host: str = P.DEFAULT_HOST, port: int = P.DEFAULT_PORT, checkpoint: str = "mle",
                  checkpoint_dir: str | None = None, output: str = "midi", soundfont: str | None = None,
                  seed: int | None = None, settings: Settings | None = None,
@@ -92,11 +103,7 @@ class Bridge:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._rr = 0  # round-robin start for fair planning
-        self.handlers = {
-            P.HELLO.path: self._hello, P.TRANSPORT.path: self._transport, P.NOTE.path: self._note,
-            P.CHECKPOINT.path: self._checkpoint, P.BLEND.path: self._blend, P.SET.path: self._set,
-            P.RESET.path: self._reset, P.PING.path: self._ping, P.LIST.path: self._list, P.BYE.path: self._bye,
-        }
+        self.handlers = {path: getattr(self, name) for path, name in self.HANDLERS.items()}
 
     @property
     def port(self) -> int:

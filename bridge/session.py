@@ -309,7 +309,7 @@ class Session:
                 self._commit(p, c)
                 committed = 1
                 self._resend = True
-                if p <= self.cursor:
+                if self.seg_p0 < p <= self.cursor:  # (a segment's first frame cannot be known earlier)
                     self.late_commits += 1
         m = self.melody_token(p) if p <= self.cursor else pol.sample_melody(c, s.temperature, s.top_p, self.rng)
         pol.push(c, m)

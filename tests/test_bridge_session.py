@@ -1,0 +1,192 @@
+"""Session: commits ahead of the transport, never looks ahead at the melody, follows jumps, hot-swaps."""
+from concurrent.futures import Future
+
+import numpy as np
+import pytest
+import torch
+
+from bridge.session import Session, Settings
+from jamcore import tokens as T
+from jamcore.config import ModelConfig
+from jamcore.models.policy import ChordPolicy
+from jamcore.stream import StreamingPolicy
+
+CFG = ModelConfig(d_model=32, n_layers=2, n_heads=2, dropout=0.0)
+BPM = 240.0
+SPF = 60.0 / BPM / 4  # seconds per frame
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    # Tiny models: one thread is ~20x faster than two fighting over busy cores (as the daemon runs).
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
+def policy(seed=0):
+    torch.manual_seed(seed)
+    return StreamingPolicy(ChordPolicy(CFG).eval())
+
+
+class Recording:
+    """Wraps a StreamingPolicy; records the melody it had been fed when each chord was sampled."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.sampled_with: list[tuple[int, list[int]]] = []  # (frame, melody tokens pushed so far)
+
+    def sample_chord(self, *a, **k):
+        self.sampled_with.append((self.inner.frames, list(self.inner.history[1])))
+        return self.inner.sample_chord(*a, **k)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+def run(session, frames, note_at=lambda f: 60 + f % 7, t0=0.0, start_frame=0):
+    """Drive a session frame by frame at BPM with one note per frame; return {song frame: send}."""
+    sent = {}
+    for i in range(frames):
+        f = start_frame + i
+        t = t0 + i * SPF
+        if f % 4 == 0:
+            session.on_transport(True, f / 4, BPM, t)
+        if note_at(f) is not None:
+            session.on_note(note_at(f), 100, f / 4 + 0.01, arrival=t)
+        for s in session.step(t + 0.002).sends:
+            sent[s.frame] = s
+    return sent
+
+
+def covered(sent):
+    frames = set()
+    for s in sent.values():
+        frames.update(range(s.frame, s.frame + s.frames))
+    return frames
+
+
+def test_every_frame_gets_a_chord_before_it_sounds():
+    s = Session(policy(), "tiny", seed=0)
+    sent = run(s, 64)
+    assert set(range(0, 64)) <= covered(sent)
+    # At every step the committed edge is at least one frame (in fact commit_beats) ahead.
+    assert len(s.committed) >= s.cursor + 4
+    assert s.late_commits == 0
+
+
+def test_chord_for_a_frame_never_sees_that_frames_melody():
+    rec = Recording(policy())
+    s = Session(rec, "tiny", seed=0)
+    run(s, 48)
+    assert rec.sampled_with
+    for frame, fed in rec.sampled_with:
+        assert len(fed) == frame  # when chord f is sampled, the policy holds melody frames < f only
+
+
+def test_replans_when_real_notes_differ_from_imagined():
+    s = Session(policy(), "tiny", Settings(lookahead_beats=2.0, commit_beats=1.0), seed=0)
+    run(s, 16)
+    # Provisional frames exist beyond the commit edge and are replaced after a surprising note.
+    assert len(s.pushed_c) > len(s.committed)
+    before = list(s.pushed_m)
+    t = 16 * SPF
+    s.on_note(100, 100, 16 / 4 + 0.01, arrival=t)  # a very unlikely pitch, on the frame now sounding
+    s.step(t + 0.002)
+    assert s.pushed_m[s.cursor] == T.note_on(100)
+    assert before[s.cursor] != T.note_on(100)
+    assert len(s.pushed_c) >= s.commit_end + 1
+
+
+def test_loop_jump_resends_the_new_position_and_keeps_history():
+    s = Session(policy(), "tiny", seed=0)
+    run(s, 32)
+    p_before = s.cursor
+    t = 32 * SPF
+    s.on_transport(True, 0.0, BPM, t)  # loop brace back to bar 1
+    res = s.step(t + 0.001)
+    frames = {x.frame for x in res.sends}
+    assert 0 in frames and all(f < 8 for f in frames)  # chords for the new position, nothing stale
+    assert s.cursor == p_before + 1  # performance time goes on: the policy's context continues
+    assert len(s.committed) >= s.cursor + 4
+    sent = run(s, 16, t0=t, start_frame=0)
+    assert set(range(0, 16)) <= covered(sent) | frames
+
+
+def test_stop_freezes_then_start_continues():
+    s = Session(policy(), "tiny", seed=0)
+    run(s, 8)
+    s.on_transport(False, 2.0, BPM, 8 * SPF)
+    s.step(8 * SPF + 0.01)
+    c = s.cursor
+    s.step(100.0)
+    assert s.cursor == c
+    s.on_transport(True, 2.0, BPM, 200.0)
+    s.step(200.0 + 4 * SPF + 1e-4)
+    assert s.cursor == c + 4
+
+
+def test_hot_swap_keeps_every_committed_frame_and_primes_history():
+    s = Session(policy(0), "a", seed=0)
+    run(s, 20)
+    committed_before = list(s.committed)
+    new = policy(1)
+    fut: Future = Future()
+    job = s.swap_job("b", lambda: new)
+    s.begin_swap("b", fut)
+    sent = run(s, 4, t0=20 * SPF, start_frame=20)
+    assert s.checkpoint == "a"  # still loading: the old policy plays on
+    fut.set_result(job())
+    sent.update(run(s, 12, t0=24 * SPF, start_frame=24))
+    assert s.checkpoint == "b" and s.policy is new
+    assert s.committed[: len(committed_before)] == committed_before  # nothing committed changed
+    assert set(range(20, 36)) <= covered(sent)
+    assert new.frames == len(s.pushed_c)
+    assert list(new.history[1])[-len(s.pushed_m):] == s.pushed_m[-len(new.history[1]):]
+
+
+def test_failed_swap_reports_and_keeps_playing():
+    s = Session(policy(0), "a", seed=0)
+    run(s, 8)
+    fut: Future = Future()
+    s.swap_job("nope", lambda: None)
+    s.begin_swap("nope", fut)
+    fut.set_exception(FileNotFoundError("no checkpoint named 'nope'"))
+    s.on_transport(True, 2.0, BPM, 8 * SPF)
+    res = s.step(8 * SPF + SPF + 1e-3)
+    assert res.errors and "nope" in res.errors[0][1] and "keeping 'a'" in res.errors[0][1]
+    assert s.checkpoint == "a"
+    sent = {x.frame: x for x in res.sends}
+    sent.update(run(s, 8, t0=9 * SPF, start_frame=9))
+    assert set(range(9, 17)) <= covered(sent)
+
+
+def test_notes_monophonic_newest_wins_and_offs():
+    s = Session(policy(), "tiny", seed=0)
+    s.on_transport(True, 0.0, BPM, 0.0)
+    s.on_note(60, 100, 0.0)
+    s.on_note(64, 100, 0.0)  # same frame: the later note wins
+    s.on_note(64, 0, 0.5)  # off at frame 2
+    assert [s.melody_token(p) for p in range(4)] == [T.note_on(64), T.note_hold(64), T.SILENCE, T.SILENCE]
+    assert s.on_note(60, 100, 50.0) is not None  # far ahead of the transport: refused with a reason
+
+
+def test_settings_keep_commit_within_lookahead():
+    st = Settings(lookahead_beats=2.0, commit_beats=1.0)
+    assert st.set("commit_beats", 3.0) and st.lookahead_beats == 3.0
+    assert st.set("lookahead_beats", 0.5) and st.commit_beats == 0.5
+
+
+@pytest.mark.parametrize("voicing", ["bass", "close"])
+def test_committed_chords_are_voice_led(voicing):
+    s = Session(policy(), "tiny", Settings(voicing=voicing), seed=3)
+    sent = run(s, 64)
+    chords = [x for x in sorted(sent.values(), key=lambda x: x.frame) if x.symbol]
+    assert chords
+    for c in chords:
+        assert list(c.pitches) == sorted(c.pitches)
+        assert (c.pitches[0] < 48) == (voicing == "bass")
+    uppers = [c.pitches[1:] if voicing == "bass" else c.pitches for c in chords]
+    assert all(52 <= p <= 76 for u in uppers for p in u)
+    assert np.all(np.array([max(u) - min(u) for u in uppers]) <= 14)
