@@ -256,7 +256,7 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
             models[kind] = RewardEnsemble([load_model(n, kind, ckpt_dir)[0] for n in getattr(cfg, kind)])
     policy = models["policy"]
     for k in ("anchor", "mle", "contrastive", "discriminative"):
-        if models.get(k) is not None:
+        if isinstance(models.get(k), torch.nn.Module):  # frozen judges and anchors
             models[k].eval()
             for p in models[k].parameters():
                 p.requires_grad_(False)
@@ -378,7 +378,7 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
                 opt.step()
                 for k, v in (("approx_kl", diag["approx_kl"]), ("clipfrac", diag["clipfrac"]), ("pg_loss", pg),
                              ("v_loss", vl), ("entropy", ent)):
-                    stats[k] += float(v)
+                    stats[k] += float(v.detach())
                 n_updates += 1
         stats = {k: v / max(n_updates, 1) for k, v in stats.items()}
         ev = float(ppo.explained_variance(old_values, returns, mask))
