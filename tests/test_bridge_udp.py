@@ -1,0 +1,345 @@
+"""End to end over real UDP on 127.0.0.1: the daemon's engine in a thread, clients as separate sockets.
+
+Melodies play in real time at high tempo (480 BPM: a 16th is 31 ms) to keep the suite fast. Random-
+weight checkpoints: the music is nonsense, the timing and the protocol are what is tested here.
+"""
+import re
+import shutil
+import subprocess
+import time
+
+import pytest
+import torch
+
+from bridge import protocol as P
+from bridge.client import JamClient
+from bridge.daemon import Bridge
+from bridge.session import Settings
+from bridge.testing import tiny_checkpoints
+
+BPM = 480.0
+SPF = 60.0 / BPM / 4
+TAGS_OK = re.compile(r"^,[ifs]*$")
+
+
+@pytest.fixture(scope="module")
+def ckdir(tmp_path_factory):
+    d = tmp_path_factory.mktemp("checkpoints")
+    tiny_checkpoints(d)
+    return d
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)  # as the daemon runs
+    yield
+    torch.set_num_threads(n)
+
+
+@pytest.fixture
+def bridge(ckdir):
+    b = Bridge(port=0, checkpoint="tiny", checkpoint_dir=ckdir, seed=0,
+               settings=Settings(lookahead_beats=1.5, commit_beats=1.0)).start_thread()
+    yield b
+    b.stop()
+
+
+def client(bridge):
+    c = JamClient(port=bridge.port)
+    c.hello()
+    return c
+
+
+class Player:
+    """Plays frames in real time: transport on every beat, one note per frame (or none)."""
+
+    def __init__(self, *clients, bpm=BPM):
+        self.clients = clients
+        self.bpm = bpm
+        self.t0 = None  # wall time of frame `f0`
+        self.f0 = 0
+
+    def frame_time(self, f):
+        return self.t0 + (f - self.f0) * 60.0 / self.bpm / 4
+
+    def play(self, frames, start=None, notes=lambda f: 60 + f % 5, transport_first=True):
+        start = self.f0 + (self.played if self.t0 else 0) if start is None else start
+        now = time.monotonic()
+        if self.t0 is None or start != self.f0 + self.played:
+            self.t0, self.f0, self.played = now + 0.02, start, 0
+        for f in range(start, start + frames):
+            time.sleep(max(0.0, self.frame_time(f) - time.monotonic()))
+            for c in self.clients:
+                if f % 4 == 0 or (transport_first and f == start):
+                    c.transport(True, f / 4, self.bpm)
+                if notes(f) is not None:
+                    c.note(notes(f), 100, f / 4)
+            self.played += 1
+        time.sleep(60.0 / self.bpm / 4)
+
+
+def covered_before(c, frames, player):
+    """Frames whose chord (or no-chord) reached the client before the frame started."""
+    ok = set()
+    for f0, sc in c.chords.items():
+        for f in range(f0, f0 + sc.frames):
+            if f in frames and sc.first_t <= player.frame_time(f):
+                ok.add(f)
+    return ok
+
+
+def all_typetags_ok(c):
+    bad = [r for r in c.received if not TAGS_OK.match(r.typetags)]
+    assert not bad, bad[:3]
+
+
+def test_hello_ready_ping_list(bridge):
+    with JamClient(port=bridge.port) as c:
+        ready = c.hello()
+        assert ready.args == (P.PROTOCOL_VERSION, "tiny") and ready.typetags == ",ss"
+        c.wait_for(P.STATUS.path, lambda r: r.args == ("checkpoint", "tiny"))
+        c.send(P.PING.path, 42)
+        assert c.wait_for(P.PONG.path).args == (42,)
+        c.send(P.LIST.path)
+        names = c.wait_for(P.CHECKPOINTS.path).args
+        assert {"tiny", "tiny2", "wide"} <= set(names) and "broken" in names
+        all_typetags_ok(c)
+
+
+def test_unregistered_sender_gets_no_answer(bridge):
+    with JamClient(port=bridge.port) as a, JamClient(port=bridge.port) as b:
+        a.hello()
+        b.hello()
+        with JamClient(port=bridge.port) as stranger:  # two clients on this host: no fallback match
+            stranger.send(P.PING.path, 1)
+            stranger.note(300, 1, 0.0)
+            time.sleep(0.2)
+            assert stranger.received == []
+
+
+def test_melody_produces_chords_on_every_frame_ahead_of_time(bridge):
+    with JamClient(port=bridge.port) as c:
+        c.hello()
+        p = Player(c)
+        p.play(64)
+        frames = set(range(1, 64))  # frame 0 is committed as the transport starts
+        assert covered_before(c, frames, p) == frames
+        # Past the first beat (committed the moment the transport started) chords come a beat early.
+        margins = [p.frame_time(f) - sc.first_t for f, sc in c.chords.items() if 4 <= f < 64]
+        assert min(margins) > 0.5 * 60.0 / BPM
+        chords = [sc for sc in c.chords.values() if sc.symbol]
+        assert chords and all(len(sc.pitches) >= 3 for sc in chords)
+        hb = c.messages(P.STATUS.path)
+        assert sum(1 for r in hb if r.args[0] == "heartbeat") >= 10  # about one per beat
+        all_typetags_ok(c)
+
+
+def test_seek_loop_and_tempo_change_without_stale_chords(bridge):
+    with JamClient(port=bridge.port) as c:
+        c.hello()
+        p = Player(c)
+        p.play(24)  # beats 0..6
+        # Seek forward to beat 32 (frame 128).
+        c.transport(True, 32.0, BPM)
+        time.sleep(0.01)
+        mark = len(c.received)
+        p.play(24, start=128)
+        after = [r for r in c.received[mark:] if r.address in (P.CHORD.path, P.NOCHORD.path)]
+        assert after and all(r.args[0] >= 128 for r in after)  # nothing for the old position
+        assert covered_before(c, set(range(129, 152)), p) == set(range(129, 152))
+        # Loop brace back to bar 1: chords for frames 0.. are sent again, fresh.
+        t_jump = time.monotonic()
+        p.play(16, start=0)
+        assert covered_before(c, set(range(1, 16)), p) == set(range(1, 16))
+        assert all(c.chords[f].t >= t_jump for f in c.chords if f < 16)
+        # Tempo change mid-stream: 480 -> 300 BPM, position continuous.
+        p2 = Player(c, bpm=300.0)
+        p2.play(24, start=16)
+        assert covered_before(c, set(range(17, 40)), p2) == set(range(17, 40))
+        all_typetags_ok(c)
+
+
+def test_checkpoint_switch_mid_session_without_a_missing_frame(bridge):
+    with JamClient(port=bridge.port) as c:
+        c.hello()
+        p = Player(c)
+        p.play(24)
+        c.send(P.CHECKPOINT.path, "tiny2")
+        p.play(40)
+        c.wait_for(P.STATUS.path, lambda r: r.args == ("loading", "tiny2"), timeout=1)
+        c.wait_for(P.STATUS.path, lambda r: r.args == ("checkpoint", "tiny2"), timeout=1)
+        assert not c.messages(P.ERROR.path)
+        frames = set(range(1, 64))
+        assert covered_before(c, frames, p) == frames
+        # A blend of two compatible checkpoints plays too.
+        c.send(P.BLEND.path, "tiny", "tiny2", 0.5)
+        p.play(16)
+        c.wait_for(P.STATUS.path, lambda r: r.args == ("checkpoint", "tiny+tiny2@0.5"), timeout=1)
+        assert covered_before(c, set(range(64, 80)), p) == set(range(64, 80))
+
+
+@pytest.mark.parametrize("name, why", [("nope", "no checkpoint named"), ("broken", "unreadable weights")])
+def test_bad_checkpoint_refused_and_old_one_keeps_playing(bridge, name, why):
+    with JamClient(port=bridge.port) as c:
+        c.hello()
+        p = Player(c)
+        p.play(8)
+        c.send(P.CHECKPOINT.path, name)
+        p.play(16)
+        err = c.wait_for(P.ERROR.path, timeout=1)
+        assert err.args[0] == P.CHECKPOINT.path and why in err.args[1] and "keeping 'tiny'" in err.args[1]
+        assert not any(r.args == ("checkpoint", name) for r in c.messages(P.STATUS.path))
+        assert covered_before(c, set(range(1, 24)), p) == set(range(1, 24))
+
+
+def test_blend_of_different_architectures_refused(bridge):
+    with JamClient(port=bridge.port) as c:
+        c.hello()
+        p = Player(c)
+        p.play(4)
+        c.send(P.BLEND.path, "tiny", "wide", 0.3)
+        p.play(8)
+        assert "architectures differ" in c.wait_for(P.ERROR.path, timeout=1).args[1]
+
+
+BAD_INPUTS = [
+    (P.NOTE.path, (300, 100, 1.0), None),  # pitch 300
+    (P.NOTE.path, (60.5, 100.0, 1.0), "fff"),  # non-integral pitch
+    (P.NOTE.path, (60, 100.25, 1.0), "iff"),  # non-integral velocity
+    (P.NOTE.path, ("C4", 100, 1.0), None),  # wrong type
+    (P.NOTE.path, (60, 100), None),  # wrong count
+    (P.TRANSPORT.path, (1, 1.0, 0.0), None),  # bpm 0
+    (P.TRANSPORT.path, (1, 1.0, 10000.0), None),  # bpm 10,000
+    (P.TRANSPORT.path, (1, float("nan"), 120.0), None),  # beat NaN
+    (P.SET.path, ("temperature", "hot"), None),
+    (P.SET.path, ("colour", 1), None),
+    ("/jam/unknown", (1,), None),
+]
+
+
+def test_each_bad_input_gets_an_error_while_the_session_continues(bridge):
+    with JamClient(port=bridge.port) as c:
+        c.hello()
+        p = Player(c)
+        p.play(8)
+        for path, args, tags in BAD_INPUTS:
+            c.send(path, *args, tags=tags)
+        c.send_raw(b"\x00\x01garbage")  # malformed packet
+        c.send_raw(b"/jam/note\0\0\0,iif\0\0\0\0\0\0\0<")  # truncated
+        p.play(16)
+        errors = c.messages(P.ERROR.path)
+        assert len(errors) == len(BAD_INPUTS) + 2, [e.args for e in errors]
+        assert [e.args[0] for e in errors[: len(BAD_INPUTS)]] == [b[0] for b in BAD_INPUTS]
+        assert covered_before(c, set(range(1, 24)), p) == set(range(1, 24))
+        all_typetags_ok(c)
+
+
+def test_two_clients_at_once_each_with_its_own_session(bridge):
+    with JamClient(port=bridge.port) as a, JamClient(port=bridge.port) as b:
+        a.hello()
+        b.hello()
+        b.send(P.CHECKPOINT.path, "tiny2")
+        b.wait_for(P.STATUS.path, lambda r: r.args == ("loading", "tiny2"))
+        pa, pb = Player(a), Player(b)
+        pa.play(8)
+        pb.play(8)
+        # Interleave both in real time from one player loop: same tempo, different melodies.
+        both = Player(a, b)
+        both.play(32, start=8, notes=lambda f: 72 - f % 3)
+        frames = set(range(9, 40))
+        assert covered_before(a, frames, both) == frames
+        assert covered_before(b, frames, both) == frames
+        assert len(bridge.clients) == 2
+        assert {c.session.checkpoint for c in bridge.clients.values()} == {"tiny", "tiny2"}
+        a.send(P.BYE.path)
+        time.sleep(0.1)
+        assert len(bridge.clients) == 1
+        both2 = Player(b)
+        both2.play(8, start=40)
+        assert covered_before(b, set(range(41, 48)), both2) == set(range(41, 48))
+
+
+def test_a_burst_of_notes_does_not_stop_chords_to_a_healthy_client(bridge):
+    with JamClient(port=bridge.port) as healthy, JamClient(port=bridge.port) as noisy:
+        healthy.hello()
+        noisy.hello()
+        noisy.transport(True, 0.0, 120.0)
+        p = Player(healthy)
+        t_end = time.monotonic() + 1.0
+        sent = 0
+        import threading
+
+        def flood():
+            nonlocal sent
+            while time.monotonic() < t_end:  # 1,000 notes a second, paced by the millisecond
+                noisy.note(60 + sent % 12, 100 if sent % 2 == 0 else 0, 0.0)
+                sent += 1
+                time.sleep(0.001)
+
+        th = threading.Thread(target=flood)
+        th.start()
+        p.play(32)
+        th.join()
+        assert sent >= 500
+        assert covered_before(healthy, set(range(1, 32)), p) == set(range(1, 32))
+        noisy.send(P.PING.path, 7)
+        assert noisy.wait_for(P.PONG.path, timeout=1).args == (7,)
+
+
+def test_vanished_client_is_dropped(ckdir, caplog):
+    b = Bridge(port=0, checkpoint="tiny", checkpoint_dir=ckdir, client_timeout=0.3).start_thread()
+    try:
+        c = JamClient(port=b.port)
+        c.hello()
+        c.transport(True, 0.0, 240.0)
+        c.close()  # gone without /jam/bye: sends to it now go nowhere
+        with caplog.at_level("INFO", logger="jamcore.bridge"):
+            time.sleep(0.6)
+        assert not b.clients
+        assert any("dropped" in r.message for r in caplog.records)
+        with JamClient(port=b.port) as d:  # the daemon still serves newcomers
+            d.hello()
+    finally:
+        b.stop()
+
+
+@pytest.mark.skipif(not (shutil.which("oscsend") and shutil.which("oscdump")), reason="liblo-tools not installed")
+def test_liblo_oscsend_and_oscdump_as_a_third_party_device(bridge):
+    import socket
+
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    reply = s.getsockname()[1]
+    s.close()
+    # oscdump listens on the reply port (liblo binds the wildcard address: only loopback talks to it).
+    dump = subprocess.Popen(["oscdump", "-L", str(reply)], stdout=subprocess.PIPE, text=True)
+    try:
+        time.sleep(0.2)
+
+        def send(path, types, *values):
+            subprocess.run(["oscsend", "127.0.0.1", str(bridge.port), path, types, *map(str, values)], check=True)
+
+        send("/jam/hello", "i", reply)  # Max style int32
+        send("/jam/transport", "iff", 1, 0.0, 240.0)
+        send("/jam/note", "iif", 60, 100, 0.0)
+        send("/jam/note", "fff", 64, 100, 0.5)  # Pd style float32 everywhere
+        send("/jam/transport", "fff", 1, 1.0, 240.0)
+        send("/jam/set", "sf", "temperature", 0.5)
+        send("/jam/set", "ss", "voicing", "close")
+        send("/jam/note", "fff", 60.5, 100, 1.0)  # refused: not a whole pitch
+        send("/jam/ping", "i", 9)
+        time.sleep(0.5)
+    finally:
+        dump.terminate()
+        out, _ = dump.communicate(timeout=2)
+    lines = [line.split(None, 1)[1] for line in out.splitlines() if line.strip()]
+    assert any(l.startswith('/jam/ready ss "1" "tiny"') for l in lines), lines[:5]
+    chords = [l for l in lines if l.startswith("/jam/chord ")]
+    assert chords and all(re.match(r"/jam/chord iisi+ ", l) for l in chords)
+    assert any(l.startswith('/jam/error ss "/jam/note" "pitch must be a whole number') for l in lines)
+    assert any(l.startswith("/jam/pong i 9") for l in lines)
+    assert any(l.startswith('/jam/status ss "setting" "voicing=close"') for l in lines)
+    assert any(l.startswith("/jam/status sf \"heartbeat\"") for l in lines)
+    for l in lines:
+        assert re.match(r"^/jam/[a-z]+ [ifs]+ ", l), l
