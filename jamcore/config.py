@@ -60,7 +60,7 @@ class ModelConfig:
     """Transformer shape shared by the policy, the anchor and the encoders."""
 
     d_model: int = 128
-    n_layers: int = 4
+    n_layers: int = 3
     n_heads: int = 4
     ff_mult: int = 4
     dropout: float = 0.1
@@ -75,14 +75,14 @@ class TrainConfig:
 
     profile: str = "small"
     model: ModelConfig = ModelConfig()
-    steps: int = 900
-    batch_size: int = 16
+    steps: int = 500
+    batch_size: int = 12
     lr: float = 1e-3
     weight_decay: float = 0.01
-    warmup_steps: int = 80
+    warmup_steps: int = 40
     min_lr_ratio: float = 0.1
     grad_clip: float = 1.0
-    eval_every: int = 150
+    eval_every: int = 100
     eval_batches: int = 8
     checkpoint_every: int = 100
     seed: int = 0
@@ -131,6 +131,8 @@ def _set(cfg, path: list[str], value: str):
         parsed = float(value)
     elif isinstance(current, Path):
         parsed = Path(value)
+    elif isinstance(current, tuple):
+        parsed = tuple(v for v in value.split(",") if v)
     else:
         parsed = value
     return dataclasses.replace(cfg, **{path[0]: parsed})

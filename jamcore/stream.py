@@ -9,6 +9,9 @@ from the most recent half window, starting on a beat boundary with BOS, exactly 
 window. ``rewind`` drops imagined frames (lookahead) in O(1) while they are still in the cache.
 Sampling is grammar-constrained: chord slots only get chord tokens, and ``CHORD_HOLD(c)`` only right
 after ``CHORD_ON(c)``/``CHORD_HOLD(c)``; melody slots likewise.
+
+Two engines compute the same logits: ``numpy`` (default; ``jamcore.models.numpy_policy``, several times
+faster per frame at this size) and ``torch`` (the training model itself).
 """
 from __future__ import annotations
 
@@ -60,14 +63,44 @@ def sample_from_logits(logits: np.ndarray, mask: np.ndarray, temperature: float,
     return idx
 
 
+class _TorchEngine:
+    """The PyTorch model behind the engine interface (step / rewind / length)."""
+
+    def __init__(self, model, max_len: int):
+        self.model = model
+        self.cache = model.new_cache(1, max_len)
+
+    @property
+    def length(self) -> int:
+        return self.cache.length
+
+    def rewind(self, length: int) -> None:
+        self.cache.rewind(length)
+
+    def step(self, ids, all_logits: bool = False) -> np.ndarray:
+        with torch.inference_mode():
+            out = self.model.step(torch.as_tensor(np.asarray(ids, dtype=np.int64))[None], self.cache)[0]
+        out = out.float().numpy()
+        return out if all_logits else out[-1]
+
+
 class StreamingPolicy:
     """KV-cached incremental state of the online policy for one session."""
 
-    def __init__(self, model, window_frames: int | None = None):
+    def __init__(self, model, window_frames: int | None = None, engine: str = "numpy"):
         self.model = model.eval()
         max_frames = (model.cfg.max_len - 1) // 2
         self.window_frames = min(window_frames or max_frames, max_frames)
-        self._cache = model.new_cache(1, 1 + 2 * self.window_frames)
+        max_len = 1 + 2 * self.window_frames
+        if engine == "numpy":
+            from jamcore.models.numpy_policy import NumpyPolicy
+
+            self._cache = NumpyPolicy(model, max_len)
+        elif engine == "torch":
+            self._cache = _TorchEngine(model, max_len)
+        else:
+            raise ValueError(f"unknown engine {engine!r}: numpy or torch")
+        self.engine = engine
         # Logits for c_f at every frame f in the cache (row i = frame start+i): lets rewind be O(1).
         self._chord_logits = np.zeros((self.window_frames + 1, T.VOCAB_SIZE), dtype=np.float32)
         self._melody_logits: np.ndarray | None = None  # logits for m_t once c_t has been fed
@@ -98,8 +131,7 @@ class StreamingPolicy:
         ids[0] = T.BOS
         ids[1::2] = c
         ids[2::2] = m
-        with torch.inference_mode():
-            logits = self.model.step(torch.from_numpy(ids)[None], self._cache)[0].float().numpy()
+        logits = self._cache.step(ids, all_logits=True)
         # Positions 0, 2, 4, ... (BOS and every melody token) predict the next chord.
         self._chord_logits[: len(c) + 1] = logits[0::2]
 
@@ -127,11 +159,10 @@ class StreamingPolicy:
                 self._cache.rewind(self._cache.length - 1)
             ids = [chord_token, melody_token]
         self._half = None
-        with torch.inference_mode():
-            logits = self.model.step(torch.tensor([ids], dtype=torch.long), self._cache)
+        logits = self._cache.step(ids)
         self._chords.append(int(chord_token))
         self._melody.append(int(melody_token))
-        self._chord_logits[self.frames - self._start] = logits[0, -1].float().numpy()
+        self._chord_logits[self.frames - self._start] = logits
 
     def chord_logits(self) -> np.ndarray:
         """Unmasked logits for the chord of frame ``frames``."""
@@ -153,9 +184,7 @@ class StreamingPolicy:
         if self._half != chord_token:
             if self._half is not None:
                 self._cache.rewind(self._cache.length - 1)
-            with torch.inference_mode():
-                logits = self.model.step(torch.tensor([[chord_token]], dtype=torch.long), self._cache)
-            self._melody_logits = logits[0, -1].float().numpy()
+            self._melody_logits = self._cache.step([chord_token])
             self._half = int(chord_token)
         prev = self._melody[-1] if self._melody and self.frames > self._start else T.VOCAB_SIZE
         return sample_from_logits(self._melody_logits, MELODY_MASKS[prev], temperature, top_p, rng)
@@ -201,8 +230,8 @@ class StreamingPolicy:
         return self._offset
 
 
-def load_streaming(name_or_path: str = "mle", directory=None) -> StreamingPolicy:
+def load_streaming(name_or_path: str = "mle", directory=None, engine: str = "numpy") -> StreamingPolicy:
     from jamcore.checkpoints import load_policy
 
     model, _ = load_policy(name_or_path, directory)
-    return StreamingPolicy(model)
+    return StreamingPolicy(model, engine=engine)

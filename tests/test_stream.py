@@ -10,9 +10,14 @@ from jamcore.stream import StreamingPolicy
 CFG = ModelConfig(d_model=32, n_layers=2, n_heads=2, dropout=0.0, max_len=2 * 32 + 1)  # 32-frame window
 
 
-def make_stream(seed=0):
+import pytest
+
+ENGINES = pytest.mark.parametrize("engine", ["numpy", "torch"])
+
+
+def make_stream(seed=0, engine="numpy"):
     torch.manual_seed(seed)
-    return StreamingPolicy(ChordPolicy(CFG).eval())
+    return StreamingPolicy(ChordPolicy(CFG).eval(), engine=engine)
 
 
 def melody_tokens(n, rng):
@@ -26,8 +31,9 @@ def melody_tokens(n, rng):
     return out
 
 
-def test_stream_chord_logits_equal_full_forward_within_window():
-    stream = make_stream()
+@ENGINES
+def test_stream_chord_logits_equal_full_forward_within_window(engine):
+    stream = make_stream(0, engine)
     rng = np.random.default_rng(0)
     mel = melody_tokens(20, rng)
     chords = []
@@ -41,8 +47,9 @@ def test_stream_chord_logits_equal_full_forward_within_window():
     assert np.allclose(stream.chord_logits(), full[-1], atol=1e-4)
 
 
-def test_stream_runs_far_past_the_training_window_and_matches_a_fresh_window():
-    stream = make_stream(1)
+@ENGINES
+def test_stream_runs_far_past_the_training_window_and_matches_a_fresh_window(engine):
+    stream = make_stream(1, engine)
     rng = np.random.default_rng(1)
     n = 32 * 5 + 7  # five windows and change
     mel = melody_tokens(n, rng)
@@ -62,8 +69,9 @@ def test_stream_runs_far_past_the_training_window_and_matches_a_fresh_window():
     assert np.allclose(stream.chord_logits(), full[-1], atol=1e-4)
 
 
-def test_sampling_never_emits_a_token_of_the_wrong_slot_or_an_orphan_hold():
-    stream = make_stream(2)
+@ENGINES
+def test_sampling_never_emits_a_token_of_the_wrong_slot_or_an_orphan_hold(engine):
+    stream = make_stream(2, engine)
     rng = np.random.default_rng(2)
     chords = []
     for t in range(200):
@@ -77,8 +85,9 @@ def test_sampling_never_emits_a_token_of_the_wrong_slot_or_an_orphan_hold():
     assert not T.chord_grammar_violations(np.array(chords))[1:].any()
 
 
-def test_rewind_restores_the_exact_state():
-    stream = make_stream(3)
+@ENGINES
+def test_rewind_restores_the_exact_state(engine):
+    stream = make_stream(3, engine)
     rng = np.random.default_rng(3)
     for t in range(10):
         c = stream.sample_chord(rng=rng)
@@ -93,7 +102,7 @@ def test_rewind_restores_the_exact_state():
 
 
 def test_prime_equals_pushing_the_history():
-    a, b = make_stream(4), make_stream(4)
+    a, b = make_stream(4, "torch"), make_stream(4, "numpy")
     rng = np.random.default_rng(4)
     mel = melody_tokens(12, rng)
     chords = []

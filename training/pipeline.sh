@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The whole pipeline, data to every shipped checkpoint and the evaluation report:
+#   data -> mle -> anchor -> reward models (2 seeds x 2 kinds) -> rl -> gapt sweep -> eval
+#
+#   training/pipeline.sh smoke [OUT]   seconds per stage, for CI (default OUT: a temp dir)
+#   training/pipeline.sh small [OUT]   the shipped run (default OUT: jamcore/checkpoints), ~2 h on 2 cores
+#
+# Every stage resumes from its last training state if the script is run again after a kill
+# (stages whose checkpoint already exists are skipped). Extra arguments after OUT go to every
+# training command, e.g. `--data-dir /path/to/datasets`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MODE="${1:-smoke}"
+case "$MODE" in
+    smoke) OUT="${2:-$(mktemp -d)}"; RL_PROFILE=smoke; LAMBDAS="1.0" ;;
+    small) OUT="${2:-jamcore/checkpoints}"; RL_PROFILE=small; LAMBDAS="0.25 1.0 4.0" ;;
+    *) echo "usage: $0 smoke|small [OUT] [extra training args]" >&2; exit 2 ;;
+esac
+shift $(( $# >= 2 ? 2 : $# ))
+EXTRA=("$@")
+JAM="${JAMCORE:-.venv/bin/jamcore}"
+STATE="${OUT}/state"   # training states, logs and curves (not shipped)
+mkdir -p "$OUT/rewards" "$STATE"
+echo "pipeline: $MODE -> $OUT"
+
+done_or_resume() {  # $1 = checkpoint stem, $2 = state dir, $3 = name: prints "skip", "--resume" or ""
+    if [ -f "$1.safetensors" ] && [ -f "$1.json" ]; then echo skip
+    elif [ -f "$2/$3-state.json" ]; then echo --resume
+    fi
+}
+
+stage() {  # stage NAME DEST_DIR COMMAND...
+    local name="$1" dest="$2"; shift 2
+    local how; how="$(done_or_resume "$dest/$name" "$STATE" "$name")"
+    if [ "$how" = skip ]; then echo "[$name] done already"; return; fi
+    echo "[$name] $*"
+    "$@" --name "$name" --out "$STATE" --no-progress ${how:+$how} "${EXTRA[@]}"
+    # Ship only the weights and the model card; curves and logs stay with the state.
+    mv "$STATE/$name.safetensors" "$STATE/$name.json" "$dest/"
+}
+
+$JAM data build "${EXTRA[@]}"
+stage mle "$OUT" $JAM train mle --profile "$MODE"
+stage anchor "$OUT" $JAM train anchor --profile "$MODE"
+for kind in contrastive discriminative; do
+    for seed in 0 1; do
+        stage "$kind-s$seed" "$OUT/rewards" $JAM train reward --kind "$kind" --seed "$seed" --profile "$MODE"
+    done
+done
+CK=(--checkpoint-dir "$OUT")
+# RL looks up mle/anchor in OUT and the reward models in OUT/rewards.
+RWD=(--set "contrastive=$OUT/rewards/contrastive-s0,$OUT/rewards/contrastive-s1"
+     --set "discriminative=$OUT/rewards/discriminative-s0,$OUT/rewards/discriminative-s1")
+stage rl "$OUT" $JAM train rl --profile "$RL_PROFILE" "${CK[@]}" "${RWD[@]}"
+names="mle,rl"
+for lam in $LAMBDAS; do
+    stage "gapt-$lam" "$OUT" $JAM train gapt --adv-weight "$lam" --profile "$RL_PROFILE" "${CK[@]}" "${RWD[@]}"
+    names="$names,gapt-$lam"
+done
+SONGS=50; [ "$MODE" = smoke ] && SONGS=4
+$JAM eval --checkpoints "$names" --checkpoint-dir "$OUT" --songs "$SONGS" --out "$STATE/eval"
+echo "pipeline: done; checkpoints in $OUT, report in $STATE/eval/report.md"
