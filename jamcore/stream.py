@@ -4,9 +4,10 @@ The online sequence is ``BOS, c0, m0, c1, m1, ...``. After frame t-1 is pushed, 
 ``m_{t-1}`` give the distribution of ``c_t``: the chord for frame t is chosen from melody frames before
 t only (the live constraint). Each ``push`` is one cached forward call of two tokens ``[c_t, m_t]``.
 
-Sessions are unbounded: when the KV cache is full (the training window), the state is re-primed
-from the most recent half window, starting on a beat boundary with BOS, exactly like a training
-window. ``rewind`` drops imagined frames (lookahead) in O(1) while they are still in the cache.
+Sessions are unbounded: when the KV cache is full (the training window), the state moves to a window
+that starts half a window later, on a beat boundary with BOS, exactly like a training window. That
+second window is not recomputed at the switch (a latency spike): a shadow cache is fed alongside
+from its first frame on, so every frame costs at most two small steps and none costs a recompute. ``rewind`` drops imagined frames (lookahead) in O(1) while they are still in the cache.
 Sampling is grammar-constrained: chord slots only get chord tokens, and ``CHORD_HOLD(c)`` only right
 after ``CHORD_ON(c)``/``CHORD_HOLD(c)``; melody slots likewise.
 
@@ -95,14 +96,16 @@ class StreamingPolicy:
         if engine == "numpy":
             from jamcore.models.numpy_policy import NumpyPolicy
 
-            self._cache = NumpyPolicy(model, max_len)
+            self._cache, self._shadow = NumpyPolicy(model, max_len), NumpyPolicy(model, max_len)
         elif engine == "torch":
-            self._cache = _TorchEngine(model, max_len)
+            self._cache, self._shadow = _TorchEngine(model, max_len), _TorchEngine(model, max_len)
         else:
             raise ValueError(f"unknown engine {engine!r}: numpy or torch")
         self.engine = engine
         # Logits for c_f at every frame f in the cache (row i = frame start+i): lets rewind be O(1).
         self._chord_logits = np.zeros((self.window_frames + 1, T.VOCAB_SIZE), dtype=np.float32)
+        self._shadow_logits = np.zeros_like(self._chord_logits)
+        self._shadow_start: int | None = None  # absolute start frame of the shadow window, when active
         self._melody_logits: np.ndarray | None = None  # logits for m_t once c_t has been fed
         self.reset()
 
@@ -123,6 +126,7 @@ class StreamingPolicy:
         """Rebuild the cache from BOS + history frames [start, frames)."""
         self._start = start
         self._half: int | None = None
+        self._shadow_start = None
         self._cache.rewind(0)
         i0 = start - self._offset
         c = self._chords[i0:]
@@ -135,18 +139,39 @@ class StreamingPolicy:
         # Positions 0, 2, 4, ... (BOS and every melody token) predict the next chord.
         self._chord_logits[: len(c) + 1] = logits[0::2]
 
+    def _shadow_origin(self) -> int:
+        """Where the next window starts: half a window after this one, on a beat boundary."""
+        return ((self._start + self.window_frames // 2) // FRAMES_PER_BEAT) * FRAMES_PER_BEAT
+
     def _slide_if_full(self) -> None:
         if self.frames - self._start < self.window_frames:
             return
-        keep = self.window_frames // 2
-        start = ((self.frames - keep) // FRAMES_PER_BEAT) * FRAMES_PER_BEAT
         # Trim history that can never be needed again (re-priming looks back at most a window).
-        drop = max(0, start - self.window_frames - self._offset)
+        drop = max(0, self._start - self.window_frames - self._offset)
         if drop:
             del self._chords[:drop]
             del self._melody[:drop]
             self._offset += drop
-        self._restart(start)
+        if self._shadow_start is not None:
+            # The shadow already holds BOS + every frame since its start: switch, no recompute.
+            self._cache, self._shadow = self._shadow, self._cache
+            self._chord_logits, self._shadow_logits = self._shadow_logits, self._chord_logits
+            self._start, self._shadow_start = self._shadow_start, None
+            self._half = None
+        else:
+            keep = self.window_frames // 2
+            self._restart(max(self._offset, ((self.frames - keep) // FRAMES_PER_BEAT) * FRAMES_PER_BEAT))
+
+    def _feed_shadow(self, chord_token: int, melody_token: int) -> None:
+        """Keep the next window's cache in step (from its start frame on)."""
+        f = self.frames  # the frame being pushed
+        if self._shadow_start is None:
+            if f != self._shadow_origin() or f == self._start:
+                return
+            self._shadow.rewind(0)
+            self._shadow_logits[0] = self._shadow.step([T.BOS])
+            self._shadow_start = f
+        self._shadow_logits[f + 1 - self._shadow_start] = self._shadow.step([chord_token, melody_token])
 
     # ------------------------------------------------------------------ stepping
     def push(self, chord_token: int, melody_token: int) -> None:
@@ -160,6 +185,7 @@ class StreamingPolicy:
             ids = [chord_token, melody_token]
         self._half = None
         logits = self._cache.step(ids)
+        self._feed_shadow(int(chord_token), int(melody_token))
         self._chords.append(int(chord_token))
         self._melody.append(int(melody_token))
         self._chord_logits[self.frames - self._start] = logits
@@ -198,6 +224,11 @@ class StreamingPolicy:
         del self._chords[frames - self._offset:]
         del self._melody[frames - self._offset:]
         self._half = None
+        if self._shadow_start is not None:
+            if frames >= self._shadow_start:
+                self._shadow.rewind(1 + 2 * (frames - self._shadow_start))
+            else:
+                self._shadow_start = None
         if frames >= self._start:
             self._cache.rewind(1 + 2 * (frames - self._start))
         else:

@@ -123,3 +123,27 @@ def test_greedy_sampling_is_deterministic_and_top_p_restricts_choices():
     rng = np.random.default_rng(0)
     picks = {sample_from_logits(logits, mask, 1.0, 0.5, rng) for _ in range(200)}
     assert picks == {1}
+
+
+@ENGINES
+def test_lookahead_rewinds_across_window_switches_stay_exact(engine):
+    """Live use: imagine a few frames ahead, rewind, push the real frame; over several windows."""
+    stream = make_stream(5, engine)
+    rng = np.random.default_rng(5)
+    n = 32 * 4 + 3
+    mel = melody_tokens(n, rng)
+    chords = []
+    for t in range(n):
+        c = stream.sample_chord(rng=rng)
+        for _ in range(3):  # three imagined frames, then back
+            stream.push(c, stream.sample_melody(c, rng=rng))
+            c = stream.sample_chord(rng=rng)
+        stream.rewind(t)
+        c = stream.sample_chord(rng=rng)
+        chords.append(c)
+        stream.push(c, mel[t])
+    start = stream._start
+    seq = torch.from_numpy(T.interleave(np.array(chords[start:]), np.array(mel[start:])))[None]
+    with torch.no_grad():
+        full = stream.model(seq)[0].numpy()
+    assert np.allclose(stream.chord_logits(), full[-1], atol=1e-4)
