@@ -35,8 +35,7 @@ COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
 ]
 
 
-class CommandError(Exception):
-    """An expected, user-facing failure: printed as one line, exit code 2."""
+from jamcore.errors import CommandError  # noqa: E402  (re-exported: commands raise jamcore.cli.CommandError)
 
 
 def build_parser() -> argparse.ArgumentParser:

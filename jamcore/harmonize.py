@@ -112,7 +112,7 @@ def run(args) -> int:
         result, song, report = harmonize_file(args.input, args.checkpoint, args.checkpoint_dir, args.temperature,
                                               args.top_p, args.seed)
     except MelodyFileError as exc:
-        raise CommandError(f"{args.input}: {exc}") from exc
+        raise CommandError(str(exc)) from exc
     except CheckpointError as exc:
         raise CommandError(str(exc)) from exc
 

@@ -1,0 +1,107 @@
+"""`jamcore harmonize` end to end: real files in, MIDI/JSON/WAV out, clear one-line errors."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import mido
+import numpy as np
+import pytest
+
+from jamcore.config import DataConfig
+from jamcore.data.build import assign_split
+from jamcore.music.render import find_soundfont
+
+NOTTINGHAM = DataConfig().data_dir / "nottingham" / "MIDI" / "melody"
+TIMGM = "/usr/share/sounds/sf2/TimGM6mb.sf2"
+
+
+def jam(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "jamcore.cli", *map(str, args)], capture_output=True, text=True,
+                          timeout=300, cwd=cwd)
+
+
+
+
+@pytest.fixture(scope="module")
+def folk_tune():
+    tunes = [p for p in sorted(NOTTINGHAM.glob("*.mid")) if assign_split(f"nottingham/{p.stem}", DataConfig()) == "test"]
+    return tunes[0]
+
+
+def test_shipped_mle_harmonizes_a_test_split_folk_tune(tmp_path, folk_tune):
+    out, js, wav = tmp_path / "out.mid", tmp_path / "out.json", tmp_path / "out.wav"
+    r = jam("harmonize", folk_tune, "--out", out, "--json", js, "--wav", wav, "--soundfont", TIMGM, "--seed", "1")
+    assert r.returncode == 0, r.stderr
+    nic = float(r.stdout.split("note-in-chord ")[1].split()[0].rstrip(";"))
+    print(f"{folk_tune.name}: note-in-chord {nic:.3f}")
+    assert nic >= 0.60
+    mid = mido.MidiFile(str(out))
+    assert mid.type == 1 and mid.tracks[1].name == "chords"
+    melody_in = [m.note for m in mido.MidiFile(str(folk_tune)) if m.type == "note_on" and m.velocity]
+    melody_out = [m.note for m in mid.tracks[0] if m.type == "note_on" and m.velocity]
+    assert melody_out == melody_in  # track 0 is the melody as given
+    chords = json.loads(js.read_text())
+    assert chords and all({"frame", "frames", "symbol", "pitches"} <= set(c) for c in chords)
+    assert all(a["frame"] + a["frames"] <= b["frame"] for a, b in zip(chords, chords[1:]))
+    import wave
+
+    with wave.open(str(wav)) as w:
+        audio = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
+    assert np.abs(audio).max() > 1000  # not silent
+
+
+def test_harmonize_is_reproducible_with_a_seed(tmp_path, folk_tune):
+    for name in ("a", "b"):
+        assert jam("harmonize", folk_tune, "--out", tmp_path / f"{name}.mid", "--json", tmp_path / f"{name}.json",
+                   "--seed", "7").returncode == 0
+    assert (tmp_path / "a.json").read_text() == (tmp_path / "b.json").read_text()
+
+
+def _midi(path, notes, tempo=500000):
+    mid = mido.MidiFile(type=1)
+    tr = mido.MidiTrack()
+    mid.tracks.append(tr)
+    tr.append(mido.MetaMessage("set_tempo", tempo=tempo))
+    t = 0
+    for start, pitches in notes:
+        for p in pitches:
+            tr.append(mido.Message("note_on", note=p, velocity=90, time=start - t))
+            t = start
+        for i, p in enumerate(pitches):
+            tr.append(mido.Message("note_off", note=p, velocity=0, time=240 if i == 0 else 0))
+        t += 240
+    mid.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("case,expect", [
+    ("text", "not a MIDI or MusicXML file"),
+    ("empty", "no notes"),
+    ("tempo", "tempo"),
+    ("missing", "no such file"),
+])
+def test_bad_input_gives_one_line_error(tmp_path, case, expect):
+    if case == "text":
+        path = tmp_path / "x.txt"
+        path.write_text("hello")
+    elif case == "empty":
+        path = _midi(tmp_path / "e.mid", [])
+    elif case == "tempo":
+        path = _midi(tmp_path / "t.mid", [(0, [60]), (480, [62])], tempo=60_000_000 // 2000)
+    else:
+        path = tmp_path / "none.mid"
+    r = jam("harmonize", path, "--out", tmp_path / "o.mid")
+    assert r.returncode != 0
+    assert "Traceback" not in r.stderr
+    lines = [ln for ln in r.stderr.strip().splitlines() if ln]
+    assert len(lines) == 1 and expect in lines[0].lower(), r.stderr
+
+
+def test_polyphonic_only_input_is_refused(tmp_path):
+    chords = [(i * 480, [60, 64, 67, 72]) for i in range(16)]
+    path = _midi(tmp_path / "poly.mid", chords)
+    r = jam("harmonize", path, "--out", tmp_path / "o.mid")
+    if r.returncode == 0:
+        pytest.fail("a block-chord-only file was accepted as a melody: " + r.stdout)
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
