@@ -1,0 +1,242 @@
+"""Write docs/reward-hacking.md and docs/gapt.md from a `jamcore eval` run and the RL training logs.
+
+    python training/make_docs.py --eval runs/eval/metrics.json --logs jamcore/checkpoints/state
+
+Both documents are generated, never edited by hand, so they stay true to the shipped checkpoints:
+the tables come from `metrics.json`, the curves from each run's `NAME.log.csv`, and the knob plot
+(diversity against harmony across the adversarial weight) from both.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+COLUMNS = [
+    ("nic", "NIC", "{:.3f}"),
+    ("entropy_song_mean", "H song-mean (nats)", "{:.3f}"),
+    ("entropy_pooled", "H pooled (nats)", "{:.3f}"),
+    ("distinct_chords_song_mean", "chords/song", "{:.2f}"),
+    ("distinct_chords_total", "chords total", "{:.0f}"),
+    ("vendi_bag", "Vendi (bag)", "{:.2f}"),
+    ("vendi_embed", "Vendi (contrastive emb.)", "{:.2f}"),
+    ("longest_run_beats_song_mean", "longest run (beats)", "{:.1f}"),
+    ("pcs_per_chord", "pcs/chord", "{:.2f}"),
+    ("chord_silence", "chord silence", "{:.3f}"),
+]
+
+
+def _fmt(value, fmt: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return fmt.format(value)
+
+
+def table(systems: dict, names: list[str], extra: dict[str, dict] | None = None) -> str:
+    cols = [c for c in COLUMNS if any(c[0] in systems[n]["metrics"] for n in names if n in systems)]
+    head = ["system", *[c[1] for c in cols]]
+    if extra:
+        head += list(next(iter(extra.values())).keys())
+    lines = ["| " + " | ".join(head) + " |", "| --- |" + " ---: |" * (len(head) - 1)]
+    for n in names:
+        if n not in systems:
+            continue
+        m = systems[n]["metrics"]
+        row = [f"`{n}`", *[_fmt(m.get(k), f) for k, _, f in cols]]
+        if extra:
+            row += [str(v) for v in extra.get(n, {}).values()]
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
+def adaptation_table(systems: dict, names: list[str]) -> str:
+    lines = ["| system | NIC before | drop | recovery (beats) |", "| --- | ---: | ---: | ---: |"]
+    for n in names:
+        a = systems.get(n, {}).get("adaptation") or systems.get(n, {}).get("metrics", {})
+        before = a.get("adapt_nic_before", a.get("nic_before"))
+        drop = a.get("adapt_drop", a.get("drop"))
+        rec = a.get("adapt_recovery_beats", a.get("recovery_beats"))
+        lines.append(f"| `{n}` | {_fmt(before, '{:.3f}')} | {_fmt(drop, '{:.3f}')} | {_fmt(rec, '{:.1f}')} |")
+    return "\n".join(lines)
+
+
+def read_log(path: Path) -> list[dict]:
+    if not path.is_file():
+        return []
+    with open(path) as f:
+        return [{k: float(v) if v not in ("", None) else math.nan for k, v in r.items()} for r in csv.DictReader(f)]
+
+
+def plot_curves(logs: dict[str, list[dict]], out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    keys = [("reward_total", "total reward"), ("nic", "note-in-chord of rollouts"),
+            ("entropy_song_mean", "within-song chord entropy (nats)"), ("distinct_chords", "distinct chords per song"),
+            ("kl_anchor", "KL to the offline anchor"), ("reward_adversarial", "adversarial reward (lambda * r_adv)")]
+    fig, axes = plt.subplots(2, 3, figsize=(13, 6.5))
+    for ax, (k, label) in zip(axes.flat, keys):
+        for name, rows in logs.items():
+            if rows and k in rows[0]:
+                ax.plot([r["step"] for r in rows], [r[k] for r in rows], label=name)
+        ax.set_title(label, fontsize=9)
+        ax.set_xlabel("PPO step", fontsize=8)
+    axes.flat[0].legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(out, dpi=90)
+    plt.close(fig)
+
+
+def plot_knob(systems: dict, names: list[str], lambdas: dict[str, float], out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    for n in names:
+        if n not in systems:
+            continue
+        m = systems[n]["metrics"]
+        x, y = m.get("nic"), m.get("entropy_song_mean")
+        ax.scatter([x], [y], s=50)
+        label = f"{n}" + (f" (lambda {lambdas[n]:g})" if n in lambdas else "")
+        ax.annotate(label, (x, y), textcoords="offset points", xytext=(5, 4), fontsize=8)
+    pts = sorted((lambdas[n], systems[n]["metrics"]["nic"], systems[n]["metrics"]["entropy_song_mean"])
+                 for n in names if n in lambdas and n in systems)
+    if len(pts) > 1:
+        ax.plot([p[1] for p in pts], [p[2] for p in pts], "--", color="grey", lw=1)
+    ax.set_xlabel("harmony: note-in-chord ratio")
+    ax.set_ylabel("diversity: within-song chord entropy (nats)")
+    ax.set_title("The adversarial-weight knob")
+    fig.tight_layout()
+    fig.savefig(out, dpi=90)
+    plt.close(fig)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--eval", required=True, help="metrics.json of a jamcore eval over mle, rl, gapt-*")
+    ap.add_argument("--logs", required=True, help="folder with the RL/GAPT training logs (NAME.log.csv)")
+    ap.add_argument("--checkpoints", default=str(ROOT / "jamcore" / "checkpoints"), help="shipped checkpoints")
+    ap.add_argument("--docs", default=str(ROOT / "docs"))
+    args = ap.parse_args()
+
+    ev = json.loads(Path(args.eval).read_text())
+    systems = ev["systems"]
+    docs = Path(args.docs)
+    img = docs / "img"
+    img.mkdir(parents=True, exist_ok=True)
+    ckpt = Path(args.checkpoints)
+    gapts = sorted((n for n in systems if n.startswith("gapt-")), key=lambda n: float(n.split("-", 1)[1]))
+    lambdas = {"rl": 0.0, **{n: float(n.split("-", 1)[1]) for n in gapts}}
+    cards = {n: json.loads((ckpt / f"{n}.json").read_text()) for n in ["mle", "rl", *gapts]
+             if (ckpt / f"{n}.json").is_file()}
+    logs = {n: read_log(Path(args.logs) / f"{n}.log.csv") for n in ["rl", *gapts]}
+    plot_curves({"rl": logs["rl"]}, img / "rl-curves.png")
+    plot_curves(logs, img / "gapt-curves.png")
+    order = ["data", "mle", "rl", *gapts, "tonic-triad", "note-triad-cheat", "note-triad-live"]
+    plot_knob(systems, ["data", "mle", "rl", *gapts], lambdas, img / "gapt-knob.png")
+    cfg = ev["config"]
+    header = (f"{cfg.get('songs')} songs of the `{cfg.get('split')}` split, seed {cfg.get('seed')}, "
+              f"machine {ev.get('machine', {}).get('platform', '?')}. Generated by `training/make_docs.py` "
+              f"from `jamcore eval`; definitions in `docs/metrics.md`.")
+
+    m = {n: systems[n]["metrics"] for n in ("data", "mle", "rl") if n in systems}
+    verdict = []
+    if {"data", "mle", "rl"} <= set(m):
+        up = m["rl"]["nic"] - m["mle"]["nic"]
+        verdict.append(f"- Harmony: `rl` note-in-chord {m['rl']['nic']:.3f} vs `mle` {m['mle']['nic']:.3f} "
+                       f"({'+' if up >= 0 else ''}{up:.3f}); the data {m['data']['nic']:.3f}.")
+        verdict.append(f"- Diversity: `rl` within-song chord entropy {m['rl']['entropy_song_mean']:.3f} nats vs the "
+                       f"data's {m['data']['entropy_song_mean']:.3f} and `mle`'s {m['mle']['entropy_song_mean']:.3f}; "
+                       f"distinct chords per song {m['rl']['distinct_chords_song_mean']:.2f} vs "
+                       f"{m['data']['distinct_chords_song_mean']:.2f} (data).")
+        hacked = up > 0 and m["rl"]["entropy_song_mean"] < m["data"]["entropy_song_mean"]
+        verdict.append("- Verdict: " + ("**the collapse shows**: `rl` gains harmony and loses diversity."
+                                        if hacked else "**the collapse does not show clearly at this scale** "
+                                        "(see the numbers above and the note below)."))
+    rl_card = cards.get("rl", {})
+    (docs / "reward-hacking.md").write_text(f"""# Reward hacking: RL on coherence rewards alone
+
+{header}
+
+`rl` is the shipped `mle` policy post-trained with PPO on the coherence rewards (contrastive and
+discriminative reward-model ensembles, two seeds each) plus rule penalties, with a per-frame KL to the
+offline anchor, and **no adversarial term** (lambda 0). Its command: `{rl_card.get('command', '?')}`.
+
+{chr(10).join(verdict)}
+
+{table(systems, [n for n in order if n in ('data', 'mle', 'rl', 'tonic-triad', 'note-triad-cheat', 'note-triad-live')])}
+
+Training curves of the `rl` run (rollouts against training melodies):
+
+![rl curves](img/rl-curves.png)
+
+What to read: note-in-chord rises while within-song entropy and distinct chords fall: the policy learns
+that a few safe chords (held long: holding is not penalised) please the reward models. The rule
+baselines bracket the picture: `tonic-triad` is total collapse, `note-triad-cheat` shows how far
+note-in-chord alone can be gamed by a rule that sees the note it accompanies.
+""")
+
+    extra = {n: {"lambda": f"{lambdas.get(n, '-')}", "D updates":
+                 cards.get(n, {}).get("training", {}).get("discriminator_updates", "-")} for n in order}
+    targets = []
+    if {"data", "rl"} <= set(m) and gapts:
+        for n in gapts:
+            g = systems[n]["metrics"]
+            div = g["entropy_song_mean"] / m["data"]["entropy_song_mean"]
+            targets.append(f"- `{n}`: within-song entropy {100 * div:.0f}% of the data's "
+                           f"(target >= 90%), NIC {g['nic']:.3f} vs `rl` {m['rl']['nic']:.3f} "
+                           f"(target >= rl - 0.02) and `mle` {m.get('mle', {}).get('nic', float('nan')):.3f} "
+                           f"(target above).")
+    (docs / "gapt.md").write_text(f"""# GAPT: a co-evolving discriminator against reward hacking
+
+{header}
+
+## Method, and where each piece lives
+- Policy reward per episode: coherence ensembles + rule penalties (`jamcore/rewards.py`) + KL to the
+  offline anchor per decision (`jamcore/train/rl.py`) + **lambda * r_adv**, with
+  `r_adv = -log(1 - D(chords) + eps)` (`jamcore/train/gapt.py: adversarial_reward`).
+- D sees the policy's chord stream only (`jamcore/models/discriminator.py`), trained on fresh rollouts
+  (label 0) against the data chords paired with the same melodies (label 1), label smoothing 0.1
+  (`discriminator_step`).
+- Two-stage schedule (`DiscriminatorSchedule`): during warm-up D trains every k policy steps; afterwards
+  only while the running mean of r_adv over the last few steps is above a threshold (the policy is
+  fooling it). Defaults in `ScheduleConfig`.
+
+```
+for step in range(steps):
+    melodies, data_chords = sample(train windows)
+    chords = rollout(policy, melodies)                 # online: chord t from melody < t
+    R = coherence(melodies, chords) + rules(chords)
+    if lambda > 0: R += lambda * -log(1 - D(chords))   # computed before D's update
+    r_t = -beta * KL(policy || anchor); r_T += R
+    PPO(GAE(r, V))                                     # clipped, value head, entropy bonus
+    if lambda > 0 and schedule.should_train(step): D.update(chords -> 0, data_chords -> 1)
+    schedule.record(mean r_adv)
+```
+
+## Results
+
+{table(systems, order, extra)}
+
+{chr(10).join(targets)}
+
+![the knob](img/gapt-knob.png)
+
+Training curves of every arm:
+
+![curves](img/gapt-curves.png)
+""")
+    print(f"wrote {docs / 'reward-hacking.md'} and {docs / 'gapt.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
