@@ -48,6 +48,33 @@ class EvalConfig:
     cold_start_beats: int = A.COLD_START_BEATS
     temperature: float = 1.0
     top_p: float = 1.0
+    embed: str | None = None  # contrastive reward checkpoint whose chord encoder embeds songs for Vendi
+
+
+_EMBEDDERS: dict[str, Any] = {}
+
+
+def chord_embedder(name: str | None, directory: str | None = None):
+    """``chord arrays -> [N, D]`` from a contrastive reward model's chord encoder (None: no embedding)."""
+    if not name:
+        return None
+    if name not in _EMBEDDERS:
+        import torch
+
+        from jamcore.checkpoints import load_model
+
+        model, _ = load_model(name, "contrastive", directory)
+
+        def embed(chord_seqs):
+            n = max(len(c) for c in chord_seqs)
+            batch = np.zeros((len(chord_seqs), n), dtype=np.int64)
+            for i, c in enumerate(chord_seqs):
+                batch[i, : len(c)] = c
+            with torch.no_grad():
+                return model.embed_chords(torch.from_numpy(batch)).float().numpy()
+
+        _EMBEDDERS[name] = embed
+    return _EMBEDDERS[name]
 
 
 @dataclass
@@ -154,7 +181,8 @@ def evaluate_system(system: System, songs: Sequence[EvalSong], cfg: EvalConfig, 
         if progress is not None:
             progress.update(1)
     pairs = [(s.melody, c) for s, c in zip(songs, outputs)]
-    metrics = M.corpus_metrics(pairs, [s.beats_per_bar for s in songs])
+    metrics = M.corpus_metrics(pairs, [s.beats_per_bar for s in songs],
+                               embed=chord_embedder(cfg.embed, cfg.checkpoint_dir))
     cold = M.NoteInChord(0, 0, 0, 0, 0)
     for m, c in pairs:
         cold = cold + A.cold_start(m, c, cfg.cold_start_beats)
@@ -262,7 +290,8 @@ TABLE_HARMONY_DIVERSITY = [
     ("entropy_song_mean_norm", "H song-mean / log 168"),
     ("distinct_chords_song_mean", "chords/song"), ("distinct_chords_total", "chords total"),
     ("distinct_prog4_song_mean", "4-progs/song"), ("distinct_prog4_total", "4-progs total"),
-    ("vendi_bag", "Vendi (bag, abs)"), ("vendi_bag_rel", "Vendi (bag, rel)"), ("pcs_per_chord", "pcs/chord"),
+    ("vendi_bag", "Vendi (bag, abs)"), ("vendi_bag_rel", "Vendi (bag, rel)"), ("vendi_embed", "Vendi (contrastive emb.)"),
+    ("pcs_per_chord", "pcs/chord"),
 ]
 TABLE_RULES_RHYTHM = [
     ("longest_run_beats_song_mean", "longest run (beats, mean)"), ("longest_run_beats_max", "longest run (max)"),
@@ -433,9 +462,25 @@ def add_arguments(parser) -> None:
     parser.add_argument("--top-p", type=float, default=1.0, help="checkpoint nucleus sampling")
     parser.add_argument("--transpose", type=int, default=A.TRANSPOSE_SEMITONES,
                         help="semitones of the mid-song transposition (default +6)")
+    parser.add_argument("--embed", default="contrastive-s0",
+                        help="contrastive reward checkpoint for the learned-embedding Vendi score ('none' to skip)")
     parser.add_argument("--no-baselines", action="store_true", help="skip the three rule baselines")
     parser.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+
+
+def _embed_name(args) -> str | None:
+    """The --embed checkpoint if it can be found, else None (the model-free Vendi scores remain)."""
+    if not args.embed or args.embed.lower() == "none":
+        return None
+    from jamcore.checkpoints import CheckpointError, resolve
+
+    try:
+        resolve(args.embed, args.checkpoint_dir)
+    except CheckpointError:
+        print(f"note: no {args.embed!r} checkpoint: the learned-embedding Vendi score is left out")
+        return None
+    return args.embed
 
 
 def run(args) -> int:
@@ -444,7 +489,7 @@ def run(args) -> int:
     names = tuple(n.strip() for n in args.checkpoints.split(",") if n.strip())
     cfg = EvalConfig(checkpoints=names, checkpoint_dir=args.checkpoint_dir, split=args.split, songs=args.songs,
                      seed=args.seed, window_frames=args.frames, semitones=args.transpose,
-                     temperature=args.temperature, top_p=args.top_p)
+                     temperature=args.temperature, top_p=args.top_p, embed=_embed_name(args))
     systems = [data_system()] + ([] if args.no_baselines else baseline_systems())
     if names:
         from jamcore.checkpoints import CheckpointError
