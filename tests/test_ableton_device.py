@@ -1,0 +1,120 @@
+"""The Live device file (.amxd), its installer, the rendered device view and the producer's guide."""
+import argparse
+import json
+import struct
+from pathlib import Path
+
+import pytest
+
+from ableton import amxd, install, render
+from jamcore.errors import CommandError
+
+ROOT = Path(__file__).resolve().parent.parent
+DEVICE = ROOT / "ableton" / "Jam Bridge.amxd"
+MAXPAT = ROOT / "max_patches" / "jam_bridge.maxpat"
+README = ROOT / "ableton" / "README.md"
+
+
+def test_amxd_layout_is_ampf_meta_ptch_little_endian():
+    data = DEVICE.read_bytes()
+    assert data[:4] == b"ampf" and struct.unpack("<I", data[4:8])[0] == 4 and data[8:12] == b"mmmm"
+    assert data[12:16] == b"meta" and struct.unpack("<I", data[16:20])[0] == 4
+    assert data[24:28] == b"ptch"
+    n = struct.unpack("<I", data[28:32])[0]
+    assert len(data) == 32 + n and data[-1:] == b"\0"
+
+
+def test_amxd_round_trips_to_the_patch():
+    kind, text = amxd.unpack(DEVICE.read_bytes())
+    assert kind == amxd.MIDI_EFFECT
+    assert text == MAXPAT.read_text(encoding="utf-8")
+    assert amxd.read_patch(DEVICE) == json.loads(MAXPAT.read_text(encoding="utf-8"))
+    assert DEVICE.read_bytes() == amxd.build(), "stale device: run python -m ableton.amxd"
+    assert amxd.pack(text) == DEVICE.read_bytes()
+
+
+@pytest.mark.parametrize("mangle, complaint", [
+    (lambda d: b"xxxx" + d[4:], "ampf"),
+    (lambda d: d[:-10], "says"),
+    (lambda d: d[:24] + amxd._chunk(b"ciph", b"1234") + d[24:], "encrypted"),
+    (lambda d: d[:24] + amxd._chunk(b"ptch", b"mx@c" + bytes(12)), "frozen"),
+    (lambda d: d[:24], "no 'ptch'"),
+])
+def test_amxd_reader_refuses_what_it_cannot_read(mangle, complaint):
+    with pytest.raises(amxd.AmxdError, match=complaint):
+        amxd.unpack(mangle(DEVICE.read_bytes()))
+
+
+def test_reader_tolerates_no_trailing_nul():
+    data = amxd.pack('{"patcher": {}}')
+    body = data[:28] + struct.pack("<I", len('{"patcher": {}}')) + b'{"patcher": {}}'
+    assert amxd.unpack(body)[1] == amxd.unpack(data)[1]
+
+
+def args(dest, force=False):
+    return argparse.Namespace(dest=str(dest), force=force)
+
+
+def test_install_is_idempotent_and_protects_a_modified_copy(tmp_path, capsys):
+    dest = tmp_path / "lib"
+    assert install.run(args(dest)) == 0
+    target = dest / DEVICE.name
+    assert target.read_bytes() == DEVICE.read_bytes()
+    assert install.run(args(dest)) == 0
+    assert "unchanged" in capsys.readouterr().out
+    # An older copy the installer wrote is updated without --force...
+    old = amxd.pack(MAXPAT.read_text().replace("Jam Bridge", "Jam Bridge v0"))
+    src = tmp_path / DEVICE.name
+    src.write_bytes(old)
+    install.install(tmp_path / "lib2", source=src)
+    assert install.install(tmp_path / "lib2") == "updated"
+    # ...but a copy someone changed afterwards is not, unless forced.
+    target.write_bytes(target.read_bytes() + b"edited")
+    with pytest.raises(CommandError, match="--force"):
+        install.run(args(dest))
+    assert target.read_bytes().endswith(b"edited")
+    assert install.run(args(dest, force=True)) == 0
+    assert target.read_bytes() == DEVICE.read_bytes()
+    assert not list(dest.glob("*.tmp"))
+
+
+def test_install_default_paths(tmp_path, monkeypatch):
+    mac = install.default_dest("Darwin", home=Path("/Users/ana"))
+    assert mac == Path("/Users/ana/Music/Ableton/User Library/Presets/MIDI Effects/Max MIDI Effect")
+    monkeypatch.setenv("USERPROFILE", str(tmp_path))
+    win = install.default_dest("Windows", home=Path("/ignored"))
+    assert win == tmp_path / "Documents" / "Ableton" / "User Library" / "Presets" / "MIDI Effects" / "Max MIDI Effect"
+    assert install.default_dest("Linux") is None
+    monkeypatch.setattr(install, "default_dest", lambda: None)
+    with pytest.raises(CommandError, match="--dest"):
+        install.run(argparse.Namespace(dest=None, force=False))
+
+
+def test_jamcore_install_device_command(tmp_path):
+    from jamcore.cli import main
+
+    assert main(["install-device", "--dest", str(tmp_path)]) == 0
+    assert (tmp_path / DEVICE.name).read_bytes() == DEVICE.read_bytes()
+
+
+def test_device_picture_matches_the_patch():
+    assert render.picture_layout() == render.patch_layout(), "stale picture: run python -m ableton.render"
+
+
+def test_render_writes_a_png_with_its_layout(tmp_path):
+    out = tmp_path / "view.png"
+    render.draw(render.patch_layout(), out)
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert render.picture_layout(out) == render.patch_layout()
+
+
+def test_guide_covers_the_producer_path():
+    text = README.read_text(encoding="utf-8")
+    assert "device_view.png" in text and (ROOT / "ableton" / "device_view.png").exists()
+    for needle in ("jamcore install-device", "jamcore serve", "MIDI track", "gapt-1.0", "firewall",
+                   "port", "no chords", "Temperature", "Lookahead", "Output", "Checkpoint", "Link"):
+        assert needle.lower() in text.lower(), needle
+    # Every control in the device view is explained under its own name.
+    for item in render.patch_layout()["items"]:
+        if item["maxclass"].startswith("live."):
+            assert item["label"] in text or item["maxclass"] in text
