@@ -63,6 +63,7 @@ class JamClient:
         self.reply_port = self.rx.getsockname()[1]
         self.received: list[Received] = []
         self.chords: dict[int, StoredChord] = {}
+        self.covered_at: dict[int, float] = {}  # frame -> when a chord or no-chord for it first arrived
         self.on_receive: Callable[[Received], None] | None = None
         self._cond = threading.Condition()
         self._running = True
@@ -77,9 +78,18 @@ class JamClient:
     def send_raw(self, data: bytes) -> None:
         self.tx.sendto(data, self.dest)
 
-    def hello(self, timeout: float = 5.0) -> Received:
-        self.send(P.HELLO.path, self.reply_port)
-        return self.wait_for(P.READY.path, timeout=timeout)
+    def hello(self, timeout: float = 5.0, retry_every: float = 0.1) -> Received:
+        """Register; repeat the hello until ``/jam/ready`` (the daemon may still be starting)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            mark = len(self.received)
+            self.send(P.HELLO.path, self.reply_port)
+            try:
+                return self.wait_for(P.READY.path, timeout=min(retry_every, max(deadline - time.monotonic(), 0.001)),
+                                     since=mark)
+            except TimeoutError:
+                if time.monotonic() >= deadline:
+                    raise
 
     def transport(self, playing: bool, beat: float, bpm: float) -> None:
         self.send(P.TRANSPORT.path, int(playing), float(beat), float(bpm))
@@ -119,6 +129,8 @@ class JamClient:
     def _store(self, frame: int, frames: int, symbol, pitches, t: float) -> None:
         old = self.chords.get(frame)
         self.chords[frame] = StoredChord(frames, symbol, pitches, t, old.first_t if old else t)
+        for f in range(frame, frame + max(frames, 1)):
+            self.covered_at.setdefault(f, t)
 
     def wait_for(self, address: str, predicate: Callable[[Received], bool] | None = None,
                  timeout: float = 5.0, since: int = 0) -> Received:

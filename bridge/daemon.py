@@ -103,6 +103,7 @@ class Bridge:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._rr = 0  # round-robin start for fair planning
+        self._current: Client | None = None  # the session whose critical planning is under way
         self.handlers = {path: getattr(self, name) for path, name in self.HANDLERS.items()}
 
     @property
@@ -167,24 +168,30 @@ class Bridge:
         return any(c.session.planning_due() for c in self.clients.values())
 
     def _plan_one(self, now: float) -> None:
-        """One frame of model work for the most urgent session (critical before provisional)."""
-        clients = list(self.clients.values())
-        if not clients:
-            return
-        best, best_due = None, 0
-        n = len(clients)
-        for i in range(n):
-            c = clients[(self._rr + i) % n]
-            due = c.session.planning_due()
-            if due > best_due:
-                best, best_due = c, due
+        """One frame of model work for the most urgent session: critical before provisional, and a
+        session's critical work to the end before the next one's (all share the same deadline, the
+        next frame boundary, so finishing one at a time gives every note the shortest wait)."""
+        cur = self._current
+        if cur is None or cur.key not in self.clients or cur.session.planning_due() != 2:
+            cur = None
+            provisional = None
+            clients = list(self.clients.values())
+            for i in range(len(clients)):
+                c = clients[(self._rr + i) % len(clients)]
+                due = c.session.planning_due()
                 if due == 2:
+                    cur = c
                     break
-        if best is None:
+                if due == 1 and provisional is None:
+                    provisional = c
+            self._rr += 1
+            if cur is None:
+                cur = provisional
+        self._current = cur
+        if cur is None:
             return
-        self._rr += 1
-        best.session.plan_frame(now)
-        self._flush(best)
+        cur.session.plan_frame(now)
+        self._flush(cur)
 
     def _sleep_time(self, now: float) -> float:
         wake = now + IDLE_SLEEP_S
@@ -357,6 +364,7 @@ class Bridge:
             lat = sorted(s.reaction_ms)
             self._status(c, "latency_p50_ms", float(statistics.median(lat)))
             self._status(c, "latency_p99_ms", float(lat[min(len(lat) - 1, int(0.99 * len(lat)))]))
+            self._status(c, "latency_max_ms", float(lat[-1]))
             self._status(c, "late_chords", int(s.late_commits))
         c.next_heartbeat = max(c.next_heartbeat + 60.0 / s.clock.bpm, now)
 

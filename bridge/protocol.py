@@ -82,6 +82,7 @@ STATUS_KEYS = {
     "setting": "s: `key=value` after a /jam/set was applied, or when one setting moved another",
     "latency_p50_ms": "f: note -> re-planned chords, median over the last notes",
     "latency_p99_ms": "f: the same, 99th percentile",
+    "latency_max_ms": "f: the same, the worst",
     "late_chords": "i: chords committed after their frame had started (should stay 0)",
     "output": "s: the output mode in effect (`midi` when audio was asked for but no device exists)",
 }

@@ -79,14 +79,16 @@ class Player:
         time.sleep(60.0 / self.bpm / 4)
 
 
-def covered_before(c, frames, player):
-    """Frames whose chord (or no-chord) reached the client before the frame started."""
-    ok = set()
-    for f0, sc in c.chords.items():
-        for f in range(f0, f0 + sc.frames):
-            if f in frames and sc.first_t <= player.frame_time(f):
-                ok.add(f)
-    return ok
+def covered_before(c, frames, player, since=0.0):
+    """Frames whose chord (or no-chord) reached the client (after ``since``) before the frame started."""
+    first = {}
+    for r in c.messages():
+        if r.t < since or r.address not in (P.CHORD.path, P.NOCHORD.path):
+            continue
+        n = r.args[1] if r.address == P.CHORD.path else 1
+        for f in range(r.args[0], r.args[0] + n):
+            first.setdefault(f, r.t)
+    return {f for f in frames if f in first and first[f] <= player.frame_time(f)}
 
 
 def all_typetags_ok(c):
@@ -126,7 +128,7 @@ def test_melody_produces_chords_on_every_frame_ahead_of_time(bridge):
         frames = set(range(1, 64))  # frame 0 is committed as the transport starts
         assert covered_before(c, frames, p) == frames
         # Past the first beat (committed the moment the transport started) chords come a beat early.
-        margins = [p.frame_time(f) - sc.first_t for f, sc in c.chords.items() if 4 <= f < 64]
+        margins = [p.frame_time(f) - c.covered_at[f] for f in range(4, 64)]
         assert min(margins) > 0.5 * 60.0 / BPM
         chords = [sc for sc in c.chords.values() if sc.symbol]
         assert chords and all(len(sc.pitches) >= 3 for sc in chords)
@@ -143,20 +145,21 @@ def test_seek_loop_and_tempo_change_without_stale_chords(bridge):
         # Seek forward to beat 32 (frame 128).
         c.transport(True, 32.0, BPM)
         time.sleep(0.01)
-        mark = len(c.received)
+        mark, t_seek = len(c.received), time.monotonic()
         p.play(24, start=128)
         after = [r for r in c.received[mark:] if r.address in (P.CHORD.path, P.NOCHORD.path)]
         assert after and all(r.args[0] >= 128 for r in after)  # nothing for the old position
-        assert covered_before(c, set(range(129, 152)), p) == set(range(129, 152))
+        assert covered_before(c, set(range(129, 152)), p, since=t_seek) == set(range(129, 152))
         # Loop brace back to bar 1: chords for frames 0.. are sent again, fresh.
         t_jump = time.monotonic()
         p.play(16, start=0)
-        assert covered_before(c, set(range(1, 16)), p) == set(range(1, 16))
+        assert covered_before(c, set(range(1, 16)), p, since=t_jump) == set(range(1, 16))
         assert all(c.chords[f].t >= t_jump for f in c.chords if f < 16)
         # Tempo change mid-stream: 480 -> 300 BPM, position continuous.
         p2 = Player(c, bpm=300.0)
+        t_tempo = time.monotonic()
         p2.play(24, start=16)
-        assert covered_before(c, set(range(17, 40)), p2) == set(range(17, 40))
+        assert covered_before(c, set(range(17, 40)), p2, since=t_tempo) == set(range(17, 40))
         all_typetags_ok(c)
 
 
