@@ -152,3 +152,12 @@ def test_docs_table_matches_protocol_and_handlers():
         assert f"`{key}`" in text
     for key in P.SETTINGS:
         assert f"`{key}`" in text
+
+
+def test_handlers_only_enqueue_and_return_none(endpoint):
+    # A python-osc handler that returns a value makes python-osc's own servers answer the sender.
+    from pythonosc.osc_message import OscMessage as M
+
+    for path in [a.path for a in P.INCOMING] + ["/jam/nope"]:
+        for handler in endpoint.dispatcher.handlers_for_address(path):
+            assert handler.invoke(("127.0.0.1", 1), M(dgram(path, 1))) is None

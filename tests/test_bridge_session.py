@@ -190,3 +190,14 @@ def test_committed_chords_are_voice_led(voicing):
     uppers = [c.pitches[1:] if voicing == "bass" else c.pitches for c in chords]
     assert all(52 <= p <= 76 for u in uppers for p in u)
     assert np.all(np.array([max(u) - min(u) for u in uppers]) <= 14)
+
+
+def test_reset_forgets_the_song_and_plays_on():
+    s = Session(policy(), "tiny", seed=0)
+    run(s, 16)
+    t = 16 * SPF
+    s.reset(t)
+    assert s.committed == [] and s.policy.frames == 0
+    res = s.step(t + 0.001)
+    assert res.sends and res.sends[0].frame == 16  # the song position goes on, the history starts over
+    assert s.seg_f0 == 16
