@@ -19,7 +19,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--json", default=None, help="also write the chord list (frame, frames, symbol, pitches)")
     parser.add_argument("--checkpoint", default="mle", help="policy checkpoint name or path (default: mle)")
     parser.add_argument("--checkpoint-dir", default=None, help="directory to look for --checkpoint in")
-    parser.add_argument("--temperature", type=float, default=0.8, help="sampling temperature (0 = greedy; default 0.8)")
+    parser.add_argument("--temperature", type=float, default=1.0, help="sampling temperature (0 = greedy; default 1.0)")
     parser.add_argument("--top-p", type=float, default=1.0, help="nucleus sampling mass (default 1.0)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--soundfont", default=None, help="soundfont for --wav (default: FluidR3_GM)")
@@ -33,7 +33,7 @@ class Harmonization:
     bpm: float
 
 
-def harmonize_tokens(stream, melody_tokens, temperature: float = 0.8, top_p: float = 1.0, seed: int = 0) -> list[int]:
+def harmonize_tokens(stream, melody_tokens, temperature: float = 1.0, top_p: float = 1.0, seed: int = 0) -> list[int]:
     """Run the live loop over a melody: chord t from melody < t, then push melody t."""
     import numpy as np
 
@@ -63,7 +63,7 @@ def chord_events_with_voicing(chord_tokens) -> list[dict]:
     return events
 
 
-def harmonize_file(path: str | Path, checkpoint: str = "mle", checkpoint_dir=None, temperature: float = 0.8,
+def harmonize_file(path: str | Path, checkpoint: str = "mle", checkpoint_dir=None, temperature: float = 1.0,
                    top_p: float = 1.0, seed: int = 0) -> tuple[Harmonization, object, dict]:
     from jamcore import tokens as T
     from jamcore.checkpoints import load_policy

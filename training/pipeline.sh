@@ -57,6 +57,10 @@ for lam in $LAMBDAS; do
     stage "gapt-$lam" "$OUT" $JAM train gapt --adv-weight "$lam" --profile "$RL_PROFILE" "${CK[@]}" "${RWD[@]}"
     names="$names,gapt-$lam"
 done
-SONGS=50; [ "$MODE" = smoke ] && SONGS=4
-$JAM eval --checkpoints "$names" --checkpoint-dir "$OUT" --songs "$SONGS" --out "$STATE/eval"
+SONGS=50; EMBED="$OUT/rewards/contrastive-s0"
+# The smoke reward models read short windows only: no learned-embedding Vendi score there.
+[ "$MODE" = smoke ] && SONGS=4 && EMBED=none
+$JAM eval --checkpoints "$names" --checkpoint-dir "$OUT" --songs "$SONGS" --embed "$EMBED" --out "$STATE/eval"
+[ "$MODE" = smoke ] || .venv/bin/python training/make_docs.py --eval "$STATE/eval/metrics.json" --logs "$STATE" \
+    --checkpoints "$OUT"
 echo "pipeline: done; checkpoints in $OUT, report in $STATE/eval/report.md"
