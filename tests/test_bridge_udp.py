@@ -290,6 +290,38 @@ def test_a_burst_of_notes_does_not_stop_chords_to_a_healthy_client(bridge):
         assert noisy.wait_for(P.PONG.path, timeout=1).args == (7,)
 
 
+def test_a_flood_of_notes_on_the_beat_does_not_starve_its_own_chords(bridge):
+    """1,000 valid notes a second at the current position: chords must still be committed in time."""
+    with JamClient(port=bridge.port) as c:
+        c.hello()
+        p = Player(c)
+
+        def notes(f):
+            return 60 + f % 5
+
+        import threading
+
+        stop = threading.Event()
+
+        def flood():
+            i = 0
+            while not stop.is_set():
+                beat = (time.monotonic() - p.t0) / (60.0 / BPM) if p.t0 else 0.0
+                c.note(48 + i % 24, 100 if i % 2 == 0 else 0, max(beat, 0.0))
+                i += 1
+                time.sleep(0.001)
+
+        th = threading.Thread(target=flood)
+        th.start()
+        try:
+            p.play(48, notes=notes)
+        finally:
+            stop.set()
+            th.join()
+        assert covered_before(c, set(range(4, 48)), p) == set(range(4, 48))
+        assert bridge.clients and all(cl.session.late_commits == 0 for cl in bridge.clients.values())
+
+
 def test_vanished_client_is_dropped(ckdir, caplog):
     b = Bridge(port=0, checkpoint="tiny", checkpoint_dir=ckdir, client_timeout=0.3).start_thread()
     try:
