@@ -116,6 +116,10 @@ class Bridge:
         self._thread.start()
         return self
 
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
     def stop(self) -> None:
         self._stop.set()
         if self._thread is not None and self._thread is not threading.current_thread():
@@ -433,6 +437,12 @@ def run(args) -> int:
         print(f"jamcore: no audio output ({bridge.audio_reason}); serving chords as MIDI over OSC", flush=True)
     print(f"jamcore bridge listening on {args.host}:{bridge.port} (checkpoint {args.checkpoint}, output {out})",
           flush=True)
-    bridge.run()
+    # The engine runs on its own thread; this (main) thread only waits for signals. A signal landing in
+    # a queue.SimpleQueue.get(timeout) whose deadline has passed can make CPython 3.11 wait forever,
+    # so signals must not reach the engine's blocking calls: time.sleep is safe to interrupt.
+    bridge.start_thread()
+    while not bridge._stop.is_set() and bridge.alive:
+        time.sleep(0.2)
+    bridge.stop()
     print("jamcore bridge stopped", flush=True)
     return 0
