@@ -125,7 +125,7 @@ def run_session(port: int, n_clients: int, minutes: float, bpm: float, daemon_pi
 
     margins, late = [], 0
     drift_early, drift_late = [], []
-    reaction = {"latency_p50_ms": [], "latency_p99_ms": [], "latency_max_ms": [], "late_chords": []}
+    reaction = {"latency_p50_ms": [], "latency_p99_ms": [], "latency_max_ms": [], "late_chords": [], "stalls": []}
     missing = 0
     for d in devices:
         for f in range(4, n_frames):  # past the first beat (committed the instant the transport started)
@@ -159,6 +159,7 @@ def run_session(port: int, n_clients: int, minutes: float, bpm: float, daemon_pi
         "margin_ms": {**_pct(margins_ms), "min": float(margins_ms.min()) if len(margins_ms) else None},
         "chords_late": int(late), "frames_without_a_chord": int(missing),
         "late_commits_reported": max(reaction["late_chords"], default=0),
+        "daemon_stalls": max(reaction["stalls"], default=0),
         "frames_with_a_chord": len(margins), "frames_expected": frames_expected,
         "drift_ms": {"early_mean": _mean(drift_early), "late_mean": _mean(drift_late),
                      "late_max_abs": float(np.max(np.abs(drift_late))) if drift_late else None},
@@ -248,7 +249,9 @@ def main(argv=None) -> int:
               f"never sent {res['frames_without_a_chord']}, of {res['frames_expected']}\n"
               f"  drift: heartbeat - client position {res['drift_ms']['early_mean']:.2f} ms early, "
               f"{res['drift_ms']['late_mean']:.2f} ms late (max |.| {res['drift_ms']['late_max_abs']:.2f} ms)\n"
-              f"  daemon CPU {res['daemon_cpu_percent_of_one_core']:.1f} % of one core", flush=True)
+              f"  daemon CPU {res['daemon_cpu_percent_of_one_core']:.1f} % of one core; engine stalls (the OS did "
+              f"not run it for >= 50 ms) {res['daemon_stalls']}; client send lag p99 "
+              f"{res['client_send_lag_ms_p99']:.1f} ms", flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
     return 0

@@ -42,6 +42,7 @@ CLIENT_TIMEOUT_S = 120.0  # silent this long: the client is gone (devices ping o
 ERRORS_PER_SECOND = 20  # per client; a flood of bad messages gets this many answers, then a log line
 STATUS_EVERY_BEATS = 8  # latency figures ride along with every 8th heartbeat
 IDLE_SLEEP_S = 0.1
+STALL_S = 0.05  # a turn this much longer than its planned wait is a stall worth a log line
 
 
 @dataclass
@@ -104,6 +105,8 @@ class Bridge:
         self._thread: threading.Thread | None = None
         self._rr = 0  # round-robin start for fair planning
         self._current: Client | None = None  # the session whose critical planning is under way
+        self._last_timeout = 0.0
+        self.stalls = 0  # engine turns the OS delayed by more than STALL_S
         self.handlers = {path: getattr(self, name) for path, name in self.HANDLERS.items()}
 
     @property
@@ -129,9 +132,25 @@ class Bridge:
         self.endpoint.start()
         try:
             while not self._stop.is_set():
+                wall, cpu = time.monotonic(), time.thread_time()
                 self._turn()
+                self._watch_stalls(wall, cpu)
         finally:
             self._shutdown()
+
+    def _watch_stalls(self, wall0: float, cpu0: float) -> None:
+        """Log turns that took far longer than their work: the OS did not run us (an overloaded machine),
+        which no scheduling of ours can hide. The count goes out as status ``stalls``."""
+        wall = time.monotonic() - wall0
+        if wall < STALL_S:
+            return
+        cpu = time.thread_time() - cpu0
+        slept = self._last_timeout
+        if wall - slept < STALL_S:
+            return  # it was an idle wait, not a stall
+        self.stalls += 1
+        log.warning("engine stalled: a turn took %.0f ms (%.0f ms of it computing); chords may be late. "
+                    "Is the machine overloaded?", 1e3 * (wall - slept), 1e3 * cpu)
 
     def _shutdown(self) -> None:
         for c in list(self.clients.values()):
@@ -144,6 +163,7 @@ class Bridge:
     # ------------------------------------------------------------------ the loop
     def _turn(self) -> None:
         timeout = 0.0 if self._planning_due() else self._sleep_time(time.monotonic())
+        self._last_timeout = timeout
         try:
             self._apply(self.inbox.get(timeout=timeout) if timeout > 0 else self.inbox.get_nowait())
         except queue.Empty:
@@ -370,6 +390,7 @@ class Bridge:
             self._status(c, "latency_p99_ms", float(lat[min(len(lat) - 1, int(0.99 * len(lat)))]))
             self._status(c, "latency_max_ms", float(lat[-1]))
             self._status(c, "late_chords", int(s.late_commits))
+            self._status(c, "stalls", int(self.stalls))
         c.next_heartbeat = max(c.next_heartbeat + 60.0 / s.clock.bpm, now)
 
 

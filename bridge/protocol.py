@@ -84,6 +84,7 @@ STATUS_KEYS = {
     "latency_p99_ms": "f: the same, 99th percentile",
     "latency_max_ms": "f: the same, the worst",
     "late_chords": "i: chords committed after their frame had started (should stay 0)",
+    "stalls": "i: engine turns the operating system delayed by 50 ms or more (an overloaded machine)",
     "output": "s: the output mode in effect (`midi` when audio was asked for but no device exists)",
 }
 
