@@ -40,6 +40,12 @@ def _class_for(kind: str):
     return getattr(importlib.import_module(module), cls)
 
 
+def with_ext(stem: str | Path, ext: str) -> Path:
+    """``stem`` + ``ext``. Not ``Path.with_suffix``: names like ``gapt-1.0`` have a dot of their own."""
+    stem = Path(stem)
+    return stem.parent / (stem.name + ext)
+
+
 def _atomic_write_bytes(path: Path, data: bytes) -> None:
     tmp = path.with_name(path.name + f".tmp{os.getpid()}")
     with open(tmp, "wb") as f:
@@ -72,9 +78,9 @@ def save_checkpoint(model, stem: str | Path, card: dict[str, Any]) -> tuple[Path
         "parameters": sum(p.numel() for p in model.parameters()),
         **card,
     }
-    weights = stem.with_suffix(".safetensors")
+    weights = with_ext(stem, ".safetensors")
     save_tensors(weights, model.state_dict(), metadata={"kind": model.kind, "vocab_version": VOCAB_VERSION})
-    meta = stem.with_suffix(".json")
+    meta = with_ext(stem, ".json")
     _atomic_write_bytes(meta, (json.dumps(full, indent=2, default=str) + "\n").encode())
     return weights, meta
 
@@ -83,15 +89,16 @@ def resolve(name_or_path: str | Path, directory: str | Path | None = None) -> Pa
     """Find a checkpoint stem: a path (with or without suffix), a name in ``directory``, or shipped."""
     p = Path(name_or_path)
     candidates = []
-    if p.suffix in (".json", ".safetensors"):
-        candidates.append(p.with_suffix(""))
+    for ext in (".json", ".safetensors"):
+        if p.name.endswith(ext):
+            candidates.append(p.parent / p.name[: -len(ext)])
     candidates.append(p)
     if directory is not None:
         candidates.append(Path(directory) / p.name)
     candidates.append(SHIPPED_DIR / p.name)
     candidates.append(SHIPPED_DIR / "rewards" / p.name)
     for c in candidates:
-        if c.with_suffix(".json").is_file() and c.with_suffix(".safetensors").is_file():
+        if with_ext(c, ".json").is_file() and with_ext(c, ".safetensors").is_file():
             return c
     raise CheckpointError(
         f"no checkpoint named {str(name_or_path)!r} (looked for NAME.json + NAME.safetensors in "
@@ -101,7 +108,7 @@ def resolve(name_or_path: str | Path, directory: str | Path | None = None) -> Pa
 
 def read_card(stem: Path) -> dict[str, Any]:
     try:
-        return json.loads(Path(stem).with_suffix(".json").read_text())
+        return json.loads(with_ext(stem, ".json").read_text())
     except (OSError, json.JSONDecodeError) as exc:
         raise CheckpointError(f"unreadable model card {stem}.json: {exc}") from exc
 
@@ -130,7 +137,7 @@ def load_model(name_or_path: str | Path, kind: str | None = None, directory: str
         raise CheckpointError(f"model card {stem.name}.json has a bad architecture entry: {exc}") from exc
     model = _class_for(ckind)(cfg)
     try:
-        state = load_file(str(stem.with_suffix(".safetensors")))
+        state = load_file(str(with_ext(stem, ".safetensors")))
     except (SafetensorError, OSError, ValueError) as exc:
         raise CheckpointError(f"unreadable weights {stem}.safetensors: {exc}") from exc
     expected = model.state_dict()
@@ -157,14 +164,14 @@ def available_checkpoints(directory: str | Path | None = None, kind: str | None 
     d = Path(directory) if directory is not None else SHIPPED_DIR
     names = []
     for meta in sorted(d.glob("*.json")):
-        if not meta.with_suffix(".safetensors").is_file():
+        if not with_ext(meta.parent / meta.name[:-5], ".safetensors").is_file():
             continue
         try:
             card = json.loads(meta.read_text())
         except (OSError, json.JSONDecodeError):
             continue
         if kind is None or card.get("kind") == kind:
-            names.append(meta.stem)
+            names.append(meta.name[:-5])
     return names
 
 

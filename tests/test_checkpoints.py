@@ -69,3 +69,14 @@ def test_listing(tmp_path):
     saved(tmp_path, "b")
     (tmp_path / "orphan.json").write_text("{}")
     assert C.available_checkpoints(tmp_path) == ["a", "b"]
+
+
+def test_names_with_dots_like_gapt_1_0(tmp_path):
+    saved(tmp_path, "gapt-1.0")
+    saved(tmp_path, "gapt-0.25")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "gapt-0.25.json", "gapt-0.25.safetensors", "gapt-1.0.json", "gapt-1.0.safetensors"]
+    assert C.available_checkpoints(tmp_path) == ["gapt-0.25", "gapt-1.0"]
+    _, card = C.load_policy(tmp_path / "gapt-1.0")
+    assert card["name"] == "gapt-1.0"
+    assert C.resolve(tmp_path / "gapt-1.0.json") == tmp_path / "gapt-1.0"

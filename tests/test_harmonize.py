@@ -95,7 +95,7 @@ def test_bad_input_gives_one_line_error(tmp_path, case, expect):
     assert r.returncode != 0
     assert "Traceback" not in r.stderr
     lines = [ln for ln in r.stderr.strip().splitlines() if ln]
-    assert len(lines) == 1 and expect in lines[0].lower(), r.stderr
+    assert len(lines) == 1 and expect.lower() in lines[0].lower(), r.stderr
 
 
 def test_polyphonic_only_input_is_refused(tmp_path):

@@ -7,6 +7,8 @@ windows, gradients are all-reduced and averaged, rank 0 writes.
 """
 from __future__ import annotations
 
+from jamcore.checkpoints import with_ext
+
 import dataclasses
 import json
 import math
@@ -150,9 +152,9 @@ def save_state(path: Path, model, opt, step: int, sampler_state: dict, history: 
         for k, v in st.items():
             tensors[f"opt.{idx}.{k}"] = v if torch.is_tensor(v) else torch.tensor(v)
     tensors["torch_rng"] = torch.get_rng_state()
-    save_tensors(path.with_suffix(".safetensors"), tensors)
+    save_tensors(with_ext(path, ".safetensors"), tensors)
     meta = {"step": step, "param_groups": sd["param_groups"], "sampler": sampler_state, "history": history}
-    _atomic_write_bytes(path.with_suffix(".json"), json.dumps(meta, default=_jsonable).encode())
+    _atomic_write_bytes(with_ext(path, ".json"), json.dumps(meta, default=_jsonable).encode())
 
 
 def _jsonable(x):
@@ -165,8 +167,8 @@ def load_state(path: Path, model, opt):
     import torch
     from safetensors.torch import load_file
 
-    tensors = load_file(str(path.with_suffix(".safetensors")))
-    meta = json.loads(path.with_suffix(".json").read_text())
+    tensors = load_file(str(with_ext(path, ".safetensors")))
+    meta = json.loads(with_ext(path, ".json").read_text())
     model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
     state: dict = {}
     for k, v in tensors.items():
@@ -243,7 +245,7 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
     state_path = out_dir / f"{name}-state"  # + .json / .safetensors
     step, history = 0, []
     if resume:
-        if not state_path.with_suffix(".json").is_file():
+        if not with_ext(state_path, ".json").is_file():
             from jamcore.cli import CommandError
 
             raise CommandError(f"--resume: no training state at {state_path}.json")
