@@ -266,3 +266,37 @@ def load_streaming(name_or_path: str = "mle", directory=None, engine: str = "num
 
     model, _ = load_policy(name_or_path, directory)
     return StreamingPolicy(model, engine=engine)
+
+
+class MelodyAgentStream:
+    """The learned melody agent as a live partner: ``BOS, m0, c0, m1, c1, ...`` (melody first).
+
+    It picks melody frame t from the shared history before t (both parts), like a player who hears the
+    accompaniment; used for model-vs-model sessions (``jamcore.eval.systems.play_duet``). Sessions are
+    bounded by the model's window (a duet is one evaluation window).
+    """
+
+    def __init__(self, model):
+        from jamcore.models.numpy_policy import NumpyPolicy
+
+        self.model = model.eval()
+        self.window_frames = (model.cfg.max_len - 1) // 2
+        self._engine = NumpyPolicy(model)
+        self.reset()
+
+    def reset(self) -> None:
+        self._engine.rewind(0)
+        self._logits = self._engine.step([T.BOS])
+        self._prev = T.VOCAB_SIZE
+        self.frames = 0
+
+    def sample_melody(self, temperature: float = 1.0, top_p: float = 1.0,
+                      rng: np.random.Generator | None = None) -> int:
+        return sample_from_logits(self._logits, MELODY_MASKS[self._prev], temperature, top_p, rng)
+
+    def push(self, chord_token: int, melody_token: int) -> None:
+        if self.frames >= self.window_frames:
+            raise ValueError(f"a duet is at most {self.window_frames} frames with this melody agent")
+        self._logits = self._engine.step([melody_token, chord_token])
+        self._prev = int(melody_token)
+        self.frames += 1

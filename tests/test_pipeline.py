@@ -16,7 +16,7 @@ def test_pipeline_smoke_runs_end_to_end(tmp_path):
     r = subprocess.run(["bash", str(ROOT / "training" / "pipeline.sh"), "smoke", str(tmp_path)], env=env,
                        capture_output=True, text=True, timeout=900, cwd=ROOT)
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-4000:]
-    for name in ("mle", "anchor", "rl", "gapt-1.0", "rewards/contrastive-s0", "rewards/contrastive-s1",
+    for name in ("mle", "anchor", "melody", "rl", "gapt-1.0", "rewards/contrastive-s0", "rewards/contrastive-s1",
                  "rewards/discriminative-s0", "rewards/discriminative-s1"):
         card = json.loads((tmp_path / f"{name}.json").read_text())
         assert (tmp_path / f"{name}.safetensors").is_file()
@@ -25,7 +25,8 @@ def test_pipeline_smoke_runs_end_to_end(tmp_path):
     assert json.loads((tmp_path / "rl.json").read_text())["adv_weight"] == 0.0
     metrics = json.loads((tmp_path / "state" / "eval" / "metrics.json").read_text())
     assert {"data", "mle", "rl", "gapt-1.0"} <= set(metrics["systems"])
+    assert metrics["systems"]["gapt-1.0"]["duet"]["nic"] >= 0  # model vs model ran
     # Run again: every stage is found done and skipped.
     again = subprocess.run(["bash", str(ROOT / "training" / "pipeline.sh"), "smoke", str(tmp_path)], env=env,
                            capture_output=True, text=True, timeout=600, cwd=ROOT)
-    assert again.returncode == 0 and again.stdout.count("done already") == 8, again.stdout[-2000:]
+    assert again.returncode == 0 and again.stdout.count("done already") == 9, again.stdout[-2000:]

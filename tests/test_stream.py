@@ -147,3 +147,23 @@ def test_lookahead_rewinds_across_window_switches_stay_exact(engine):
     with torch.no_grad():
         full = stream.model(seq)[0].numpy()
     assert np.allclose(stream.chord_logits(), full[-1], atol=1e-4)
+
+
+def test_melody_agent_stream_matches_the_full_forward_in_melody_first_order():
+    from jamcore.stream import MelodyAgentStream
+
+    torch.manual_seed(6)
+    agent = MelodyAgentStream(ChordPolicy(CFG).eval())
+    rng = np.random.default_rng(6)
+    mel, ch = [], []
+    for t in range(20):
+        m = agent.sample_melody(rng=rng)
+        assert T.is_melody_token(m)
+        c = int(rng.integers(T.CHORD_ON_BASE, T.CHORD_HOLD_BASE))
+        agent.push(c, m)
+        mel.append(m)
+        ch.append(c)
+    seq = torch.from_numpy(T.interleave(np.array(mel), np.array(ch)))[None]  # melody in the first slot
+    with torch.no_grad():
+        full = agent.model(seq)[0, -1].numpy()
+    assert np.allclose(agent._logits, full, atol=1e-4)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole pipeline, data to every shipped checkpoint and the evaluation report:
-#   data -> mle -> anchor -> reward models (2 seeds x 2 kinds) -> rl -> gapt sweep -> eval
+#   data -> mle -> anchor -> melody agent -> reward models (2 seeds x 2 kinds) -> rl -> gapt sweep -> eval
 #
 #   training/pipeline.sh smoke [OUT]   seconds per stage, for CI (default OUT: a temp dir)
 #   training/pipeline.sh small [OUT]   the shipped run (default OUT: jamcore/checkpoints), ~2 h on 2 cores
@@ -42,6 +42,7 @@ stage() {  # stage NAME DEST_DIR COMMAND...
 $JAM data build "${EXTRA[@]}"
 stage mle "$OUT" $JAM train mle --profile "$MODE"
 stage anchor "$OUT" $JAM train anchor --profile "$MODE"
+stage melody "$OUT" $JAM train melody --profile "$MODE"   # the simulated partner for model-vs-model eval
 for kind in contrastive discriminative; do
     for seed in 0 1; do
         stage "$kind-s$seed" "$OUT/rewards" $JAM train reward --kind "$kind" --seed "$seed" --profile "$MODE"

@@ -49,6 +49,7 @@ class EvalConfig:
     temperature: float = 1.0
     top_p: float = 1.0
     embed: str | None = None  # contrastive reward checkpoint whose chord encoder embeds songs for Vendi
+    melody_agent: str | None = None  # melody-agent checkpoint for model-vs-model duets
 
 
 _EMBEDDERS: dict[str, Any] = {}
@@ -220,8 +221,30 @@ def evaluate_system(system: System, songs: Sequence[EvalSong], cfg: EvalConfig, 
         result["curves"]["adapt_sliding"] = adapt.sliding
         # The live claim checked on the first song: the cheating rule must fail it, a policy pass it.
         result["causal_check"] = A.check_causal(system.harmonize, songs[0].melody, cfg.seed)
+    if system.agent is not None and cfg.melody_agent:
+        result["duet"] = duet_metrics(system.agent, songs, cfg)
     result["seconds"] = time.perf_counter() - t0
     return result
+
+
+def duet_metrics(chord_agent, songs: Sequence[EvalSong], cfg: EvalConfig) -> dict:
+    """Model vs model: the chord policy against the learned melody agent, one duet per song slot.
+
+    Both pick frame t from the shared history before t. The melody agent reacts to the chords, so this
+    is the setting where a policy's own choices come back to it.
+    """
+    from jamcore.checkpoints import load_model
+    from jamcore.eval.systems import play_duet
+    from jamcore.stream import MelodyAgentStream
+
+    model, _ = load_model(cfg.melody_agent, "melody", cfg.checkpoint_dir)
+    agent = MelodyAgentStream(model)
+    n = min(cfg.window_frames or agent.window_frames, agent.window_frames)
+    pairs = [play_duet(chord_agent, agent, n, _rng(cfg.seed, "duet", i), cfg.temperature, cfg.top_p)
+             for i in range(len(songs))]
+    m = M.corpus_metrics(pairs, [s.beats_per_bar for s in songs], embed=chord_embedder(cfg.embed, cfg.checkpoint_dir))
+    return {k: m.get(k) for k in ("nic", "entropy_song_mean", "distinct_chords_song_mean", "vendi_bag",
+                                  "vendi_embed", "longest_run_beats_song_mean", "chord_silence")}
 
 
 def evaluate(songs: Sequence[EvalSong], systems: Sequence[System], cfg: EvalConfig, progress: bool = True) -> dict:
@@ -335,6 +358,16 @@ def markdown_report(results: dict) -> str:
     lines += table(TABLE_HARMONY_DIVERSITY, "metrics")
     lines += ["", "## Rule penalties and rhythm", ""]
     lines += table(TABLE_RULES_RHYTHM, "metrics")
+    if any(r.get("duet") for r in systems.values()):
+        lines += ["", f"## Model vs model: each policy against the melody agent `{cfg.get('melody_agent')}`", ""]
+        duet_cols = [("nic", "NIC"), ("entropy_song_mean", "H song-mean (nats)"),
+                     ("distinct_chords_song_mean", "chords/song"), ("vendi_bag", "Vendi (bag)"),
+                     ("vendi_embed", "Vendi (contrastive emb.)"), ("longest_run_beats_song_mean", "longest run (beats)")]
+        head = "| system | " + " | ".join(h for _, h in duet_cols) + " |"
+        lines += [head, "| --- | " + " | ".join("---:" for _ in duet_cols) + " |"]
+        for name, r in systems.items():
+            if r.get("duet"):
+                lines.append(f"| {name} | " + " | ".join(_fmt(r["duet"].get(k)) for k, _ in duet_cols) + " |")
     lines += ["", f"## Adaptation: melody transposed {cfg['semitones']:+d} semitones from beat "
               f"{cfg['change_beat']}, NIC over a sliding {cfg['window_beats']}-beat window", "",
               "Recovery: beats after the change until the first window wholly after it is back within 10% "
@@ -464,9 +497,24 @@ def add_arguments(parser) -> None:
                         help="semitones of the mid-song transposition (default +6)")
     parser.add_argument("--embed", default="contrastive-s0",
                         help="contrastive reward checkpoint for the learned-embedding Vendi score ('none' to skip)")
+    parser.add_argument("--melody-agent", default="melody",
+                        help="melody-agent checkpoint for model-vs-model duets ('none' to skip)")
     parser.add_argument("--no-baselines", action="store_true", help="skip the three rule baselines")
     parser.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+
+
+def _optional_checkpoint(name: str | None, directory: str | None, what: str) -> str | None:
+    if not name or name.lower() == "none":
+        return None
+    from jamcore.checkpoints import CheckpointError, resolve
+
+    try:
+        resolve(name, directory)
+    except CheckpointError:
+        print(f"note: no {name!r} checkpoint: the {what} part of the report is left out")
+        return None
+    return name
 
 
 def _embed_name(args) -> str | None:
@@ -489,7 +537,8 @@ def run(args) -> int:
     names = tuple(n.strip() for n in args.checkpoints.split(",") if n.strip())
     cfg = EvalConfig(checkpoints=names, checkpoint_dir=args.checkpoint_dir, split=args.split, songs=args.songs,
                      seed=args.seed, window_frames=args.frames, semitones=args.transpose,
-                     temperature=args.temperature, top_p=args.top_p, embed=_embed_name(args))
+                     temperature=args.temperature, top_p=args.top_p, embed=_embed_name(args),
+                     melody_agent=_optional_checkpoint(args.melody_agent, args.checkpoint_dir, "melody agent"))
     systems = [data_system()] + ([] if args.no_baselines else baseline_systems())
     if names:
         from jamcore.checkpoints import CheckpointError

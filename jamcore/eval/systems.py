@@ -30,6 +30,7 @@ class System:
     causal: bool | None  # True: uses only melody before each frame (the live constraint); None: data
     note: str = ""
     card: dict = field(default_factory=dict)  # checkpoint model card (adv weight, parent...), if any
+    agent: object = None  # the StreamingPolicy behind a checkpoint row (a ChordAgent for duets)
 
 
 def data_system() -> System:
@@ -75,7 +76,7 @@ def checkpoint_system(name: str, directory=None, temperature: float = 1.0, top_p
     if "adv_weight" in card:
         note += f", adversarial weight {card['adv_weight']}"
     return System(name, "checkpoint", checkpoint_harmonizer(policy, temperature, top_p), causal=True,
-                  note=note, card=card)
+                  note=note, card=card, agent=policy)
 
 
 # ---------------------------------------------------------------------------------------------
