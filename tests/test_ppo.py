@@ -63,3 +63,12 @@ def test_value_loss_and_normalize():
                         0.25)
     n = ppo.normalize(torch.tensor([[1.0, 3.0, 100.0]]), m)
     assert torch.allclose(n, torch.tensor([[-1.0, 1.0, 0.0]]), atol=1e-5)
+
+
+def test_padding_with_inf_and_nan_does_not_leak_into_means_or_gradients():
+    logp = torch.tensor([[-0.5, float("-inf")]], requires_grad=True)
+    old = torch.tensor([[-0.7, float("-inf")]])
+    m = torch.tensor([[True, False]])
+    loss, diag = ppo.policy_loss(logp, old, torch.tensor([[1.0, 0.0]]), m)
+    loss.backward()
+    assert torch.isfinite(loss) and torch.isfinite(diag["approx_kl"]) and torch.isfinite(logp.grad).all()

@@ -12,8 +12,9 @@ import torch.nn.functional as F
 
 
 def masked_mean(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    mask = mask.to(x.dtype)
-    return (x * mask).sum() / mask.sum().clamp(min=1.0)
+    """Mean over the real positions. ``where``, not a product: padding may hold inf or NaN."""
+    mask = mask.bool()
+    return torch.where(mask, x, torch.zeros_like(x)).sum() / mask.sum().clamp(min=1).to(x.dtype)
 
 
 def gae(rewards: torch.Tensor, values: torch.Tensor, mask: torch.Tensor, gamma: float = 1.0,
@@ -44,7 +45,9 @@ def normalize(adv: torch.Tensor, mask: torch.Tensor, eps: float = 1e-8) -> torch
 def policy_loss(logp: torch.Tensor, old_logp: torch.Tensor, adv: torch.Tensor, mask: torch.Tensor,
                 clip: float = 0.2) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
     """Clipped surrogate loss (to minimise) and its diagnostics: approx_kl, clipfrac."""
-    log_ratio = logp - old_logp
+    # Padding is zeroed before exp: a NaN there would poison the gradient even under a mask.
+    log_ratio = torch.where(mask.bool(), logp - torch.where(mask.bool(), old_logp, logp.detach()),
+                            torch.zeros_like(logp))
     ratio = log_ratio.exp()
     unclipped = -adv * ratio
     clipped = -adv * ratio.clamp(1.0 - clip, 1.0 + clip)

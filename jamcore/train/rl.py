@@ -339,7 +339,10 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
         # ---- 3. per-decision KL penalties and old log-probs, values
         with torch.no_grad():
             old_logp_all, old_values, allowed = policy_tables(policy, melody, chords, with_value=True)
-            old_logp = old_logp_all.gather(-1, chords.clamp(min=0).unsqueeze(-1)).squeeze(-1)
+            # Padding frames (short songs) take NO_CHORD, an always-allowed token: a PAD there would give
+            # log-probabilities of -inf and NaN ratios.
+            acted = torch.where(mask, chords, torch.full_like(chords, T.NO_CHORD))
+            old_logp = old_logp_all.gather(-1, acted.unsqueeze(-1)).squeeze(-1)
             kl_terms = {}
             kl_pen = torch.zeros_like(old_logp)
             if models.get("anchor") is not None:
@@ -367,7 +370,7 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
         for _ in range(cfg.epochs):
             for mb in idx_all.chunk(cfg.minibatches):
                 logp_all, values, _ = policy_tables(policy, melody[mb], chords[mb], with_value=True)
-                logp = logp_all.gather(-1, chords[mb].clamp(min=0).unsqueeze(-1)).squeeze(-1)
+                logp = logp_all.gather(-1, acted[mb].unsqueeze(-1)).squeeze(-1)
                 pg, diag = ppo.policy_loss(logp, old_logp[mb], adv[mb], mask[mb], cfg.clip)
                 vl = ppo.value_loss(values, returns[mb], mask[mb])
                 ent = ppo.masked_mean(ppo.entropy(logp_all), mask[mb])
