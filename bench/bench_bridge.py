@@ -128,8 +128,9 @@ def run_session(port: int, n_clients: int, minutes: float, bpm: float, daemon_pi
     reaction = {"latency_p50_ms": [], "latency_p99_ms": [], "latency_max_ms": [], "late_chords": [], "stalls": []}
     missing = 0
     for d in devices:
+        cov = d.client.coverage()
         for f in range(4, n_frames):  # past the first beat (committed the instant the transport started)
-            t = d.client.covered_at.get(f)
+            t = cov.get(f)
             if t is None:
                 missing += 1
                 continue

@@ -7,6 +7,7 @@ exactly as the device stores them (a later message for a frame replaces the earl
 """
 from __future__ import annotations
 
+import bisect
 import socket
 import threading
 import time
@@ -153,6 +154,27 @@ class JamClient:
     def messages(self, address: str | None = None) -> list[Received]:
         with self._cond:
             return [r for r in self.received if address is None or r.address == address]
+
+    def coverage(self, since: float = 0.0) -> dict[int, float]:
+        """Frame -> when the device first knew what plays there (messages received after ``since``).
+
+        ``/jam/chord f n`` covers frames f..f+n-1; ``/jam/nochord f`` means silence from f until the next
+        chord the device hears of, so it covers f up to the first chord run starting after f.
+        """
+        msgs = [r for r in self.messages() if r.t >= since and r.address in (P.CHORD.path, P.NOCHORD.path)]
+        starts = sorted({r.args[0] for r in msgs if r.address == P.CHORD.path})
+        first: dict[int, float] = {}
+        for r in msgs:
+            f = r.args[0]
+            if r.address == P.CHORD.path:
+                end = f + max(int(r.args[1]), 1)
+            else:
+                i = bisect.bisect_right(starts, f)
+                end = starts[i] if i < len(starts) else f + 1
+            for x in range(f, end):
+                if x not in first or r.t < first[x]:
+                    first[x] = r.t
+        return first
 
     def chord_at(self, frame: int) -> str | None:
         """The symbol sounding at ``frame`` as the device would play it (latest run starting at or before

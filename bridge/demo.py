@@ -21,7 +21,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--out-dir", default=".", help="where demo.mid and demo.wav go (default: here)")
     parser.add_argument("--checkpoint", default="mle", help="policy checkpoint (default: mle)")
     parser.add_argument("--checkpoint-dir", default=None, help="directory to look for --checkpoint in")
-    parser.add_argument("--bpm", type=float, default=None, help="play at this tempo (default: the file's)")
+    parser.add_argument("--bpm", type=float, default=None,
+                        help="play into the daemon at this tempo (default: the file's; the files keep the file's)")
     parser.add_argument("--temperature", type=float, default=0.8, help="sampling temperature (default 0.8)")
     parser.add_argument("--lookahead-beats", type=float, default=2.0, help="plan length (default 2)")
     parser.add_argument("--commit-beats", type=float, default=1.0, help="commit distance (default 1)")
@@ -111,6 +112,31 @@ def chart(events, end_beat: float, beats_per_bar: int = 4, bars_per_line: int = 
     return "\n".join(lines)
 
 
+def simulate_session(notes, policy, settings=None, seed: int = 0, bpm: float = 120.0,
+                     end_beat: float | None = None) -> list[int]:
+    """The live loop on simulated time, no sockets: transport each beat, notes as they happen, the session
+    stepped mid-frame. Returns the committed chord token of every frame. (Tests and evaluation use it to
+    judge the bridge's music without waiting for real time.)"""
+    from bridge.session import Session, Settings
+
+    s = Session(policy, "sim", settings or Settings(), seed=seed)
+    end_beat = end_beat if end_beat is not None else max(n.end for n in notes)
+    spf = 60.0 / bpm / 4
+    events = sorted([(n.start, 1, n.pitch, n.velocity) for n in notes] + [(n.end, 0, n.pitch, 0) for n in notes])
+    i = 0
+    n_frames = int(end_beat * 4)
+    for f in range(n_frames):
+        t = f * spf
+        if f % 4 == 0:
+            s.on_transport(True, f / 4, bpm, t)
+        while i < len(events) and events[i][0] < (f + 1) / 4:
+            beat, _, pitch, velocity = events[i]
+            s.on_note(pitch, velocity, beat, arrival=t)
+            i += 1
+        s.step(t + 0.5 * spf)
+    return s.committed[:n_frames]
+
+
 def run_demo(melody: str | Path = ASSET, out_dir: str | Path = ".", checkpoint: str = "mle",
              checkpoint_dir: str | None = None, bpm: float | None = None, temperature: float = 0.8,
              lookahead_beats: float = 2.0, commit_beats: float = 1.0, seed: int = 0, soundfont: str | None = None,
@@ -144,12 +170,13 @@ def run_demo(melody: str | Path = ASSET, out_dir: str | Path = ".", checkpoint: 
     events = [(f / 4, (f + n) / 4, pitches, sym) for f, n, pitches, sym in runs]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    # Written at the tune's own tempo: chords live in beats, so a fast rehearsal (--bpm) sounds the same.
     midi_path = out / "demo.mid"
-    write_harmonized_midi(midi_path, song.melody, [(s, e, list(p)) for s, e, p, _ in events], bpm)
+    write_harmonized_midi(midi_path, song.melody, [(s, e, list(p)) for s, e, p, _ in events], song.tempo_bpm)
     wav_path = None
     if wav:
         wav_path = out / "demo.wav"
-        render_wav(wav_path, song.melody, [(s, e, p) for s, e, p, _ in events], bpm, soundfont=soundfont)
+        render_wav(wav_path, song.melody, [(s, e, p) for s, e, p, _ in events], song.tempo_bpm, soundfont=soundfont)
     nic = note_in_chord(song.melody, events)
     return DemoResult(bpm, n_frames, events, nic, chart(events, end_beat), midi_path, wav_path)
 

@@ -32,7 +32,7 @@ NOTE = Address("/jam/note", "nnn", ("pitch", "velocity", "beat"),
 CHECKPOINT = Address("/jam/checkpoint", "s", ("name",), "switch policy at the next safe frame, no gap in the chords")
 BLEND = Address("/jam/blend", "ssn", ("a", "b", "t"), "interpolate the weights of two compatible checkpoints")
 SET = Address("/jam/set", "sv", ("key", "value"),
-              "`temperature`, `lookahead_beats`, `commit_beats`, `output`, `voicing`, `program`")
+              "`temperature`, `lookahead_beats`, `commit_beats`, `output`, `voicing`, `program`, `listen_beats`")
 RESET = Address("/jam/reset", "", (), "forget the session (new song)")
 PING = Address("/jam/ping", "n", ("seq",), "answered by /jam/pong i seq")
 LIST = Address("/jam/list", "", (), "answered by /jam/checkpoints s...")
@@ -52,7 +52,7 @@ CHECKPOINTS = Address("/jam/checkpoints", "s*", ("name...",), "answer to /jam/li
 
 OUTGOING: tuple[Address, ...] = (READY, CHORD, NOCHORD, STATUS, ERROR, PONG, CHECKPOINTS)
 
-SETTINGS = ("temperature", "lookahead_beats", "commit_beats", "output", "voicing", "program")
+SETTINGS = ("temperature", "lookahead_beats", "commit_beats", "output", "voicing", "program", "listen_beats")
 OUTPUT_MODES = ("midi", "audio", "both")
 VOICINGS = ("bass", "close")  # close-position hands with a bass note below, or the hands alone
 
@@ -73,6 +73,7 @@ SETTING_VALUES: dict[str, tuple] = {
     "output": OUTPUT_MODES,
     "voicing": VOICINGS,
     "program": (0, 127, True),
+    "listen_beats": (0.0, 16.0, False),
 }
 # /jam/status keys the bridge sends (value type in brackets).
 STATUS_KEYS = {

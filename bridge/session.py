@@ -38,6 +38,7 @@ from bridge.scheduler import chord_runs, horizon
 from jamcore import tokens as T
 from jamcore.music.time import FRAMES_PER_BEAT, beat_to_frame
 from jamcore.music.voicing import voice_chord
+from jamcore.stream import sample_from_logits
 
 log = logging.getLogger("jamcore.bridge")
 
@@ -57,6 +58,10 @@ class Settings:
     output: str = "midi"
     voicing: str = "bass"
     program: int = 4  # GM program of the chords in audio output
+    # Beats of melody to hear before the first chord (after a start or /jam/reset): an accompanist
+    # listens first. Chords sampled over silence set a key at random (ReaLJam's users heard the first
+    # chord as "almost always dissonant" without its intro silence) and the policy then sticks to it.
+    listen_beats: float = 1.0
 
     def set(self, key: str, value: Any) -> str | None:
         """Apply a validated value; keep commit <= lookahead by moving the other one. Returns a note."""
@@ -105,7 +110,10 @@ class Session:
         self.checkpoint = checkpoint
         self.settings = settings or Settings()
         self.clock = Clock()
-        self.rng = np.random.default_rng(seed)
+        # Random draws are keyed by (seed, song epoch, frame, slot): re-planning a frame reuses its draw, so
+        # the same seed and melody give the same chords however the timing of the replans falls.
+        self.seed = int(seed) if seed is not None else int(np.random.SeedSequence().entropy % 2**63)
+        self._epoch = -1
         self._pending: tuple[str, Future, tuple] | None = None  # (name, future, snapshot)
         self._snapshot: tuple = (0, [], [])
         self.late_notes = 0  # notes too old to matter when they arrived
@@ -117,6 +125,7 @@ class Session:
     def reset(self, now: float) -> None:
         """Forget the song (``/jam/reset``): melody, chords, policy state. Settings and clock stay."""
         self.policy.reset()
+        self._epoch += 1
         self.pushed_c: list[int] = []
         self.pushed_m: list[int] = []
         self.committed: list[int] = []
@@ -132,6 +141,8 @@ class Session:
         self.commit_end = 0
         self.plan_end = 0
         self._replanned_at = -1  # the in-progress frame already re-planned once for a real note
+        self._first_onset: int | None = None  # pframe of the first note heard (listening until then)
+        self._first_chord: int | None = None  # pframe of the first chord (not NO_CHORD) in the policy
         self._awaiting: deque[tuple[int, float]] = deque()  # (pframe, arrival) of notes not yet reflected
 
     def song_frame(self, p: int) -> int:
@@ -179,6 +190,8 @@ class Session:
             self.late_notes += 1  # too old to matter, or from before a jump
             return None
         if velocity > 0:
+            if self._first_onset is None or p < self._first_onset:
+                self._first_onset = p
             note = _Note(pitch, p, self._note_seq)
             self._note_seq += 1
             keys = [(n.on, n.seq) for n in self.notes]
@@ -226,6 +239,8 @@ class Session:
             self.policy.rewind(p)
             del self.pushed_c[p:]
             del self.pushed_m[p:]
+            if self._first_chord is not None and self._first_chord >= p:
+                self._first_chord = None
 
     def _commit(self, p: int, chord_token: int) -> None:
         """Make pframe ``p``'s chord final and voice it (from the last voicing: smooth leading)."""
@@ -311,20 +326,40 @@ class Session:
         if p < len(self.committed):
             c = self.committed[p]
         else:
-            c = pol.sample_chord(s.temperature, s.top_p, self.rng)
+            c = T.NO_CHORD if self._listening(p) else self._sample_chord(p)
             if p < self.commit_end:  # the plan fell behind the commit edge: commit it now
                 self._commit(p, c)
                 committed = 1
                 self._resend = True
                 if self.seg_p0 < p <= self.cursor:  # (a segment's first frame cannot be known earlier)
                     self.late_commits += 1
-        m = self.melody_token(p) if p <= self.cursor else pol.sample_melody(c, s.temperature, s.top_p, self.rng)
+        m = self.melody_token(p) if p <= self.cursor else pol.sample_melody(c, s.temperature, s.top_p, self._rng(p, 1))
         pol.push(c, m)
         self.pushed_c.append(c)
         self.pushed_m.append(m)
+        if self._first_chord is None and c != T.NO_CHORD:
+            self._first_chord = p
         if now is not None:
             self._mark_reflected(now)
         return committed
+
+    def _sample_chord(self, p: int) -> int:
+        """The policy's chord for pframe ``p``; the first one after listening may not be NO_CHORD (after a
+        stretch of NO_CHORD the policy would happily stay silent, as in a song's intro)."""
+        s = self.settings
+        if self._first_chord is not None and self._first_chord < p:
+            return self.policy.sample_chord(s.temperature, s.top_p, self._rng(p, 0))
+        mask = self.policy.chord_mask().copy()
+        mask[T.NO_CHORD] = False
+        return sample_from_logits(self.policy.chord_logits(), mask, s.temperature, s.top_p, self._rng(p, 0))
+
+    def _rng(self, p: int, slot: int) -> np.random.Generator:
+        return np.random.default_rng((self.seed, self._epoch, p, slot))
+
+    def _listening(self, p: int) -> bool:
+        """Still listening at pframe ``p``: no note heard yet, or less than ``listen_beats`` before ``p``."""
+        first = self._first_onset
+        return first is None or p < first + round(self.settings.listen_beats * FRAMES_PER_BEAT)
 
     def _mark_reflected(self, now: float) -> None:
         """Notes whose frame is in the policy's context and the plan ready to the next commit: record

@@ -201,3 +201,13 @@ def test_reset_forgets_the_song_and_plays_on():
     res = s.step(t + 0.001)
     assert res.sends and res.sends[0].frame == 16  # the song position goes on, the history starts over
     assert s.seg_f0 == 16
+
+
+def test_listens_before_the_first_chord_then_plays():
+    s = Session(policy(), "tiny", Settings(listen_beats=1.0, commit_beats=1.0, lookahead_beats=1.0), seed=0)
+    sent = run(s, 8, note_at=lambda f: None)  # two beats of silence: nothing but no-chord
+    assert all(x.symbol is None for x in sent.values())
+    sent = run(s, 24, t0=8 * SPF, start_frame=8, note_at=lambda f: 60 + f % 3)  # the melody starts at frame 8
+    first = min(f for f, x in sent.items() if x.symbol)
+    assert 12 <= first <= 12 + 8  # after a beat of listening, as soon as the commit window allows
+    assert s.committed[first] != T.NO_CHORD

@@ -81,13 +81,7 @@ class Player:
 
 def covered_before(c, frames, player, since=0.0):
     """Frames whose chord (or no-chord) reached the client (after ``since``) before the frame started."""
-    first = {}
-    for r in c.messages():
-        if r.t < since or r.address not in (P.CHORD.path, P.NOCHORD.path):
-            continue
-        n = r.args[1] if r.address == P.CHORD.path else 1
-        for f in range(r.args[0], r.args[0] + n):
-            first.setdefault(f, r.t)
+    first = c.coverage(since)
     return {f for f in frames if f in first and first[f] <= player.frame_time(f)}
 
 
@@ -128,7 +122,8 @@ def test_melody_produces_chords_on_every_frame_ahead_of_time(bridge):
         frames = set(range(1, 64))  # frame 0 is committed as the transport starts
         assert covered_before(c, frames, p) == frames
         # Past the first beat (committed the moment the transport started) chords come a beat early.
-        margins = [p.frame_time(f) - c.covered_at[f] for f in range(4, 64)]
+        cov = c.coverage()
+        margins = [p.frame_time(f) - cov[f] for f in range(4, 64)]
         assert min(margins) > 0.5 * 60.0 / BPM
         chords = [sc for sc in c.chords.values() if sc.symbol]
         assert chords and all(len(sc.pitches) >= 3 for sc in chords)
