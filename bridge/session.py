@@ -16,6 +16,11 @@ the real frames, teacher-forces committed chords while imagining the melody unde
 chords for the rest of the lookahead, commits those inside the commit window, and returns the
 committed near future to (re)send. The chord for frame t only ever sees melody frames before t.
 
+Until ``listen_beats`` of melody have been heard (after a start or ``/jam/reset``) the session commits
+no-chord: chords guessed over silence set a random key that the policy then keeps. Random draws are
+keyed by (seed, frame), so re-planning a frame reuses its draw and a seeded session is reproducible
+whatever the timing of its replans.
+
 Checkpoint hot swap: ``swap_job`` builds and primes a new policy from a snapshot of the history on a
 worker thread; at the next frame boundary ``step`` pushes the few frames heard since, and swaps. The
 committed chords stay, so the device hears no gap; a failed load leaves the old policy playing.
