@@ -40,6 +40,11 @@ class RLConfig:
     batch_size: int = 16  # episodes per step
     minibatches: int = 2
     epochs: int = 1
+    # group_size > 1: each melody is played `group_size` times and an episode's advantage is its reward
+    # minus its group's mean (Dr.GRPO, REFERENCE Table 8): the melody's own difficulty cancels out, which
+    # a value head needs many steps to learn. The anchor KL then enters the loss directly (per decision).
+    # group_size 1: GAE with the value head, the KL as a per-decision reward (the paper's PPO).
+    group_size: int = 4
     episode_frames: int = 256
     actor_lr: float = 1e-4  # a 0.7 M model over 120 steps: approx_kl ~ 0.001-0.005 per update
     warmup_steps: int = 10
@@ -75,7 +80,7 @@ class RLConfig:
 
 
 RL_PROFILES: dict[str, RLConfig] = {
-    "smoke": RLConfig(profile="smoke", steps=6, batch_size=8, minibatches=2, episode_frames=32, actor_lr=3e-4,
+    "smoke": RLConfig(profile="smoke", steps=6, batch_size=8, minibatches=2, episode_frames=32, actor_lr=3e-4, group_size=1,
                       warmup_steps=1, checkpoint_every=3,
                       schedule=ScheduleConfig(warmup_steps=3, every=1, window=2, threshold=0.5),
                       disc_model=ModelConfig(d_model=32, n_layers=1, n_heads=2, dropout=0.0, max_len=65)),
@@ -321,9 +326,10 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
         for g in opt.param_groups:
             g["lr"] = lr_at(step, cfg)
         # ---- 1. rollout against dataset melodies
-        batch = sampler.sample(cfg.batch_size)
-        melody = torch.from_numpy(batch.melody)
-        data_chords = torch.from_numpy(batch.chords)
+        group = max(1, cfg.group_size)
+        batch = sampler.sample(cfg.batch_size // group)
+        melody = torch.from_numpy(batch.melody).repeat_interleave(group, dim=0)
+        data_chords = torch.from_numpy(batch.chords).repeat_interleave(group, dim=0)
         policy.eval()
         chords = rollout(policy, melody, cfg.temperature, gen)
         mask = melody != T.PAD
@@ -360,25 +366,38 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
                 kl_m = ppo.full_kl(old_logp_all, m_logp)
                 kl_terms["kl_mle"] = float(ppo.masked_mean(kl_m, mask))
                 kl_pen = kl_pen - cfg.kl_mle * kl_m
-            step_rewards = kl_pen * mask
-            last_idx = mask.long().sum(1).clamp(min=1) - 1
-            step_rewards[torch.arange(len(last_idx)), last_idx] += seq_reward
-            adv, returns = ppo.gae(step_rewards, old_values, mask, cfg.gamma, cfg.lam)
-            adv = ppo.normalize(adv, mask)
+            if group > 1:
+                r = seq_reward.view(-1, group)
+                adv = (r - r.mean(1, keepdim=True)).view(-1, 1) * mask
+                returns = torch.zeros_like(adv)
+            else:
+                step_rewards = kl_pen * mask
+                last_idx = mask.long().sum(1).clamp(min=1) - 1
+                step_rewards[torch.arange(len(last_idx)), last_idx] += seq_reward
+                adv, returns = ppo.gae(step_rewards, old_values, mask, cfg.gamma, cfg.lam)
+                adv = ppo.normalize(adv, mask)
 
         # ---- 4. PPO: clipped policy loss + value loss - entropy bonus, minibatch epochs
         policy.train()
         stats = {"approx_kl": 0.0, "clipfrac": 0.0, "pg_loss": 0.0, "v_loss": 0.0, "entropy": 0.0}
         n_updates = 0
-        idx_all = torch.randperm(cfg.batch_size, generator=gen)
+        idx_all = torch.randperm(len(melody), generator=gen)
         for _ in range(cfg.epochs):
             for mb in idx_all.chunk(cfg.minibatches):
                 logp_all, values, _ = policy_tables(policy, melody[mb], chords[mb], with_value=True)
                 logp = logp_all.gather(-1, acted[mb].unsqueeze(-1)).squeeze(-1)
                 pg, diag = ppo.policy_loss(logp, old_logp[mb], adv[mb], mask[mb], cfg.clip)
-                vl = ppo.value_loss(values, returns[mb], mask[mb])
                 ent = ppo.masked_mean(ppo.entropy(logp_all), mask[mb])
-                loss = pg + cfg.vf_coef * vl - cfg.ent_coef * ent
+                if group > 1:
+                    vl = torch.zeros(())
+                    loss = pg - cfg.ent_coef * ent
+                    if models.get("anchor") is not None:
+                        loss = loss + cfg.kl_anchor * ppo.masked_mean(ppo.full_kl(logp_all, a_logp[mb]), mask[mb])
+                    if models.get("mle") is not None:
+                        loss = loss + cfg.kl_mle * ppo.masked_mean(ppo.full_kl(logp_all, m_logp[mb]), mask[mb])
+                else:
+                    vl = ppo.value_loss(values, returns[mb], mask[mb])
+                    loss = pg + cfg.vf_coef * vl - cfg.ent_coef * ent
                 opt.zero_grad(set_to_none=True)
                 loss.backward()
                 if dist is not None:
@@ -390,7 +409,7 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
                     stats[k] += float(v.detach())
                 n_updates += 1
         stats = {k: v / max(n_updates, 1) for k, v in stats.items()}
-        ev = float(ppo.explained_variance(old_values, returns, mask))
+        ev = float(ppo.explained_variance(old_values, returns, mask)) if group == 1 else float("nan")
 
         # ---- 5. GAPT: discriminator on fresh rollouts vs the paired data chords, per schedule
         d_stats = {}
