@@ -73,9 +73,11 @@ def test_rule_penalties_fire_on_crafted_sequences():
     assert p["repetition"][3] == 0 and p["silence"][3] == 0 and p["invalid"][3] == 0
 
 
-def test_smoke_rl_run_improves_its_reward(tmp_path, corpus):
-    last = train_rl(cfg(steps=14, actor_lr=1e-3), name="rl", out_dir=tmp_path, models=models(), corpus=corpus,
-                    progress=False)
+@pytest.mark.parametrize("group_size", [1, 4])
+def test_smoke_rl_run_improves_its_reward(tmp_path, corpus, group_size):
+    """Both advantage estimators: GAE with the value head (1) and group-relative (4)."""
+    last = train_rl(cfg(steps=14, actor_lr=1e-3, group_size=group_size), name="rl", out_dir=tmp_path,
+                    models=models(), corpus=corpus, progress=False)
     import csv
 
     rows = list(csv.DictReader(open(tmp_path / "rl.log.csv")))
