@@ -1,0 +1,413 @@
+"""`jamcore train reward`: train one coherence reward model (contrastive or discriminative), top to bottom.
+
+- contrastive: symmetric InfoNCE over aligned (melody, chords) windows of the batch;
+- discriminative: real pairs vs two kinds of fakes, half each: the same melody with another song's
+  chords (a permutation within the batch), and the same melody with its own chords moved by a few
+  beats (so rhythm matters, not only key). Every pair, real or fake, is cut to the length its fake
+  has, so the length of a window never tells real from fake.
+
+Training windows are transposed on the fly (``WindowSampler`` on the train split). The model card
+records held-out accuracy on fixed valid windows, at the training window length and at the RL episode
+length: R@1 and pairwise real-vs-mismatched accuracy for the contrastive model, real-vs-mismatched and
+real-vs-shifted accuracy for the discriminative one.
+"""
+from __future__ import annotations
+
+from jamcore.checkpoints import with_ext
+
+import dataclasses
+import math
+import os
+import platform
+import shlex
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from jamcore.config import ModelConfig
+
+KINDS = ("contrastive", "discriminative")
+
+
+@dataclass(frozen=True)
+class RewardTrainConfig:
+    """One reward-model run. Defaults are the ``small`` contrastive run; see ``REWARD_PROFILES``."""
+
+    profile: str = "small"
+    kind: str = "contrastive"
+    model: ModelConfig = ModelConfig(d_model=96, n_layers=2, n_heads=4, dropout=0.0)
+    steps: int = 400
+    batch_size: int = 64  # windows per step (discriminative: as many fakes again)
+    window_frames: int = 128  # 32 beats; scored on RL episodes of any length up to model.max_len - 1
+    lr: float = 1e-3
+    weight_decay: float = 0.01
+    warmup_steps: int = 30
+    min_lr_ratio: float = 0.1
+    grad_clip: float = 1.0
+    # Discriminative fakes: the share that is time-shifted (the rest are other songs' chords), and by how
+    # many beats (either direction).
+    shift_fraction: float = 0.5
+    shift_beats: tuple[int, ...] = (1, 2, 3)
+    # Held-out evaluation: fixed valid windows, judged in groups of `eval_batch` candidates.
+    eval_every: int = 100
+    eval_windows: int = 256
+    eval_batch: int = 64
+    eval_long_frames: int = 256  # also judge windows of the RL episode length (0: skip)
+    checkpoint_every: int = 100
+    seed: int = 0
+    threads: int = 0  # 0: torch default. 1 is much faster while another job holds the other core.
+
+
+_SMALL_MODEL = ModelConfig(d_model=96, n_layers=2, n_heads=4, dropout=0.0)
+_SMOKE_MODEL = ModelConfig(d_model=32, n_layers=2, n_heads=2, dropout=0.0, max_len=129)
+
+# (profile, kind) -> config. Dropout is off: a few hundred steps over ~1.5k songs in 12 keys see each
+# window about once, so the risk is under-fitting, not over-fitting.
+REWARD_PROFILES: dict[tuple[str, str], RewardTrainConfig] = {
+    # Seconds on a laptop core, and still learns (the unit tests rely on it).
+    ("smoke", "contrastive"): RewardTrainConfig(
+        profile="smoke", kind="contrastive", model=_SMOKE_MODEL, steps=80, batch_size=16, window_frames=32,
+        lr=3e-3, warmup_steps=5, eval_every=40, eval_windows=32, eval_batch=16, eval_long_frames=64,
+        checkpoint_every=40),
+    ("smoke", "discriminative"): RewardTrainConfig(
+        profile="smoke", kind="discriminative", model=_SMOKE_MODEL, steps=80, batch_size=16, window_frames=32,
+        lr=3e-3, warmup_steps=5, eval_every=40, eval_windows=32, eval_batch=16, eval_long_frames=64,
+        checkpoint_every=40),
+    # ~5-6.5 min each on one thread while two other trainings shared the 2 cores (cards: wall_seconds).
+    # Measured: real-vs-mismatched is learned (pairwise ~0.91-0.94), real-vs-shifted stays at chance at
+    # this size and length (~0.5): rhythm needs a longer or larger run.
+    ("small", "contrastive"): RewardTrainConfig(
+        profile="small", kind="contrastive", model=_SMALL_MODEL, steps=400, batch_size=64),
+    ("small", "discriminative"): RewardTrainConfig(
+        profile="small", kind="discriminative", model=_SMALL_MODEL, steps=400, batch_size=32, eval_every=200),
+}
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--kind", required=True, choices=KINDS, help="which reward model to train")
+    parser.add_argument("--profile", default="small", choices=["smoke", "small"],
+                        help="size and length of the run (smoke: seconds, for tests; small: the shipped models)")
+    parser.add_argument("--seed", type=int, default=None, help="random seed (default: the profile's, 0)")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a config field, e.g. --set steps=600 --set model.d_model=128")
+    parser.add_argument("--name", default=None, help="checkpoint name (default: KIND-sSEED)")
+    parser.add_argument("--out", default="runs", help="directory for the checkpoint and training state")
+    parser.add_argument("--resume", action="store_true", help="continue from the last training state in --out")
+    parser.add_argument("--data-dir", default=None, help="datasets folder (default ../shared/datasets)")
+    parser.add_argument("--cocopops", action="store_true", help="also train on CoCoPops (research-only license)")
+    parser.add_argument("--data-limit", type=int, default=None, help="use only the first N songs of each source")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar (log lines instead)")
+
+
+def run(args) -> int:
+    from jamcore.cli import CommandError
+    from jamcore.config import override
+
+    cfg = REWARD_PROFILES[(args.profile, args.kind)]
+    try:
+        cfg = override(cfg, args.set)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+    if cfg.kind != args.kind:
+        raise CommandError("set the kind with --kind, not --set kind=...")
+    if args.seed is not None:
+        cfg = dataclasses.replace(cfg, seed=args.seed)
+    name = args.name or f"{cfg.kind}-s{cfg.seed}"
+    train_reward(cfg, name=name, out_dir=Path(args.out), resume=args.resume, data_dir=args.data_dir,
+                 cocopops=args.cocopops, data_limit=args.data_limit, progress=not args.no_progress)
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Batches (numpy): held-out windows, mismatches, time shifts
+
+
+def mismatch_permutation(song_ids, rng):
+    """A permutation with no window paired to a window of its own song (where the batch allows it)."""
+    import numpy as np
+
+    ids = np.asarray(song_ids)
+    n = len(ids)
+    perm = rng.permutation(n)
+    for _ in range(20):
+        bad = np.flatnonzero(ids[perm] == ids)
+        if len(bad) == 0:
+            break
+        for i in bad:  # swap with a random partner when that fixes i without breaking the partner
+            j = int(rng.integers(n))
+            if ids[perm[j]] != ids[i] and ids[perm[i]] != ids[j]:
+                perm[i], perm[j] = perm[j], perm[i]
+    return perm
+
+
+def _cut(tokens, start: int, stop: int, width: int):
+    import numpy as np
+
+    from jamcore.tokens import PAD
+
+    out = np.full(width, PAD, dtype=np.int64)
+    out[: stop - start] = tokens[start:stop]
+    return out
+
+
+def discriminative_pairs(melody, chords, song_ids, rng, shift_fraction: float, shift_frames: list[int]):
+    """Real and fake pairs, one of each per window: ``(melody [2B, W], chords [2B, W], label [2B])``.
+
+    Rows ``0..B-1`` are real (label 1), rows ``B..2B-1`` the matching fakes (label 0). Fake i is either
+    window i's melody with another song's chords (cut to the shorter of the two), or window i's melody
+    with its own chords moved by a few beats; real i is window i cut exactly as fake i, so a real and its
+    fake always have the same length and the same melody.
+    """
+    import numpy as np
+
+    from jamcore.tokens import PAD
+
+    b, w = melody.shape
+    lengths = (melody != PAD).sum(1)
+    perm = mismatch_permutation(song_ids, rng)
+    mel = np.full((2 * b, w), PAD, dtype=np.int64)
+    ch = np.full((2 * b, w), PAD, dtype=np.int64)
+    for i in range(b):
+        n = int(lengths[i])
+        k = int(rng.choice(shift_frames)) if shift_frames else 0
+        if rng.random() < shift_fraction and 0 < k <= n // 2:
+            if rng.random() < 0.5:  # chords late: melody frame t gets the chord of frame t - k
+                m = _cut(melody[i], k, n, w)
+                real_c, fake_c = _cut(chords[i], k, n, w), _cut(chords[i], 0, n - k, w)
+            else:  # chords early: melody frame t gets the chord of frame t + k
+                m = _cut(melody[i], 0, n - k, w)
+                real_c, fake_c = _cut(chords[i], 0, n - k, w), _cut(chords[i], k, n, w)
+        else:
+            j = int(perm[i])
+            n = min(n, int(lengths[j]))
+            m = _cut(melody[i], 0, n, w)
+            real_c, fake_c = _cut(chords[i], 0, n, w), _cut(chords[j], 0, n, w)
+        mel[i], ch[i] = m, real_c
+        mel[b + i], ch[b + i] = m, fake_c
+    label = np.concatenate([np.ones(b, dtype=np.int64), np.zeros(b, dtype=np.int64)])
+    return mel, ch, label
+
+
+def heldout_windows(corpus, split: str, data_cfg, window_frames: int, n: int, seed: int):
+    """``n`` fixed windows of ``split`` (no transposition): every song once at a random beat, then again.
+
+    Spreading over songs first keeps the evaluation about many songs, and the song ids let the
+    mismatches avoid pairing two windows of one song.
+    """
+    import numpy as np
+
+    from jamcore.data.loader import WindowBatch, WindowSampler
+    from jamcore.music.time import FRAMES_PER_BEAT
+
+    sampler = WindowSampler(corpus, split, data_cfg, window_frames, seed=seed, augment=False)
+    rng = np.random.default_rng(seed)
+    recs = sorted((r for s in sampler.sources for r in sampler.records[s]), key=lambda r: r.song_id)
+    recs = [recs[i] for i in rng.permutation(len(recs))]
+    rounds = math.ceil(n / len(recs))
+    starts = []
+    for r in recs:
+        beats = max(0, r.n_frames - window_frames) // FRAMES_PER_BEAT + 1
+        picks = rng.choice(beats, size=min(rounds, beats), replace=False) * FRAMES_PER_BEAT
+        starts.append([int(s) for s in picks])
+    chosen = [(r, s[k]) for k in range(rounds) for r, s in zip(recs, starts) if k < len(s)][:n]
+    mel = np.stack([sampler.window_of(r, s)[0] for r, s in chosen])
+    ch = np.stack([sampler.window_of(r, s)[1] for r, s in chosen])
+    return WindowBatch(mel, ch, [r.source for r, _ in chosen], [r.song_id for r, _ in chosen])
+
+
+# ---------------------------------------------------------------------------------------------
+# Losses and held-out metrics
+
+
+def batch_loss(model, cfg: RewardTrainConfig, batch, rng):
+    """Training loss and (loss-free) diagnostics for one batch of windows."""
+    import torch
+    import torch.nn.functional as F
+
+    from jamcore.models.reward_models import info_nce_loss
+    from jamcore.music.time import FRAMES_PER_BEAT
+
+    if cfg.kind == "contrastive":
+        loss, cos = info_nce_loss(model, torch.from_numpy(batch.melody), torch.from_numpy(batch.chords))
+        acc = float((cos.argmax(1) == torch.arange(len(cos))).float().mean())
+        return loss, {"r_at_1": acc, "logit_scale": float(model.logit_scale().detach())}
+    shift_frames = [b * FRAMES_PER_BEAT for b in cfg.shift_beats]
+    mel, ch, label = discriminative_pairs(batch.melody, batch.chords, batch.song_ids, rng, cfg.shift_fraction,
+                                          shift_frames)
+    logits = model(torch.from_numpy(mel), torch.from_numpy(ch))
+    label_t = torch.from_numpy(label)
+    loss = F.cross_entropy(logits, label_t)
+    return loss, {"acc": float((logits.argmax(1) == label_t).float().mean())}
+
+
+def evaluate(model, cfg: RewardTrainConfig, windows, suffix: str = "") -> dict[str, float]:
+    """Held-out metrics on fixed windows (keys end in ``suffix``), deterministic for given windows."""
+    import numpy as np
+    import torch
+
+    from jamcore.music.time import FRAMES_PER_BEAT
+
+    rng = np.random.default_rng(1234)  # the same fakes at every evaluation
+    shift_frames = [b * FRAMES_PER_BEAT for b in cfg.shift_beats]
+    was_training = model.training
+    model.eval()
+    out: dict[str, float] = {}
+    with torch.no_grad():
+        if cfg.kind == "contrastive":
+            r1, pair_acc, pair_n, cos_real, cos_fake, shift_acc = [], 0.0, 0, [], [], []
+            n = len(windows.melody)
+            for lo in range(0, n, cfg.eval_batch):
+                hi = min(n, lo + cfg.eval_batch)
+                if hi - lo < 2:
+                    break
+                m = torch.from_numpy(windows.melody[lo:hi])
+                c = torch.from_numpy(windows.chords[lo:hi])
+                cos = model.similarity_matrix(m, c)
+                ids = np.asarray(windows.song_ids[lo:hi])
+                # Other windows of the same song are neither right nor wrong answers: leave them out.
+                other = torch.from_numpy(ids[:, None] != ids[None, :])
+                diag = cos.diagonal()
+                masked = cos.masked_fill(~other & ~torch.eye(len(cos), dtype=torch.bool), -2.0)
+                r1.append((masked.argmax(1) == torch.arange(len(cos))).float())
+                pair_acc += float(((diag[:, None] > cos) & other).sum())
+                pair_n += int(other.sum())
+                cos_real.append(diag)
+                cos_fake.append(cos[other])
+                # Rhythm sensitivity (informative only: InfoNCE never trains on shifts).
+                sm, sc, sl = discriminative_pairs(windows.melody[lo:hi], windows.chords[lo:hi], ids, rng, 1.0,
+                                                  shift_frames)
+                s = model.score(torch.from_numpy(sm), torch.from_numpy(sc))
+                shift_acc.append((s[: hi - lo] > s[hi - lo:]).float())
+            out["r_at_1"] = float(torch.cat(r1).mean())
+            out["r_at_1_chance"] = 1.0 / min(cfg.eval_batch, n)
+            out["pairwise_mismatch_acc"] = pair_acc / max(pair_n, 1)
+            out["pairwise_shift_acc"] = float(torch.cat(shift_acc).mean())
+            out["cos_real"] = float(torch.cat(cos_real).mean())
+            out["cos_mismatch"] = float(torch.cat(cos_fake).mean())
+        else:
+            for fake, frac in (("mismatch", 0.0), ("shift", 1.0)):
+                mel, ch, label = discriminative_pairs(windows.melody, windows.chords, windows.song_ids, rng, frac,
+                                                      shift_frames)
+                logp = torch.cat([model.log_prob_real(torch.from_numpy(mel[lo:lo + cfg.eval_batch]),
+                                                      torch.from_numpy(ch[lo:lo + cfg.eval_batch]))
+                                  for lo in range(0, len(mel), cfg.eval_batch)])
+                b = len(mel) // 2
+                pred = (logp > math.log(0.5)).long()
+                out[f"acc_{fake}"] = float((pred == torch.from_numpy(label)).float().mean())
+                out[f"pairwise_{fake}_acc"] = float((logp[:b] > logp[b:]).float().mean())
+                out[f"p_real_{fake}"] = float(logp[b:].exp().mean())
+                out[f"p_real_real_vs_{fake}"] = float(logp[:b].exp().mean())
+    if was_training:
+        model.train()
+    return {f"valid_{k}{suffix}": v for k, v in out.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def train_reward(cfg: RewardTrainConfig, name: str, out_dir: Path = Path("runs"), resume: bool = False,
+                 data_dir: str | None = None, cocopops: bool = False, data_limit: int | None = None,
+                 progress: bool = True, corpus=None) -> dict:
+    """Train one reward model and write ``out_dir/name`` (.safetensors + .json); returns its metrics.
+
+    ``corpus`` (tests) skips loading the cached datasets.
+    """
+    import numpy as np
+    import torch
+    from tqdm import tqdm
+
+    from jamcore.checkpoints import save_checkpoint
+    from jamcore.config import DataConfig
+    from jamcore.data.loader import WindowSampler
+    from jamcore.models.reward_models import ContrastiveReward, DiscriminativeReward
+    from jamcore.train.mle import load_state, lr_at, save_state
+
+    if cfg.kind not in KINDS:
+        raise ValueError(f"unknown reward kind {cfg.kind!r}; expected one of {KINDS}")
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    torch.manual_seed(cfg.seed)
+    data_cfg = DataConfig(cocopops=cocopops, limit=data_limit, **({"data_dir": Path(data_dir)} if data_dir else {}))
+    if corpus is None:
+        from jamcore.data.build import load_corpus
+
+        corpus = load_corpus(data_cfg, progress=progress)
+    sampler = WindowSampler(corpus, "train", data_cfg, cfg.window_frames, seed=cfg.seed * 1000 + 17)
+    # The valid windows are the same for every seed and kind, so the cards compare like with like.
+    eval_short = heldout_windows(corpus, "valid", data_cfg, cfg.window_frames, cfg.eval_windows, seed=0)
+    eval_long = (heldout_windows(corpus, "valid", data_cfg, cfg.eval_long_frames, cfg.eval_windows, seed=0)
+                 if cfg.eval_long_frames else None)
+    model_cfg = cfg.model
+    longest = max(cfg.window_frames, cfg.eval_long_frames)
+    if model_cfg.max_len < longest + 1:  # rotary tables must cover the longest window judged
+        model_cfg = dataclasses.replace(model_cfg, max_len=longest + 1)
+    model = (ContrastiveReward if cfg.kind == "contrastive" else DiscriminativeReward)(model_cfg)
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, betas=(0.9, 0.98))
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    state_path = out_dir / f"{name}-state"  # + .json / .safetensors
+    step, history = 0, []
+    if resume:
+        if not with_ext(state_path, ".json").is_file():
+            from jamcore.cli import CommandError
+
+            raise CommandError(f"--resume: no training state at {state_path}.json")
+        meta = load_state(state_path, model, opt)
+        step, history = meta["step"], meta.get("history", [])
+        sampler.rng.bit_generator.state = meta["sampler"]["0"]
+        print(f"resuming {name} from step {step}", file=sys.stderr)
+
+    t0 = time.time()
+    bar = tqdm(total=cfg.steps, initial=step, desc=f"train {name}", disable=not progress, dynamic_ncols=True)
+    metrics: dict[str, float] = {}
+    model.train()
+    while step < cfg.steps:
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, cfg)
+        batch = sampler.sample(cfg.batch_size)
+        # The fakes draw from the sampler's generator too, so a resumed run continues exactly.
+        loss, diag = batch_loss(model, cfg, batch, sampler.rng)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+        opt.step()
+        step += 1
+        bar.update(1)
+        bar.set_postfix(loss=f"{loss.item():.3f}", **{k: f"{v:.2f}" for k, v in diag.items()})
+        if not progress and step % 50 == 0:
+            print(f"step {step} loss {loss.item():.4f} grad_norm {float(grad_norm):.2f} "
+                  + " ".join(f"{k} {v:.3f}" for k, v in diag.items()), file=sys.stderr, flush=True)
+        if step % cfg.eval_every == 0 or step == cfg.steps:
+            metrics = evaluate(model, cfg, eval_short)
+            if step == cfg.steps and eval_long is not None:
+                metrics.update(evaluate(model, cfg, eval_long, suffix=f"_w{cfg.eval_long_frames}"))
+            history.append({"step": step, "train_loss": loss.item(), **diag, **metrics})
+            bar.write(f"step {step}: " + ", ".join(f"{k} {v:.3f}" for k, v in metrics.items()))
+        if step % cfg.checkpoint_every == 0 or step == cfg.steps:
+            save_state(state_path, model, opt, step, {"0": sampler.rng.bit_generator.state}, history)
+    bar.close()
+    if not metrics:  # resumed after the last step: evaluate what was loaded
+        metrics = evaluate(model, cfg, eval_short)
+        if eval_long is not None:
+            metrics.update(evaluate(model, cfg, eval_long, suffix=f"_w{cfg.eval_long_frames}"))
+    card = {
+        "command": "jamcore " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv else "",
+        "training": {**{k: v for k, v in dataclasses.asdict(cfg).items() if k != "model"},
+                     "wall_seconds": round(time.time() - t0, 1), "threads": torch.get_num_threads(),
+                     "machine": f"{platform.machine()} {os.cpu_count()} cpus, torch {torch.__version__}"},
+        "data": {"sources": [s for s in ("nottingham", "pop909", "cocopops") if getattr(data_cfg, s)],
+                 "mix": dict(data_cfg.mix), "window_frames": cfg.window_frames,
+                 "transpose": [data_cfg.transpose_min, data_cfg.transpose_max], "limit": data_limit,
+                 "train_songs": len(corpus.split("train")), "valid_songs": len(corpus.split("valid")),
+                 "eval_windows": len(eval_short.melody), "eval_batch": cfg.eval_batch},
+        "seed": cfg.seed,
+        "adv_weight": None,
+        "parent": None,
+        "metrics": metrics,
+        "history": history,
+    }
+    save_checkpoint(model, out_dir / name, card)
+    print(f"wrote {out_dir / name}.safetensors ({card['training']['wall_seconds']} s): "
+          + ", ".join(f"{k} {v:.3f}" for k, v in metrics.items()), file=sys.stderr)
+    return metrics
