@@ -29,7 +29,10 @@ class ScheduleConfig:
     warmup_steps: int = 30  # policy steps in the warm-up stage
     every: int = 5  # warm-up: D trains every k policy steps (and on the first)
     window: int = 3  # later: running mean of r_adv over the last `window` steps ...
-    threshold: float = 1.0  # ... must exceed this for D to train (r_adv 1.0 <=> D ~ 0.63)
+    # ... must exceed this for D to train (r_adv 0.5 <=> D ~ 0.39). The paper's 1.0 (D ~ 0.63) never
+    # fired after warm-up at this scale (r_adv stayed 0.3-0.7), so D froze and the policy learnt to please
+    # a stale judge; see docs/gapt.md.
+    threshold: float = 0.5
 
 
 @dataclass
