@@ -20,6 +20,8 @@ socket, as Max's ``udpsend`` and Pd's ``netsend`` do.
 """
 from __future__ import annotations
 
+from jamcore.checkpoints import DEFAULT_POLICY
+
 import logging
 import queue
 import signal
@@ -78,7 +80,7 @@ class Bridge:
     def handled_paths(cls) -> tuple[str, ...]:
         return tuple(cls.HANDLERS)
 
-    def __init__(self, host: str = P.DEFAULT_HOST, port: int = P.DEFAULT_PORT, checkpoint: str = "mle",
+    def __init__(self, host: str = P.DEFAULT_HOST, port: int = P.DEFAULT_PORT, checkpoint: str = DEFAULT_POLICY,
                  checkpoint_dir: str | None = None, output: str = "midi", soundfont: str | None = None,
                  seed: int | None = None, settings: Settings | None = None,
                  client_timeout: float = CLIENT_TIMEOUT_S, library: Library | None = None):
@@ -401,7 +403,7 @@ class Bridge:
 def add_arguments(parser) -> None:
     parser.add_argument("--host", default=P.DEFAULT_HOST, help=f"address to listen on (default {P.DEFAULT_HOST})")
     parser.add_argument("--port", type=int, default=P.DEFAULT_PORT, help=f"UDP port (default {P.DEFAULT_PORT})")
-    parser.add_argument("--checkpoint", default="mle", help="policy checkpoint to start with (default: mle)")
+    parser.add_argument("--checkpoint", default=DEFAULT_POLICY, help=f"policy checkpoint to start with (default: {DEFAULT_POLICY})")
     parser.add_argument("--checkpoint-dir", default=None, help="directory of checkpoints to serve")
     parser.add_argument("--output", choices=P.OUTPUT_MODES, default="midi",
                         help="midi: chords as OSC for the device to play; audio: the bridge plays them "

@@ -7,6 +7,8 @@ and prints the chord chart with how often the melody lands on a chord tone.
 """
 from __future__ import annotations
 
+from jamcore.checkpoints import DEFAULT_POLICY
+
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +21,7 @@ ASSET = Path(__file__).resolve().parents[1] / "jamcore" / "assets" / "demo_melod
 def add_arguments(parser) -> None:
     parser.add_argument("--melody", default=str(ASSET), help="melody file to play (default: the bundled tune)")
     parser.add_argument("--out-dir", default=".", help="where demo.mid and demo.wav go (default: here)")
-    parser.add_argument("--checkpoint", default="mle", help="policy checkpoint (default: mle)")
+    parser.add_argument("--checkpoint", default=DEFAULT_POLICY, help=f"policy checkpoint (default: {DEFAULT_POLICY})")
     parser.add_argument("--checkpoint-dir", default=None, help="directory to look for --checkpoint in")
     parser.add_argument("--bpm", type=float, default=None,
                         help="play into the daemon at this tempo (default: the file's; the files keep the file's)")
@@ -137,7 +139,7 @@ def simulate_session(notes, policy, settings=None, seed: int = 0, bpm: float = 1
     return s.committed[:n_frames]
 
 
-def run_demo(melody: str | Path = ASSET, out_dir: str | Path = ".", checkpoint: str = "mle",
+def run_demo(melody: str | Path = ASSET, out_dir: str | Path = ".", checkpoint: str = DEFAULT_POLICY,
              checkpoint_dir: str | None = None, bpm: float | None = None, temperature: float = 0.8,
              lookahead_beats: float = 2.0, commit_beats: float = 1.0, seed: int = 0, soundfont: str | None = None,
              wav: bool = True, log=print) -> DemoResult:

@@ -18,6 +18,9 @@ from pathlib import Path
 from typing import Any
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "checkpoints"
+# The policy `serve`, `demo` and `harmonize` start with: the shipped policy with the best note-in-chord
+# ratio in `jamcore eval` (docs/gapt.md); performers switch to any other on stage.
+DEFAULT_POLICY = "mle"
 
 # kind -> "module:Class"; every class takes (ModelConfig) and has `.cfg`.
 MODEL_KINDS: dict[str, str] = {

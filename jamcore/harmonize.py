@@ -11,13 +11,15 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from jamcore.checkpoints import DEFAULT_POLICY
+
 
 def add_arguments(parser) -> None:
     parser.add_argument("input", help="melody file: MIDI (.mid) or MusicXML (.xml, .musicxml, .mxl)")
     parser.add_argument("--out", required=True, help="output MIDI file (melody + chords track)")
     parser.add_argument("--wav", default=None, help="also render audio to this WAV file (FluidSynth, GM soundfont)")
     parser.add_argument("--json", default=None, help="also write the chord list (frame, frames, symbol, pitches)")
-    parser.add_argument("--checkpoint", default="mle", help="policy checkpoint name or path (default: mle)")
+    parser.add_argument("--checkpoint", default=DEFAULT_POLICY, help=f"policy checkpoint name or path (default: {DEFAULT_POLICY})")
     parser.add_argument("--checkpoint-dir", default=None, help="directory to look for --checkpoint in")
     parser.add_argument("--temperature", type=float, default=1.0, help="sampling temperature (0 = greedy; default 1.0)")
     parser.add_argument("--top-p", type=float, default=1.0, help="nucleus sampling mass (default 1.0)")
@@ -63,7 +65,7 @@ def chord_events_with_voicing(chord_tokens) -> list[dict]:
     return events
 
 
-def harmonize_file(path: str | Path, checkpoint: str = "mle", checkpoint_dir=None, temperature: float = 1.0,
+def harmonize_file(path: str | Path, checkpoint: str = DEFAULT_POLICY, checkpoint_dir=None, temperature: float = 1.0,
                    top_p: float = 1.0, seed: int = 0) -> tuple[Harmonization, object, dict]:
     from jamcore import tokens as T
     from jamcore.checkpoints import load_policy
