@@ -20,7 +20,7 @@ from typing import Any
 SHIPPED_DIR = Path(__file__).resolve().parent / "checkpoints"
 # The policy `serve`, `demo` and `harmonize` start with: the shipped policy with the best note-in-chord
 # ratio in `jamcore eval` (docs/gapt.md); performers switch to any other on stage.
-DEFAULT_POLICY = "mle"
+DEFAULT_POLICY = "gapt-1.0"
 
 # kind -> "module:Class"; every class takes (ModelConfig) and has `.cfg`.
 MODEL_KINDS: dict[str, str] = {
