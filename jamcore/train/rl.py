@@ -80,7 +80,7 @@ class RLConfig:
 
 
 RL_PROFILES: dict[str, RLConfig] = {
-    "smoke": RLConfig(profile="smoke", steps=6, batch_size=8, minibatches=2, episode_frames=32, actor_lr=3e-4, group_size=1,
+    "smoke": RLConfig(profile="smoke", steps=6, batch_size=8, minibatches=2, episode_frames=32, actor_lr=3e-4, group_size=4,
                       warmup_steps=1, checkpoint_every=3,
                       schedule=ScheduleConfig(warmup_steps=3, every=1, window=2, threshold=0.5),
                       disc_model=ModelConfig(d_model=32, n_layers=1, n_heads=2, dropout=0.0, max_len=65)),
