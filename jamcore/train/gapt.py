@@ -81,4 +81,4 @@ def discriminator_step(disc, opt, policy_chords: torch.Tensor, data_chords: torc
     disc.eval()
     with torch.no_grad():
         acc = float((logits.argmax(-1) == y).float().mean())
-    return {"d_loss": float(loss), "d_accuracy": acc}
+    return {"d_loss": float(loss.detach()), "d_accuracy": acc}
