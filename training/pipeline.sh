@@ -62,6 +62,6 @@ SONGS=50; EMBED="$OUT/rewards/contrastive-s0"
 # The smoke reward models read short windows only: no learned-embedding Vendi score there.
 [ "$MODE" = smoke ] && SONGS=4 && EMBED=none
 $JAM eval --checkpoints "$names" --checkpoint-dir "$OUT" --songs "$SONGS" --embed "$EMBED" --out "$STATE/eval"
-[ "$MODE" = smoke ] || .venv/bin/python training/make_docs.py --eval "$STATE/eval/metrics.json" --logs "$STATE" \
+[ "$MODE" = smoke ] || .venv/bin/python training/make_docs.py --write-cards --eval "$STATE/eval/metrics.json" --logs "$STATE" \
     --checkpoints "$OUT"
 echo "pipeline: done; checkpoints in $OUT, report in $STATE/eval/report.md"
