@@ -84,22 +84,6 @@ def harmonize_file(path: str | Path, checkpoint: str = DEFAULT_POLICY, checkpoin
     return result, song, report
 
 
-def note_in_chord(melody_tokens, chord_tokens) -> float:
-    """Share of frames with a melody note and a chord where the note is a chord tone."""
-    import numpy as np
-
-    from jamcore import tokens as T
-
-    m = np.asarray(melody_tokens)
-    c = np.asarray(chord_tokens)
-    pitch = T.TOKEN_PITCH[m]
-    both = (pitch >= 0) & (T.TOKEN_CHORD[c] >= 0)
-    if not both.any():
-        return float("nan")
-    hits = T.TOKEN_CHORD_PCS[c[both], pitch[both] % 12]
-    return float(hits.mean())
-
-
 def run(args) -> int:
     from jamcore.checkpoints import CheckpointError
     from jamcore.cli import CommandError
@@ -127,7 +111,9 @@ def run(args) -> int:
         from jamcore.music.render import render_wav
 
         render_wav(args.wav, song.melody, voiced, song.tempo_bpm, soundfont=args.soundfont)
-    nic = note_in_chord(result.melody_tokens, result.chord_tokens)
+    from jamcore.eval.metrics import note_in_chord
+
+    nic = note_in_chord(result.melody_tokens, result.chord_tokens).ratio
     chart = " | ".join(e["symbol"] for e in result.events[:16])
     print(f"{len(result.events)} chords over {len(result.melody_tokens) // 4} beats at {song.tempo_bpm:.0f} BPM; "
           f"note-in-chord {nic:.2f}")

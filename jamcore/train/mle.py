@@ -58,12 +58,14 @@ def run(args) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-def lr_at(step: int, cfg) -> float:
-    """Linear warm-up to ``lr``, then cosine down to ``lr * min_lr_ratio`` at ``cfg.steps``."""
+def lr_at(step: int, cfg, peak: float | None = None) -> float:
+    """Linear warm-up to ``peak`` (default ``cfg.lr``), then cosine down to ``peak * min_lr_ratio`` at
+    ``cfg.steps``. Shared by every trainer (RL passes its actor learning rate as ``peak``)."""
+    peak = cfg.lr if peak is None else peak
     if step < cfg.warmup_steps:
-        return cfg.lr * (step + 1) / cfg.warmup_steps
+        return peak * (step + 1) / cfg.warmup_steps
     t = min(1.0, (step - cfg.warmup_steps) / max(1, cfg.steps - cfg.warmup_steps))
-    return cfg.lr * (cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * t)))
+    return peak * (cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * t)))
 
 
 def build_model(kind: str, model_cfg):

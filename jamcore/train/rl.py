@@ -17,7 +17,6 @@ from jamcore.checkpoints import with_ext
 import csv
 import dataclasses
 import json
-import math
 import os
 import platform
 import shlex
@@ -146,13 +145,6 @@ def checkpoint_name(adv_weight: float) -> str:
 # Pieces
 
 
-def lr_at(step: int, cfg: RLConfig) -> float:
-    if step < cfg.warmup_steps:
-        return cfg.actor_lr * (step + 1) / cfg.warmup_steps
-    t = min(1.0, (step - cfg.warmup_steps) / max(1, cfg.steps - cfg.warmup_steps))
-    return cfg.actor_lr * (cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * t)))
-
-
 def allowed_chords(chords):
     """[B, T, V] grammar mask of each chord decision given the chord before it (none at t=0)."""
     import torch
@@ -244,7 +236,7 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
     from jamcore.rewards import RewardSet
     from jamcore.train import ppo
     from jamcore.train.gapt import DiscriminatorSchedule, adversarial_reward, discriminator_step
-    from jamcore.train.mle import _dist_setup, average_gradients, load_state, save_state
+    from jamcore.train.mle import _dist_setup, average_gradients, load_state, lr_at, save_state
 
     rank, world, dist = _dist_setup()
     if cfg.threads:
@@ -324,7 +316,7 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
     last = {}
     while step < cfg.steps:
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, cfg)
+            g["lr"] = lr_at(step, cfg, cfg.actor_lr)
         # ---- 1. rollout against dataset melodies
         group = max(1, cfg.group_size)
         batch = sampler.sample(cfg.batch_size // group)
