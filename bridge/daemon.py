@@ -8,9 +8,9 @@ The engine loop, each turn:
 1. take every queued message (notes, transport, settings...) and apply it: microseconds each;
 2. ``advance`` every session to now: cursor, commits from the plan, a pending swap at a frame boundary;
 3. send what changed (the committed near future, re-sent on every frame) and due heartbeats;
-4. plan ONE frame for the most urgent session: first anything the next frame boundary will commit
-   (critical), then provisional lookahead; then back to 1, so a message never waits for more than one
-   model step, and no client's speculation delays another's commit.
+4. plan ONE frame for the most urgent session: first anything a frame boundary will commit
+   (critical; earliest boundary first), then provisional lookahead; then back to 1, so a message never
+   waits for more than one model step, and no client's speculation delays another's commit.
 It sleeps only when no planning is due, until the next frame boundary, heartbeat or message.
 
 Clients are identified by (host, reply port) from ``/jam/hello``; later messages are matched by their
@@ -106,7 +106,6 @@ class Bridge:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._rr = 0  # round-robin start for fair planning
-        self._current: Client | None = None  # the session whose critical planning is under way
         self._last_timeout = 0.0
         self.stalls = 0  # engine turns the OS delayed by more than STALL_S
         self.handlers = {path: getattr(self, name) for path, name in self.HANDLERS.items()}
@@ -194,40 +193,43 @@ class Bridge:
         return any(c.session.planning_due() for c in self.clients.values())
 
     def _plan_one(self, now: float) -> None:
-        """One frame of model work for the most urgent session: critical before provisional, and a
-        session's critical work to the end before the next one's (all share the same deadline, the
-        next frame boundary, so finishing one at a time gives every note the shortest wait)."""
-        cur = self._current
-        if cur is None or cur.key not in self.clients or cur.session.planning_due() != 2:
-            cur = None
-            provisional = None
-            clients = list(self.clients.values())
-            for i in range(len(clients)):
-                c = clients[(self._rr + i) % len(clients)]
-                due = c.session.planning_due()
-                if due == 2:
-                    cur = c
-                    break
-                if due == 1 and provisional is None:
-                    provisional = c
-            self._rr += 1
-            if cur is None:
-                cur = provisional
-        self._current = cur
+        """One frame of model work for the most urgent session: critical work (what the session's next
+        frame boundary will commit) before provisional lookahead; among critical sessions the one whose
+        boundary comes first (clients may run at different tempos), so a slow-tempo client's re-plan
+        never delays a fast one's commit. Provisional work goes round-robin."""
+        critical, provisional = None, None
+        clients = list(self.clients.values())
+        for i in range(len(clients)):
+            c = clients[(self._rr + i) % len(clients)]
+            due = c.session.planning_due()
+            if due == 2:
+                deadline = self._next_boundary(c, now)
+                if critical is None or deadline < critical[0]:
+                    critical = (deadline, c)
+            elif due == 1 and provisional is None:
+                provisional = c
+        self._rr += 1
+        cur = critical[1] if critical is not None else provisional
         if cur is None:
             return
         cur.session.plan_frame(now)
         self._flush(cur)
 
+    @staticmethod
+    def _next_boundary(c: Client, now: float) -> float:
+        """Wall time of the client's next 16th boundary (far away when its transport is stopped)."""
+        clock = c.session.clock
+        if not clock.playing:
+            return now + 1.0
+        beat = clock.beat_at(now)
+        return now + ((int(beat * 4) + 1) / 4.0 - beat) * 60.0 / clock.bpm
+
     def _sleep_time(self, now: float) -> float:
         wake = now + IDLE_SLEEP_S
         for c in self.clients.values():
             wake = min(wake, c.next_heartbeat)
-            clock = c.session.clock
-            if clock.playing:
-                beat = clock.beat_at(now)
-                nxt = (int(beat * 4) + 1) / 4.0
-                wake = min(wake, now + (nxt - beat) * 60.0 / clock.bpm + 1e-4)
+            if c.session.clock.playing:
+                wake = min(wake, self._next_boundary(c, now) + 1e-4)
         return max(wake - now, 0.0)
 
     def _flush(self, c: Client) -> None:

@@ -145,7 +145,7 @@ class Session:
         self._resend = True
         self.commit_end = 0
         self.plan_end = 0
-        self._replanned_at = -1  # the in-progress frame already re-planned once for a real note
+        self._rewound_during = -1  # the cursor frame during which the plan was last rewound for real notes
         self._first_onset: int | None = None  # pframe of the first note heard (listening until then)
         self._first_chord: int | None = None  # pframe of the first chord (not NO_CHORD) in the policy
         self._awaiting: deque[tuple[int, float]] = deque()  # (pframe, arrival) of notes not yet reflected
@@ -288,16 +288,14 @@ class Session:
         if self._pending is not None and (advanced or not self.clock.playing) and self._pending[1].done():
             self._finish_swap(res)
 
-        # Re-plan from the first frame whose real melody differs from what the policy was fed. The frame
-        # now sounding re-plans once; later changes to it wait for its end (then it is checked again),
-        # so a flood of notes cannot keep the planner from reaching the commit edge.
-        if self._dirty_from is not None:
+        # Re-plan from the first frame whose real melody differs from what the policy was fed: at most
+        # once per sounding frame; later changes wait for the next frame boundary (they stay dirty), so
+        # a flood of notes, current or late, costs one re-plan a frame and cannot keep this or another
+        # client's planner from reaching its commit edge.
+        if self._dirty_from is not None and self._rewound_during != self.cursor:
             for p in range(max(self._dirty_from, 0), min(self.cursor + 1, len(self.pushed_m))):
                 if self.pushed_m[p] != self.melody_token(p):
-                    if p == self.cursor:
-                        if self._replanned_at == p:
-                            break
-                        self._replanned_at = p
+                    self._rewound_during = self.cursor
                     self._rewind(p)
                     break
             self._dirty_from = None

@@ -99,6 +99,24 @@ def test_replans_when_real_notes_differ_from_imagined():
     assert len(s.pushed_c) >= s.commit_end + 1
 
 
+def test_a_flood_of_notes_rewinds_once_a_frame_and_is_heard_after_the_boundary():
+    s = Session(policy(), "tiny", Settings(lookahead_beats=2.0, commit_beats=1.0), seed=0)
+    run(s, 16)
+    rewinds = []
+    inner_rewind = s.policy.rewind
+    s.policy.rewind = lambda n: (rewinds.append(n), inner_rewind(n))
+    t = 16 * SPF
+    for i in range(200):  # late and current notes, all different: each would re-plan without a limit
+        beat = (14 + i % 3) / 4 + 0.01
+        s.on_note(40 + i % 50, 100, beat, arrival=t)
+        s.step(t + 0.001)
+    assert len(rewinds) == 1
+    # The newest notes were not ignored: at the next boundary the plan is rewound to match them.
+    s.step(t + SPF + 0.001)
+    assert len(rewinds) == 2
+    assert [s.pushed_m[p] for p in (14, 15, 16)] == [s.melody_token(p) for p in (14, 15, 16)]
+
+
 def test_loop_jump_resends_the_new_position_and_keeps_history():
     s = Session(policy(), "tiny", seed=0)
     run(s, 32)
