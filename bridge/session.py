@@ -43,7 +43,6 @@ from bridge.scheduler import chord_runs, horizon
 from jamcore import tokens as T
 from jamcore.music.time import FRAMES_PER_BEAT, beat_to_frame
 from jamcore.music.voicing import voice_chord
-from jamcore.stream import sample_from_logits
 
 log = logging.getLogger("jamcore.bridge")
 
@@ -350,11 +349,8 @@ class Session:
         """The policy's chord for pframe ``p``; the first one after listening may not be NO_CHORD (after a
         stretch of NO_CHORD the policy would happily stay silent, as in a song's intro)."""
         s = self.settings
-        if self._first_chord is not None and self._first_chord < p:
-            return self.policy.sample_chord(s.temperature, s.top_p, self._rng(p, 0))
-        mask = self.policy.chord_mask().copy()
-        mask[T.NO_CHORD] = False
-        return sample_from_logits(self.policy.chord_logits(), mask, s.temperature, s.top_p, self._rng(p, 0))
+        first = self._first_chord is None or self._first_chord >= p
+        return self.policy.sample_chord(s.temperature, s.top_p, self._rng(p, 0), allow_silence=not first)
 
     def _rng(self, p: int, slot: int) -> np.random.Generator:
         return np.random.default_rng((self.seed, self._epoch, p, slot))

@@ -88,6 +88,10 @@ class TrainConfig:
     seed: int = 0
     threads: int = 0  # 0: torch default
     window_frames: int = WINDOW_FRAMES
+    # Online policy only: share of training windows whose chord inputs are corrupted over a span while
+    # the targets stay the data's (jamcore.data.chord_noise): teaches recovery from its own wrong chords.
+    chord_noise: float = 0.75
+    init: str = ""  # start from this checkpoint's weights (name or path) instead of a random init
 
 
 PROFILES: dict[str, TrainConfig] = {

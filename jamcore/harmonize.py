@@ -13,6 +13,8 @@ from pathlib import Path
 
 from jamcore.checkpoints import DEFAULT_POLICY
 
+LISTEN_BEATS = 1.0  # as the daemon's default (bridge.session.Settings.listen_beats)
+
 
 def add_arguments(parser) -> None:
     parser.add_argument("input", help="melody file: MIDI (.mid) or MusicXML (.xml, .musicxml, .mxl)")
@@ -24,6 +26,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--temperature", type=float, default=1.0, help="sampling temperature (0 = greedy; default 1.0)")
     parser.add_argument("--top-p", type=float, default=1.0, help="nucleus sampling mass (default 1.0)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--listen-beats", type=float, default=LISTEN_BEATS,
+                        help=f"beats to listen after the first note before the first chord, as live "
+                             f"(default {LISTEN_BEATS:g})")
     parser.add_argument("--soundfont", default=None, help="soundfont for --wav (default: FluidR3_GM)")
 
 
@@ -35,17 +40,33 @@ class Harmonization:
     bpm: float
 
 
-def harmonize_tokens(stream, melody_tokens, temperature: float = 1.0, top_p: float = 1.0, seed: int = 0) -> list[int]:
-    """Run the live loop over a melody: chord t from melody < t, then push melody t."""
+def harmonize_tokens(stream, melody_tokens, temperature: float = 1.0, top_p: float = 1.0, seed: int = 0,
+                     listen_beats: float = LISTEN_BEATS) -> list[int]:
+    """Run the live loop over a melody: chord t from melody < t, then push melody t.
+
+    As the daemon does, it listens first: no chord until ``listen_beats`` after the first note, and
+    the first chord after that is a chord (not silence)."""
     import numpy as np
+
+    from jamcore import tokens as T
+    from jamcore.music.time import FRAMES_PER_BEAT
 
     rng = np.random.default_rng(seed)
     stream.reset()
+    listen = round(listen_beats * FRAMES_PER_BEAT)
+    first_note: int | None = None
+    started = False
     chords = []
-    for m in melody_tokens:
-        c = stream.sample_chord(temperature=temperature, top_p=top_p, rng=rng)
+    for t, m in enumerate(melody_tokens):
+        if first_note is None or t < first_note + listen:
+            c = T.NO_CHORD
+        else:
+            c = stream.sample_chord(temperature=temperature, top_p=top_p, rng=rng, allow_silence=started)
+            started = True
         chords.append(c)
         stream.push(c, int(m))
+        if first_note is None and T.TOKEN_PITCH[int(m)] >= 0:
+            first_note = t
     return chords
 
 
@@ -66,7 +87,8 @@ def chord_events_with_voicing(chord_tokens) -> list[dict]:
 
 
 def harmonize_file(path: str | Path, checkpoint: str = DEFAULT_POLICY, checkpoint_dir=None, temperature: float = 1.0,
-                   top_p: float = 1.0, seed: int = 0) -> tuple[Harmonization, object, dict]:
+                   top_p: float = 1.0, seed: int = 0, listen_beats: float = LISTEN_BEATS
+                   ) -> tuple[Harmonization, object, dict]:
     from jamcore import tokens as T
     from jamcore.checkpoints import load_policy
     from jamcore.music.midi_io import load_user_melody
@@ -79,7 +101,7 @@ def harmonize_file(path: str | Path, checkpoint: str = DEFAULT_POLICY, checkpoin
     n_frames = beat_to_frame(end)
     n_frames = -(-n_frames // FRAMES_PER_BEAT) * FRAMES_PER_BEAT  # to the end of the beat
     melody_tokens = [int(t) for t in T.encode_melody(song.melody, n_frames)]
-    chords = harmonize_tokens(StreamingPolicy(model), melody_tokens, temperature, top_p, seed)
+    chords = harmonize_tokens(StreamingPolicy(model), melody_tokens, temperature, top_p, seed, listen_beats)
     result = Harmonization(melody_tokens, chords, chord_events_with_voicing(chords), song.tempo_bpm)
     return result, song, report
 
@@ -94,9 +116,11 @@ def run(args) -> int:
         raise CommandError(f"{args.input}: no such file")
     if args.temperature < 0:
         raise CommandError("--temperature must be >= 0")
+    if not 0 <= args.listen_beats <= 64:
+        raise CommandError("--listen-beats must be in 0..64")
     try:
         result, song, report = harmonize_file(args.input, args.checkpoint, args.checkpoint_dir, args.temperature,
-                                              args.top_p, args.seed)
+                                              args.top_p, args.seed, args.listen_beats)
     except MelodyFileError as exc:
         raise CommandError(str(exc)) from exc
     except CheckpointError as exc:
@@ -113,7 +137,7 @@ def run(args) -> int:
         render_wav(args.wav, song.melody, voiced, song.tempo_bpm, soundfont=args.soundfont)
     from jamcore.eval.metrics import note_in_chord
 
-    nic = note_in_chord(result.melody_tokens, result.chord_tokens).ratio
+    nic = note_in_chord(result.melody_tokens, result.chord_tokens).ratio  # frames with a chord and a note
     chart = " | ".join(e["symbol"] for e in result.events[:16])
     print(f"{len(result.events)} chords over {len(result.melody_tokens) // 4} beats at {song.tempo_bpm:.0f} BPM; "
           f"note-in-chord {nic:.2f}")

@@ -199,9 +199,15 @@ class StreamingPolicy:
         return CHORD_MASKS[prev]
 
     def sample_chord(self, temperature: float = 1.0, top_p: float = 1.0,
-                     rng: np.random.Generator | None = None) -> int:
-        """Chord token for frame ``frames``, from melody frames before it only."""
-        return sample_from_logits(self.chord_logits(), self.chord_mask(), temperature, top_p, rng)
+                     rng: np.random.Generator | None = None, allow_silence: bool = True) -> int:
+        """Chord token for frame ``frames``, from melody frames before it only. ``allow_silence=False``
+        masks NO_CHORD: the first chord after listening (after a stretch of NO_CHORD the policy would
+        happily stay silent, as in a song's intro)."""
+        mask = self.chord_mask()
+        if not allow_silence:
+            mask = mask.copy()
+            mask[T.NO_CHORD] = False
+        return sample_from_logits(self.chord_logits(), mask, temperature, top_p, rng)
 
     def sample_melody(self, chord_token: int, temperature: float = 1.0, top_p: float = 1.0,
                       rng: np.random.Generator | None = None) -> int:

@@ -2,11 +2,13 @@
 
 Windows start on a beat boundary (as the streaming policy re-primes on one), sources are drawn by the
 data-config mix and songs within a source in proportion to their length, and each window is
-transposed by a random k in ``[transpose_min, transpose_max]`` (training split only).
+transposed by a random k in ``[transpose_min, transpose_max]`` (training split only). With
+``chord_noise`` > 0 a share of the windows also carries corrupted chord inputs for the online policy
+(``jamcore.data.chord_noise``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -21,15 +23,34 @@ class WindowBatch:
     chords: np.ndarray  # [B, W]
     sources: list[str]
     song_ids: list[str]
+    chords_in: np.ndarray | None = None  # [B, W] the chords the policy is fed, when noised
+    noise_span: np.ndarray | None = field(default=None, repr=False)  # [B, W] bool: corrupted frames
 
-    def online(self) -> np.ndarray:
+    def online(self, chords: np.ndarray | None = None, melody: np.ndarray | None = None) -> np.ndarray:
         """``[B, 1 + 2W]``: ``BOS, c0, m0, c1, m1, ...`` (PAD frames stay PAD)."""
-        b, w = self.melody.shape
+        chords = self.chords if chords is None else chords
+        melody = self.melody if melody is None else melody
+        b, w = melody.shape
         seq = np.full((b, 1 + 2 * w), T.PAD, dtype=np.int64)
         seq[:, 0] = T.BOS
-        seq[:, 1::2] = self.chords
-        seq[:, 2::2] = self.melody
+        seq[:, 1::2] = chords
+        seq[:, 2::2] = melody
         return seq
+
+    def online_pair(self) -> tuple[np.ndarray, np.ndarray]:
+        """(inputs ``[B, 2W]``, targets ``[B, 2W]``) for next-token training of the online policy.
+
+        Clean batches: the sequence and itself shifted by one. Noised ones: the inputs carry the
+        corrupted chords, the targets the data's chords re-spelled against them, and melody targets
+        under corrupted chords are PAD (not scored)."""
+        if self.chords_in is None:
+            seq = self.online()
+            return seq[:, :-1], seq[:, 1:]
+        from jamcore.data.chord_noise import respell
+
+        targets_c = respell(self.chords, self.chords_in)
+        targets_m = np.where(self.noise_span, T.PAD, self.melody)
+        return self.online(self.chords_in)[:, :-1], self.online(targets_c, targets_m)[:, 1:]
 
     def melody_first(self) -> np.ndarray:
         """``[B, 1 + 2W]``: ``BOS, m0, c0, m1, c1, ...`` (the melody agent's order)."""
@@ -45,8 +66,9 @@ class WindowSampler:
     """Draws training windows from one split of a ``TokenCorpus``."""
 
     def __init__(self, corpus, split: str, cfg: DataConfig, window_frames: int, seed: int,
-                 augment: bool | None = None):
+                 augment: bool | None = None, chord_noise: float = 0.0):
         self.corpus = corpus
+        self.chord_noise = chord_noise
         self.cfg = cfg
         self.window = window_frames
         self.rng = np.random.default_rng(seed)
@@ -92,6 +114,11 @@ class WindowSampler:
             mel[i], ch[i] = self.window_of(rec, start, shift)
             sources.append(s)
             ids.append(rec.song_id)
+        if self.chord_noise > 0:
+            from jamcore.data.chord_noise import corrupt
+
+            chords_in, span = corrupt(ch, self.rng, self.chord_noise)
+            return WindowBatch(mel, ch, sources, ids, chords_in, span)
         return WindowBatch(mel, ch, sources, ids)
 
     def fixed_windows(self, n: int) -> WindowBatch:

@@ -95,9 +95,12 @@ def batch_loss(model, kind: str, batch):
         targets = ch
         chord_pos = targets != T.PAD
     else:
-        seq = torch.from_numpy(batch.online() if kind == "policy" else batch.melody_first())
-        logits = model(seq[:, :-1])
-        targets = seq[:, 1:]
+        if kind == "policy":
+            inputs, targets = (torch.from_numpy(x) for x in batch.online_pair())
+        else:
+            seq = torch.from_numpy(batch.melody_first())
+            inputs, targets = seq[:, :-1], seq[:, 1:]
+        logits = model(inputs)
         # In the policy's order chords sit at target positions 0, 2, 4...; in the melody agent's at 1, 3...
         is_chord = torch.zeros_like(targets, dtype=torch.bool)
         is_chord[:, (0 if kind == "policy" else 1)::2] = True
@@ -114,6 +117,18 @@ def batch_loss(model, kind: str, batch):
             int(chord_pos.sum()),
         )
     return loss, chord_stats
+
+
+def _init_from(model, name: str, kind: str) -> None:
+    """Copy a checkpoint's weights into ``model`` (fine-tuning); shapes must match exactly."""
+    from jamcore.checkpoints import load_model
+    from jamcore.cli import CommandError
+
+    try:
+        source, _ = load_model(name, "anchor" if kind == "anchor" else "policy")
+        model.load_state_dict(source.state_dict())
+    except (FileNotFoundError, ValueError, RuntimeError) as exc:
+        raise CommandError(f"--set init={name}: cannot start from it: {exc}".splitlines()[0]) from exc
 
 
 def evaluate(model, kind: str, batches) -> dict[str, float]:
@@ -236,11 +251,14 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
     data_cfg = DataConfig(cocopops=cocopops, limit=data_limit, **({"data_dir": Path(data_dir)} if data_dir else {}))
     if corpus is None:
         corpus = load_corpus(data_cfg, progress=(rank == 0 and progress))
-    sampler = WindowSampler(corpus, "train", data_cfg, cfg.window_frames, seed=cfg.seed * 1000 + rank)
+    sampler = WindowSampler(corpus, "train", data_cfg, cfg.window_frames, seed=cfg.seed * 1000 + rank,
+                            chord_noise=cfg.chord_noise if kind == "policy" else 0.0)
     valid = WindowSampler(corpus, "valid", data_cfg, cfg.window_frames, seed=0, augment=False)
     valid_batches = [valid.fixed_windows(cfg.batch_size * cfg.eval_batches)]
     model_cfg = dataclasses.replace(cfg.model, max_len=2 * cfg.window_frames + 1)
     model = build_model(kind, model_cfg)
+    if cfg.init and not resume:
+        _init_from(model, cfg.init, kind)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, betas=(0.9, 0.95))
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -312,7 +330,7 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
                      "train_songs": len(corpus.split("train")), "valid_songs": len(corpus.split("valid"))},
             "seed": cfg.seed,
             "adv_weight": None,
-            "parent": None,
+            "parent": cfg.init or None,
             "metrics": metrics,
             "history": history,
         }
