@@ -76,9 +76,8 @@ def test_rule_penalties_fire_on_crafted_sequences():
 def test_smoke_rl_run_updates_the_policy_and_logs_every_term(tmp_path, corpus):
     """The shipped estimator (group-relative advantages) end to end on real melodies.
 
-    A reward *improvement* is not asserted: at smoke size (30 steps, 32-frame episodes) it was not
-    reliable over seeds (fixed-melody NIC moved by -0.01..+0.01). The small runs' logs show it
-    (docs/gapt.md, docs/img/rl-curves.png).
+    The reward improvement is asserted by the next test, from the shipped `mle` (from this random
+    init a smoke budget cannot move it).
     """
     import csv
     import math
@@ -94,6 +93,32 @@ def test_smoke_rl_run_updates_the_policy_and_logs_every_term(tmp_path, corpus):
               "reward_silence", "reward_repetition", "reward_invalid"):
         assert all(math.isfinite(float(r[k])) for r in rows), k
     assert (tmp_path / "rl.safetensors").exists() and (tmp_path / "rl.curves.png").exists()
+
+
+def test_smoke_rl_run_from_the_shipped_mle_improves_its_reward(tmp_path, corpus):
+    """Smoke-sized PPO (15 steps of 32 64-frame episodes) from the shipped `mle` policy, rewarded by the
+    note-in-chord ratio: the reward on fixed melodies (same sampling seed before and after) goes up.
+    (From a random init the same budget cannot move it: a uniform policy over 170 chords gives the
+    gradient almost nothing to work with; measured +0.027..+0.038 over seeds 0-2 from `mle`.)"""
+    from jamcore.checkpoints import load_model
+    from jamcore.data.loader import WindowSampler
+    from jamcore.train.rl import rollout
+
+    melody = torch.from_numpy(WindowSampler(corpus, "train", DataConfig(limit=12), 64, seed=123).sample(64).melody)
+    score = NoteInChordScore()
+
+    def reward(policy):
+        policy.eval()
+        return float(score.score(melody, rollout(policy, melody, 1.0, torch.Generator().manual_seed(0))).mean())
+
+    policy, _ = load_model("mle", "policy")
+    before = reward(policy)
+    trained = {**models(), "policy": policy, "anchor": None}
+    train_rl(cfg(steps=15, actor_lr=3e-4, group_size=8, batch_size=32, episode_frames=64, kl_anchor=0.0),
+             name="rl", out_dir=tmp_path, models=trained, corpus=corpus, progress=False)
+    after = reward(policy)
+    print(f"note-in-chord reward on fixed melodies: {before:.3f} -> {after:.3f}")
+    assert after > before + 0.01, (before, after)
 
 
 def test_gae_path_runs_with_finite_diagnostics(tmp_path, corpus):
