@@ -46,6 +46,22 @@ def test_smoke_policy_run_lowers_validation_loss_and_writes_a_card(tmp_path, cor
     assert first["step"] == 30
 
 
+def test_fine_tune_starts_from_the_given_weights_and_names_its_parent(tmp_path, corpus):
+    from jamcore.errors import CommandError
+
+    train(smoke(steps=3), kind="policy", name="base", out_dir=tmp_path, corpus=corpus, progress=False)
+    base, _ = load_model(tmp_path / "base", "policy")
+    # lr 0: the fine-tune cannot move the weights, so it must end exactly where it started.
+    train(smoke(steps=2, lr=0.0, init=str(tmp_path / "base")), kind="policy", name="ft", out_dir=tmp_path,
+          corpus=corpus, progress=False)
+    ft, card = load_model(tmp_path / "ft", "policy")
+    assert card["parent"] == str(tmp_path / "base")
+    assert all(torch.equal(a, b) for a, b in zip(base.state_dict().values(), ft.state_dict().values()))
+    with pytest.raises(CommandError, match="init=nowhere"):
+        train(smoke(steps=1, init="nowhere"), kind="policy", name="x", out_dir=tmp_path, corpus=corpus,
+              progress=False)
+
+
 def test_smoke_anchor_run(tmp_path, corpus):
     metrics = train(smoke(steps=4), kind="anchor", name="anchor", out_dir=tmp_path, corpus=corpus, progress=False)
     model, card = load_model(tmp_path / "anchor", "anchor")

@@ -121,13 +121,13 @@ def batch_loss(model, kind: str, batch):
 
 def _init_from(model, name: str, kind: str) -> None:
     """Copy a checkpoint's weights into ``model`` (fine-tuning); shapes must match exactly."""
-    from jamcore.checkpoints import load_model
+    from jamcore.checkpoints import CheckpointError, load_model
     from jamcore.cli import CommandError
 
     try:
         source, _ = load_model(name, "anchor" if kind == "anchor" else "policy")
         model.load_state_dict(source.state_dict())
-    except (FileNotFoundError, ValueError, RuntimeError) as exc:
+    except (CheckpointError, FileNotFoundError, ValueError, RuntimeError) as exc:
         raise CommandError(f"--set init={name}: cannot start from it: {exc}".splitlines()[0]) from exc
 
 
