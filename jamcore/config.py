@@ -88,8 +88,9 @@ class TrainConfig:
     seed: int = 0
     threads: int = 0  # 0: torch default
     window_frames: int = WINDOW_FRAMES
-    # Online policy only: share of training windows whose chord inputs are corrupted over a span while
-    # the targets stay the data's (jamcore.data.chord_noise): teaches recovery from its own wrong chords.
+    # Policy and anchor: share of training windows whose chord inputs are corrupted over a span while
+    # the targets stay the data's (jamcore.data.chord_noise): teaches recovery from wrong chords (the
+    # anchor judges the policy's own chord history in RL, so it must not just continue it either).
     chord_noise: float = 0.75
     init: str = ""  # start from this checkpoint's weights (name or path) instead of a random init
 

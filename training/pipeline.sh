@@ -12,9 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE="${1:-smoke}"
 case "$MODE" in
-    smoke) OUT="${2:-$(mktemp -d)}"; RL_PROFILE=smoke; LAMBDAS="1.0"; MLE_SET=() ;;
+    smoke) OUT="${2:-$(mktemp -d)}"; RL_PROFILE=smoke; LAMBDAS="1.0"; MLE_SET=(); ANCHOR_SET=() ;;
     small) OUT="${2:-jamcore/checkpoints}"; RL_PROFILE=small; LAMBDAS="0.25 1.0 4.0"
-           MLE_SET=(--set threads=2 --set steps=800) ;;  # the shipped mle: 800 steps, ~25 min on 2 cores
+           MLE_SET=(--set threads=2 --set steps=800)  # the shipped mle: 800 steps, ~25 min on 2 cores
+           ANCHOR_SET=(--set model.n_layers=4) ;;
     *) echo "usage: $0 smoke|small [OUT] [extra training args]" >&2; exit 2 ;;
 esac
 shift $(( $# >= 2 ? 2 : $# ))
@@ -42,7 +43,7 @@ stage() {  # stage NAME DEST_DIR COMMAND...
 
 $JAM data build "${EXTRA[@]}"
 stage mle "$OUT" $JAM train mle --profile "$MODE" "${MLE_SET[@]}"
-stage anchor "$OUT" $JAM train anchor --profile "$MODE"
+stage anchor "$OUT" $JAM train anchor --profile "$MODE" "${ANCHOR_SET[@]}"
 stage melody "$OUT" $JAM train melody --profile "$MODE"   # the simulated partner for model-vs-model eval
 for kind in contrastive discriminative; do
     for seed in 0 1; do

@@ -90,9 +90,14 @@ def batch_loss(model, kind: str, batch):
 
     if kind == "anchor":
         mel = torch.from_numpy(batch.melody)
-        ch = torch.from_numpy(batch.chords)
-        logits = model(mel, ch)
-        targets = ch
+        if batch.chords_in is None:
+            ch_in = targets = torch.from_numpy(batch.chords)
+        else:  # noisy chord history, the data's chords as targets (jamcore.data.chord_noise)
+            from jamcore.data.chord_noise import respell
+
+            ch_in = torch.from_numpy(batch.chords_in)
+            targets = torch.from_numpy(respell(batch.chords, batch.chords_in))
+        logits = model(mel, ch_in)
         chord_pos = targets != T.PAD
     else:
         if kind == "policy":
@@ -252,7 +257,7 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
     if corpus is None:
         corpus = load_corpus(data_cfg, progress=(rank == 0 and progress))
     sampler = WindowSampler(corpus, "train", data_cfg, cfg.window_frames, seed=cfg.seed * 1000 + rank,
-                            chord_noise=cfg.chord_noise if kind == "policy" else 0.0)
+                            chord_noise=cfg.chord_noise if kind in ("policy", "anchor") else 0.0)
     valid = WindowSampler(corpus, "valid", data_cfg, cfg.window_frames, seed=0, augment=False)
     valid_batches = [valid.fixed_windows(cfg.batch_size * cfg.eval_batches)]
     model_cfg = dataclasses.replace(cfg.model, max_len=2 * cfg.window_frames + 1)
