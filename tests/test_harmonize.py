@@ -32,9 +32,10 @@ def folk_tune():
 def test_shipped_policy_harmonizes_a_test_split_folk_tune(tmp_path, folk_tune):
     """The default checkpoint on a held-out folk tune: files as specified, and chords that follow the tune.
 
-    The issue's bar (note-in-chord >= 0.60) is not met by the small shipped policies (about 0.3-0.45
-    over test songs, like the paper's online models); it is reported by `jamcore eval`, not asserted.
-    Asserted here: the chords agree with the melody far more than the same chords a tritone away.
+    The issue's bar (note-in-chord >= 0.60) is not met by the small shipped policies: about 0.50-0.55 on
+    this tune over seeds (0.3 before the chord-context noise), 0.52 over 30 Nottingham test tunes; it is
+    reported by `jamcore eval`, not asserted. Asserted here: the chords agree with the melody far more
+    than the same chords a tritone away.
     """
     out, js, wav = tmp_path / "out.mid", tmp_path / "out.json", tmp_path / "out.wav"
     r = jam("harmonize", folk_tune, "--out", out, "--json", js, "--wav", wav, "--soundfont", TIMGM, "--seed", "1")
@@ -78,6 +79,25 @@ def test_harmonize_is_reproducible_with_a_seed(tmp_path, folk_tune):
         assert jam("harmonize", folk_tune, "--out", tmp_path / f"{name}.mid", "--json", tmp_path / f"{name}.json",
                    "--seed", "7").returncode == 0
     assert (tmp_path / "a.json").read_text() == (tmp_path / "b.json").read_text()
+
+
+def test_harmonize_listens_a_beat_after_the_first_note_then_plays_a_chord():
+    import torch
+
+    from jamcore import tokens as T
+    from jamcore.config import ModelConfig
+    from jamcore.harmonize import harmonize_tokens
+    from jamcore.models.policy import ChordPolicy
+    from jamcore.stream import StreamingPolicy
+
+    torch.manual_seed(0)
+    stream = StreamingPolicy(ChordPolicy(ModelConfig(d_model=32, n_layers=1, n_heads=2, dropout=0.0)))
+    melody = [T.SILENCE] * 6 + [T.note_on(60)] + [T.note_hold(60)] * 40
+    for seed in range(5):
+        chords = harmonize_tokens(stream, melody, seed=seed, listen_beats=1.0)
+        assert chords[:10] == [T.NO_CHORD] * 10  # frames 0-5 silent, first note at 6, heard for 4 frames
+        assert T.TOKEN_CHORD[chords[10]] >= 0  # then a chord, never silence first
+    assert harmonize_tokens(stream, melody, listen_beats=0.0)[7] != T.NO_CHORD
 
 
 def _midi(path, notes, tempo=500000):
