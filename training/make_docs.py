@@ -173,10 +173,17 @@ def main() -> int:
                        f"distinct chords per song {m['rl']['distinct_chords_song_mean']:.2f} vs "
                        f"{m['data']['distinct_chords_song_mean']:.2f} (data).")
         hacked = up > 0 and m["rl"]["entropy_song_mean"] < m["data"]["entropy_song_mean"]
-        verdict.append("- Verdict for `rl`: " + (
-            "**the collapse shows**: `rl` gains harmony and falls below the data in diversity." if hacked else
-            "**harmony up, diversity down from `mle`, but not yet below the data**: the small MLE policy starts "
-            "more diverse than the data (it wanders), so 120 steps move it toward collapse without reaching it."))
+        if hacked:
+            why = "**the collapse shows**: `rl` gains harmony and falls below the data in diversity."
+        elif up <= 0:
+            why = ("**no harmony gain, no collapse**: from this `mle` (trained with chord-context noise, already "
+                   "far better harmonically than the earlier one) 120 steps on the learned coherence rewards did "
+                   "not raise note-in-chord; the rollout reward stayed flat (the reward models already score "
+                   "`mle`'s chords near their ceiling), and diversity stays above the data's.")
+        else:
+            why = ("**harmony up, diversity down from `mle`, but not yet below the data**: the small MLE policy "
+                   "starts more diverse than the data, so 120 steps move it toward collapse without reaching it.")
+        verdict.append("- Verdict for `rl`: " + why)
         if "rl-hack" in m:
             h = m["rl-hack"]
             verdict.append(f"- `rl-hack` (the `hack` profile: no anchor KL, no entropy bonus, longer): NIC {h['nic']:.3f}, "
@@ -200,10 +207,16 @@ Training curves of the `rl` run (rollouts against training melodies):
 
 ![rl curves](img/rl-curves.png)
 
-What to read: note-in-chord rises while within-song entropy and distinct chords fall: the policy learns
-that a few safe chords (held long: holding is not penalised) please the reward models. The rule
-baselines bracket the picture: `tonic-triad` is total collapse, `note-triad-cheat` shows how far
-note-in-chord alone can be gamed by a rule that sees the note it accompanies.
+What to look for: reward hacking shows as note-in-chord rising while within-song entropy and distinct
+chords fall, the policy holding a few safe chords that please the reward models (the verdict above says
+whether this run shows it). The rule baselines bracket the picture: `tonic-triad` is total collapse,
+`note-triad-cheat` shows how far note-in-chord alone can be gamed by a rule that sees the note it
+accompanies.
+
+History: with the earlier `mle` (plain teacher forcing, test NIC 0.365, within-song entropy 1.969) the
+same recipe gave `rl` NIC 0.426 and entropy 1.819 (harmony up, diversity down, still above the data's
+1.447), and a `hack` profile (no anchor KL, no entropy bonus, 200 steps) NIC 0.431, entropy 2.259: no
+collapse at this scale either. A baseline that hacks is still to be made (see the closing notes).
 """)
 
     extra = {n: {"lambda": f"{lambdas.get(n, '-')}", "D updates":
