@@ -219,10 +219,8 @@ class Bridge:
     def _next_boundary(c: Client, now: float) -> float:
         """Wall time of the client's next 16th boundary (far away when its transport is stopped)."""
         clock = c.session.clock
-        if not clock.playing:
-            return now + 1.0
-        beat = clock.beat_at(now)
-        return now + ((int(beat * 4) + 1) / 4.0 - beat) * 60.0 / clock.bpm
+        wall = clock.wall_at((int(clock.beat_at(now) * 4) + 1) / 4.0)
+        return now + 1.0 if wall is None else wall
 
     def _sleep_time(self, now: float) -> float:
         wake = now + IDLE_SLEEP_S

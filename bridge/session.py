@@ -43,6 +43,7 @@ from bridge.scheduler import chord_runs, horizon
 from jamcore import tokens as T
 from jamcore.music.time import FRAMES_PER_BEAT, beat_to_frame
 from jamcore.music.voicing import voice_chord
+from jamcore.stream import listening
 
 log = logging.getLogger("jamcore.bridge")
 
@@ -357,8 +358,7 @@ class Session:
 
     def _listening(self, p: int) -> bool:
         """Still listening at pframe ``p``: no note heard yet, or less than ``listen_beats`` before ``p``."""
-        first = self._first_onset
-        return first is None or p < first + round(self.settings.listen_beats * FRAMES_PER_BEAT)
+        return listening(p, self._first_onset, self.settings.listen_beats)
 
     def _mark_reflected(self, now: float) -> None:
         """Notes whose frame is in the policy's context and the plan ready to the next commit: record

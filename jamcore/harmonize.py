@@ -49,16 +49,15 @@ def harmonize_tokens(stream, melody_tokens, temperature: float = 1.0, top_p: flo
     import numpy as np
 
     from jamcore import tokens as T
-    from jamcore.music.time import FRAMES_PER_BEAT
+    from jamcore.stream import listening
 
     rng = np.random.default_rng(seed)
     stream.reset()
-    listen = round(listen_beats * FRAMES_PER_BEAT)
     first_note: int | None = None
     started = False
     chords = []
     for t, m in enumerate(melody_tokens):
-        if first_note is None or t < first_note + listen:
+        if listening(t, first_note, listen_beats):
             c = T.NO_CHORD
         else:
             c = stream.sample_chord(temperature=temperature, top_p=top_p, rng=rng, allow_silence=started)

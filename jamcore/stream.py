@@ -38,6 +38,13 @@ CHORD_MASKS = _slot_mask_table(T.chord_slot_allowed)
 MELODY_MASKS = _slot_mask_table(T.melody_slot_allowed)
 
 
+def listening(frame: int, first_note: int | None, listen_beats: float) -> bool:
+    """The live rule before the first chord: still listening at ``frame`` while no note has been heard,
+    or the first one (at ``first_note``) is less than ``listen_beats`` before it. Shared by the daemon's
+    sessions and ``jamcore harmonize`` so the offline command plays exactly as live."""
+    return first_note is None or frame < first_note + round(listen_beats * FRAMES_PER_BEAT)
+
+
 def sample_from_logits(logits: np.ndarray, mask: np.ndarray, temperature: float, top_p: float,
                        rng: np.random.Generator | None) -> int:
     """Sample a token id from ``logits`` restricted to ``mask``; temperature 0 is greedy."""

@@ -26,14 +26,13 @@ BAR_FRAMES = 4 * FRAMES_PER_BEAT
 MAX_SPAN_BARS = 8
 
 
-def _is_chord(tokens: np.ndarray) -> np.ndarray:
-    return T.TOKEN_CHORD[tokens] >= 0
+def _is_hold(tokens: np.ndarray) -> np.ndarray:
+    return (tokens >= T.CHORD_HOLD_BASE) & (tokens < T.CHORD_HOLD_BASE + T.N_CHORDS)
 
 
 def _as_on(tokens: np.ndarray) -> np.ndarray:
     """``CHORD_HOLD(c)`` -> ``CHORD_ON(c)``; every other token unchanged."""
-    hold = (tokens >= T.CHORD_HOLD_BASE) & (tokens < T.CHORD_HOLD_BASE + T.N_CHORDS)
-    return np.where(hold, tokens - T.CHORD_HOLD_BASE + T.CHORD_ON_BASE, tokens)
+    return np.where(_is_hold(tokens), tokens - T.CHORD_HOLD_BASE + T.CHORD_ON_BASE, tokens)
 
 
 def respell(targets: np.ndarray, inputs: np.ndarray) -> np.ndarray:
@@ -42,8 +41,7 @@ def respell(targets: np.ndarray, inputs: np.ndarray) -> np.ndarray:
     out = targets.copy()
     prev = np.full(targets.shape, -1, dtype=np.int64)
     prev[:, 1:] = T.TOKEN_CHORD[inputs[:, :-1]]
-    hold = (targets >= T.CHORD_HOLD_BASE) & (targets < T.CHORD_HOLD_BASE + T.N_CHORDS)
-    bad = hold & (prev != T.TOKEN_CHORD[targets])
+    bad = _is_hold(targets) & (prev != T.TOKEN_CHORD[targets])
     out[bad] = _as_on(targets[bad])
     return out
 

@@ -37,20 +37,26 @@ class WindowBatch:
         seq[:, 2::2] = melody
         return seq
 
+    def chord_pair(self) -> tuple[np.ndarray, np.ndarray]:
+        """(chords fed ``[B, W]``, chord targets ``[B, W]``): the data's chords twice when clean; when
+        noised, the corrupted chords and the data's chords re-spelled against them."""
+        if self.chords_in is None:
+            return self.chords, self.chords
+        from jamcore.data.chord_noise import respell
+
+        return self.chords_in, respell(self.chords, self.chords_in)
+
     def online_pair(self) -> tuple[np.ndarray, np.ndarray]:
         """(inputs ``[B, 2W]``, targets ``[B, 2W]``) for next-token training of the online policy.
 
-        Clean batches: the sequence and itself shifted by one. Noised ones: the inputs carry the
-        corrupted chords, the targets the data's chords re-spelled against them, and melody targets
-        under corrupted chords are PAD (not scored)."""
+        Clean batches: the sequence and itself shifted by one. Noised ones: see ``chord_pair``; melody
+        targets under corrupted chords are PAD (not scored)."""
         if self.chords_in is None:
             seq = self.online()
             return seq[:, :-1], seq[:, 1:]
-        from jamcore.data.chord_noise import respell
-
-        targets_c = respell(self.chords, self.chords_in)
+        chords_in, targets_c = self.chord_pair()
         targets_m = np.where(self.noise_span, T.PAD, self.melody)
-        return self.online(self.chords_in)[:, :-1], self.online(targets_c, targets_m)[:, 1:]
+        return self.online(chords_in)[:, :-1], self.online(targets_c, targets_m)[:, 1:]
 
     def melody_first(self) -> np.ndarray:
         """``[B, 1 + 2W]``: ``BOS, m0, c0, m1, c1, ...`` (the melody agent's order)."""

@@ -90,13 +90,7 @@ def batch_loss(model, kind: str, batch):
 
     if kind == "anchor":
         mel = torch.from_numpy(batch.melody)
-        if batch.chords_in is None:
-            ch_in = targets = torch.from_numpy(batch.chords)
-        else:  # noisy chord history, the data's chords as targets (jamcore.data.chord_noise)
-            from jamcore.data.chord_noise import respell
-
-            ch_in = torch.from_numpy(batch.chords_in)
-            targets = torch.from_numpy(respell(batch.chords, batch.chords_in))
+        ch_in, targets = (torch.from_numpy(x) for x in batch.chord_pair())
         logits = model(mel, ch_in)
         chord_pos = targets != T.PAD
     else:
