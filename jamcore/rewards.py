@@ -65,3 +65,57 @@ class RewardSet:
         for v in terms.values():
             total += v
         return total, terms
+
+    @torch.no_grad()
+    def local_coherence(self, melody: np.ndarray, chords: np.ndarray, window: int, hop: int
+                        ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Coherence credit per chord decision ``[B, T]`` and each weighted term's mean score [B].
+
+        The ensembles judge every window of ``window`` frames ending on a multiple of ``hop`` (the first
+        ends at ``window``; a shorter episode is one window); a decision is credited with the mean score
+        of the windows that contain it. A chord then answers for the bars that hear it, not for a whole
+        episode of other decisions: the credit a whole-episode score gives one decision among 256 is
+        mostly the noise of the other 255.
+        """
+        melody, chords = np.asarray(melody), np.asarray(chords)
+        b, t = melody.shape
+        window = min(window, t)
+        starts = list(range(0, t - window + 1, hop))
+        if starts[-1] + window < t:
+            starts.append(t - window)
+        lengths = (melody != 0).sum(1)
+        mel_w = np.concatenate([melody[:, s:s + window] for s in starts])  # [n * B, window], window-major
+        ch_w = np.concatenate([chords[:, s:s + window] for s in starts])
+        mel_t, ch_t = torch.from_numpy(mel_w.astype(np.int64)), torch.from_numpy(ch_w.astype(np.int64))
+        scores = np.zeros((len(starts), b), dtype=np.float32)
+        terms: dict[str, np.ndarray] = {}
+        for name in ("contrastive", "discriminative"):
+            model, w = getattr(self, name), getattr(self.weights, name)
+            if model is None or not w:
+                continue
+            real = mel_w[:, 0] != 0  # windows that start inside the melody
+            score = np.zeros(len(mel_w), dtype=np.float32)
+            if real.any():
+                score[real] = w * model.score(mel_t[real], ch_t[real]).float().numpy()
+            per = score.reshape(len(starts), b)
+            scores += per
+            counted = np.maximum((per != 0).sum(0), 1)
+            terms[name] = per.sum(0) / counted
+        credit = np.zeros((b, t), dtype=np.float32)
+        count = np.zeros((b, t), dtype=np.float32)
+        for k, s in enumerate(starts):
+            live = (s < lengths)[:, None]  # a window past the song's end judges nothing
+            credit[:, s:s + window] += np.where(live, scores[k][:, None], 0.0)
+            count[:, s:s + window] += live
+        credit = credit / np.maximum(count, 1.0)
+        credit[melody == 0] = 0.0
+        return credit, terms
+
+    def rules(self, melody: np.ndarray, chords: np.ndarray) -> dict[str, np.ndarray]:
+        """The weighted rule penalties [B] (episode level)."""
+        out = {}
+        for name, value in rule_penalties(np.asarray(melody), np.asarray(chords)).items():
+            w = getattr(self.weights, name)
+            if w:
+                out[name] = w * value
+        return out

@@ -7,7 +7,8 @@ t only (the live constraint). Each ``push`` is one cached forward call of two to
 Sessions are unbounded: when the KV cache is full (the training window), the state moves to a window
 that starts half a window later, on a beat boundary with BOS, exactly like a training window. That
 second window is not recomputed at the switch (a latency spike): a shadow cache is fed alongside
-from its first frame on, so every frame costs at most two small steps and none costs a recompute. ``rewind`` drops imagined frames (lookahead) in O(1) while they are still in the cache.
+from its first frame on (in the same pass as the current cache with the NumPy engine), so no frame
+costs a recompute. ``rewind`` drops imagined frames (lookahead) in O(1) while they are still in the cache.
 Sampling is grammar-constrained: chord slots only get chord tokens, and ``CHORD_HOLD(c)`` only right
 after ``CHORD_ON(c)``/``CHORD_HOLD(c)``; melody slots likewise.
 
@@ -101,9 +102,10 @@ class StreamingPolicy:
         self.window_frames = min(window_frames or max_frames, max_frames)
         max_len = 1 + 2 * self.window_frames
         if engine == "numpy":
-            from jamcore.models.numpy_policy import NumpyPolicy
+            from jamcore.models.numpy_policy import NumpyPolicy, NumpyWeights
 
-            self._cache, self._shadow = NumpyPolicy(model, max_len), NumpyPolicy(model, max_len)
+            weights = NumpyWeights(model, max_len)
+            self._cache, self._shadow = NumpyPolicy(weights=weights), NumpyPolicy(weights=weights)
         elif engine == "torch":
             self._cache, self._shadow = _TorchEngine(model, max_len), _TorchEngine(model, max_len)
         else:
@@ -169,16 +171,42 @@ class StreamingPolicy:
             keep = self.window_frames // 2
             self._restart(max(self._offset, ((self.frames - keep) // FRAMES_PER_BEAT) * FRAMES_PER_BEAT))
 
-    def _feed_shadow(self, chord_token: int, melody_token: int) -> None:
-        """Keep the next window's cache in step (from its start frame on)."""
+    def _shadow_ids(self, chord_token: int, melody_token: int) -> list[int] | None:
+        """What the next window's cache takes at the frame being pushed (from its start frame on, with
+        BOS first at that frame), or None while it is not due."""
         f = self.frames  # the frame being pushed
         if self._shadow_start is None:
             if f != self._shadow_origin() or f == self._start:
-                return
+                return None
             self._shadow.rewind(0)
-            self._shadow_logits[0] = self._shadow.step([T.BOS])
             self._shadow_start = f
-        self._shadow_logits[f + 1 - self._shadow_start] = self._shadow.step([chord_token, melody_token])
+            return [T.BOS, chord_token, melody_token]
+        return [chord_token, melody_token]
+
+    def _step(self, ids: list[int], shadow_ids: list[int] | None) -> np.ndarray:
+        """One frame of work: the current window's cache and, when due, the next window's; the NumPy
+        engine runs both in one pass (the weights are read once), so these frames cost ~1.3x, not 2x."""
+        if shadow_ids is None:
+            return self._cache.step(ids)
+        first = len(shadow_ids) == 3
+        if self.engine == "numpy":
+            from jamcore.models.numpy_policy import step_together
+
+            if first:
+                logits, shadow = step_together([(self._cache, ids), (self._shadow, shadow_ids)], all_logits=True)
+                logits, shadow = logits[-1], shadow[0::2]  # BOS predicts c_f, m_f predicts c_{f+1}
+            else:
+                logits, shadow = step_together([(self._cache, ids), (self._shadow, shadow_ids)])
+        else:
+            logits = self._cache.step(ids)
+            shadow = self._shadow.step(shadow_ids, all_logits=first)
+            shadow = shadow[0::2] if first else shadow
+        f = self.frames - self._shadow_start
+        if first:
+            self._shadow_logits[f:f + 2] = shadow
+        else:
+            self._shadow_logits[f + 1] = shadow
+        return logits
 
     # ------------------------------------------------------------------ stepping
     def push(self, chord_token: int, melody_token: int) -> None:
@@ -191,8 +219,7 @@ class StreamingPolicy:
                 self._cache.rewind(self._cache.length - 1)
             ids = [chord_token, melody_token]
         self._half = None
-        logits = self._cache.step(ids)
-        self._feed_shadow(int(chord_token), int(melody_token))
+        logits = self._step(ids, self._shadow_ids(int(chord_token), int(melody_token)))
         self._chords.append(int(chord_token))
         self._melody.append(int(melody_token))
         self._chord_logits[self.frames - self._start] = logits

@@ -154,3 +154,39 @@ def test_smoke_gapt_raises_chord_entropy_over_the_same_run_without_adversary(tmp
             assert sum(int(r["d_trained"]) for r in rows) >= 3
             assert "reward_adversarial" in rows[0]
     assert runs[4.0] > runs[0.0], runs
+
+
+def test_local_credit_blames_the_bars_that_are_wrong():
+    """Windowed coherence credit: chords that fit in the first half and are a tritone off in the
+    second; the decisions in the wrong half get less credit, and frames after a short song get none."""
+    from jamcore.music.chords import Chord
+    from jamcore.rewards import RewardSet
+
+    C = Chord(0, "maj")
+    note = np.array([T.note_on(60) if i % 4 == 0 else T.note_hold(60) for i in range(256)])
+    good = np.array([T.chord_on(C) if i % 16 == 0 else T.chord_hold(C) for i in range(256)])
+    chords = good.copy()
+    chords[128:] = T.transpose_tokens(good[128:], 6)
+    melody = np.stack([note, note])
+    melody[1, 200:] = T.PAD
+    chords = np.stack([chords, np.where(melody[1] == T.PAD, T.PAD, chords)])
+    rewards = RewardSet(NoteInChordScore(), None, RewardWeights(discriminative=0.0))
+    credit, terms = rewards.local_coherence(melody, chords, window=64, hop=16)
+    assert credit.shape == (2, 256)
+    assert credit[0, :64].mean() == pytest.approx(1.0)  # windows wholly in the right half
+    assert credit[0, 192:].mean() == pytest.approx(0.0)  # wholly in the wrong half
+    assert credit[0, :112].min() > credit[0, 144:].max()
+    assert (credit[1, 200:] == 0).all() and credit[1, :64].mean() == pytest.approx(1.0)
+    assert 0.0 < terms["contrastive"][0] < 1.0
+
+
+def test_local_credit_run_trains_and_logs(tmp_path, corpus):
+    import csv
+    import math
+
+    train_rl(cfg(steps=3, credit_bars=1, adv_std_norm=True), name="rl", out_dir=tmp_path, models=models(),
+             corpus=corpus, progress=False)
+    rows = list(csv.DictReader(open(tmp_path / "rl.log.csv")))
+    assert len(rows) == 3
+    for k in ("reward_total", "reward_contrastive", "approx_kl"):
+        assert all(math.isfinite(float(r[k])) for r in rows), k

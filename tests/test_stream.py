@@ -167,3 +167,25 @@ def test_melody_agent_stream_matches_the_full_forward_in_melody_first_order():
     with torch.no_grad():
         full = agent.model(seq)[0, -1].numpy()
     assert np.allclose(agent._logits, full, atol=1e-4)
+
+
+def test_two_caches_stepped_together_equal_each_stepped_alone():
+    """The batched pass a session uses to feed its next window: same logits and caches as two steps."""
+    from jamcore.models.numpy_policy import NumpyPolicy, NumpyWeights, step_together
+
+    torch.manual_seed(3)
+    weights = NumpyWeights(ChordPolicy(CFG).eval())
+    rng = np.random.default_rng(3)
+    ids_a, ids_b = rng.integers(3, 100, 21), rng.integers(3, 100, 6)
+    alone_a, alone_b, tog_a, tog_b = (NumpyPolicy(weights=weights) for _ in range(4))
+    alone_a.step(ids_a), alone_b.step(ids_b), tog_a.step(ids_a), tog_b.step(ids_b)
+    for new_a, new_b in (([5, 7], [T.BOS, 9, 11]), ([13], [15, 17])):
+        expect_a = alone_a.step(new_a, all_logits=True)
+        expect_b = alone_b.step(new_b, all_logits=True)
+        got_a, got_b = step_together([(tog_a, new_a), (tog_b, new_b)], all_logits=True)
+        np.testing.assert_allclose(got_a, expect_a, atol=1e-5)
+        np.testing.assert_allclose(got_b, expect_b, atol=1e-5)
+        assert (tog_a.length, tog_b.length) == (alone_a.length, alone_b.length)
+    last_a, last_b = step_together([(tog_a, [19, 21]), (tog_b, [23])])
+    np.testing.assert_allclose(last_a, alone_a.step([19, 21]), atol=1e-5)
+    np.testing.assert_allclose(last_b, alone_b.step([23]), atol=1e-5)

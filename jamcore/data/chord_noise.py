@@ -76,3 +76,36 @@ def corrupt(chords: np.ndarray, rng: np.random.Generator, p: float) -> tuple[np.
         span[i, start:end] = real
     # The first corrupted frame and the first frame after a span must be legal after what precedes them.
     return respell(inputs, inputs), span
+
+
+def transpose_events(chords: np.ndarray, rng: np.random.Generator, share: float) -> np.ndarray:
+    """A share of the chord events of each window ``[B, W]`` moved to another root (same quality, same
+    frames, ``ON`` then ``HOLD``s as before): wrong harmony with the data's rhythm and chord vocabulary.
+    At least one event per window with a chord is moved."""
+    out = chords.copy()
+    for i in range(len(chords)):
+        idx = T.TOKEN_CHORD[chords[i]]
+        starts = np.flatnonzero((chords[i] >= T.CHORD_ON_BASE) & (chords[i] < T.CHORD_HOLD_BASE))
+        if len(starts) == 0:
+            continue
+        pick = rng.random(len(starts)) < share
+        pick[rng.integers(len(starts))] = True
+        for k in np.flatnonzero(pick):
+            a = starts[k]
+            b = a + 1
+            while b < len(idx) and _is_hold(chords[i, b:b + 1])[0] and idx[b] == idx[a]:
+                b += 1
+            out[i, a:b] = T.transpose_tokens(chords[i, a:b], int(rng.integers(1, 12)))
+    return respell(out, out)
+
+
+def wrong_harmony(chords: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Hard negatives for the coherence rewards: each window's own chords with the harmony made wrong
+    and the rhythm kept, half the windows by a corrupted span of 1-8 bars (``corrupt``), half by moving
+    a random 15-60% of their chord events to other roots (``transpose_events``)."""
+    span_rows = rng.random(len(chords)) < 0.5
+    out = transpose_events(chords, rng, float(rng.uniform(0.15, 0.6)))
+    if span_rows.any():
+        spanned, _ = corrupt(chords, rng, 1.0)
+        out[span_rows] = spanned[span_rows]
+    return out

@@ -1,16 +1,23 @@
-"""A NumPy mirror of ``ChordPolicy`` for the real-time path: the same maths, one session, no autograd.
+"""A NumPy mirror of ``ChordPolicy`` for the real-time path: the same maths, no autograd.
 
 At this model size a streaming step is a few dozen tiny matrix products; PyTorch's per-operator
-dispatch costs more than the arithmetic. This engine holds the weights as float32 arrays, keeps its
-own preallocated KV cache with a length pointer, and returns logits that equal the PyTorch model's
-to 1e-4 (tested). It is built once, off the real-time path, from a loaded model.
+dispatch costs more than the arithmetic. ``NumpyWeights`` holds the weights once as float32 arrays;
+each ``NumpyPolicy`` is one KV cache (preallocated, with a length pointer) over shared weights, and
+returns logits that equal the PyTorch model's to 1e-4 (tested). Built once, off the real-time path.
+
+``step_together`` advances several caches of the same weights in one pass: the weight products run
+once over all their rows (a 128 x 1024 product costs about the same for 2 rows as for 4: it is bound by
+reading the weights), only attention runs per cache. A live session uses it on the frames where it
+feeds its next window's cache alongside the current one.
 """
 from __future__ import annotations
 
 import numpy as np
 
 
-class NumpyPolicy:
+class NumpyWeights:
+    """The policy's weights as contiguous float32 arrays, laid out for ``x @ W``, plus rotary tables."""
+
     def __init__(self, model, max_len: int | None = None):
         cfg = model.cfg
         sd = {k: v.detach().float().cpu().numpy() for k, v in model.state_dict().items()}
@@ -31,66 +38,92 @@ class NumpyPolicy:
             })
         self.norm = sd["norm.weight"]
         self.head = np.ascontiguousarray(sd["head.weight"].T)
+        # Rotary tables at full head width: pair (2i, 2i+1) rotates by angle i, so
+        # rope(x) = x * cos + swap(x) * sin with swap(x)[2i] = -x[2i+1], swap(x)[2i+1] = x[2i].
         inv = 1.0 / (10000.0 ** (np.arange(0, self.hd, 2, dtype=np.float64) / self.hd))
-        freqs = np.outer(np.arange(self.max_len, dtype=np.float64), inv)
+        freqs = np.repeat(np.outer(np.arange(self.max_len, dtype=np.float64), inv), 2, axis=1)
         self.cos = np.cos(freqs).astype(np.float32)
-        self.sin = np.sin(freqs).astype(np.float32)
-        self.k = np.zeros((self.n_layers, self.h, self.max_len, self.hd), dtype=np.float32)
+        self.sin = (np.sin(freqs) * np.tile([-1.0, 1.0], self.hd // 2)).astype(np.float32)
+        self.scale = np.float32(1.0 / np.sqrt(self.hd))
+
+
+def _rms(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    return x * (1.0 / np.sqrt((x * x).mean(-1, keepdims=True) + 1e-6)) * w
+
+
+class NumpyPolicy:
+    """One KV cache of the policy: ``step`` appends tokens and returns logits."""
+
+    def __init__(self, model=None, max_len: int | None = None, weights: NumpyWeights | None = None):
+        self.w = weights or NumpyWeights(model, max_len)
+        self.max_len = min(max_len or self.w.max_len, self.w.max_len)
+        w = self.w
+        self.k = np.zeros((w.n_layers, w.h, self.max_len, w.hd), dtype=np.float32)
         self.v = np.zeros_like(self.k)
         self.length = 0
-        self.scale = np.float32(1.0 / np.sqrt(self.hd))
 
     def rewind(self, length: int) -> None:
         if not 0 <= length <= self.length:
             raise ValueError(f"cannot rewind a cache of length {self.length} to {length}")
         self.length = length
 
-    @staticmethod
-    def _rms(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-        return x * (1.0 / np.sqrt((x * x).mean(-1, keepdims=True) + 1e-6)) * w
-
-    def _rope(self, x: np.ndarray, start: int) -> np.ndarray:
-        # x [H, n, hd]; pairs (even, odd) rotate together, as in the PyTorch Rotary.
-        n = x.shape[1]
-        cos = self.cos[start:start + n]
-        sin = self.sin[start:start + n]
-        x1, x2 = x[..., 0::2], x[..., 1::2]
-        out = np.empty_like(x)
-        out[..., 0::2] = x1 * cos - x2 * sin
-        out[..., 1::2] = x1 * sin + x2 * cos
-        return out
-
     def step(self, ids, all_logits: bool = False) -> np.ndarray:
         """Append token ids (1-D) to the cache; logits of the last token [V] (or of every token [n, V])."""
+        return step_together([(self, ids)], all_logits)[0]
+
+
+def step_together(jobs, all_logits: bool = False) -> list[np.ndarray]:
+    """Append ``ids`` to each ``(cache, ids)`` of ``jobs`` (distinct caches over the same weights) in one
+    forward pass; per job, the logits of its last token [V] (or of each of its tokens [n, V])."""
+    w = jobs[0][0].w
+    spans, positions, ids_all = [], [], []
+    row = 0
+    for cache, ids in jobs:
+        if cache.w is not w:
+            raise ValueError("step_together needs caches over the same weights")
         ids = np.asarray(ids, dtype=np.int64)
         n = len(ids)
-        start = self.length
-        end = start + n
-        if end > self.max_len:
-            raise ValueError(f"KV cache full ({self.max_len} positions)")
-        x = self.embed[ids]
-        mask = None
-        if n > 1:
-            qi = np.arange(start, end)[:, None]
-            mask = np.arange(end)[None, :] > qi  # True = hidden (a later token)
-        for li, L in enumerate(self.layers):
-            h = self._rms(x, L["n1"])
-            qkv = (h @ L["qkv"]).reshape(n, 3, self.h, self.hd).transpose(1, 2, 0, 3)  # [3, H, n, hd]
-            q = self._rope(qkv[0], start)
-            self.k[li, :, start:end] = self._rope(qkv[1], start)
-            self.v[li, :, start:end] = qkv[2]
-            scores = (q @ self.k[li, :, :end].transpose(0, 2, 1)) * self.scale  # [H, n, end]
-            if mask is not None:
-                scores = np.where(mask, -np.inf, scores)
+        start, end = cache.length, cache.length + n
+        if end > cache.max_len:
+            raise ValueError(f"KV cache full ({cache.max_len} positions)")
+        spans.append((cache, row, row + n, start, end))
+        positions.append(np.arange(start, end))
+        ids_all.append(ids)
+        row += n
+    pos = np.concatenate(positions)
+    cos, sin = w.cos[pos][:, None, :], w.sin[pos][:, None, :]  # [N, 1, hd]
+    x = w.embed[np.concatenate(ids_all)]
+    n_all = len(pos)
+    for li, L in enumerate(w.layers):
+        h = _rms(x, L["n1"])
+        qkv = (h @ L["qkv"]).reshape(n_all, 3, w.h, w.hd)
+        qk = qkv[:, :2]  # [N, 2, H, hd]: queries and keys rotate alike
+        swapped = qk.reshape(n_all, 2, w.h, w.hd // 2, 2)[..., ::-1].reshape(n_all, 2, w.h, w.hd)
+        qk = qk * cos[:, None] + swapped * sin[:, None]
+        y = np.empty((n_all, w.d), dtype=np.float32)
+        for cache, r0, r1, start, end in spans:
+            cache.k[li, :, start:end] = qk[r0:r1, 1].transpose(1, 0, 2)
+            cache.v[li, :, start:end] = qkv[r0:r1, 2].transpose(1, 0, 2)
+            q = qk[r0:r1, 0].transpose(1, 0, 2)  # [H, n, hd]
+            scores = (q @ cache.k[li, :, :end].transpose(0, 2, 1)) * w.scale  # [H, n, end]
+            if r1 - r0 > 1:  # causal within the new tokens
+                scores = np.where(np.arange(end)[None, :] > np.arange(start, end)[:, None], -np.inf, scores)
             scores -= scores.max(-1, keepdims=True)
             p = np.exp(scores)
             p /= p.sum(-1, keepdims=True)
-            y = (p @ self.v[li, :, :end]).transpose(1, 0, 2).reshape(n, self.d)
-            x = x + y @ L["out"]
-            h = self._rms(x, L["n2"])
-            gate, up = np.split(h @ L["gu"], 2, axis=-1)
-            x = x + ((gate / (1.0 + np.exp(-gate))) * up) @ L["down"]
-        self.length = end
-        x = self._rms(x if all_logits else x[-1:], self.norm)
-        logits = x @ self.head
-        return logits if all_logits else logits[0]
+            y[r0:r1] = (p @ cache.v[li, :, :end]).transpose(1, 0, 2).reshape(r1 - r0, w.d)
+        x = x + y @ L["out"]
+        h = _rms(x, L["n2"])
+        gate, up = np.split(h @ L["gu"], 2, axis=-1)
+        x = x + ((gate / (1.0 + np.exp(-gate))) * up) @ L["down"]
+    out = []
+    if all_logits:
+        logits = _rms(x, w.norm) @ w.head
+        out = [logits[r0:r1] for _, r0, r1, _, _ in spans]
+    else:
+        last = [r1 - 1 for _, _, r1, _, _ in spans]
+        logits = _rms(x[last], w.norm) @ w.head
+        out = list(logits)
+    for cache, _, _, _, end in spans:
+        cache.length = end
+    return out

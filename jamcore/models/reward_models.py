@@ -113,13 +113,20 @@ class ContrastiveReward(nn.Module):
         return (em * ec).sum(-1)
 
 
-def info_nce_loss(model: ContrastiveReward, melody: torch.Tensor, chords: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Symmetric InfoNCE over the batch (row i's partner is column i); returns (loss, cosine matrix)."""
+def info_nce_loss(model: ContrastiveReward, melody: torch.Tensor, chords: torch.Tensor,
+                  hard: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Symmetric InfoNCE over the batch (row i's partner is column i); returns (loss, cosine matrix).
+
+    ``hard`` [B, W]: extra chord streams that are nobody's partner (wrong harmony), added to every
+    melody's candidates (melody-to-chords direction)."""
     em, ec = model(melody, chords)
     cos = em @ ec.T
     logits = model.logit_scale() * cos
     target = torch.arange(len(cos), device=cos.device)
-    loss = 0.5 * (F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target))
+    m2c = logits
+    if hard is not None:
+        m2c = torch.cat([logits, model.logit_scale() * (em @ model.embed_chords(hard).T)], dim=1)
+    loss = 0.5 * (F.cross_entropy(m2c, target) + F.cross_entropy(logits.T, target))
     return loss, cos.detach()
 
 

@@ -44,6 +44,16 @@ class RLConfig:
     # a value head needs many steps to learn. The anchor KL then enters the loss directly (per decision).
     # group_size 1: GAE with the value head, the KL as a per-decision reward (the paper's PPO).
     group_size: int = 4
+    # Divide each group's advantages by the group's reward std (GRPO) instead of only centring them
+    # (Dr.GRPO). Whole-episode rewards differ little between plays of one melody (note-in-chord by
+    # ~0.03), so centred advantages are tiny next to the per-token KL term, and Adam turns a gradient
+    # whose noise dominates into full-size random steps.
+    adv_std_norm: bool = False
+    # Local credit (group_size > 1): > 0 scores the coherence ensembles on every window of this many
+    # bars (hop one bar) and credits each chord decision with the windows that hear it, advantages
+    # centred per frame across the group; rule penalties and the adversarial reward stay episode-level.
+    # 0: one coherence score per episode on its last decision, as in the reference system.
+    credit_bars: int = 0
     episode_frames: int = 256
     actor_lr: float = 1e-4  # a 0.7 M model over 120 steps: approx_kl ~ 0.001-0.005 per update
     warmup_steps: int = 10
@@ -233,6 +243,7 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
     from jamcore.config import DataConfig
     from jamcore.data.loader import WindowSampler
     from jamcore.eval import metrics as M
+    from jamcore.music.time import FRAMES_PER_BEAT
     from jamcore.rewards import RewardSet
     from jamcore.train import ppo
     from jamcore.train.gapt import DiscriminatorSchedule, adversarial_reward, discriminator_step
@@ -327,9 +338,20 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
         mask = melody != T.PAD
         mel_np, ch_np = melody.numpy(), chords.numpy()
 
-        # ---- 2. sequence rewards: ensembles + rules (+ adversarial)
-        seq_reward, terms = rewards(mel_np, ch_np)
-        seq_reward = torch.from_numpy(seq_reward)
+        # ---- 2. sequence rewards: ensembles + rules (+ adversarial); or local coherence credit + rules
+        local = None
+        if cfg.credit_bars > 0:
+            bar_frames = 4 * FRAMES_PER_BEAT
+            local, terms = rewards.local_coherence(mel_np, ch_np, cfg.credit_bars * bar_frames, bar_frames)
+            local = torch.from_numpy(local)
+            rule_terms = rewards.rules(mel_np, ch_np)
+            terms.update(rule_terms)
+            seq_reward = torch.zeros(len(mel_np))
+            for v in rule_terms.values():
+                seq_reward = seq_reward + torch.from_numpy(v)
+        else:
+            seq_reward, terms = rewards(mel_np, ch_np)
+            seq_reward = torch.from_numpy(seq_reward)
         d_train = False
         if disc is not None:
             with torch.no_grad():
@@ -359,13 +381,23 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
                 kl_terms["kl_mle"] = float(ppo.masked_mean(kl_m, mask))
                 kl_pen = kl_pen - cfg.kl_mle * kl_m
             if group > 1:
-                r = seq_reward.view(-1, group)
-                adv = (r - r.mean(1, keepdim=True)).view(-1, 1) * mask
+                # [B, T]: each decision's return (local credit + episode terms), centred per frame
+                # across the plays of its melody.
+                r = seq_reward.view(-1, 1).expand(-1, mask.shape[1])
+                if local is not None:
+                    r = r + local
+                r = r.reshape(-1, group, mask.shape[1])
+                centred = r - r.mean(1, keepdim=True)
+                if cfg.adv_std_norm:
+                    centred = centred / (r.std(1, keepdim=True) + 1e-3)
+                adv = centred.reshape(-1, mask.shape[1]) * mask
                 returns = torch.zeros_like(adv)
             else:
                 step_rewards = kl_pen * mask
                 last_idx = mask.long().sum(1).clamp(min=1) - 1
                 step_rewards[torch.arange(len(last_idx)), last_idx] += seq_reward
+                if local is not None:  # the local credit as per-decision reward, its mean per episode
+                    step_rewards = step_rewards + local / mask.sum(1, keepdim=True).clamp(min=1)
                 adv, returns = ppo.gae(step_rewards, old_values, mask, cfg.gamma, cfg.lam)
                 adv = ppo.normalize(adv, mask)
 
@@ -418,7 +450,9 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
         songs = [(m[k], c[k]) for m, c, k in zip(mel_np, ch_np, mask.numpy())]
         cm = M.corpus_metrics(songs)
         row = {
-            "step": step + 1, "lr": opt.param_groups[0]["lr"], "reward_total": float(seq_reward.mean()),
+            "step": step + 1, "lr": opt.param_groups[0]["lr"],
+            "reward_total": float(seq_reward.mean()) + (float(sum(terms[k].mean() for k in ("contrastive", "discriminative")
+                                                                     if k in terms)) if local is not None else 0.0),
             **{f"reward_{k}": float(np.mean(v)) for k, v in terms.items()},
             **kl_terms, **stats, "explained_variance": ev,
             "nic": cm["nic"], "chord_entropy": cm["entropy_pooled"], "entropy_song_mean": cm["entropy_song_mean"],
