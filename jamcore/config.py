@@ -92,6 +92,11 @@ class TrainConfig:
     # the targets stay the data's (jamcore.data.chord_noise): teaches recovery from wrong chords (the
     # anchor judges the policy's own chord history in RL, so it must not just continue it either).
     chord_noise: float = 0.75
+    # Policy only: share of training windows whose chord inputs are the model's own free-running
+    # chords on that melody (sampled afresh each step, no gradient), targets the data's chords
+    # re-spelled against them: the chord-noise idea with the errors the policy really makes (its
+    # exposure bias, measured as note-in-chord 0.74 from the data's past vs 0.53 from its own).
+    own_chords: float = 0.0
     init: str = ""  # start from this checkpoint's weights (name or path) instead of a random init
 
 

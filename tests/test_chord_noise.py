@@ -71,3 +71,45 @@ def test_noised_batch_feeds_wrong_chords_but_scores_the_data():
     tc = targets[0, 0::2]
     holds = np.flatnonzero((tc >= T.CHORD_HOLD_BASE) & (tc < T.CHORD_HOLD_BASE + T.N_CHORDS))
     assert len(holds) and (T.TOKEN_CHORD[chords_in[0, holds - 1]] == T.TOKEN_CHORD[tc[holds]]).all()
+
+
+def test_transpose_events_moves_whole_events_and_keeps_rhythm_and_grammar():
+    from jamcore.data.chord_noise import transpose_events, wrong_harmony
+
+    ch, _ = song()
+    rng = np.random.default_rng(0)
+    moved = transpose_events(ch[None], rng, share=0.5)[0]
+    onsets = lambda c: (c >= T.CHORD_ON_BASE) & (c < T.CHORD_HOLD_BASE)  # noqa: E731
+    assert (onsets(moved) == onsets(ch)).all()  # same rhythm
+    changed = T.TOKEN_CHORD[moved] != T.TOKEN_CHORD[ch]
+    assert 0 < changed.sum() < len(ch)
+    # A chord event is moved as a whole: within each bar (one event) all frames or none changed.
+    assert all(changed[b * 16:(b + 1) * 16].all() or not changed[b * 16:(b + 1) * 16].any() for b in range(12))
+    assert (respell(moved[None], moved[None]) == moved[None]).all()  # grammatical as it stands
+    windows = np.stack([T.transpose_tokens(ch, k) for k in range(8)])  # eight songs, eight keys
+    wrong = wrong_harmony(windows, np.random.default_rng(1))
+    assert (T.TOKEN_CHORD[wrong] != T.TOKEN_CHORD[windows]).any(1).all()  # every window got wrong harmony
+    assert (onsets(wrong) == onsets(windows)).mean() > 0.95  # in (nearly) the data's rhythm
+
+
+def test_own_chords_feed_the_models_rollouts_and_score_the_data():
+    import torch
+
+    from jamcore.config import ModelConfig
+    from jamcore.models.policy import ChordPolicy
+    from jamcore.train.mle import with_own_chords
+    from jamcore.train.rl import rollout
+
+    ch, mel = song(4)
+    torch.manual_seed(0)
+    model = ChordPolicy(ModelConfig(d_model=32, n_layers=1, n_heads=2, dropout=0.0, max_len=129)).train()
+    batch = WindowBatch(np.stack([mel] * 4), np.stack([ch] * 4), ["x"] * 4, ["x"] * 4)
+    out = with_own_chords(model, batch, np.random.default_rng(0), 1.0, torch.Generator().manual_seed(5))
+    assert model.training  # restored after the rollout
+    expect = rollout(model.eval(), torch.from_numpy(batch.melody), 1.0, torch.Generator().manual_seed(5)).numpy()
+    assert (out.chords_in == expect).all() and out.noise_span.all()
+    inputs, targets = out.online_pair()
+    assert (inputs[:, 1::2] == expect).all()
+    assert (T.TOKEN_CHORD[targets[:, 0::2]] == T.TOKEN_CHORD[batch.chords]).all()  # the data's chords
+    none = with_own_chords(model, batch, np.random.default_rng(0), 0.0, torch.Generator())
+    assert none.chords_in is None

@@ -118,6 +118,31 @@ def batch_loss(model, kind: str, batch):
     return loss, chord_stats
 
 
+def with_own_chords(model, batch, rng, share: float, generator):
+    """``batch`` with the chord inputs of a random ``share`` of its windows replaced by the model's own
+    free-running chords on their melodies (targets stay the data's; see ``WindowBatch.chord_pair``)."""
+    import dataclasses
+
+    import numpy as np
+    import torch
+
+    from jamcore import tokens as T
+    from jamcore.train.rl import rollout
+
+    rows = np.flatnonzero(rng.random(len(batch.melody)) < share)
+    if len(rows) == 0:
+        return batch
+    chords_in = batch.chords.copy() if batch.chords_in is None else batch.chords_in.copy()
+    span = np.zeros(batch.melody.shape, dtype=bool) if batch.noise_span is None else batch.noise_span.copy()
+    was_training = model.training
+    model.eval()
+    own = rollout(model, torch.from_numpy(batch.melody[rows]), 1.0, generator).numpy()
+    model.train(was_training)
+    chords_in[rows] = own
+    span[rows] = batch.melody[rows] != T.PAD
+    return dataclasses.replace(batch, chords_in=chords_in, noise_span=span)
+
+
 def _init_from(model, name: str, kind: str) -> None:
     """Copy a checkpoint's weights into ``model`` (fine-tuning); shapes must match exactly."""
     from jamcore.checkpoints import CheckpointError, load_model
@@ -250,6 +275,7 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
     data_cfg = DataConfig(cocopops=cocopops, limit=data_limit, **({"data_dir": Path(data_dir)} if data_dir else {}))
     if corpus is None:
         corpus = load_corpus(data_cfg, progress=(rank == 0 and progress))
+    rollout_gen = torch.Generator().manual_seed(cfg.seed * 7919 + rank + 1)  # own-chord rollouts
     sampler = WindowSampler(corpus, "train", data_cfg, cfg.window_frames, seed=cfg.seed * 1000 + rank,
                             chord_noise=cfg.chord_noise if kind in ("policy", "anchor") else 0.0)
     valid = WindowSampler(corpus, "valid", data_cfg, cfg.window_frames, seed=0, augment=False)
@@ -290,6 +316,8 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
         for g in opt.param_groups:
             g["lr"] = lr_at(step, cfg)
         batch = sampler.sample(cfg.batch_size)
+        if kind == "policy" and cfg.own_chords > 0:
+            batch = with_own_chords(model, batch, sampler.rng, cfg.own_chords, rollout_gen)
         loss, _ = batch_loss(model, kind, batch)
         opt.zero_grad(set_to_none=True)
         loss.backward()

@@ -1,8 +1,8 @@
 """`jamcore train reward`: train one coherence reward model (contrastive or discriminative), top to bottom.
 
-- contrastive: symmetric InfoNCE over aligned (melody, chords) windows of the batch, plus (``small``)
-  each window's own chords with wrong harmony as extra negatives for every melody;
-- discriminative: real pairs vs three kinds of fakes: (``small``: half) the window's own chords with
+- contrastive: symmetric InfoNCE over aligned (melody, chords) windows of the batch, plus (with
+  ``--set wrong_fraction=0.5``) each window's own chords with wrong harmony as extra negatives;
+- discriminative: real pairs vs up to three kinds of fakes: (``wrong_fraction``) the window's own chords with
   wrong harmony in the data's rhythm (a corrupted span of bars, or chord events moved to other roots;
   ``jamcore.data.chord_noise.wrong_harmony``), else the same melody with another song's chords (a
   permutation within the batch) or with its own chords moved by a few beats (so rhythm matters, not
@@ -92,10 +92,9 @@ REWARD_PROFILES: dict[tuple[str, str], RewardTrainConfig] = {
     # Measured: real-vs-mismatched is learned (pairwise ~0.91-0.94), real-vs-shifted stays at chance at
     # this size and length (~0.5): rhythm needs a longer or larger run.
     ("small", "contrastive"): RewardTrainConfig(
-        profile="small", kind="contrastive", model=_SMALL_MODEL, steps=400, batch_size=64, wrong_fraction=0.5),
+        profile="small", kind="contrastive", model=_SMALL_MODEL, steps=400, batch_size=64),
     ("small", "discriminative"): RewardTrainConfig(
-        profile="small", kind="discriminative", model=_SMALL_MODEL, steps=400, batch_size=32, eval_every=200,
-        wrong_fraction=0.5),
+        profile="small", kind="discriminative", model=_SMALL_MODEL, steps=400, batch_size=32, eval_every=200),
 }
 
 
