@@ -104,8 +104,7 @@ class StreamingPolicy:
         if engine == "numpy":
             from jamcore.models.numpy_policy import NumpyPolicy, NumpyWeights
 
-            weights = NumpyWeights(model, max_len)
-            self._cache, self._shadow = NumpyPolicy(weights=weights), NumpyPolicy(weights=weights)
+            self._cache, self._shadow = NumpyPolicy.pair(NumpyWeights(model, max_len))
         elif engine == "torch":
             self._cache, self._shadow = _TorchEngine(model, max_len), _TorchEngine(model, max_len)
         else:

@@ -189,3 +189,25 @@ def test_two_caches_stepped_together_equal_each_stepped_alone():
     last_a, last_b = step_together([(tog_a, [19, 21]), (tog_b, [23])])
     np.testing.assert_allclose(last_a, alone_a.step([19, 21]), atol=1e-5)
     np.testing.assert_allclose(last_b, alone_b.step([23]), atol=1e-5)
+
+
+def test_a_pair_of_caches_attends_jointly_and_equals_each_alone():
+    """Paired caches (one shared array) take the joint attention path: same logits as alone."""
+    from jamcore.models.numpy_policy import NumpyPolicy, NumpyWeights, step_together
+
+    torch.manual_seed(4)
+    weights = NumpyWeights(ChordPolicy(CFG).eval())
+    rng = np.random.default_rng(4)
+    a, b = NumpyPolicy.pair(weights)
+    alone_a, alone_b = NumpyPolicy(weights=weights), NumpyPolicy(weights=weights)
+    ids_a, ids_b = rng.integers(3, 100, 33), rng.integers(3, 100, 9)
+    for x, y in ((a, alone_a), (b, alone_b)):
+        x.step(ids_a if x is a else ids_b), y.step(ids_a if y is alone_a else ids_b)
+    for new in ([5, 7], [9, 11], [13]):  # equal counts: joint path
+        got_b, got_a = step_together([(b, new), (a, new)])  # either order
+        np.testing.assert_allclose(got_a, alone_a.step(new), atol=1e-5)
+        np.testing.assert_allclose(got_b, alone_b.step(new), atol=1e-5)
+    a.rewind(20), alone_a.rewind(20)  # stale keys past a cache's end must not be seen
+    got_a, got_b = step_together([(a, [15, 17]), (b, [19, 21])])
+    np.testing.assert_allclose(got_a, alone_a.step([15, 17]), atol=1e-5)
+    np.testing.assert_allclose(got_b, alone_b.step([19, 21]), atol=1e-5)

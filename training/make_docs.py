@@ -176,10 +176,10 @@ def main() -> int:
         if hacked:
             why = "**the collapse shows**: `rl` gains harmony and falls below the data in diversity."
         elif up <= 0:
-            why = ("**no harmony gain, no collapse**: from this `mle` (trained with chord-context noise, already "
-                   "far better harmonically than the earlier one) 120 steps on the learned coherence rewards did "
-                   "not raise note-in-chord; the rollout reward stayed flat (the reward models already score "
-                   "`mle`'s chords near their ceiling), and diversity stays above the data's.")
+            why = ("**no harmony gain, no collapse**: from this `mle` (trained with chord-context noise, far "
+                   "better harmonically than the earlier one) 120 steps on the learned "
+                   "coherence rewards did not raise note-in-chord, and diversity stays above the data's. Why, "
+                   "measured: see *What RL can and cannot do here* below.")
         else:
             why = ("**harmony up, diversity down from `mle`, but not yet below the data**: the small MLE policy "
                    "starts more diverse than the data, so 120 steps move it toward collapse without reaching it.")
@@ -217,6 +217,36 @@ History: with the earlier `mle` (plain teacher forcing, test NIC 0.365, within-s
 same recipe gave `rl` NIC 0.426 and entropy 1.819 (harmony up, diversity down, still above the data's
 1.447), and a `hack` profile (no anchor KL, no entropy bonus, 200 steps) NIC 0.431, entropy 2.259: no
 collapse at this scale either. A baseline that hacks is still to be made (see the closing notes).
+
+## What RL can and cannot do here (measured 2026-12-01, from the noise-trained base `mle`)
+
+40-step runs of the small recipe, rollout metrics on training melodies (16 episodes a step, means of
+the first and last 8-10 steps):
+
+1. **The shipped reward models do not rank harmony.** On 12 test windows x 8 rollouts of the base
+   `mle`, both ensembles scored the rollouts at or above the data's chords (contrastive 0.770 vs 0.743,
+   discriminative -0.38 vs -0.72) although their note-in-chord is 0.515 vs 0.777; among the 8 plays of
+   one melody, their rank correlation with note-in-chord is 0.08 (contrastive) and 0.01
+   (discriminative). Retrained with wrong-harmony negatives (the window's own chords with a span
+   moved to another key or chord events moved to other roots, `--set wrong_fraction=0.5`): rollouts now
+   score below the data (0.599 vs 0.664; -1.15 vs -0.52) and real-vs-wrong-harmony held-out accuracy is
+   0.94-0.96, but the within-melody rank correlation with note-in-chord is still only 0.12 / 0.13.
+2. **PPO cannot climb even a perfect harmony reward with one score per 256-frame episode.** With
+   note-in-chord itself as the reward: lr 1e-4 and 3e-4, note-in-chord 0.531 -> 0.535 and 0.534 -> 0.529;
+   with GRPO std normalisation 0.535 -> 0.527; at lr 1e-3 the policy collapses (entropy 1.74 -> 0.89
+   nats) and note-in-chord falls (0.513 -> 0.445). One decision among 256 gets the noise of the 255
+   others. With local credit (`credit_bars=4`) and std normalisation at 3e-4 it climbs, slowly:
+   0.532 -> 0.549 in 40 steps (at 1e-3 it collapses again, 0.531 -> 0.496).
+3. **On the retrained rewards with local credit, the collapse half of the finding appears without the
+   harmony half**: reward 0.03 -> 0.19 (the discriminative term), within-song entropy 1.77 -> 1.31,
+   distinct chords per song 13.1 -> 9.6, note-in-chord 0.531 -> 0.510: the policy pleases the reward
+   models by changing chord less often, not by fitting the melody better.
+
+So at this scale RL on these rewards does not add harmony. Supervised training on the policy's own
+chords does (+0.04 note-in-chord) but makes it change chord on almost every 16th, so it is not shipped
+either (`docs/architecture.md`). A reward-hacking baseline needs rewards that rank harmony within a
+melody's plays (negatives drawn from the policy's own rollouts are the next thing to try) and a
+per-window credit like the one above. These levers are config fields, off in the shipped runs.
 """)
 
     extra = {n: {"lambda": f"{lambdas.get(n, '-')}", "D updates":

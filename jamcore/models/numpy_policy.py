@@ -67,14 +67,31 @@ def _mm(x: np.ndarray, w: np.ndarray) -> np.ndarray:
 class NumpyPolicy:
     """One KV cache of the policy: ``step`` appends tokens and returns logits."""
 
-    def __init__(self, model=None, max_len: int | None = None, weights: NumpyWeights | None = None):
+    def __init__(self, model=None, max_len: int | None = None, weights: NumpyWeights | None = None,
+                 _block=None):
         self.w = weights or NumpyWeights(model, max_len)
         self.max_len = min(max_len or self.w.max_len, self.w.max_len)
         w = self.w
-        # Keys are stored transposed ([.., hd, position]) so that q @ K is a plain product.
-        self.k = np.zeros((w.n_layers, w.h, w.hd, self.max_len), dtype=np.float32)
-        self.v = np.zeros((w.n_layers, w.h, self.max_len, w.hd), dtype=np.float32)
+        if _block is None:
+            # Keys are stored transposed ([.., hd, position]) so that q @ K is a plain product.
+            self.k = np.zeros((w.n_layers, w.h, w.hd, self.max_len), dtype=np.float32)
+            self.v = np.zeros((w.n_layers, w.h, self.max_len, w.hd), dtype=np.float32)
+            self._pair = None
+        else:  # one slot of a pair's shared storage (see ``pair``)
+            k, v, slot = _block
+            self.k, self.v = k[:, slot], v[:, slot]
+            self._pair = (k, v, slot)
         self.length = 0
+
+    @classmethod
+    def pair(cls, weights: NumpyWeights, max_len: int | None = None) -> tuple["NumpyPolicy", "NumpyPolicy"]:
+        """Two caches whose keys and values live in one array, so that ``step_together`` runs the
+        attention of both in one product (the per-call overhead of NumPy, not arithmetic, is the cost
+        at this size)."""
+        m = min(max_len or weights.max_len, weights.max_len)
+        k = np.zeros((weights.n_layers, 2, weights.h, weights.hd, m), dtype=np.float32)
+        v = np.zeros((weights.n_layers, 2, weights.h, m, weights.hd), dtype=np.float32)
+        return cls(max_len=m, weights=weights, _block=(k, v, 0)), cls(max_len=m, weights=weights, _block=(k, v, 1))
 
     def rewind(self, length: int) -> None:
         if not 0 <= length <= self.length:
@@ -105,6 +122,8 @@ def step_together(jobs, all_logits: bool = False) -> list[np.ndarray]:
         ids_all.append(ids)
         row += n
     pos = np.concatenate(positions)
+    joint = (len(spans) == 2 and spans[0][0]._pair is not None and spans[1][0]._pair is not None
+             and spans[0][0]._pair[0] is spans[1][0]._pair[0] and spans[0][2] - spans[0][1] == spans[1][2] - spans[1][1])
     cos, sin = w.cos[pos][:, None, :], w.sin[pos][:, None, :]  # [N, 1, hd]
     x = w.embed[np.concatenate(ids_all)]
     n_all = len(pos)
@@ -115,7 +134,12 @@ def step_together(jobs, all_logits: bool = False) -> list[np.ndarray]:
         swapped = qk.reshape(n_all, 2, w.h, w.hd // 2, 2)[..., ::-1].reshape(n_all, 2, w.h, w.hd)
         qk = qk * cos[:, None] + swapped * sin[:, None]
         y = np.empty((n_all, w.d), dtype=np.float32)
-        for cache, r0, r1, start, end in spans:
+        if joint:
+            _joint_attention(w, li, spans, qk, qkv, y)
+            spans_here = ()
+        else:
+            spans_here = spans
+        for cache, r0, r1, start, end in spans_here:
             cache.k[li, :, :, start:end] = qk[r0:r1, 1].transpose(1, 2, 0)
             cache.v[li, :, start:end] = qkv[r0:r1, 2].transpose(1, 0, 2)
             q = qk[r0:r1, 0].transpose(1, 0, 2)  # [H, n, hd]
@@ -143,3 +167,28 @@ def step_together(jobs, all_logits: bool = False) -> list[np.ndarray]:
     for cache, _, _, _, end in spans:
         cache.length = end
     return out
+
+
+def _joint_attention(w: NumpyWeights, li: int, spans, qk: np.ndarray, qkv: np.ndarray, y: np.ndarray) -> None:
+    """Attention of layer ``li`` for the two caches of one pair, each with the same number n of new
+    tokens, in single products over both slots (positions past a cache's own end are masked)."""
+    (ca, a0, a1, sa, ea), (cb, b0, b1, sb, eb) = spans
+    k_all, v_all, _ = ca._pair
+    n = a1 - a0
+    for cache, r0, r1, start, end in spans:
+        cache.k[li, :, :, start:end] = qk[r0:r1, 1].transpose(1, 2, 0)
+        cache.v[li, :, start:end] = qkv[r0:r1, 2].transpose(1, 0, 2)
+    slot_a, slot_b = ca._pair[2], cb._pair[2]
+    q = np.empty((2, w.h, n, w.hd), dtype=np.float32)
+    q[slot_a] = qk[a0:a1, 0].transpose(1, 0, 2)
+    q[slot_b] = qk[b0:b1, 0].transpose(1, 0, 2)
+    end = max(ea, eb)
+    scores = (q @ k_all[li, :, :, :, :end]) * w.scale  # [2, H, n, end]
+    for slot, start in ((slot_a, sa), (slot_b, sb)):
+        for i in range(n):  # causal: query i sees positions up to start + i of its own cache
+            scores[slot, :, i, start + i + 1:] = -np.inf
+    scores -= scores.max(-1, keepdims=True)
+    np.exp(scores, out=scores)
+    out = (scores @ v_all[li, :, :, :end]) / scores.sum(-1, keepdims=True)  # [2, H, n, hd]
+    y[a0:a1] = out[slot_a].transpose(1, 0, 2).reshape(n, w.d)
+    y[b0:b1] = out[slot_b].transpose(1, 0, 2).reshape(n, w.d)

@@ -45,9 +45,9 @@ class RLConfig:
     # group_size 1: GAE with the value head, the KL as a per-decision reward (the paper's PPO).
     group_size: int = 4
     # Divide each group's advantages by the group's reward std (GRPO) instead of only centring them
-    # (Dr.GRPO). Whole-episode rewards differ little between plays of one melody (note-in-chord by
-    # ~0.03), so centred advantages are tiny next to the per-token KL term, and Adam turns a gradient
-    # whose noise dominates into full-size random steps.
+    # (Dr.GRPO): whole-episode rewards differ little between plays of one melody (note-in-chord by
+    # ~0.03), so centred advantages are small next to the per-token KL term. Measured alone it did not
+    # make PPO climb (docs/reward-hacking.md); with ``credit_bars`` it did.
     adv_std_norm: bool = False
     # Local credit (group_size > 1): > 0 scores the coherence ensembles on every window of this many
     # bars (hop one bar) and credits each chord decision with the windows that hear it, advantages
@@ -447,12 +447,13 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
             schedule.record(float(r_adv.mean()))
 
         # ---- 6. logs: every reward term, KLs, PPO diagnostics, and the eval suite on the rollouts
+        local_mean = 0.0 if local is None else float(sum(terms[k].mean() for k in ("contrastive", "discriminative")
+                                                         if k in terms))
         songs = [(m[k], c[k]) for m, c, k in zip(mel_np, ch_np, mask.numpy())]
         cm = M.corpus_metrics(songs)
         row = {
             "step": step + 1, "lr": opt.param_groups[0]["lr"],
-            "reward_total": float(seq_reward.mean()) + (float(sum(terms[k].mean() for k in ("contrastive", "discriminative")
-                                                                     if k in terms)) if local is not None else 0.0),
+            "reward_total": float(seq_reward.mean()) + local_mean,
             **{f"reward_{k}": float(np.mean(v)) for k, v in terms.items()},
             **kl_terms, **stats, "explained_variance": ev,
             "nic": cm["nic"], "chord_entropy": cm["entropy_pooled"], "entropy_song_mean": cm["entropy_song_mean"],
