@@ -97,6 +97,8 @@ class TrainConfig:
     # re-spelled against them: the chord-noise idea with the errors the policy really makes (its
     # exposure bias, measured as note-in-chord 0.74 from the data's past vs 0.53 from its own).
     own_chords: float = 0.0
+    # Policy: inside a noised span (chord noise or own chords) score chord targets on beats only.
+    span_beats_only: bool = False
     init: str = ""  # start from this checkpoint's weights (name or path) instead of a random init
 
 

@@ -113,3 +113,22 @@ def test_own_chords_feed_the_models_rollouts_and_score_the_data():
     assert (T.TOKEN_CHORD[targets[:, 0::2]] == T.TOKEN_CHORD[batch.chords]).all()  # the data's chords
     none = with_own_chords(model, batch, np.random.default_rng(0), 0.0, torch.Generator())
     assert none.chords_in is None
+
+
+def test_span_beats_only_scores_chord_targets_in_a_span_on_beats_only():
+    import torch
+
+    from jamcore.config import ModelConfig
+    from jamcore.models.policy import ChordPolicy
+    from jamcore.music.time import FRAMES_PER_BEAT
+    from jamcore.train.mle import batch_loss
+
+    ch, mel = song(4)  # 64 frames
+    span = np.zeros((1, len(ch)), dtype=bool)
+    span[0, 16:48] = True
+    noisy = WindowBatch(mel[None], ch[None], ["x"], ["x"], T.transpose_tokens(ch, 3)[None], span)
+    torch.manual_seed(0)
+    model = ChordPolicy(ModelConfig(d_model=32, n_layers=1, n_heads=2, dropout=0.0, max_len=129))
+    _, (_, _, n_all) = batch_loss(model, "policy", noisy)
+    _, (_, _, n_beats) = batch_loss(model, "policy", noisy, span_beats_only=True)
+    assert n_all == 64 and n_beats == 64 - 32 + 32 // FRAMES_PER_BEAT

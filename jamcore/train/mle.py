@@ -81,8 +81,12 @@ def build_model(kind: str, model_cfg):
     return model
 
 
-def batch_loss(model, kind: str, batch):
-    """Mean cross-entropy over non-PAD targets, plus chord-slot (loss sum, correct, count)."""
+def batch_loss(model, kind: str, batch, span_beats_only: bool = False):
+    """Mean cross-entropy over non-PAD targets, plus chord-slot (loss sum, correct, count).
+
+    ``span_beats_only`` (policy): inside a noised span, chord targets off the beat are not scored, so
+    the recovery the span teaches happens on beats rather than on any 16th."""
+    import numpy as np
     import torch
     import torch.nn.functional as F
 
@@ -95,7 +99,16 @@ def batch_loss(model, kind: str, batch):
         chord_pos = targets != T.PAD
     else:
         if kind == "policy":
-            inputs, targets = (torch.from_numpy(x) for x in batch.online_pair())
+            inputs, targets = batch.online_pair()
+            if span_beats_only and batch.noise_span is not None:
+                from jamcore.music.time import FRAMES_PER_BEAT
+
+                off_beat = (np.arange(targets.shape[1] // 2) % FRAMES_PER_BEAT) != 0
+                targets = targets.copy()
+                chord_t = targets[:, 0::2]
+                chord_t[batch.noise_span & off_beat[None, :]] = T.PAD
+                targets[:, 0::2] = chord_t
+            inputs, targets = torch.from_numpy(inputs), torch.from_numpy(targets)
         else:
             seq = torch.from_numpy(batch.melody_first())
             inputs, targets = seq[:, :-1], seq[:, 1:]
@@ -318,7 +331,7 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
         batch = sampler.sample(cfg.batch_size)
         if kind == "policy" and cfg.own_chords > 0:
             batch = with_own_chords(model, batch, sampler.rng, cfg.own_chords, rollout_gen)
-        loss, _ = batch_loss(model, kind, batch)
+        loss, _ = batch_loss(model, kind, batch, cfg.span_beats_only)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         if dist is not None:
