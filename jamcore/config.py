@@ -96,6 +96,8 @@ class TrainConfig:
     # chords on that melody (sampled afresh each step, no gradient), targets the data's chords
     # re-spelled against them: the chord-noise idea with the errors the policy really makes (its
     # exposure bias, measured as note-in-chord 0.74 from the data's past vs 0.53 from its own).
+    # Off for the shipped mle: it raises note-in-chord but the policy then changes chord on almost
+    # every 16th (docs/architecture.md).
     own_chords: float = 0.0
     # Policy: inside a noised span (chord noise or own chords) score chord targets on beats only.
     span_beats_only: bool = False

@@ -99,7 +99,7 @@ class RewardSet:
                 score[real] = w * model.score(mel_t[real], ch_t[real]).float().numpy()
             per = score.reshape(len(starts), b)
             scores += per
-            counted = np.maximum((per != 0).sum(0), 1)
+            counted = np.maximum(real.reshape(len(starts), b).sum(0), 1)
             terms[name] = per.sum(0) / counted
         credit = np.zeros((b, t), dtype=np.float32)
         count = np.zeros((b, t), dtype=np.float32)
