@@ -68,8 +68,10 @@ def test_smoke_anchor_run(tmp_path, corpus):
     assert card["kind"] == "anchor" and metrics["valid_loss"] > 0
 
 
-def test_resume_after_an_interrupted_run_continues_from_the_saved_step(tmp_path, corpus):
-    cfg = smoke(steps=6, checkpoint_every=3, eval_every=3)
+@pytest.mark.parametrize("own_chords", [0.0, 0.5])
+def test_resume_after_an_interrupted_run_continues_from_the_saved_step(tmp_path, corpus, own_chords):
+    """Exactly, also when half the windows are fed the policy's own sampled chords."""
+    cfg = smoke(steps=6, checkpoint_every=3, eval_every=3, own_chords=own_chords)
     train(cfg, name="a", out_dir=tmp_path / "full", corpus=corpus, progress=False)
     # Interrupted: stops after step 3 (its periodic save), then resumed to the end.
     train(cfg, name="a", out_dir=tmp_path / "cut", corpus=corpus, progress=False, stop_after=3)

@@ -288,7 +288,7 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
     data_cfg = DataConfig(cocopops=cocopops, limit=data_limit, **({"data_dir": Path(data_dir)} if data_dir else {}))
     if corpus is None:
         corpus = load_corpus(data_cfg, progress=(rank == 0 and progress))
-    rollout_gen = torch.Generator().manual_seed(cfg.seed * 7919 + rank + 1)  # own-chord rollouts
+    rollout_gen = torch.Generator()  # own-chord rollouts, re-seeded from (seed, rank, step): resumable
     sampler = WindowSampler(corpus, "train", data_cfg, cfg.window_frames, seed=cfg.seed * 1000 + rank,
                             chord_noise=cfg.chord_noise if kind in ("policy", "anchor") else 0.0)
     valid = WindowSampler(corpus, "valid", data_cfg, cfg.window_frames, seed=0, augment=False)
@@ -330,6 +330,7 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
             g["lr"] = lr_at(step, cfg)
         batch = sampler.sample(cfg.batch_size)
         if kind == "policy" and cfg.own_chords > 0:
+            rollout_gen.manual_seed(cfg.seed * 7919 + rank * 104_729 + step)
             batch = with_own_chords(model, batch, sampler.rng, cfg.own_chords, rollout_gen)
         loss, _ = batch_loss(model, kind, batch, cfg.span_beats_only)
         opt.zero_grad(set_to_none=True)
