@@ -122,8 +122,12 @@ def step_together(jobs, all_logits: bool = False) -> list[np.ndarray]:
         ids_all.append(ids)
         row += n
     pos = np.concatenate(positions)
-    joint = (len(spans) == 2 and spans[0][0]._pair is not None and spans[1][0]._pair is not None
-             and spans[0][0]._pair[0] is spans[1][0]._pair[0] and spans[0][2] - spans[0][1] == spans[1][2] - spans[1][1])
+    if len({id(c) for c, *_ in spans}) != len(spans):
+        raise ValueError("step_together needs distinct caches")
+    # The two slots of one pair, each taking the same number of tokens: one attention product for both.
+    a, b = (spans[0][0], spans[1][0]) if len(spans) == 2 else (None, None)
+    joint = (a is not None and a._pair is not None and b._pair is not None and a._pair[0] is b._pair[0]
+             and spans[0][2] - spans[0][1] == spans[1][2] - spans[1][1])
     cos, sin = w.cos[pos][:, None, :], w.sin[pos][:, None, :]  # [N, 1, hd]
     x = w.embed[np.concatenate(ids_all)]
     n_all = len(pos)
@@ -156,7 +160,6 @@ def step_together(jobs, all_logits: bool = False) -> list[np.ndarray]:
         half = gu.shape[1] // 2
         gate = gu[:, :half]
         x = x + _mm((gate / (1.0 + np.exp(-gate))) * gu[:, half:], L["down"])
-    out = []
     if all_logits:
         logits = _mm(_rms(x, w.norm), w.head)
         out = [logits[r0:r1] for _, r0, r1, _, _ in spans]
