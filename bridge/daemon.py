@@ -37,6 +37,7 @@ from bridge.library import Library, blend_name
 from bridge.outputs import OscOutput, open_audio
 from bridge.server import Endpoint, Inbound, build
 from bridge.session import Session, Settings
+from jamcore.stream import freeze_heap
 
 log = logging.getLogger("jamcore.bridge")
 
@@ -65,15 +66,6 @@ class Client:
     @property
     def reply(self) -> tuple[str, int]:
         return self.key
-
-
-def quiet_collector() -> None:
-    """Keep Python's cyclic garbage collector from stalling the engine mid-song. A full collection walks
-    every object in the process (torch, the models: ~170k objects, ~80 ms on this machine), which is a late
-    chord at any tempo. Everything alive once the models are loaded lives for the whole session, so it is
-    collected once and frozen: later collections only walk what the session itself allocates."""
-    gc.collect()
-    gc.freeze()
 
 
 class Bridge:
@@ -141,7 +133,7 @@ class Bridge:
 
     def run(self) -> None:
         self.endpoint.start()
-        quiet_collector()
+        freeze_heap()
         try:
             while not self._stop.is_set():
                 wall, cpu = time.monotonic(), time.thread_time()
@@ -343,7 +335,7 @@ class Bridge:
 
         def load_then_freeze():
             out = job()
-            gc.freeze()  # the new model's objects join the frozen heap (see quiet_collector)
+            gc.freeze()  # the new model's objects join the frozen heap (see jamcore.stream.freeze_heap)
             return out
 
         c.session.begin_swap(name, self._loader.submit(load_then_freeze))
@@ -355,7 +347,11 @@ class Bridge:
             self._error(c, P.SET.path, f"no audio output on the bridge ({self.audio_reason}); chords stay "
                                        f"on MIDI over OSC", msg.arrival)
             value = "midi"
-        note = c.session.settings.set(key, value)
+        if key == "beats_per_bar":
+            c.session.set_meter(value)
+            note = None
+        else:
+            note = c.session.settings.set(key, value)
         if key == "output" and self.audio is not None and value == "midi":
             self.audio.forget(c.id)
         self._status(c, "setting", f"{key}={value}")

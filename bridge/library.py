@@ -39,7 +39,7 @@ class Library:
         if hit is not None:
             return hit
         (ma, ca), (mb, cb) = self.load(a), self.load(b)
-        if ca.get("model") != cb.get("model"):
+        if ma.cfg != mb.cfg:  # configs, not card dicts: an older card lacks fields that default alike
             raise CheckpointError(f"cannot blend {a!r} and {b!r}: their architectures differ "
                                   f"({ca.get('model')} vs {cb.get('model')})")
         sa, sb = ma.state_dict(), mb.state_dict()

@@ -32,7 +32,8 @@ NOTE = Address("/jam/note", "nnn", ("pitch", "velocity", "beat"),
 CHECKPOINT = Address("/jam/checkpoint", "s", ("name",), "switch policy at the next safe frame, no gap in the chords")
 BLEND = Address("/jam/blend", "ssn", ("a", "b", "t"), "interpolate the weights of two compatible checkpoints")
 SET = Address("/jam/set", "sv", ("key", "value"),
-              "`temperature`, `lookahead_beats`, `commit_beats`, `output`, `voicing`, `program`, `listen_beats`")
+              "`temperature`, `lookahead_beats`, `commit_beats`, `output`, `voicing`, `program`, `listen_beats`, "
+              "`beats_per_bar`")
 RESET = Address("/jam/reset", "", (), "forget the session (new song)")
 PING = Address("/jam/ping", "n", ("seq",), "answered by /jam/pong i seq")
 LIST = Address("/jam/list", "", (), "answered by /jam/checkpoints s...")
@@ -52,7 +53,8 @@ CHECKPOINTS = Address("/jam/checkpoints", "s*", ("name...",), "answer to /jam/li
 
 OUTGOING: tuple[Address, ...] = (READY, CHORD, NOCHORD, STATUS, ERROR, PONG, CHECKPOINTS)
 
-SETTINGS = ("temperature", "lookahead_beats", "commit_beats", "output", "voicing", "program", "listen_beats")
+SETTINGS = ("temperature", "lookahead_beats", "commit_beats", "output", "voicing", "program", "listen_beats",
+            "beats_per_bar")
 OUTPUT_MODES = ("midi", "audio", "both")
 VOICINGS = ("bass", "close")  # close-position hands with a bass note below, or the hands alone
 
@@ -74,6 +76,7 @@ SETTING_VALUES: dict[str, tuple] = {
     "voicing": VOICINGS,
     "program": (0, 127, True),
     "listen_beats": (0.0, 16.0, False),
+    "beats_per_bar": (0.5, 8.0, False),
 }
 # /jam/status keys the bridge sends (value type in brackets).
 STATUS_KEYS = {

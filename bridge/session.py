@@ -67,6 +67,9 @@ class Settings:
     # listens first. Chords sampled over silence set a key at random (ReaLJam's users heard the first
     # chord as "almost always dissonant" without its intro silence) and the policy then sticks to it.
     listen_beats: float = 1.0
+    # Quarter-note beats per bar (6/8 is 3): where the bar lines fall for a policy with a metrical input.
+    # Song position 0 is a downbeat, as in Live.
+    beats_per_bar: float = 4.0
 
     def set(self, key: str, value: Any) -> str | None:
         """Apply a validated value; keep commit <= lookahead by moving the other one. Returns a note."""
@@ -111,9 +114,10 @@ class Session:
     """A client's jam session (used from the engine thread only)."""
 
     def __init__(self, policy, checkpoint: str, settings: Settings | None = None, seed: int | None = None):
-        self.policy = policy
         self.checkpoint = checkpoint
         self.settings = settings or Settings()
+        self._segments: list[tuple[int, int]] = [(0, 0)]  # (pframe, song frame) where each segment starts
+        self.policy = self._hear_meter(policy)
         self.clock = Clock()
         # Random draws are keyed by (seed, song epoch, frame, slot): re-planning a frame reuses its draw, so
         # the same seed and melody give the same chords however the timing of the replans falls.
@@ -141,6 +145,7 @@ class Session:
         self.cursor = 0  # pframe sounding now
         self.seg_p0 = 0  # segment: pframe seg_p0 is song frame seg_f0
         self.seg_f0 = beat_to_frame(max(self.clock.beat_at(now), 0.0)) if self.clock.known else 0
+        self._segments = [(self.seg_p0, self.seg_f0)]
         self._dirty_from: int | None = 0  # earliest pframe whose real melody may have changed
         self._resend = True
         self.commit_end = 0
@@ -153,6 +158,29 @@ class Session:
     def song_frame(self, p: int) -> int:
         return p - self.seg_p0 + self.seg_f0
 
+    def song_frame_at(self, p: int) -> int:
+        """The song frame pframe ``p`` was (or will be) played at, across earlier segments too: what the
+        policy's metrical input hears. Stable for frames already lived."""
+        for p0, f0 in reversed(self._segments):
+            if p >= p0:
+                return p - p0 + f0
+        return p
+
+    def _new_segment(self) -> None:
+        self._segments = [sg for sg in self._segments if sg[0] < self.seg_p0] + [(self.seg_p0, self.seg_f0)]
+
+    def _hear_meter(self, policy):
+        policy.song_frame = self.song_frame_at
+        policy.set_meter(self.settings.beats_per_bar)
+        return policy
+
+    def set_meter(self, beats_per_bar: float) -> None:
+        """A new bar length (``/jam/set beats_per_bar``): the policy re-reads its history under it and
+        the uncommitted plan is re-sampled."""
+        self.settings.beats_per_bar = beats_per_bar
+        self.policy.set_meter(beats_per_bar)
+        self._touch(self.cursor)
+
     def pframe(self, song_frame: int) -> int:
         return song_frame - self.seg_f0 + self.seg_p0
 
@@ -163,6 +191,7 @@ class Session:
         upd = self.clock.update(playing, beat, bpm, now)
         if not was_known:
             self.seg_p0, self.seg_f0 = self.cursor, beat_to_frame(beat)
+            self._new_segment()
             self._resend = True
         elif upd.jumped:
             self._jump(beat)
@@ -172,6 +201,7 @@ class Session:
         # The frame in progress at the jump is history (as heard); the new position starts a new frame.
         p0 = self.cursor + 1
         self.seg_p0, self.seg_f0 = p0, beat_to_frame(beat)
+        self._new_segment()
         self.cursor = p0
         del self.committed[p0:]
         del self.voicings[p0:]
@@ -418,7 +448,7 @@ class Session:
                   (self.pushed_m[p] if p < len(self.pushed_m) else T.SILENCE) for p in range(start, final)]
 
         def job():
-            policy = build()
+            policy = self._hear_meter(build())
             policy.prime(chords, melody, start_frame=start)
             return policy
 

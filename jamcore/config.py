@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jamcore.music.meter import METRIC_SLOTS
 from jamcore.music.time import FRAMES_PER_BEAT
 
 WINDOW_FRAMES = 256  # training window: 64 beats (DESIGN.md section 2)
@@ -67,6 +68,8 @@ class ModelConfig:
     max_len: int = 2 * WINDOW_FRAMES + 1
     # Anchor only: encoder layers (decoder uses n_layers).
     n_encoder_layers: int = 2
+    # Policy only: rows of the metrical-position embedding (jamcore.music.meter.METRIC_SLOTS); 0 = none.
+    metric_slots: int = 0
 
 
 @dataclass(frozen=True)
@@ -107,14 +110,15 @@ class TrainConfig:
 PROFILES: dict[str, TrainConfig] = {
     "smoke": TrainConfig(
         profile="smoke",
-        model=ModelConfig(d_model=32, n_layers=2, n_heads=2, dropout=0.0, n_encoder_layers=1),
+        model=ModelConfig(d_model=32, n_layers=2, n_heads=2, dropout=0.0, n_encoder_layers=1,
+                          metric_slots=METRIC_SLOTS),
         steps=6, batch_size=4, warmup_steps=2, eval_every=3, eval_batches=1, checkpoint_every=3,
         window_frames=64,
     ),
-    "small": TrainConfig(),
+    "small": TrainConfig(model=ModelConfig(metric_slots=METRIC_SLOTS)),  # metrical input: the policy only
     "base": TrainConfig(
         profile="base",
-        model=ModelConfig(d_model=256, n_layers=6, n_heads=8),
+        model=ModelConfig(d_model=256, n_layers=6, n_heads=8, metric_slots=METRIC_SLOTS),
         steps=8000, batch_size=32, lr=5e-4, warmup_steps=400,
     ),
 }

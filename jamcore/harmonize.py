@@ -100,7 +100,8 @@ def harmonize_file(path: str | Path, checkpoint: str = DEFAULT_POLICY, checkpoin
     n_frames = beat_to_frame(end)
     n_frames = -(-n_frames // FRAMES_PER_BEAT) * FRAMES_PER_BEAT  # to the end of the beat
     melody_tokens = [int(t) for t in T.encode_melody(song.melody, n_frames)]
-    chords = harmonize_tokens(StreamingPolicy(model), melody_tokens, temperature, top_p, seed, listen_beats)
+    stream = StreamingPolicy(model, beats_per_bar=song.meter.beats_per_bar)  # the file's first time signature
+    chords = harmonize_tokens(stream, melody_tokens, temperature, top_p, seed, listen_beats)
     result = Harmonization(melody_tokens, chords, chord_events_with_voicing(chords), song.tempo_bpm)
     return result, song, report
 

@@ -21,6 +21,7 @@ import numpy as np
 import torch
 
 from jamcore import tokens as T
+from jamcore.music.meter import DEFAULT_BEATS_PER_BAR, bar_frames, frame_metric_id
 from jamcore.music.time import FRAMES_PER_BEAT
 
 _NEG = -1e9
@@ -86,18 +87,27 @@ class _TorchEngine:
     def rewind(self, length: int) -> None:
         self.cache.rewind(length)
 
-    def step(self, ids, all_logits: bool = False) -> np.ndarray:
+    def step(self, ids, all_logits: bool = False, meter=None) -> np.ndarray:
         with torch.inference_mode():
-            out = self.model.step(torch.as_tensor(np.asarray(ids, dtype=np.int64))[None], self.cache)[0]
+            m = None if meter is None else torch.as_tensor(np.asarray(meter, dtype=np.int64))[None]
+            out = self.model.step(torch.as_tensor(np.asarray(ids, dtype=np.int64))[None], self.cache, meter=m)[0]
         out = out.float().numpy()
         return out if all_logits else out[-1]
 
 
 class StreamingPolicy:
-    """KV-cached incremental state of the online policy for one session."""
+    """KV-cached incremental state of the online policy for one session.
 
-    def __init__(self, model, window_frames: int | None = None, engine: str = "numpy"):
+    A policy with a metrical input is told where each frame sits in its bar: ``song_frame(f)`` maps the
+    session's frame f to the song's (identity unless a live session loops or seeks; song frame 0 is a
+    downbeat) and ``beats_per_bar`` is the bar (4 unless ``set_meter`` says otherwise)."""
+
+    def __init__(self, model, window_frames: int | None = None, engine: str = "numpy",
+                 beats_per_bar: float = DEFAULT_BEATS_PER_BAR):
         self.model = model.eval()
+        self.uses_meter = bool(getattr(model.cfg, "metric_slots", 0))
+        self.bar_len = bar_frames(beats_per_bar)
+        self.song_frame = _same_frame  # must not change its answer for frames already pushed
         max_frames = (model.cfg.max_len - 1) // 2
         self.window_frames = min(window_frames or max_frames, max_frames)
         max_len = 1 + 2 * self.window_frames
@@ -125,6 +135,27 @@ class StreamingPolicy:
         self._offset = 0  # absolute frame of history index 0 (history is trimmed to the window)
         self._restart(self.frames)
 
+    def set_meter(self, beats_per_bar: float) -> None:
+        """A new bar length (quarter-note beats per bar); the kept history is re-read under it."""
+        bar_len = bar_frames(beats_per_bar)
+        if bar_len == self.bar_len:
+            return
+        self.bar_len = bar_len
+        if self.uses_meter:
+            self.prime(self._chords, self._melody, start_frame=self._offset)
+
+    def _meter(self, frame: int, n: int, melody_last: bool = True):
+        """Metrical ids of ``n`` tokens fed at ``frame``: BOS and c_frame carry the frame's own place in
+        the bar, m_frame the next one (it predicts the next frame's chord; a live loop may jump there,
+        which the model cannot know yet, so it is the place that follows in the bar)."""
+        if not self.uses_meter:
+            return None
+        s = self.song_frame(frame)
+        ids = [frame_metric_id(s, self.bar_len)] * n
+        if melody_last:
+            ids[-1] = frame_metric_id(s + 1, self.bar_len)
+        return ids
+
     @property
     def frames(self) -> int:
         """Number of frames pushed so far (absolute, over the whole session)."""
@@ -143,7 +174,13 @@ class StreamingPolicy:
         ids[0] = T.BOS
         ids[1::2] = c
         ids[2::2] = m
-        logits = self._cache.step(ids, all_logits=True)
+        meter = None
+        if self.uses_meter:
+            meter = np.empty(len(ids), dtype=np.int64)
+            meter[0] = self._meter(start, 1, melody_last=False)[0]
+            for i in range(len(c)):
+                meter[1 + 2 * i: 3 + 2 * i] = self._meter(start + i, 2)
+        logits = self._cache.step(ids, all_logits=True, meter=meter)
         # Positions 0, 2, 4, ... (BOS and every melody token) predict the next chord.
         self._chord_logits[: len(c) + 1] = logits[0::2]
 
@@ -186,20 +223,24 @@ class StreamingPolicy:
         """One frame of work: the current window's cache and, when due, the next window's; the NumPy
         engine runs both in one pass (one product per weight, one attention product for both caches),
         measured at ~1.3x a single cache's step rather than 2x."""
+        f = self.frames  # the frame being pushed
+        meter = self._meter(f, len(ids))
         if shadow_ids is None:
-            return self._cache.step(ids)
+            return self._cache.step(ids, meter=meter)
         first = len(shadow_ids) == 3
+        shadow_meter = self._meter(f, len(shadow_ids))
         if self.engine == "numpy":
             from jamcore.models.numpy_policy import step_together
 
+            jobs = [(self._cache, ids, meter), (self._shadow, shadow_ids, shadow_meter)]
             if first:
-                logits, shadow = step_together([(self._cache, ids), (self._shadow, shadow_ids)], all_logits=True)
+                logits, shadow = step_together(jobs, all_logits=True)
                 logits, shadow = logits[-1], shadow[0::2]  # BOS predicts c_f, m_f predicts c_{f+1}
             else:
-                logits, shadow = step_together([(self._cache, ids), (self._shadow, shadow_ids)])
+                logits, shadow = step_together(jobs)
         else:
-            logits = self._cache.step(ids)
-            shadow = self._shadow.step(shadow_ids, all_logits=first)
+            logits = self._cache.step(ids, meter=meter)
+            shadow = self._shadow.step(shadow_ids, all_logits=first, meter=shadow_meter)
             shadow = shadow[0::2] if first else shadow
         f = self.frames - self._shadow_start
         if first:
@@ -250,7 +291,7 @@ class StreamingPolicy:
         if self._half != chord_token:
             if self._half is not None:
                 self._cache.rewind(self._cache.length - 1)
-            self._melody_logits = self._cache.step([chord_token])
+            self._melody_logits = self._cache.step([chord_token], meter=self._meter(self.frames, 1, melody_last=False))
             self._half = int(chord_token)
         prev = self._melody[-1] if self._melody and self.frames > self._start else T.VOCAB_SIZE
         return sample_from_logits(self._melody_logits, MELODY_MASKS[prev], temperature, top_p, rng)
@@ -299,6 +340,22 @@ class StreamingPolicy:
     @property
     def history_start(self) -> int:
         return self._offset
+
+
+def freeze_heap() -> None:
+    """Keep Python's cyclic garbage collector from stalling a live session. A full collection walks
+    every object in the process (torch, the models: ~170k objects, ~80 ms on the development machine),
+    which is a late chord at any tempo. Everything alive once the models are loaded lives for the whole
+    session, so it is collected once and frozen: later collections only walk what the session allocates.
+    The daemon calls this when its engine starts, and ``jamcore bench`` before it measures."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
+def _same_frame(frame: int) -> int:
+    return frame
 
 
 def load_streaming(name_or_path: str = "mle", directory=None, engine: str = "numpy") -> StreamingPolicy:

@@ -229,3 +229,42 @@ def test_listens_before_the_first_chord_then_plays():
     first = min(f for f, x in sent.items() if x.symbol)
     assert 12 <= first <= 12 + 8  # after a beat of listening, as soon as the commit window allows
     assert s.committed[first] != T.NO_CHORD
+
+
+def test_a_metrical_policy_hears_song_bar_positions_across_a_loop_and_a_meter_change():
+    """The policy counts performance frames (they never jump), but its metrical input follows the song:
+    after a loop back to bar 1 the next frames sit at the top of the bar again. Its state stays exactly
+    a forward pass over its window with those ids, also after /jam/set beats_per_bar re-reads it."""
+    from jamcore.music.meter import METRIC_SLOTS
+
+    torch.manual_seed(3)
+    model = ChordPolicy(ModelConfig(d_model=32, n_layers=2, n_heads=2, dropout=0.0,
+                                    metric_slots=METRIC_SLOTS)).eval()
+    with torch.no_grad():
+        model.metric.weight[1:].normal_(0.0, 1.0)
+    s = Session(StreamingPolicy(model), "tiny", seed=0)
+    run(s, 30)  # song frames 0..29
+    p_loop = s.cursor + 1
+    s.on_transport(True, 0.0, BPM, 30 * SPF)  # loop brace back to bar 1
+    s.step(30 * SPF + 0.001)
+    run(s, 12, t0=30 * SPF, start_frame=0)
+    assert s.song_frame_at(p_loop - 1) == p_loop - 1  # the first pass keeps its positions
+    assert [s.song_frame_at(p) for p in range(p_loop, p_loop + 3)] == [0, 1, 2]
+    assert s.policy.song_frame == s.song_frame_at
+
+    def assert_exact(bar):
+        pol = s.policy
+        start, n = pol._start, pol.frames
+        chords, melody = pol.history
+        i0 = start - pol.history_start
+        seq = torch.from_numpy(T.interleave(np.array(chords[i0:]), np.array(melody[i0:])))[None]
+        ids = [1 + s.song_frame_at(start) % bar]
+        for f in range(start, n):
+            ids += [1 + s.song_frame_at(f) % bar, 1 + (s.song_frame_at(f) + 1) % bar]
+        with torch.no_grad():
+            full = model(seq, meter=torch.tensor(ids[: seq.shape[1]])[None])[0].numpy()
+        assert np.allclose(pol.chord_logits(), full[-1], atol=1e-4)
+
+    assert_exact(16)
+    s.set_meter(3.0)
+    assert_exact(12)

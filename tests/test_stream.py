@@ -211,3 +211,48 @@ def test_a_pair_of_caches_attends_jointly_and_equals_each_alone():
     got_a, got_b = step_together([(a, [15, 17]), (b, [19, 21])])
     np.testing.assert_allclose(got_a, alone_a.step([15, 17]), atol=1e-5)
     np.testing.assert_allclose(got_b, alone_b.step([19, 21]), atol=1e-5)
+
+
+@ENGINES
+def test_metrical_input_streams_exactly_across_windows_and_meters(engine):
+    """A policy with the metrical input: every token fed live carries its frame's place in the bar, so
+    after slides, lookahead rewinds and a meter change the state equals a fresh forward pass with the
+    same ids; and the meter is heard (3/4 and 4/4 give different logits)."""
+    from jamcore.music.meter import METRIC_SLOTS, metric_ids
+
+    torch.manual_seed(7)
+    model = ChordPolicy(ModelConfig(d_model=32, n_layers=2, n_heads=2, dropout=0.0, max_len=2 * 32 + 1,
+                                    metric_slots=METRIC_SLOTS)).eval()
+    with torch.no_grad():
+        model.metric.weight[1:].normal_(0.0, 1.0)  # loud enough to matter for a random model
+    stream = StreamingPolicy(model, engine=engine, beats_per_bar=3.0)
+    rng = np.random.default_rng(7)
+    n = 32 * 3 + 17  # ends where 3/4 and 4/4 disagree (frames 96-107 sit alike in both)
+    mel = melody_tokens(n, rng)
+    chords = []
+    for t in range(n):
+        if t == 50:
+            stream.set_meter(4.0)
+            stream.set_meter(3.0)  # re-read and back: still exact
+        c = stream.sample_chord(rng=rng)
+        for _ in range(2):
+            stream.push(c, stream.sample_melody(c, rng=rng))
+            c = stream.sample_chord(rng=rng)
+        stream.rewind(t)
+        c = stream.sample_chord(rng=rng)
+        chords.append(c)
+        stream.push(c, mel[t])
+    start = stream._start
+    seq = torch.from_numpy(T.interleave(np.array(chords[start:]), np.array(mel[start:])))[None]
+    meter = torch.from_numpy(metric_ids(seq.shape[1], start, 12))[None]
+    with torch.no_grad():
+        full = model(seq, meter=meter)[0].numpy()
+    assert np.allclose(stream.chord_logits(), full[-1], atol=1e-4)
+    stream.set_meter(4.0)  # re-primed: its window may start elsewhere
+    start = stream._start
+    seq = torch.from_numpy(T.interleave(np.array(chords[start:]), np.array(mel[start:])))[None]
+    with torch.no_grad():
+        full3 = model(seq, meter=torch.from_numpy(metric_ids(seq.shape[1], start, 12))[None])[0].numpy()
+        full4 = model(seq, meter=torch.from_numpy(metric_ids(seq.shape[1], start, 16))[None])[0].numpy()
+    assert np.allclose(stream.chord_logits(), full4[-1], atol=1e-4)
+    assert not np.allclose(full3[-1], full4[-1], atol=1e-2)

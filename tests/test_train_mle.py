@@ -111,3 +111,27 @@ def test_torchrun_two_processes_end_with_identical_weights(tmp_path, corpus):
         assert torch.equal(r0[k], r1[k]), k
     final = load_model(tmp_path / "ddp" / "ddp", "policy")[0].state_dict()
     assert all(torch.equal(final[k], r0[k]) for k in r0)
+
+
+def test_training_windows_carry_bar_positions_where_the_data_changes_chord(corpus):
+    """The metrical input: each window knows where its song's bar lines are (song frame 0 is a
+    downbeat), and the data's chord changes do cluster on the ids it marks as a bar's first frame."""
+    import numpy as np
+
+    from jamcore import tokens as T
+    from jamcore.data.loader import WindowSampler
+    from jamcore.eval.metrics import chord_event_starts
+
+    sampler = WindowSampler(corpus, "train", DataConfig(), 64, seed=0)
+    batch = sampler.sample(64)
+    ids = batch.meter(2 * 64)
+    assert ids.shape == (64, 128)
+    assert np.array_equal(ids[:, 0], 1 + batch.first_frame % batch.bar_len)  # BOS: frame 0's place
+    assert np.array_equal(ids[:, 2], 1 + (batch.first_frame + 1) % batch.bar_len)  # m0 predicts frame 1
+    on_bar = changes = 0
+    for c, row in zip(batch.chords, ids):
+        starts = chord_event_starts(c) & (T.TOKEN_CHORD[c] >= 0)
+        starts[0] = False  # a window's first frame is not a change
+        changes += int(starts.sum())
+        on_bar += int((starts & (row[1::2] == 1)).sum())  # the chord token of frame t carries frame t's id
+    assert changes > 50 and on_bar / changes > 0.3, (on_bar, changes)  # chance: 1/16 in 4/4

@@ -3,7 +3,7 @@
 #   data -> mle -> anchor -> melody agent -> reward models (2 seeds x 2 kinds) -> rl -> gapt sweep -> eval
 #
 #   training/pipeline.sh smoke [OUT]   seconds per stage, for CI (default OUT: a temp dir)
-#   training/pipeline.sh small [OUT]   the shipped run (default OUT: jamcore/checkpoints), ~2 h on 2 cores
+#   training/pipeline.sh small [OUT]   the shipped run (default OUT: jamcore/checkpoints), ~2.5 h on 2 cores
 #
 # Every stage resumes from its last training state if the script is run again after a kill
 # (stages whose checkpoint already exists are skipped). Extra arguments after OUT go to every
@@ -14,7 +14,7 @@ MODE="${1:-smoke}"
 case "$MODE" in
     smoke) OUT="${2:-$(mktemp -d)}"; RL_PROFILE=smoke; LAMBDAS="1.0"; MLE_SET=(); ANCHOR_SET=() ;;
     small) OUT="${2:-jamcore/checkpoints}"; RL_PROFILE=small; LAMBDAS="0.25 1.0 4.0"
-           MLE_SET=(--set threads=2 --set steps=800)  # the shipped mle: 800 steps, ~25 min on 2 cores
+           MLE_SET=(--set threads=2 --set steps=1600)  # the shipped mle: 1600 steps, ~50 min on 2 cores
            ANCHOR_SET=(--set model.n_layers=4) ;;
     *) echo "usage: $0 smoke|small [OUT] [extra training args]" >&2; exit 2 ;;
 esac

@@ -14,6 +14,7 @@ import numpy as np
 
 from jamcore import tokens as T
 from jamcore.config import DataConfig
+from jamcore.music.meter import bar_frames
 from jamcore.music.time import FRAMES_PER_BEAT
 
 
@@ -25,6 +26,16 @@ class WindowBatch:
     song_ids: list[str]
     chords_in: np.ndarray | None = None  # [B, W] the chords the policy is fed, when noised
     noise_span: np.ndarray | None = field(default=None, repr=False)  # [B, W] bool: corrupted frames
+    first_frame: np.ndarray | None = None  # [B] song frame of each window's frame 0
+    bar_len: np.ndarray | None = None  # [B] frames per bar of each window's song
+
+    def meter(self, n_tokens: int) -> np.ndarray | None:
+        """Metrical ids ``[B, n_tokens]`` for the first ``n_tokens`` of ``online()`` (None if unknown)."""
+        if self.first_frame is None:
+            return None
+        from jamcore.music.meter import metric_ids
+
+        return metric_ids(n_tokens, self.first_frame, self.bar_len)
 
     def online(self, chords: np.ndarray | None = None, melody: np.ndarray | None = None) -> np.ndarray:
         """``[B, 1 + 2W]``: ``BOS, c0, m0, c1, m1, ...`` (PAD frames stay PAD)."""
@@ -111,6 +122,7 @@ class WindowSampler:
         mel = np.empty((batch_size, self.window), dtype=np.int64)
         ch = np.empty_like(mel)
         sources, ids = [], []
+        first, bars = np.zeros(batch_size, np.int64), np.zeros(batch_size, np.int64)
         for i in range(batch_size):
             s = self.sources[self.rng.choice(len(self.sources), p=self.source_p)]
             rec = self.records[s][self.rng.choice(len(self.records[s]), p=self.song_p[s])]
@@ -120,12 +132,13 @@ class WindowSampler:
             mel[i], ch[i] = self.window_of(rec, start, shift)
             sources.append(s)
             ids.append(rec.song_id)
+            first[i], bars[i] = start, bar_frames(rec.beats_per_bar)
         if self.chord_noise > 0:
             from jamcore.data.chord_noise import corrupt
 
             chords_in, span = corrupt(ch, self.rng, self.chord_noise)
-            return WindowBatch(mel, ch, sources, ids, chords_in, span)
-        return WindowBatch(mel, ch, sources, ids)
+            return WindowBatch(mel, ch, sources, ids, chords_in, span, first, bars)
+        return WindowBatch(mel, ch, sources, ids, first_frame=first, bar_len=bars)
 
     def fixed_windows(self, n: int) -> WindowBatch:
         """Deterministic evaluation windows: the first window of up to ``n`` songs, no transposition."""
@@ -134,4 +147,6 @@ class WindowSampler:
         chosen = recs[::step][:n]
         mel = np.stack([self.window_of(r, 0)[0] for r in chosen])
         ch = np.stack([self.window_of(r, 0)[1] for r in chosen])
-        return WindowBatch(mel, ch, [r.source for r in chosen], [r.song_id for r in chosen])
+        return WindowBatch(mel, ch, [r.source for r in chosen], [r.song_id for r in chosen],
+                           first_frame=np.zeros(len(chosen), np.int64),
+                           bar_len=np.array([bar_frames(r.beats_per_bar) for r in chosen], np.int64))

@@ -175,7 +175,8 @@ def evaluate_system(system: System, songs: Sequence[EvalSong], cfg: EvalConfig, 
         if system.harmonize is None:
             chords = s.chords
         else:
-            chords = np.asarray(system.harmonize(s.melody, _rng(cfg.seed, system.name, i)), dtype=np.int64)
+            meter = {"beats_per_bar": s.beats_per_bar} if system.kind == "checkpoint" else {}
+            chords = np.asarray(system.harmonize(s.melody, _rng(cfg.seed, system.name, i), **meter), dtype=np.int64)
             if chords.shape != s.melody.shape:
                 raise ValueError(f"system {system.name!r} returned {chords.shape} chords for {s.melody.shape} frames")
         outputs.append(chords)

@@ -52,8 +52,10 @@ def checkpoint_harmonizer(policy, temperature: float = 1.0, top_p: float = 1.0) 
     """Wrap a ``StreamingPolicy`` as a harmonizer: cold start, one frame at a time, as live.
 
     The session is reset per song; it slides its own window on songs longer than its training window.
+    Frame 0 is a downbeat; ``beats_per_bar`` is the song's bar (heard by policies with a metrical input).
     """
-    def harmonize(melody: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def harmonize(melody: np.ndarray, rng: np.random.Generator, beats_per_bar: float = 4.0) -> np.ndarray:
+        policy.set_meter(beats_per_bar)
         policy.reset()
         out = np.empty(len(melody), dtype=np.int64)
         for t, m in enumerate(np.asarray(melody, dtype=np.int64)):

@@ -27,6 +27,7 @@ class NumpyWeights:
         self.n_layers = cfg.n_layers
         self.max_len = max_len or cfg.max_len
         self.embed = sd["embed.weight"]
+        self.metric = sd.get("metric.weight")  # metrical-position rows (jamcore.music.meter), if the model has them
         self.layers = []
         for i in range(cfg.n_layers):
             p = f"blocks.{i}."
@@ -98,18 +99,21 @@ class NumpyPolicy:
             raise ValueError(f"cannot rewind a cache of length {self.length} to {length}")
         self.length = length
 
-    def step(self, ids, all_logits: bool = False) -> np.ndarray:
-        """Append token ids (1-D) to the cache; logits of the last token [V] (or of every token [n, V])."""
-        return step_together([(self, ids)], all_logits)[0]
+    def step(self, ids, all_logits: bool = False, meter=None) -> np.ndarray:
+        """Append token ids (1-D) to the cache; logits of the last token [V] (or of every token [n, V]).
+        ``meter``: the tokens' metrical ids (same length), for a model with a metrical input."""
+        return step_together([(self, ids, meter)], all_logits)[0]
 
 
 def step_together(jobs, all_logits: bool = False) -> list[np.ndarray]:
-    """Append ``ids`` to each ``(cache, ids)`` of ``jobs`` (distinct caches over the same weights) in one
-    forward pass; per job, the logits of its last token [V] (or of each of its tokens [n, V])."""
+    """Append ``ids`` to each ``(cache, ids[, meter])`` of ``jobs`` (distinct caches over the same weights)
+    in one forward pass; per job, the logits of its last token [V] (or of each of its tokens [n, V])."""
     w = jobs[0][0].w
-    spans, positions, ids_all = [], [], []
+    spans, positions, ids_all, meter_all = [], [], [], []
     row = 0
-    for cache, ids in jobs:
+    for job in jobs:
+        cache, ids = job[0], job[1]
+        meter = job[2] if len(job) > 2 else None
         if cache.w is not w:
             raise ValueError("step_together needs caches over the same weights")
         ids = np.asarray(ids, dtype=np.int64)
@@ -120,6 +124,7 @@ def step_together(jobs, all_logits: bool = False) -> list[np.ndarray]:
         spans.append((cache, row, row + n, start, end))
         positions.append(np.arange(start, end))
         ids_all.append(ids)
+        meter_all.append(np.zeros(n, dtype=np.int64) if meter is None else np.asarray(meter, dtype=np.int64))
         row += n
     pos = np.concatenate(positions)
     if len({id(c) for c, *_ in spans}) != len(spans):
@@ -130,6 +135,8 @@ def step_together(jobs, all_logits: bool = False) -> list[np.ndarray]:
              and spans[0][2] - spans[0][1] == spans[1][2] - spans[1][1])
     cos, sin = w.cos[pos][:, None, :], w.sin[pos][:, None, :]  # [N, 1, hd]
     x = w.embed[np.concatenate(ids_all)]
+    if w.metric is not None:
+        x = x + w.metric[np.concatenate(meter_all)]  # row 0 (unknown) is zero
     n_all = len(pos)
     for li, L in enumerate(w.layers):
         h = _rms(x, L["n1"])

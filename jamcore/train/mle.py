@@ -108,11 +108,13 @@ def batch_loss(model, kind: str, batch, span_beats_only: bool = False):
                 chord_t = targets[:, 0::2]
                 chord_t[batch.noise_span & off_beat[None, :]] = T.PAD
                 targets[:, 0::2] = chord_t
+            meter = batch.meter(inputs.shape[1])
+            meter = None if meter is None else torch.from_numpy(meter)
             inputs, targets = torch.from_numpy(inputs), torch.from_numpy(targets)
         else:
             seq = torch.from_numpy(batch.melody_first())
-            inputs, targets = seq[:, :-1], seq[:, 1:]
-        logits = model(inputs)
+            inputs, targets, meter = seq[:, :-1], seq[:, 1:], None
+        logits = model(inputs, meter=meter)
         # In the policy's order chords sit at target positions 0, 2, 4...; in the melody agent's at 1, 3...
         is_chord = torch.zeros_like(targets, dtype=torch.bool)
         is_chord[:, (0 if kind == "policy" else 1)::2] = True
@@ -149,7 +151,9 @@ def with_own_chords(model, batch, rng, share: float, generator):
     span = np.zeros(batch.melody.shape, dtype=bool) if batch.noise_span is None else batch.noise_span.copy()
     was_training = model.training
     model.eval()
-    own = rollout(model, torch.from_numpy(batch.melody[rows]), 1.0, generator).numpy()
+    meter = batch.meter(2 * batch.melody.shape[1])
+    meter = None if meter is None else torch.from_numpy(meter[rows])
+    own = rollout(model, torch.from_numpy(batch.melody[rows]), 1.0, generator, meter).numpy()
     model.train(was_training)
     chords_in[rows] = own
     span[rows] = batch.melody[rows] != T.PAD
@@ -293,7 +297,8 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
                             chord_noise=cfg.chord_noise if kind in ("policy", "anchor") else 0.0)
     valid = WindowSampler(corpus, "valid", data_cfg, cfg.window_frames, seed=0, augment=False)
     valid_batches = [valid.fixed_windows(cfg.batch_size * cfg.eval_batches)]
-    model_cfg = dataclasses.replace(cfg.model, max_len=2 * cfg.window_frames + 1)
+    model_cfg = dataclasses.replace(cfg.model, max_len=2 * cfg.window_frames + 1,  # metrical input: policy only
+                                    metric_slots=cfg.model.metric_slots if kind == "policy" else 0)
     model = build_model(kind, model_cfg)
     if cfg.init and not resume:
         _init_from(model, cfg.init, kind)

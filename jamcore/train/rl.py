@@ -176,8 +176,10 @@ class Rollout:
     data_chords: "object"  # [B, T] the dataset's chords for the same melodies (GAPT positives)
 
 
-def rollout(policy, melody, temperature: float, generator):
-    """Play chords online against forced melody frames; returns chords [B, T] (torch long)."""
+def rollout(policy, melody, temperature: float, generator, meter=None):
+    """Play chords online against forced melody frames; returns chords [B, T] (torch long).
+
+    ``meter``: metrical ids [B, 2T] of the online sequence's tokens (``WindowBatch.meter``), or None."""
     import torch
 
     from jamcore import tokens as T
@@ -188,7 +190,8 @@ def rollout(policy, melody, temperature: float, generator):
     cache = policy.new_cache(b, 1 + 2 * t)
     chords = torch.full((b, t), T.PAD, dtype=torch.long)
     with torch.no_grad():
-        logits = policy.step(torch.full((b, 1), T.BOS, dtype=torch.long), cache)[:, -1]
+        m = (lambda i, j: None) if meter is None else (lambda i, j: meter[:, i:j])
+        logits = policy.step(torch.full((b, 1), T.BOS, dtype=torch.long), cache, meter=m(0, 1))[:, -1]
         prev = torch.full((b,), T.VOCAB_SIZE, dtype=torch.long)
         for i in range(t):
             allowed = table[prev]
@@ -197,13 +200,14 @@ def rollout(policy, melody, temperature: float, generator):
             chords[:, i] = c
             prev = c
             if i + 1 < t:
-                logits = policy.step(torch.stack([c, melody[:, i]], dim=1), cache)[:, -1]
+                logits = policy.step(torch.stack([c, melody[:, i]], dim=1), cache, meter=m(2 * i + 1, 2 * i + 3))[:, -1]
     chords[melody == T.PAD] = T.PAD
     return chords
 
 
-def policy_tables(policy, melody, chords, with_value: bool):
-    """Masked log-prob tables [B, T, V] of every chord decision (and V(s_t) [B, T])."""
+def policy_tables(policy, melody, chords, with_value: bool, meter=None):
+    """Masked log-prob tables [B, T, V] of every chord decision (and V(s_t) [B, T]); ``meter`` as in
+    ``rollout``."""
     import torch
 
     from jamcore import tokens as T
@@ -214,7 +218,7 @@ def policy_tables(policy, melody, chords, with_value: bool):
     seq[:, 0] = T.BOS
     seq[:, 1::2] = chords
     seq[:, 2::2] = melody
-    out = policy(seq[:, :-1], with_value=with_value)
+    out = policy(seq[:, :-1], with_value=with_value, meter=meter)
     logits, values = (out if with_value else (out, None))
     chord_logits = logits[:, 0::2]  # BOS and every melody position predict the next chord
     allowed = allowed_chords(torch.where(chords == T.PAD, torch.full_like(chords, T.NO_CHORD), chords))
@@ -332,9 +336,11 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
         group = max(1, cfg.group_size)
         batch = sampler.sample(cfg.batch_size // group)
         melody = torch.from_numpy(batch.melody).repeat_interleave(group, dim=0)
+        meter = batch.meter(2 * melody.shape[1])
+        meter = None if meter is None else torch.from_numpy(meter).repeat_interleave(group, dim=0)
         data_chords = torch.from_numpy(batch.chords).repeat_interleave(group, dim=0)
         policy.eval()
-        chords = rollout(policy, melody, cfg.temperature, gen)
+        chords = rollout(policy, melody, cfg.temperature, gen, meter)
         mask = melody != T.PAD
         mel_np, ch_np = melody.numpy(), chords.numpy()
 
@@ -362,7 +368,7 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
 
         # ---- 3. per-decision KL penalties and old log-probs, values
         with torch.no_grad():
-            old_logp_all, old_values, allowed = policy_tables(policy, melody, chords, with_value=True)
+            old_logp_all, old_values, allowed = policy_tables(policy, melody, chords, with_value=True, meter=meter)
             # Padding frames (short songs) take NO_CHORD, an always-allowed token: a PAD there would give
             # log-probabilities of -inf and NaN ratios.
             acted = torch.where(mask, chords, torch.full_like(chords, T.NO_CHORD))
@@ -376,7 +382,7 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
                 kl_terms["kl_anchor"] = float(ppo.masked_mean(kl_a, mask))
                 kl_pen = kl_pen - cfg.kl_anchor * kl_a
             if models.get("mle") is not None:
-                m_logp, _, _ = policy_tables(models["mle"], melody, chords, with_value=False)
+                m_logp, _, _ = policy_tables(models["mle"], melody, chords, with_value=False, meter=meter)
                 kl_m = ppo.full_kl(old_logp_all, m_logp)
                 kl_terms["kl_mle"] = float(ppo.masked_mean(kl_m, mask))
                 kl_pen = kl_pen - cfg.kl_mle * kl_m
@@ -408,7 +414,8 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
         idx_all = torch.randperm(len(melody), generator=gen)
         for _ in range(cfg.epochs):
             for mb in idx_all.chunk(cfg.minibatches):
-                logp_all, values, _ = policy_tables(policy, melody[mb], chords[mb], with_value=True)
+                logp_all, values, _ = policy_tables(policy, melody[mb], chords[mb], with_value=True,
+                                                    meter=None if meter is None else meter[mb])
                 logp = logp_all.gather(-1, acted[mb].unsqueeze(-1)).squeeze(-1)
                 pg, diag = ppo.policy_loss(logp, old_logp[mb], adv[mb], mask[mb], cfg.clip)
                 ent = ppo.masked_mean(ppo.entropy(logp_all), mask[mb])
