@@ -29,6 +29,13 @@ class WindowBatch:
     first_frame: np.ndarray | None = None  # [B] song frame of each window's frame 0
     bar_len: np.ndarray | None = None  # [B] frames per bar of each window's song
 
+    def frame_meter(self) -> np.ndarray | None:
+        """Metrical ids per frame ``[B, W]`` (the anchor's form: frame t's own place in its bar)."""
+        if self.first_frame is None:
+            return None
+        w = self.melody.shape[1]
+        return 1 + (self.first_frame[:, None] + np.arange(w)) % self.bar_len[:, None]
+
     def meter(self, n_tokens: int) -> np.ndarray | None:
         """Metrical ids ``[B, n_tokens]`` for the first ``n_tokens`` of ``online()`` (None if unknown)."""
         if self.first_frame is None:

@@ -2,7 +2,9 @@
 
 Encoder input ``[BOS, m0 .. m{T-1}]`` (bidirectional); decoder input ``[BOS, c0 .. c{T-2}]`` (causal,
 cross-attending to the melody) predicts ``c0 .. c{T-1}``. In RL it is the KL anchor: it knows the
-future melody, which is how the live policy learns to anticipate.
+future melody, which is how the live policy learns to anticipate. With ``cfg.metric_slots`` it also hears
+each frame's place in its bar (``meter``: per-frame ids [B, T], ``jamcore.music.meter``), added to melody
+frame t in the encoder and to the decoder position that predicts chord t, as the policy does.
 """
 from __future__ import annotations
 
@@ -23,13 +25,17 @@ class OfflineAnchor(nn.Module):
         self.vocab_size = vocab_size
         self.encoder = Encoder(cfg, vocab_size, n_layers=cfg.n_encoder_layers, causal=False)
         self.embed = nn.Embedding(vocab_size, cfg.d_model)
+        self.metric = nn.Embedding(cfg.metric_slots, cfg.d_model, padding_idx=0) if cfg.metric_slots else None
         self.blocks = nn.ModuleList(Block(cfg, cross=True) for _ in range(cfg.n_layers))
         self.norm = RMSNorm(cfg.d_model)
         self.head = nn.Linear(cfg.d_model, vocab_size, bias=False)
         self.rotary = Rotary(cfg.d_model // cfg.n_heads, cfg.max_len)
         init_weights(self)
+        if self.metric is not None:
+            with torch.no_grad():
+                self.metric.weight[0].zero_()
 
-    def forward(self, melody: torch.Tensor, chords: torch.Tensor) -> torch.Tensor:
+    def forward(self, melody: torch.Tensor, chords: torch.Tensor, meter: torch.Tensor | None = None) -> torch.Tensor:
         """Logits [B, T, V] for chord frame t given the whole melody and chords before t.
 
         ``melody`` and ``chords`` are per-frame tokens [B, T] (PAD after the end).
@@ -38,9 +44,16 @@ class OfflineAnchor(nn.Module):
         bos = torch.full((b, 1), BOS, dtype=melody.dtype, device=melody.device)
         enc_in = torch.cat([bos, melody], dim=1)
         enc_mask = enc_in != PAD
-        memory = self.encoder(enc_in, enc_mask)
+        frame_pos = None
+        if self.metric is not None and meter is not None:
+            frame_pos = self.metric(meter)  # [B, T, d]
+            memory = self.encoder(enc_in, enc_mask, torch.cat([torch.zeros_like(frame_pos[:, :1]), frame_pos], 1))
+        else:
+            memory = self.encoder(enc_in, enc_mask)
         dec_in = torch.cat([bos, chords[:, :-1]], dim=1)
         x = self.embed(dec_in)
+        if frame_pos is not None:
+            x = x + frame_pos
         for block in self.blocks:
             x = block(x, self.rotary, True, memory=memory, memory_mask=enc_mask)
         return self.head(self.norm(x))

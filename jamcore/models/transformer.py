@@ -176,8 +176,12 @@ class Encoder(nn.Module):
         self.norm = RMSNorm(cfg.d_model)
         self.rotary = Rotary(cfg.d_model // cfg.n_heads, cfg.max_len)
 
-    def forward(self, ids: torch.Tensor, pad_mask: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(self, ids: torch.Tensor, pad_mask: torch.Tensor | None = None,
+                extra: torch.Tensor | None = None) -> torch.Tensor:
+        """``extra``: embeddings [B, T, d] added to the token embeddings (the anchor's bar positions)."""
         x = self.embed(ids)
+        if extra is not None:
+            x = x + extra
         for block in self.blocks:
             x = block(x, self.rotary, self.causal, pad_mask)
         return self.norm(x)

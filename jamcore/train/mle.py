@@ -95,7 +95,8 @@ def batch_loss(model, kind: str, batch, span_beats_only: bool = False):
     if kind == "anchor":
         mel = torch.from_numpy(batch.melody)
         ch_in, targets = (torch.from_numpy(x) for x in batch.chord_pair())
-        logits = model(mel, ch_in)
+        meter = batch.frame_meter()
+        logits = model(mel, ch_in, meter=None if meter is None else torch.from_numpy(meter))
         chord_pos = targets != T.PAD
     else:
         if kind == "policy":
@@ -297,8 +298,8 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
                             chord_noise=cfg.chord_noise if kind in ("policy", "anchor") else 0.0)
     valid = WindowSampler(corpus, "valid", data_cfg, cfg.window_frames, seed=0, augment=False)
     valid_batches = [valid.fixed_windows(cfg.batch_size * cfg.eval_batches)]
-    model_cfg = dataclasses.replace(cfg.model, max_len=2 * cfg.window_frames + 1,  # metrical input: policy only
-                                    metric_slots=cfg.model.metric_slots if kind == "policy" else 0)
+    model_cfg = dataclasses.replace(cfg.model, max_len=2 * cfg.window_frames + 1,  # no metrical input for the
+                                    metric_slots=cfg.model.metric_slots if kind != "melody" else 0)  # melody agent
     model = build_model(kind, model_cfg)
     if cfg.init and not resume:
         _init_from(model, cfg.init, kind)

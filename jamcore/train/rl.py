@@ -338,6 +338,8 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
         melody = torch.from_numpy(batch.melody).repeat_interleave(group, dim=0)
         meter = batch.meter(2 * melody.shape[1])
         meter = None if meter is None else torch.from_numpy(meter).repeat_interleave(group, dim=0)
+        frame_meter = batch.frame_meter()  # the anchor's form
+        frame_meter = None if frame_meter is None else torch.from_numpy(frame_meter).repeat_interleave(group, dim=0)
         data_chords = torch.from_numpy(batch.chords).repeat_interleave(group, dim=0)
         policy.eval()
         chords = rollout(policy, melody, cfg.temperature, gen, meter)
@@ -376,7 +378,7 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
             kl_terms = {}
             kl_pen = torch.zeros_like(old_logp)
             if models.get("anchor") is not None:
-                a_logits = models["anchor"](melody, torch.where(mask, chords, torch.zeros_like(chords)))
+                a_logits = models["anchor"](melody, torch.where(mask, chords, torch.zeros_like(chords)), meter=frame_meter)
                 a_logp = ppo.masked_log_softmax(a_logits, allowed)
                 kl_a = ppo.full_kl(old_logp_all, a_logp)
                 kl_terms["kl_anchor"] = float(ppo.masked_mean(kl_a, mask))
