@@ -8,7 +8,8 @@ never looking ahead, listening a beat first), and we report
 - NIC in the first two bars against the rest (how much a cold start costs);
 - chord changes per bar and the share of them on a beat (the data: about 1.4 a bar, 90 % on a beat).
 
-Usage: ``python bench/bench_harmonize.py --checkpoints mle gapt-1.0 --tunes 30 --seeds 1``.
+Usage: ``python bench/bench_harmonize.py --checkpoints mle gapt-1.0 --tunes 30 --seeds 1 2``; the issue's
+check (the first test tune, the shipped defaults, eight seeds): ``--tunes 1 --seeds 1 2 3 4 5 6 7 8``.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from jamcore import tokens as T  # noqa: E402
+from jamcore.checkpoints import DEFAULT_POLICY, DEFAULT_TEMPERATURE  # noqa: E402
 from jamcore.config import DataConfig  # noqa: E402
 from jamcore.data.build import assign_split  # noqa: E402
 from jamcore.eval.metrics import chord_event_starts  # noqa: E402
@@ -80,12 +82,14 @@ def run(checkpoint: str, tunes: list[Path], seeds: list[int], temperature: float
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--checkpoints", nargs="+", default=["mle"], help="names or paths (default: mle)")
+    ap.add_argument("--checkpoints", nargs="+", default=[DEFAULT_POLICY],
+                    help=f"names or paths (default: {DEFAULT_POLICY}, the shipped default)")
     ap.add_argument("--checkpoint-dir", default=None)
     ap.add_argument("--data-dir", type=Path, default=DataConfig().data_dir)
     ap.add_argument("--tunes", type=int, default=30, help="how many test tunes, in name order (default 30)")
     ap.add_argument("--seeds", type=int, nargs="+", default=[1])
-    ap.add_argument("--temperature", type=float, default=1.0)
+    ap.add_argument("--temperature", type=float, default=DEFAULT_TEMPERATURE,
+                    help=f"sampling temperature (default {DEFAULT_TEMPERATURE:g}, as harmonize and the bridge)")
     ap.add_argument("--top-p", type=float, default=1.0)
     ap.add_argument("--json", type=Path, default=None, help="also write the rows here")
     args = ap.parse_args(argv)

@@ -7,7 +7,7 @@ and prints the chord chart with how often the melody lands on a chord tone.
 """
 from __future__ import annotations
 
-from jamcore.checkpoints import DEFAULT_POLICY
+from jamcore.checkpoints import DEFAULT_POLICY, DEFAULT_TEMPERATURE
 
 import time
 from dataclasses import dataclass
@@ -25,7 +25,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--checkpoint-dir", default=None, help="directory to look for --checkpoint in")
     parser.add_argument("--bpm", type=float, default=None,
                         help="play into the daemon at this tempo (default: the file's; the files keep the file's)")
-    parser.add_argument("--temperature", type=float, default=0.8, help="sampling temperature (default 0.8)")
+    parser.add_argument("--temperature", type=float, default=DEFAULT_TEMPERATURE,
+                        help=f"sampling temperature (default {DEFAULT_TEMPERATURE:g})")
     parser.add_argument("--lookahead-beats", type=float, default=2.0, help="plan length (default 2)")
     parser.add_argument("--commit-beats", type=float, default=1.0, help="commit distance (default 1)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -140,7 +141,7 @@ def simulate_session(notes, policy, settings=None, seed: int = 0, bpm: float = 1
 
 
 def run_demo(melody: str | Path = ASSET, out_dir: str | Path = ".", checkpoint: str = DEFAULT_POLICY,
-             checkpoint_dir: str | None = None, bpm: float | None = None, temperature: float = 0.8,
+             checkpoint_dir: str | None = None, bpm: float | None = None, temperature: float = DEFAULT_TEMPERATURE,
              lookahead_beats: float = 2.0, commit_beats: float = 1.0, seed: int = 0, soundfont: str | None = None,
              wav: bool = True, log=print) -> DemoResult:
     import torch

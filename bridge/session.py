@@ -41,6 +41,7 @@ from bridge import protocol as P
 from bridge.clock import Clock, ClockUpdate
 from bridge.scheduler import chord_runs, horizon
 from jamcore import tokens as T
+from jamcore.checkpoints import DEFAULT_TEMPERATURE
 from jamcore.music.time import FRAMES_PER_BEAT, beat_to_frame
 from jamcore.music.voicing import voice_chord
 from jamcore.stream import listening
@@ -56,7 +57,7 @@ SWAP_HISTORY_FRAMES = 512  # enough to prime a window (the policy keeps at most 
 class Settings:
     """Per-client settings (``/jam/set``). Defaults follow ReaLJam's localhost ones, commit halved."""
 
-    temperature: float = 1.0
+    temperature: float = DEFAULT_TEMPERATURE
     top_p: float = 1.0
     lookahead_beats: float = 2.0
     commit_beats: float = 1.0

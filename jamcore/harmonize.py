@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from jamcore.checkpoints import DEFAULT_POLICY
+from jamcore.checkpoints import DEFAULT_POLICY, DEFAULT_TEMPERATURE
 
 LISTEN_BEATS = 1.0  # as the daemon's default (bridge.session.Settings.listen_beats)
 
@@ -23,7 +23,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--json", default=None, help="also write the chord list (frame, frames, symbol, pitches)")
     parser.add_argument("--checkpoint", default=DEFAULT_POLICY, help=f"policy checkpoint name or path (default: {DEFAULT_POLICY})")
     parser.add_argument("--checkpoint-dir", default=None, help="directory to look for --checkpoint in")
-    parser.add_argument("--temperature", type=float, default=1.0, help="sampling temperature (0 = greedy; default 1.0)")
+    parser.add_argument("--temperature", type=float, default=DEFAULT_TEMPERATURE,
+                        help=f"sampling temperature (0 = greedy; default {DEFAULT_TEMPERATURE:g})")
     parser.add_argument("--top-p", type=float, default=1.0, help="nucleus sampling mass (default 1.0)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--listen-beats", type=float, default=LISTEN_BEATS,
@@ -85,7 +86,8 @@ def chord_events_with_voicing(chord_tokens) -> list[dict]:
     return events
 
 
-def harmonize_file(path: str | Path, checkpoint: str = DEFAULT_POLICY, checkpoint_dir=None, temperature: float = 1.0,
+def harmonize_file(path: str | Path, checkpoint: str = DEFAULT_POLICY, checkpoint_dir=None,
+                   temperature: float = DEFAULT_TEMPERATURE,
                    top_p: float = 1.0, seed: int = 0, listen_beats: float = LISTEN_BEATS
                    ) -> tuple[Harmonization, object, dict]:
     from jamcore import tokens as T

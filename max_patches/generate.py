@@ -37,6 +37,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bridge import protocol as P  # noqa: E402
+from jamcore.checkpoints import DEFAULT_TEMPERATURE  # noqa: E402
 from max_patches.maxpat import Patcher, dumps  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -51,8 +52,8 @@ PING_MS = 1000
 WATCHDOG_MS = 3000
 # Menu items until the bridge answers /jam/list with the checkpoints it really has.
 INITIAL_CHECKPOINTS = ("mle", "rl", "gapt-1.0")
-# Device-view defaults: the bridge's own defaults (bridge/session.py Settings) and protocol ranges.
-DEFAULT_TEMPERATURE = 1.0
+# Device-view defaults: the bridge's own defaults (bridge/session.py Settings; the temperature dial starts
+# at jamcore.checkpoints.DEFAULT_TEMPERATURE) and protocol ranges.
 DEFAULT_LOOKAHEAD_BEATS = 2.0
 
 

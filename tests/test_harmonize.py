@@ -32,10 +32,10 @@ def folk_tune():
 def test_shipped_policy_harmonizes_a_test_split_folk_tune(tmp_path, folk_tune):
     """The default checkpoint on a held-out folk tune: files as specified, and chords that follow the tune.
 
-    The issue's bar (note-in-chord >= 0.60) is not met by the small shipped policies: about 0.50-0.55 on
-    this tune over seeds (0.3 before the chord-context noise), 0.52 over 30 Nottingham test tunes; it is
-    reported by `jamcore eval`, not asserted. Asserted here: the chords agree with the melody far more
-    than the same chords a tritone away.
+    The issue's bar, note-in-chord >= 0.60 on this tune, is measured by `bench/bench_harmonize.py
+    --tunes 1 --seeds 1 2 3 4 5 6 7 8`: 0.602 with the shipped defaults (seeds range 0.58-0.65), so
+    too close to assert over a few seeds. Asserted here: seeds 1-3 stay near it (0.593 measured), far
+    above the same chords a tritone away.
     """
     out, js, wav = tmp_path / "out.mid", tmp_path / "out.json", tmp_path / "out.wav"
     r = jam("harmonize", folk_tune, "--out", out, "--json", js, "--wav", wav, "--soundfont", TIMGM, "--seed", "1")
@@ -66,7 +66,7 @@ def test_shipped_policy_harmonizes_a_test_split_folk_tune(tmp_path, folk_tune):
                     hits += (mel[f] % 12) in pcs
                     shifted += ((mel[f] + 6) % 12) in pcs
     print(f"three seeds: note-in-chord {hits / scored:.3f}, tritone-shifted {shifted / scored:.3f}")
-    assert scored > 300 and hits > 1.3 * shifted, (hits, shifted, scored)
+    assert scored > 300 and hits > 1.3 * shifted and hits / scored > 0.55, (hits, shifted, scored)
     import wave
 
     with wave.open(str(wav)) as w:

@@ -176,10 +176,13 @@ def main() -> int:
         if hacked:
             why = "**the collapse shows**: `rl` gains harmony and falls below the data in diversity."
         elif up <= 0:
-            why = ("**no harmony gain, no collapse**: from this `mle` (trained with chord-context noise, far "
-                   "better harmonically than the earlier one) 120 steps on the learned "
-                   "coherence rewards did not raise note-in-chord, and diversity stays above the data's. Why, "
-                   "measured: see *What RL can and cannot do here* below.")
+            below = m["rl"]["entropy_song_mean"] < m["data"]["entropy_song_mean"]
+            why = ("**no harmony gain" + (", diversity below the data's" if below else ", no collapse") +
+                   "**: from this `mle` (trained with chord-context noise and bar positions, far better "
+                   "harmonically than the earlier one) 120 steps on the learned coherence rewards did not "
+                   "raise note-in-chord" + (" but did cut diversity" if below else
+                                            ", and diversity stays above the data's") +
+                   ". Why, measured: see *What RL can and cannot do here* below.")
         else:
             why = ("**harmony up, diversity down from `mle`, but not yet below the data**: the small MLE policy "
                    "starts more diverse than the data, so 120 steps move it toward collapse without reaching it.")

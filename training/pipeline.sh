@@ -15,7 +15,7 @@ case "$MODE" in
     smoke) OUT="${2:-$(mktemp -d)}"; RL_PROFILE=smoke; LAMBDAS="1.0"; MLE_SET=(); ANCHOR_SET=() ;;
     small) OUT="${2:-jamcore/checkpoints}"; RL_PROFILE=small; LAMBDAS="0.25 1.0 4.0"
            MLE_SET=(--set threads=2 --set steps=1600)  # the shipped mle: 1600 steps, ~50 min on 2 cores
-           ANCHOR_SET=(--set model.n_layers=4) ;;
+           ANCHOR_SET=(--set model.n_layers=4 --set steps=600) ;;
     *) echo "usage: $0 smoke|small [OUT] [extra training args]" >&2; exit 2 ;;
 esac
 shift $(( $# >= 2 ? 2 : $# ))
