@@ -9,7 +9,7 @@ never looking ahead, listening a beat first), and we report
 - chord changes per bar and the share of them on a beat (the data: about 1.4 a bar, 90 % on a beat).
 
 Usage: ``python bench/bench_harmonize.py --checkpoints mle gapt-1.0 --tunes 30 --seeds 1 2``; the issue's
-check (the first test tune, the shipped defaults, eight seeds): ``--tunes 1 --seeds 1 2 3 4 5 6 7 8``.
+check (the first test tune, the shipped defaults, twenty seeds): ``--tunes 1 --seeds $(seq 0 19)``.
 """
 from __future__ import annotations
 

@@ -33,9 +33,9 @@ def test_shipped_policy_harmonizes_a_test_split_folk_tune(tmp_path, folk_tune):
     """The default checkpoint on a held-out folk tune: files as specified, and chords that follow the tune.
 
     The issue's bar, note-in-chord >= 0.60 on this tune, is measured by `bench/bench_harmonize.py
-    --tunes 1 --seeds 1 2 3 4 5 6 7 8`: 0.602 with the shipped defaults (seeds range 0.58-0.65), so
-    too close to assert over a few seeds. Asserted here: seeds 1-3 stay near it (0.593 measured), far
-    above the same chords a tritone away.
+    --tunes 1 --seeds $(seq 0 19)`: 0.586 with the shipped defaults (per seed 0.52-0.67): not met on
+    average, so not asserted. Asserted here: seeds 1-3 stay near it (0.593 measured), far above the
+    same chords a tritone away.
     """
     out, js, wav = tmp_path / "out.mid", tmp_path / "out.json", tmp_path / "out.wav"
     r = jam("harmonize", folk_tune, "--out", out, "--json", js, "--wav", wav, "--soundfont", TIMGM, "--seed", "1")

@@ -179,8 +179,9 @@ def main() -> int:
             below = m["rl"]["entropy_song_mean"] < m["data"]["entropy_song_mean"]
             why = ("**no harmony gain" + (", diversity below the data's" if below else ", no collapse") +
                    "**: from this `mle` (trained with chord-context noise and bar positions, far better "
-                   "harmonically than the earlier one) 120 steps on the learned coherence rewards did not "
-                   "raise note-in-chord" + (" but did cut diversity" if below else
+                   "harmonically than the earlier one) 120 steps on the learned coherence rewards " +
+                   ("lowered" if up < -0.01 else "did not raise") +
+                   " note-in-chord" + (" but did cut diversity" if below else
                                             ", and diversity stays above the data's") +
                    ". Why, measured: see *What RL can and cannot do here* below.")
         else:
