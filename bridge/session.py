@@ -134,7 +134,6 @@ class Session:
     # ------------------------------------------------------------------ state
     def reset(self, now: float) -> None:
         """Forget the song (``/jam/reset``): melody, chords, policy state. Settings and clock stay."""
-        self.policy.reset()
         self._epoch += 1
         self.pushed_c: list[int] = []
         self.pushed_m: list[int] = []
@@ -147,6 +146,7 @@ class Session:
         self.seg_p0 = 0  # segment: pframe seg_p0 is song frame seg_f0
         self.seg_f0 = beat_to_frame(max(self.clock.beat_at(now), 0.0)) if self.clock.known else 0
         self._segments = [(self.seg_p0, self.seg_f0)]
+        self.policy.reset()  # after the segment: its first token already hears the song's bar position
         self._dirty_from: int | None = 0  # earliest pframe whose real melody may have changed
         self._resend = True
         self.commit_end = 0
@@ -176,8 +176,8 @@ class Session:
         return policy
 
     def set_meter(self, beats_per_bar: float) -> None:
-        """A new bar length (``/jam/set beats_per_bar``): the policy re-reads its history under it and
-        the uncommitted plan is re-sampled."""
+        """A new bar length (``/jam/set beats_per_bar``): the policy re-reads its history under it, so the
+        chords it plans from here on hear the new bar lines."""
         self.settings.beats_per_bar = beats_per_bar
         self.policy.set_meter(beats_per_bar)
         self._touch(self.cursor)

@@ -223,12 +223,11 @@ class StreamingPolicy:
         """One frame of work: the current window's cache and, when due, the next window's; the NumPy
         engine runs both in one pass (one product per weight, one attention product for both caches),
         measured at ~1.3x a single cache's step rather than 2x."""
-        f = self.frames  # the frame being pushed
-        meter = self._meter(f, len(ids))
+        meter = self._meter(self.frames, len(ids))  # self.frames: the frame being pushed
         if shadow_ids is None:
             return self._cache.step(ids, meter=meter)
         first = len(shadow_ids) == 3
-        shadow_meter = self._meter(f, len(shadow_ids))
+        shadow_meter = self._meter(self.frames, len(shadow_ids))
         if self.engine == "numpy":
             from jamcore.models.numpy_policy import step_together
 
