@@ -31,6 +31,23 @@ def melody_tokens(n, rng):
     return out
 
 
+def play_with_lookahead(stream, mel, rng, imagined, before_frame=lambda t: None):
+    """Live use: per frame, imagine ``imagined`` frames ahead, rewind, then push the real frame; returns
+    the chords played."""
+    chords = []
+    for t in range(len(mel)):
+        before_frame(t)
+        c = stream.sample_chord(rng=rng)
+        for _ in range(imagined):
+            stream.push(c, stream.sample_melody(c, rng=rng))
+            c = stream.sample_chord(rng=rng)
+        stream.rewind(t)
+        c = stream.sample_chord(rng=rng)
+        chords.append(c)
+        stream.push(c, mel[t])
+    return chords
+
+
 @ENGINES
 def test_stream_chord_logits_equal_full_forward_within_window(engine):
     stream = make_stream(0, engine)
@@ -132,16 +149,7 @@ def test_lookahead_rewinds_across_window_switches_stay_exact(engine):
     rng = np.random.default_rng(5)
     n = 32 * 4 + 3
     mel = melody_tokens(n, rng)
-    chords = []
-    for t in range(n):
-        c = stream.sample_chord(rng=rng)
-        for _ in range(3):  # three imagined frames, then back
-            stream.push(c, stream.sample_melody(c, rng=rng))
-            c = stream.sample_chord(rng=rng)
-        stream.rewind(t)
-        c = stream.sample_chord(rng=rng)
-        chords.append(c)
-        stream.push(c, mel[t])
+    chords = play_with_lookahead(stream, mel, rng, imagined=3)
     start = stream._start
     seq = torch.from_numpy(T.interleave(np.array(chords[start:]), np.array(mel[start:])))[None]
     with torch.no_grad():
@@ -229,19 +237,13 @@ def test_metrical_input_streams_exactly_across_windows_and_meters(engine):
     rng = np.random.default_rng(7)
     n = 32 * 3 + 17  # ends where 3/4 and 4/4 disagree (frames 96-107 sit alike in both)
     mel = melody_tokens(n, rng)
-    chords = []
-    for t in range(n):
+
+    def meter_round_trip(t):
         if t == 50:
             stream.set_meter(4.0)
             stream.set_meter(3.0)  # re-read and back: still exact
-        c = stream.sample_chord(rng=rng)
-        for _ in range(2):
-            stream.push(c, stream.sample_melody(c, rng=rng))
-            c = stream.sample_chord(rng=rng)
-        stream.rewind(t)
-        c = stream.sample_chord(rng=rng)
-        chords.append(c)
-        stream.push(c, mel[t])
+
+    chords = play_with_lookahead(stream, mel, rng, imagined=2, before_frame=meter_round_trip)
     start = stream._start
     seq = torch.from_numpy(T.interleave(np.array(chords[start:]), np.array(mel[start:])))[None]
     meter = torch.from_numpy(metric_ids(seq.shape[1], start, 12))[None]

@@ -24,6 +24,7 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from jamcore.music.chords import ALL_CHORDS, QUALITIES
+from jamcore.music.meter import frames_per_bar
 from jamcore.music.time import FRAMES_PER_BEAT
 from jamcore.tokens import (
     CHORD_HOLD_BASE,
@@ -462,13 +463,6 @@ def invalid_penalty(melody: np.ndarray, chords: np.ndarray) -> float:
 
 # ---------------------------------------------------------------------------------------------
 # Rhythm and chord size
-
-
-def frames_per_bar(beats_per_bar: float) -> int:
-    """Bar length in frames (6/8 has 3 quarter-note beats: 12 frames)."""
-    if beats_per_bar <= 0:
-        raise ValueError(f"beats_per_bar must be positive, got {beats_per_bar}")
-    return max(1, int(round(beats_per_bar * FRAMES_PER_BEAT)))
 
 
 @dataclass(frozen=True)

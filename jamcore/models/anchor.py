@@ -44,12 +44,9 @@ class OfflineAnchor(nn.Module):
         bos = torch.full((b, 1), BOS, dtype=melody.dtype, device=melody.device)
         enc_in = torch.cat([bos, melody], dim=1)
         enc_mask = enc_in != PAD
-        frame_pos = None
-        if self.metric is not None and meter is not None:
-            frame_pos = self.metric(meter)  # [B, T, d]
-            memory = self.encoder(enc_in, enc_mask, torch.cat([torch.zeros_like(frame_pos[:, :1]), frame_pos], 1))
-        else:
-            memory = self.encoder(enc_in, enc_mask)
+        frame_pos = self.metric(meter) if self.metric is not None and meter is not None else None  # [B, T, d]
+        extra = None if frame_pos is None else torch.cat([torch.zeros_like(frame_pos[:, :1]), frame_pos], 1)
+        memory = self.encoder(enc_in, enc_mask, extra)  # BOS gets no bar position
         dec_in = torch.cat([bos, chords[:, :-1]], dim=1)
         x = self.embed(dec_in)
         if frame_pos is not None:

@@ -21,11 +21,19 @@ METRIC_SLOTS = MAX_BAR_FRAMES + 1  # embedding rows: 0 = unknown, then the posit
 DEFAULT_BEATS_PER_BAR = 4.0
 
 
+def frames_per_bar(beats_per_bar: float) -> int:
+    """Bar length in frames (6/8 has 3 quarter-note beats: 12 frames)."""
+    if beats_per_bar <= 0:
+        raise ValueError(f"beats_per_bar must be positive, got {beats_per_bar}")
+    return max(1, int(round(beats_per_bar * FRAMES_PER_BEAT)))
+
+
 def bar_frames(beats_per_bar: float) -> int:
-    """Frames in a bar of ``beats_per_bar`` quarter-note beats (6/8 is 3.0), clipped to 1..32."""
+    """The metrical input's bar: ``frames_per_bar``, clipped to the embedding's 32 positions; a bar it
+    cannot read (not positive, not finite) counts as 4/4."""
     if not np.isfinite(beats_per_bar) or beats_per_bar <= 0:
         beats_per_bar = DEFAULT_BEATS_PER_BAR
-    return int(min(MAX_BAR_FRAMES, max(1, round(FRAMES_PER_BEAT * beats_per_bar))))
+    return min(MAX_BAR_FRAMES, frames_per_bar(beats_per_bar))
 
 
 def metric_ids(n_tokens: int, first_frame, bar_len) -> np.ndarray:
