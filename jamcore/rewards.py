@@ -5,6 +5,12 @@ Sequence-level terms are placed on the episode's last chord decision (as in the 
 - ``invalid``, ``silence``, ``repetition``: rule penalties, the very definitions the evaluation uses
   (``jamcore.eval.metrics``), so reward and report cannot drift apart;
 - ``adversarial`` (GAPT only): ``lambda * -log(1 - D(chords))``, added by the RL loop.
+
+One term is per decision instead: ``harmony``, a rule-based coherence reward, 1 for every frame whose
+chord holds the melody's pitch class (0 for a wrong or silent chord under a note, 0 where no note
+sounds), credited to the decision that chose that frame's chord. The learned ensembles do not rank
+harmony among plays of one melody at this scale (measured in docs/reward-hacking.md), so this is the
+exploitable harmony signal the RL-alone finding needs.
 Holding one chord for a long time is deliberately *not* penalised (the long-note weight is 0, as in the
 reference): that is the collapse mode RL finds and GAPT has to fix.
 """
@@ -25,6 +31,20 @@ class RewardWeights:
     invalid: float = 1.0
     silence: float = 1.0
     repetition: float = 1.0
+    harmony: float = 0.0  # per-decision note-in-chord credit (off unless a profile turns it on)
+
+
+def harmony_frames(melody: np.ndarray, chords: np.ndarray) -> np.ndarray:
+    """[B, T] per frame: 1.0 where the chord holds the melody's pitch class, else 0.0.
+
+    A frame with a note under no chord (or a PAD/invalid chord) scores 0, the same as a wrong chord:
+    falling silent must not be a way around the harmony reward. Frames without a note score 0.
+    """
+    melody, chords = np.asarray(melody), np.asarray(chords)
+    out = np.zeros(melody.shape, dtype=np.float32)
+    for i, (m, c) in enumerate(zip(melody, chords)):
+        out[i] = np.nan_to_num(M.note_in_chord_frames(m, c), nan=0.0)
+    return out
 
 
 def rule_penalties(melody: np.ndarray, chords: np.ndarray) -> dict[str, np.ndarray]:
@@ -110,6 +130,28 @@ class RewardSet:
         credit = credit / np.maximum(count, 1.0)
         credit[melody == 0] = 0.0
         return credit, terms
+
+    def harmony_credit(self, melody: np.ndarray, chords: np.ndarray, horizon: int = 1
+                       ) -> tuple[np.ndarray, np.ndarray]:
+        """Weighted per-decision harmony credit [B, T] and each episode's note-in-chord share [B].
+
+        Decision ``t`` is credited with the note-in-chord share of the note frames in ``[t, t + horizon)``
+        as actually played (0 where that span holds no note): with ``horizon`` 1 a chord answers only for
+        its own frame, which rewards switching one frame after each new note (the chord for a frame is
+        chosen before its note is heard); a longer horizon makes it answer for the notes it will sound
+        under, which is what anticipating means.
+        """
+        frames = harmony_frames(melody, chords)
+        has_note = (M.TOKEN_PITCH[np.asarray(melody)] >= 0).astype(np.float32)
+        zero = np.zeros((len(frames), 1), dtype=np.float32)
+        hits = np.concatenate([zero, np.cumsum(frames, 1)], 1)
+        notes = np.concatenate([zero, np.cumsum(has_note, 1)], 1)
+        t = frames.shape[1]
+        start = np.arange(t)
+        end = np.minimum(start + max(1, horizon), t)
+        span_hits, span_notes = hits[:, end] - hits[:, start], notes[:, end] - notes[:, start]
+        credit = np.where(span_notes > 0, span_hits / np.maximum(span_notes, 1), 0.0).astype(np.float32)
+        return self.weights.harmony * credit, frames.sum(1) / np.maximum(has_note.sum(1), 1)
 
     def rules(self, melody: np.ndarray, chords: np.ndarray) -> dict[str, np.ndarray]:
         """The weighted rule penalties [B] (episode level)."""

@@ -185,6 +185,58 @@ def test_local_credit_blames_the_bars_that_are_wrong():
     assert 0.0 < terms["contrastive"][0] < 1.0
 
 
+def test_harmony_credit_scores_each_frame_and_counts_silence_as_a_miss():
+    """The per-decision harmony reward: 1 on frames whose chord holds the note, 0 on a wrong chord,
+    0 on a silent chord under a note (no way around it by falling silent), 0 where no note sounds."""
+    from jamcore.music.chords import Chord
+    from jamcore.rewards import RewardSet, harmony_frames
+
+    C, Fs = Chord(0, "maj"), Chord(6, "maj")
+    melody = np.array([T.note_on(64)] + [T.note_hold(64)] * 5 + [T.SILENCE] * 2)
+    chords = np.array([T.chord_on(C), T.chord_hold(C), T.chord_on(Fs), T.chord_hold(Fs), T.NO_CHORD,
+                       T.chord_on(C), T.chord_hold(C), T.chord_hold(C)])
+    assert harmony_frames(melody[None], chords[None]).tolist() == [[1, 1, 0, 0, 0, 1, 0, 0]]
+    credit, share = RewardSet(None, None, RewardWeights(harmony=0.5)).harmony_credit(melody[None], chords[None], horizon=1)
+    assert credit.tolist() == [[0.5, 0.5, 0, 0, 0, 0.5, 0, 0]]
+    assert share.tolist() == [0.5]  # 3 hits over 6 note frames
+
+
+def test_harmony_credit_over_a_horizon_answers_for_the_notes_ahead():
+    """With a horizon, a decision answers for the note frames it will sound under: a switch one
+    frame late (the chord for a frame is chosen before its note is heard) earns less than a chord
+    that was already right."""
+    from jamcore.music.chords import Chord
+    from jamcore.rewards import RewardSet
+
+    C, G = Chord(0, "maj"), Chord(7, "maj")
+    # E (in C) for 4 frames, then D (in G, not in C) for 4 frames.
+    melody = np.array([T.note_on(64)] + [T.note_hold(64)] * 3 + [T.note_on(62)] + [T.note_hold(62)] * 3)
+    early = np.array([T.chord_on(C)] + [T.chord_hold(C)] * 3 + [T.chord_on(G)] + [T.chord_hold(G)] * 3)
+    late = np.array([T.chord_on(C)] + [T.chord_hold(C)] * 4 + [T.chord_on(G)] + [T.chord_hold(G)] * 2)
+    credit, share = RewardSet(None, None, RewardWeights(harmony=1.0)).harmony_credit(
+        np.stack([melody, melody]), np.stack([early, late]), horizon=4)
+    assert credit[0].tolist() == [1.0] * 8  # every 4-frame span ahead is all hits (the tail is shorter)
+    assert credit[1, 1] == pytest.approx(0.75) and credit[1, 4] == pytest.approx(0.75)
+    assert share.tolist() == [1.0, 7 / 8]
+
+
+def test_group_advantages_judge_a_decision_against_the_same_frame_of_other_plays():
+    """Two plays of one melody that differ at one frame: only that frame's decisions get an advantage,
+    the better one positive; an episode-level difference moves every frame; padding gets none."""
+    from jamcore.train.ppo import group_advantages
+
+    mask = torch.ones(4, 6, dtype=torch.bool)
+    mask[2:, 5] = False  # the second melody is shorter
+    per = torch.zeros(4, 6)
+    per[0, 3] = 1.0  # play 0 hits where play 1 misses
+    episode = torch.tensor([0.0, 0.0, 1.0, 0.0])  # melody 2: play 2 scores higher overall
+    adv = group_advantages(episode, per, mask, group=2)
+    assert adv[0, 3] == pytest.approx(0.5) and adv[1, 3] == pytest.approx(-0.5)
+    assert adv[:2, [0, 1, 2, 4, 5]].abs().sum() == 0
+    assert torch.allclose(adv[2, :5], torch.full((5,), 0.5)) and torch.allclose(adv[3, :5], torch.full((5,), -0.5))
+    assert adv[2:, 5].abs().sum() == 0
+
+
 def test_local_credit_run_trains_and_logs(tmp_path, corpus):
     import csv
     import math

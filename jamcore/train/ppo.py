@@ -35,6 +35,26 @@ def gae(rewards: torch.Tensor, values: torch.Tensor, mask: torch.Tensor, gamma: 
     return adv, (adv + values) * m
 
 
+def group_advantages(episode_reward: torch.Tensor, per_decision: torch.Tensor | None, mask: torch.Tensor,
+                     group: int, std_norm: bool = False) -> torch.Tensor:
+    """Group-relative advantages [B, T] (Dr.GRPO; GRPO with ``std_norm``).
+
+    Rows come in groups of ``group`` consecutive plays of one melody. A decision's return is its
+    episode's reward [B] plus its own ``per_decision`` credit [B, T] (or None); it is centred against
+    the same frame of the other plays of its melody, so the melody's own difficulty cancels and a
+    decision is judged against what the other plays did at that moment.
+    """
+    b, t = mask.shape
+    r = episode_reward.view(-1, 1).expand(-1, t)
+    if per_decision is not None:
+        r = r + per_decision
+    r = r.reshape(-1, group, t)
+    centred = r - r.mean(1, keepdim=True)
+    if std_norm:
+        centred = centred / (r.std(1, keepdim=True) + 1e-3)
+    return centred.reshape(b, t) * mask
+
+
 def normalize(adv: torch.Tensor, mask: torch.Tensor, eps: float = 1e-8) -> torch.Tensor:
     """Whiten advantages over the real positions of the batch."""
     mean = masked_mean(adv, mask)

@@ -54,6 +54,9 @@ class RLConfig:
     # centred per frame across the group; rule penalties and the adversarial reward stay episode-level.
     # 0: one coherence score per episode on its last decision, as in the reference system.
     credit_bars: int = 0
+    # The rule-based harmony reward (``weights.harmony`` > 0) credits each decision with the note-in-chord
+    # share of the next ``harmony_horizon`` frames (jamcore.rewards.RewardSet.harmony_credit).
+    harmony_horizon: int = 16
     episode_frames: int = 256
     actor_lr: float = 1e-4  # a 0.7 M model over 120 steps: approx_kl ~ 0.001-0.005 per update
     warmup_steps: int = 10
@@ -90,11 +93,14 @@ class RLConfig:
 
 RL_PROFILES: dict[str, RLConfig] = {
     "smoke": RLConfig(profile="smoke", steps=6, batch_size=8, minibatches=2, episode_frames=32, actor_lr=3e-4, group_size=4,
-                      warmup_steps=1, checkpoint_every=3,
+                      warmup_steps=1, checkpoint_every=3, weights=RewardWeights(harmony=2.0),
                       schedule=ScheduleConfig(warmup_steps=3, every=1, window=2, threshold=0.5),
                       disc_model=ModelConfig(d_model=32, n_layers=1, n_heads=2, dropout=0.0, max_len=65)),
-    "small": RLConfig(),
-    "hack": RLConfig(profile="hack", steps=200, actor_lr=1e-4, kl_anchor=0.0, ent_coef=0.0),
+    # The shipped runs: the learned ensembles, the rules, and the rule-based harmony credit per decision
+    # (the ensembles alone do not rank harmony at this scale: docs/reward-hacking.md).
+    "small": RLConfig(weights=RewardWeights(harmony=2.0)),
+    "hack": RLConfig(profile="hack", steps=200, actor_lr=1e-4, kl_anchor=0.0, ent_coef=0.0,
+                     weights=RewardWeights(harmony=2.0)),
 }
 
 
@@ -360,6 +366,11 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
         else:
             seq_reward, terms = rewards(mel_np, ch_np)
             seq_reward = torch.from_numpy(seq_reward)
+        dense = None  # per-decision rewards: the rule-based harmony credit
+        if cfg.weights.harmony:
+            dense, nic_share = rewards.harmony_credit(mel_np, ch_np, cfg.harmony_horizon)
+            dense = torch.from_numpy(dense)
+            terms["harmony"] = cfg.weights.harmony * nic_share
         d_train = False
         if disc is not None:
             with torch.no_grad():
@@ -391,14 +402,9 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
             if group > 1:
                 # [B, T]: each decision's return (local credit + episode terms), centred per frame
                 # across the plays of its melody.
-                r = seq_reward.view(-1, 1).expand(-1, mask.shape[1])
-                if local is not None:
-                    r = r + local
-                r = r.reshape(-1, group, mask.shape[1])
-                centred = r - r.mean(1, keepdim=True)
-                if cfg.adv_std_norm:
-                    centred = centred / (r.std(1, keepdim=True) + 1e-3)
-                adv = centred.reshape(-1, mask.shape[1]) * mask
+                credit = [x for x in (local, dense) if x is not None]
+                adv = ppo.group_advantages(seq_reward, sum(credit) if credit else None, mask, group,
+                                           cfg.adv_std_norm)
                 returns = torch.zeros_like(adv)
             else:
                 step_rewards = kl_pen * mask
@@ -406,6 +412,8 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
                 step_rewards[torch.arange(len(last_idx)), last_idx] += seq_reward
                 if local is not None:  # the local credit as per-decision reward, its mean per episode
                     step_rewards = step_rewards + local / mask.sum(1, keepdim=True).clamp(min=1)
+                if dense is not None:
+                    step_rewards = step_rewards + dense * mask
                 adv, returns = ppo.gae(step_rewards, old_values, mask, cfg.gamma, cfg.lam)
                 adv = ppo.normalize(adv, mask)
 
@@ -456,8 +464,8 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
             schedule.record(float(r_adv.mean()))
 
         # ---- 6. logs: every reward term, KLs, PPO diagnostics, and the eval suite on the rollouts
-        local_mean = 0.0 if local is None else float(sum(terms[k].mean() for k in ("contrastive", "discriminative")
-                                                         if k in terms))
+        per_frame = (["contrastive", "discriminative"] if local is not None else []) + ["harmony"]
+        local_mean = float(sum(terms[k].mean() for k in per_frame if k in terms))
         songs = [(m[k], c[k]) for m, c, k in zip(mel_np, ch_np, mask.numpy())]
         cm = M.corpus_metrics(songs)
         row = {
