@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from jamcore import tokens as T
 from jamcore.eval import metrics as M
 
 
@@ -44,6 +45,20 @@ def harmony_frames(melody: np.ndarray, chords: np.ndarray) -> np.ndarray:
     out = np.zeros(melody.shape, dtype=np.float32)
     for i, (m, c) in enumerate(zip(melody, chords)):
         out[i] = np.nan_to_num(M.note_in_chord_frames(m, c), nan=0.0)
+    return out
+
+
+def note_onset_weights(melody: np.ndarray) -> np.ndarray:
+    """[B, T]: on each note's first frame, the note's length in frames (onset + its holds); else 0."""
+    melody = np.asarray(melody)
+    out = np.zeros(melody.shape, dtype=np.float32)
+    for i, m in enumerate(melody):
+        onset = (m >= T.NOTE_ON_BASE) & (m < T.NOTE_HOLD_BASE)
+        sounding = M.TOKEN_PITCH[m] >= 0
+        note_id = np.cumsum(onset) - 1  # the note each frame belongs to (-1 before the first onset)
+        counted = sounding & (note_id >= 0)
+        lengths = np.bincount(note_id[counted], minlength=int(onset.sum()))
+        out[i, np.flatnonzero(onset)] = lengths[: int(onset.sum())]
     return out
 
 
@@ -131,7 +146,7 @@ class RewardSet:
         credit[melody == 0] = 0.0
         return credit, terms
 
-    def harmony_credit(self, melody: np.ndarray, chords: np.ndarray, horizon: int = 1
+    def harmony_credit(self, melody: np.ndarray, chords: np.ndarray, horizon: int = 1, onsets: bool = False
                        ) -> tuple[np.ndarray, np.ndarray]:
         """Weighted per-decision harmony credit [B, T] and each episode's note-in-chord share [B].
 
@@ -140,9 +155,16 @@ class RewardSet:
         its own frame, which rewards switching one frame after each new note (the chord for a frame is
         chosen before its note is heard); a longer horizon makes it answer for the notes it will sound
         under, which is what anticipating means.
+
+        ``onsets``: judge each note once, at its first frame, weighted by its length in frames. A chord
+        changed just after a note is heard then earns nothing for that note: only a chord that was
+        already right when the note began does (the share stays the frame-weighted note-in-chord).
         """
         frames = harmony_frames(melody, chords)
         has_note = (M.TOKEN_PITCH[np.asarray(melody)] >= 0).astype(np.float32)
+        if onsets:
+            weight = note_onset_weights(melody)
+            frames, has_note = frames * weight, weight
         zero = np.zeros((len(frames), 1), dtype=np.float32)
         hits = np.concatenate([zero, np.cumsum(frames, 1)], 1)
         notes = np.concatenate([zero, np.cumsum(has_note, 1)], 1)

@@ -220,6 +220,26 @@ def test_harmony_credit_over_a_horizon_answers_for_the_notes_ahead():
     assert share.tolist() == [1.0, 7 / 8]
 
 
+def test_onset_harmony_pays_nothing_for_a_chord_that_chases_a_note():
+    """Judged at note onsets (weighted by note length), a chord switched one frame after a note began
+    earns nothing for that note, where the frame-level credit pays it for the note's remaining frames."""
+    from jamcore.music.chords import Chord
+    from jamcore.rewards import RewardSet, note_onset_weights
+
+    C, G = Chord(0, "maj"), Chord(7, "maj")
+    melody = np.array([T.SILENCE, T.note_on(64), T.note_hold(64), T.note_hold(64), T.note_on(62), T.note_on(71),
+                       T.note_hold(71), T.SILENCE])
+    assert note_onset_weights(melody[None]).tolist() == [[0, 3, 0, 0, 1, 2, 0, 0]]
+    # E (in C), D (in neither), B (in G only): the chord moves to G one frame into the B.
+    late = np.array([T.chord_on(C)] + [T.chord_hold(C)] * 5 + [T.chord_on(G), T.chord_hold(G)])
+    rs = RewardSet(None, None, RewardWeights(harmony=1.0))
+    frame_credit, frame_share = rs.harmony_credit(melody[None], late[None], horizon=8)
+    onset_credit, onset_share = rs.harmony_credit(melody[None], late[None], horizon=8, onsets=True)
+    assert frame_share[0] == pytest.approx(4 / 6)  # E x3 and the B's second frame
+    assert onset_share[0] == pytest.approx(3 / 6)  # E only: the late G earns nothing for the B
+    assert frame_credit[0, 5] == pytest.approx(0.5) and onset_credit[0, 5] == 0.0
+
+
 def test_group_advantages_judge_a_decision_against_the_same_frame_of_other_plays():
     """Two plays of one melody that differ at one frame: only that frame's decisions get an advantage,
     the better one positive; an episode-level difference moves every frame; padding gets none."""

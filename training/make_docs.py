@@ -173,20 +173,23 @@ def main() -> int:
                        f"distinct chords per song {m['rl']['distinct_chords_song_mean']:.2f} vs "
                        f"{m['data']['distinct_chords_song_mean']:.2f} (data).")
         hacked = up > 0 and m["rl"]["entropy_song_mean"] < m["data"]["entropy_song_mean"]
+        rhythm = (f"chord changes on a beat {100 * m['rl']['on_beat_share']:.0f}% vs `mle`'s "
+                  f"{100 * m['mle']['on_beat_share']:.0f}% and the data's {100 * m['data']['on_beat_share']:.0f}%, "
+                  f"{m['rl']['changes_per_bar']:.2f} changes a bar vs {m['mle']['changes_per_bar']:.2f} and "
+                  f"{m['data']['changes_per_bar']:.2f}")
         if hacked:
             why = "**the collapse shows**: `rl` gains harmony and falls below the data in diversity."
         elif up <= 0:
-            below = m["rl"]["entropy_song_mean"] < m["data"]["entropy_song_mean"]
-            why = ("**no harmony gain" + (", diversity below the data's" if below else ", no collapse") +
-                   "**: from this `mle` (trained with chord-context noise and bar positions, far better "
-                   "harmonically than the earlier one) 120 steps on the learned coherence rewards " +
-                   ("lowered" if up < -0.01 else "did not raise") +
-                   " note-in-chord" + (" but did cut diversity" if below else
-                                            ", and diversity stays above the data's") +
-                   ". Why, measured: see *What RL can and cannot do here* below.")
+            why = ("**no harmony gain**: 120 steps did not raise note-in-chord. Why, measured: see *What RL "
+                   "can and cannot do here* below.")
+        elif m["mle"]["on_beat_share"] - m["rl"]["on_beat_share"] > 0.1:
+            why = ("**harmony up, diversity not collapsed: the hack is rhythmic.** `rl` fits the melody by "
+                   "changing chord off the beat, right after the notes it chases (" + rhythm + "); its "
+                   "within-song entropy stays at `mle`'s, above the data's. The harmony reward pays a chord for "
+                   "the notes it sounds under, and a chord changed just after a new note is heard pays almost as "
+                   "well as one that anticipated it.")
         else:
-            why = ("**harmony up, diversity down from `mle`, but not yet below the data**: the small MLE policy "
-                   "starts more diverse than the data, so 120 steps move it toward collapse without reaching it.")
+            why = ("**harmony up, diversity not below the data's** (" + rhythm + ").")
         verdict.append("- Verdict for `rl`: " + why)
         if "rl-hack" in m:
             h = m["rl-hack"]
@@ -199,9 +202,11 @@ def main() -> int:
 
 {header}
 
-`rl` is the shipped `mle` policy post-trained with PPO on the coherence rewards (contrastive and
-discriminative reward-model ensembles, two seeds each) plus rule penalties, with a per-frame KL to the
-offline anchor, and **no adversarial term** (lambda 0). Its command: `{rl_card.get('command', '?')}`.
+`rl` is the shipped `mle` policy post-trained with PPO on the coherence rewards: the learned
+contrastive and discriminative ensembles (two seeds each, scored at the episode end), and a rule-based
+harmony credit per chord decision (the note-in-chord share of the notes in the bar ahead, weight 2;
+`jamcore/rewards.py`), plus the rule penalties, a per-frame KL to the offline anchor, and **no
+adversarial term** (lambda 0). Its command: `{rl_card.get('command', '?')}` (the `small` profile).
 
 {chr(10).join(verdict)}
 
@@ -218,9 +223,10 @@ whether this run shows it). The rule baselines bracket the picture: `tonic-triad
 accompanies.
 
 History: with the earlier `mle` (plain teacher forcing, test NIC 0.365, within-song entropy 1.969) the
-same recipe gave `rl` NIC 0.426 and entropy 1.819 (harmony up, diversity down, still above the data's
-1.447), and a `hack` profile (no anchor KL, no entropy bonus, 200 steps) NIC 0.431, entropy 2.259: no
-collapse at this scale either. A baseline that hacks is still to be made (see the closing notes).
+learned ensembles alone gave `rl` NIC 0.426 and entropy 1.819, and a `hack` profile (no anchor KL, no
+entropy bonus, 200 steps) NIC 0.431, entropy 2.259. From the current `mle` the ensembles alone *lost*
+harmony (NIC 0.532 vs 0.585, entropy 2.055): they do not rank harmony within a melody (below). The
+harmony credit per decision is what lets RL raise note-in-chord here.
 
 ## What RL can and cannot do here (measured 2026-12-01, from the noise-trained base `mle`)
 
@@ -246,11 +252,12 @@ the first and last 8-10 steps):
    distinct chords per song 13.1 -> 9.6, note-in-chord 0.531 -> 0.510: the policy pleases the reward
    models by changing chord less often, not by fitting the melody better.
 
-So at this scale RL on these rewards does not add harmony. Supervised training on the policy's own
-chords does (+0.04 note-in-chord) but makes it change chord on almost every 16th, so it is not shipped
-either (`docs/architecture.md`). A reward-hacking baseline needs rewards that rank harmony within a
-melody's plays (negatives drawn from the policy's own rollouts are the next thing to try) and a
-per-window credit like the one above. These levers are config fields, off in the shipped runs.
+So the learned ensembles alone do not add harmony at this scale, and one harmony score per episode is
+too blunt for PPO. The shipped recipe therefore credits each decision with the harmony of the bar it
+leads into (`harmony_horizon=16` frames, weight 2): that climbs (the table above). A credit of one
+frame (`harmony_horizon=1`) climbs faster and teaches the policy to change chord one frame after each
+new note (the chord for a frame is chosen before its note is heard). Retrained ensembles (negatives
+from the policy's own rollouts) remain the way to a learned harmony reward.
 """)
 
     extra = {n: {"lambda": f"{lambdas.get(n, '-')}", "D updates":

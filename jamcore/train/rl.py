@@ -57,6 +57,7 @@ class RLConfig:
     # The rule-based harmony reward (``weights.harmony`` > 0) credits each decision with the note-in-chord
     # share of the next ``harmony_horizon`` frames (jamcore.rewards.RewardSet.harmony_credit).
     harmony_horizon: int = 16
+    harmony_onsets: bool = False  # judge each note at its first frame only, weighted by its length
     episode_frames: int = 256
     actor_lr: float = 1e-4  # a 0.7 M model over 120 steps: approx_kl ~ 0.001-0.005 per update
     warmup_steps: int = 10
@@ -368,7 +369,8 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
             seq_reward = torch.from_numpy(seq_reward)
         dense = None  # per-decision rewards: the rule-based harmony credit
         if cfg.weights.harmony:
-            dense, nic_share = rewards.harmony_credit(mel_np, ch_np, cfg.harmony_horizon)
+            dense, nic_share = rewards.harmony_credit(mel_np, ch_np, cfg.harmony_horizon,
+                                                        cfg.harmony_onsets)
             dense = torch.from_numpy(dense)
             terms["harmony"] = cfg.weights.harmony * nic_share
         d_train = False
@@ -475,6 +477,7 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
             **kl_terms, **stats, "explained_variance": ev,
             "nic": cm["nic"], "chord_entropy": cm["entropy_pooled"], "entropy_song_mean": cm["entropy_song_mean"],
             "distinct_chords": cm["distinct_chords_song_mean"], "longest_run_beats": cm["longest_run_beats_song_mean"],
+            "changes_per_bar": cm["changes_per_bar"], "on_beat_share": cm["on_beat_share"],
             "d_trained": int(d_train), **d_stats,
             "seconds": round(time.time() - t0, 1),
         }
