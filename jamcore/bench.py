@@ -13,9 +13,12 @@ import platform
 import resource
 import time
 
+from jamcore.checkpoints import DEFAULT_POLICY
+
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--checkpoint", default="mle", help="policy checkpoint name or path (default: mle)")
+    parser.add_argument("--checkpoint", default=DEFAULT_POLICY,
+                        help=f"policy checkpoint name or path (default: {DEFAULT_POLICY}, the shipped default)")
     parser.add_argument("--frames", type=int, default=10_000, help="streamed frames to time (default 10000)")
     parser.add_argument("--naive-frames", type=int, default=200,
                         help="frames timed for the full-recompute baseline, at a full window (default 200)")
@@ -31,7 +34,7 @@ def _percentiles(xs: list[float]) -> dict[str, float]:
             "max_ms": float(a.max()), "mean_ms": float(a.mean())}
 
 
-def bench(checkpoint: str = "mle", frames: int = 10_000, naive_frames: int = 200, threads: int = 1) -> dict:
+def bench(checkpoint: str = DEFAULT_POLICY, frames: int = 10_000, naive_frames: int = 200, threads: int = 1) -> dict:
     import numpy as np
     import torch
 

@@ -32,10 +32,9 @@ def folk_tune():
 def test_shipped_policy_harmonizes_a_test_split_folk_tune(tmp_path, folk_tune):
     """The default checkpoint on a held-out folk tune: files as specified, and chords that follow the tune.
 
-    The issue's bar, note-in-chord >= 0.60 on this tune, is measured by `bench/bench_harmonize.py
-    --tunes 1 --seeds $(seq 0 19)`: 0.586 with the shipped defaults (per seed 0.52-0.67): not met on
-    average, so not asserted. Asserted here: seeds 1-3 stay near it (0.593 measured), far above the
-    same chords a tritone away.
+    The issue's bar: note-in-chord >= 0.60 on this tune, with the shipped defaults. Measured over ten
+    seeds (0.651 pooled, per seed 0.60-0.68; `bench/bench_harmonize.py --tunes 1 --seeds $(seq 0 19)`:
+    0.639), against the same chords a tritone away (0.012).
     """
     out, js, wav = tmp_path / "out.mid", tmp_path / "out.json", tmp_path / "out.wav"
     r = jam("harmonize", folk_tune, "--out", out, "--json", js, "--wav", wav, "--soundfont", TIMGM, "--seed", "1")
@@ -50,12 +49,12 @@ def test_shipped_policy_harmonizes_a_test_split_folk_tune(tmp_path, folk_tune):
     chords = json.loads(js.read_text())
     assert chords and all({"frame", "frames", "symbol", "pitches"} <= set(c) for c in chords)
     assert all(a["frame"] + a["frames"] <= b["frame"] for a, b in zip(chords, chords[1:]))
-    # Musical agreement over three seeds: the melody against the chords and against them moved a tritone.
+    # Musical agreement over ten seeds: the melody against the chords and against them moved a tritone.
     from jamcore import tokens as T
     from jamcore.harmonize import harmonize_file
 
     hits = shifted = scored = 0
-    for seed in (1, 2, 3):
+    for seed in range(10):
         result, _, _ = harmonize_file(folk_tune, seed=seed)
         mel = T.TOKEN_PITCH[np.asarray(result.melody_tokens)]
         for c in result.events:
@@ -65,8 +64,8 @@ def test_shipped_policy_harmonizes_a_test_split_folk_tune(tmp_path, folk_tune):
                     scored += 1
                     hits += (mel[f] % 12) in pcs
                     shifted += ((mel[f] + 6) % 12) in pcs
-    print(f"three seeds: note-in-chord {hits / scored:.3f}, tritone-shifted {shifted / scored:.3f}")
-    assert scored > 300 and hits > 1.3 * shifted and hits / scored > 0.55, (hits, shifted, scored)
+    print(f"ten seeds: note-in-chord {hits / scored:.3f}, tritone-shifted {shifted / scored:.3f}")
+    assert scored > 2000 and hits / scored >= 0.60 and hits > 10 * shifted, (hits, shifted, scored)
     import wave
 
     with wave.open(str(wav)) as w:

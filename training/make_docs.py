@@ -24,6 +24,8 @@ COLUMNS = [
     ("vendi_bag", "Vendi (bag)", "{:.2f}"),
     ("vendi_embed", "Vendi (contrastive emb.)", "{:.2f}"),
     ("longest_run_beats_song_mean", "longest run (beats)", "{:.1f}"),
+    ("changes_per_bar", "changes/bar", "{:.2f}"),
+    ("on_beat_share", "on a beat", "{:.2f}"),
     ("pcs_per_chord", "pcs/chord", "{:.2f}"),
     ("chord_silence", "chord silence", "{:.3f}"),
 ]
@@ -138,7 +140,7 @@ def main() -> int:
     cfg = ev["config"]
     gapts = sorted((n for n in systems if n.startswith("gapt-")), key=lambda n: float(n.split("-", 1)[1]))
     lambdas = {"rl": 0.0, **{n: float(n.split("-", 1)[1]) for n in gapts}}
-    cards = {n: json.loads((ckpt / f"{n}.json").read_text()) for n in ["mle", "rl", *gapts]
+    cards = {n: json.loads((ckpt / f"{n}.json").read_text()) for n in ["mle", "rl", "rl-hack", *gapts]
              if (ckpt / f"{n}.json").is_file()}
     if args.write_cards:
         for n, card in cards.items():
@@ -193,10 +195,27 @@ def main() -> int:
         verdict.append("- Verdict for `rl`: " + why)
         if "rl-hack" in m:
             h = m["rl-hack"]
-            verdict.append(f"- `rl-hack` (the `hack` profile: no anchor KL, no entropy bonus, longer): NIC {h['nic']:.3f}, "
-                           f"within-song entropy {h['entropy_song_mean']:.3f}, distinct chords per song "
-                           f"{h['distinct_chords_song_mean']:.2f}, longest run {h['longest_run_beats_song_mean']:.1f} beats "
-                           f"(data {m['data']['longest_run_beats_song_mean']:.1f}).")
+            h_up = h["nic"] - m["mle"]["nic"]
+            h_hacked = h_up > 0 and h["entropy_song_mean"] < m["data"]["entropy_song_mean"]
+            verdict.append(
+                f"- **`rl-hack`**, the reward-hacking baseline (`--profile hack`: no anchor KL, no entropy bonus, "
+                f"150 steps; a discriminative reward trained with wrong-harmony negatives judging every 4-bar "
+                f"window, and a light harmony credit): NIC {h['nic']:.3f} ({'+' if h_up >= 0 else ''}{h_up:.3f} "
+                f"over `mle`), within-song entropy {h['entropy_song_mean']:.3f} vs the data's "
+                f"{m['data']['entropy_song_mean']:.3f}, pooled {h['entropy_pooled']:.3f} vs "
+                f"{m['data']['entropy_pooled']:.3f}, distinct chords per song {h['distinct_chords_song_mean']:.2f}, "
+                f"longest run {h['longest_run_beats_song_mean']:.1f} beats (data "
+                f"{m['data']['longest_run_beats_song_mean']:.1f}), {h['changes_per_bar']:.2f} chord changes a bar "
+                f"({100 * h['on_beat_share']:.0f}% on a beat); progression diversity (Vendi over transition "
+                f"bags) {h['vendi_bag']:.1f} vs `mle`'s {m['mle']['vendi_bag']:.1f} and the data's "
+                f"{m['data']['vendi_bag']:.1f}. "
+                + ("**The collapse shows here**: more harmony, less diversity than the data, the policy holding "
+                   "fewer chords for longer." if h_hacked else
+                   "Harmony up and diversity down from `mle`, but "
+                   + ("not below the data's in within-song entropy: it repeats a narrower set of progressions "
+                      "and changes chord almost five times a bar, mostly off the beat, rather than holding a few "
+                      "chords."
+                      if h_up > 0 else "without a harmony gain.")))
     rl_card = cards.get("rl", {})
     (docs / "reward-hacking.md").write_text(f"""# Reward hacking: RL on coherence rewards alone
 
@@ -258,6 +277,29 @@ leads into (`harmony_horizon=16` frames, weight 2): that climbs (the table above
 frame (`harmony_horizon=1`) climbs faster and teaches the policy to change chord one frame after each
 new note (the chord for a frame is chosen before its note is heard). Retrained ensembles (negatives
 from the policy's own rollouts) remain the way to a learned harmony reward.
+
+## The harmony credit, measured (2026-12-01, from the shipped `mle`)
+
+Rollout metrics on training melodies (16 episodes a step, temperature 1), first vs last 5-10 steps:
+
+- **Horizon.** One frame (weight 1, 30 steps): note-in-chord 0.54 -> 0.70-0.76, policy entropy up
+  (0.70 -> 1.07 nats), distinct chords per song up: it chases notes. Four frames (40 steps): 0.54 ->
+  0.68. Sixteen frames (the shipped one; weight 2, 120 steps): 0.57 -> 0.70, on the test songs 0.663
+  (above). At weight 1 and lr 2e-4 it climbs about half as fast.
+- **Judged at note onsets** (`harmony_onsets=true`, each note scored once at its first frame, weighted
+  by its length, so a chord changed after a note began earns nothing for it), 120 steps: 0.55 -> 0.59,
+  with the on-beat share kept (0.62) and fewer changes a bar (2.8 -> 1.7). At temperature 0.5 on the 30
+  test tunes of `bench/bench_harmonize.py`: 0.572 with only 0.76 changes a bar (90% on a beat), so it is
+  not shipped; it is the lever for a harmony gain that keeps the rhythm, given a longer run.
+- **Where the gain comes from.** Forcing every policy to change chord only on a beat at decoding time
+  (30 test tunes, temperature 0.5) costs the RL policies most of their gain: `rl` 0.676 -> 0.591,
+  `gapt-1.0` 0.646 -> 0.589, `mle` 0.575 -> 0.549. Much of what the harmony credit teaches is to
+  follow the melody a sixteenth late.
+- **No collapse from harmony.** Without the anchor KL and the entropy bonus, at lr 1e-3 (60 steps) or
+  with four PPO epochs a step (40 steps), the policy reaches 0.65-0.75 on its rollouts while its
+  distinct chords per song *rise* (15 -> 18-23). A harmony reward that can be met by following the
+  melody does not make it hold a few safe chords; only the window-credited discriminative reward pulls
+  toward fewer chords (point 3 above), which is what `rl-hack` combines with a light harmony credit.
 """)
 
     extra = {n: {"lambda": f"{lambdas.get(n, '-')}", "D updates":

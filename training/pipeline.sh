@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole pipeline, data to every shipped checkpoint and the evaluation report:
-#   data -> mle -> anchor -> melody agent -> reward models (2 seeds x 2 kinds) -> rl -> gapt sweep -> eval
+#   data -> mle -> anchor -> melody agent -> reward models (2 seeds x 2 kinds) -> rl [-> rl-hack] -> gapt sweep
+#   -> eval
 #
 #   training/pipeline.sh smoke [OUT]   seconds per stage, for CI (default OUT: a temp dir)
 #   training/pipeline.sh small [OUT]   the shipped run (default OUT: jamcore/checkpoints), ~2.5 h on 2 cores
@@ -56,6 +57,12 @@ RWD=(--set "contrastive=$OUT/rewards/contrastive-s0,$OUT/rewards/contrastive-s1"
      --set "discriminative=$OUT/rewards/discriminative-s0,$OUT/rewards/discriminative-s1")
 stage rl "$OUT" $JAM train rl --profile "$RL_PROFILE" "${CK[@]}" "${RWD[@]}"
 names="mle,rl"
+if [ "$MODE" = small ]; then  # the reward-hacking baseline (docs/reward-hacking.md)
+    stage discriminative-wrong-s0 "$OUT/rewards" $JAM train reward --kind discriminative --seed 0 \
+        --profile "$MODE" --set wrong_fraction=0.5
+    stage rl-hack "$OUT" $JAM train rl --profile hack "${CK[@]}" --set "discriminative=$OUT/rewards/discriminative-wrong-s0"
+    names="$names,rl-hack"
+fi
 for lam in $LAMBDAS; do
     stage "gapt-$lam" "$OUT" $JAM train gapt --adv-weight "$lam" --profile "$RL_PROFILE" "${CK[@]}" "${RWD[@]}"
     names="$names,gapt-$lam"

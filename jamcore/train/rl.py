@@ -100,8 +100,13 @@ RL_PROFILES: dict[str, RLConfig] = {
     # The shipped runs: the learned ensembles, the rules, and the rule-based harmony credit per decision
     # (the ensembles alone do not rank harmony at this scale: docs/reward-hacking.md).
     "small": RLConfig(weights=RewardWeights(harmony=2.0)),
-    "hack": RLConfig(profile="hack", steps=200, actor_lr=1e-4, kl_anchor=0.0, ent_coef=0.0,
-                     weights=RewardWeights(harmony=2.0)),
+    # The reward-hacking baseline (docs/reward-hacking.md): no anchor KL, no entropy bonus, longer; a
+    # discriminative reward trained with wrong-harmony negatives (`jamcore train reward --kind
+    # discriminative --set wrong_fraction=0.5 --name discriminative-wrong-s0`) judging every 4-bar
+    # window, and a light harmony credit: the policy holds fewer chords for longer.
+    "hack": RLConfig(profile="hack", steps=150, actor_lr=1e-4, kl_anchor=0.0, ent_coef=0.0,
+                     weights=RewardWeights(contrastive=0.0, harmony=0.3), credit_bars=4, adv_std_norm=True,
+                     discriminative=("discriminative-wrong-s0",)),
 }
 
 
@@ -111,8 +116,8 @@ RL_PROFILES: dict[str, RLConfig] = {
 
 def add_arguments(parser, gapt: bool = False) -> None:
     parser.add_argument("--profile", default="small", choices=sorted(RL_PROFILES),
-                        help="run size (smoke: seconds, for tests; small: the shipped runs; hack: longer, "
-                             "weaker KL, to make reward hacking show)")
+                        help="run size (smoke: seconds, for tests; small: the shipped runs; hack: the "
+                             "reward-hacking baseline rl-hack: no KL, window-credited rewards, longer)")
     if gapt:
         parser.add_argument("--adv-weight", type=float, required=True,
                             help="lambda, the weight of the discriminator reward (the performer's knob)")
