@@ -294,7 +294,8 @@ Rollout metrics on training melodies (16 episodes a step, temperature 1), first 
 - **Where the gain comes from.** Forcing every policy to change chord only on a beat at decoding time
   (30 test tunes, temperature 0.5) costs the RL policies most of their gain: `rl` 0.676 -> 0.591,
   `gapt-1.0` 0.646 -> 0.589, `mle` 0.575 -> 0.549. Much of what the harmony credit teaches is to
-  follow the melody a sixteenth late.
+  follow the melody a sixteenth late: on 15 test tunes (`harmonize`, temperature 0.5, seed 1), 38% of
+  `rl`'s chord changes and 23% of `gapt-1.0`'s come one frame after a melody note began, 5% of `mle`'s.
 - **No collapse from harmony.** Without the anchor KL and the entropy bonus, at lr 1e-3 (60 steps) or
   with four PPO epochs a step (40 steps), the policy reaches 0.65-0.75 on its rollouts while its
   distinct chords per song *rise* (15 -> 18-23). A harmony reward that can be met by following the
