@@ -6,13 +6,13 @@ Sequence-level terms are placed on the episode's last chord decision (as in the 
   (``jamcore.eval.metrics``), so reward and report cannot drift apart;
 - ``adversarial`` (GAPT only): ``lambda * -log(1 - D(chords))``, added by the RL loop.
 
-One term is per decision instead: ``harmony``, a rule-based coherence reward, 1 for every frame whose
+One term is per decision instead: ``harmony``, a rule-based coherence reward. A frame scores 1 when its
 chord holds the melody's pitch class (0 for a wrong or silent chord under a note, 0 where no note
-sounds), credited to the decision that chose that frame's chord. The learned ensembles do not rank
-harmony among plays of one melody at this scale (measured in docs/reward-hacking.md), so this is the
-exploitable harmony signal the RL-alone finding needs.
+sounds); each decision is credited with the share of hits over the frames ahead of it, as played
+(``RewardSet.harmony_credit``). The learned ensembles do not rank harmony among plays of one melody at
+this scale (measured in docs/reward-hacking.md), so this is the harmony signal RL can climb.
 Holding one chord for a long time is deliberately *not* penalised (the long-note weight is 0, as in the
-reference): that is the collapse mode RL finds and GAPT has to fix.
+reference): that is the collapse mode the reference's RL finds and GAPT has to fix.
 """
 from __future__ import annotations
 

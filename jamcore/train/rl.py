@@ -103,7 +103,7 @@ RL_PROFILES: dict[str, RLConfig] = {
     # The reward-hacking baseline (docs/reward-hacking.md): no anchor KL, no entropy bonus, longer; a
     # discriminative reward trained with wrong-harmony negatives (`jamcore train reward --kind
     # discriminative --set wrong_fraction=0.5 --name discriminative-wrong-s0`) judging every 4-bar
-    # window, and a light harmony credit: the policy holds fewer chords for longer.
+    # window, and a light harmony credit: it narrows the policy's progressions (and churns).
     "hack": RLConfig(profile="hack", steps=150, actor_lr=1e-4, kl_anchor=0.0, ent_coef=0.0,
                      weights=RewardWeights(contrastive=0.0, harmony=0.3), credit_bars=4, adv_std_norm=True,
                      discriminative=("discriminative-wrong-s0",)),
@@ -407,8 +407,8 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
                 kl_terms["kl_mle"] = float(ppo.masked_mean(kl_m, mask))
                 kl_pen = kl_pen - cfg.kl_mle * kl_m
             if group > 1:
-                # [B, T]: each decision's return (local credit + episode terms), centred per frame
-                # across the plays of its melody.
+                # [B, T]: each decision's return (episode terms + local coherence credit + harmony
+                # credit), centred per frame across the plays of its melody.
                 credit = [x for x in (local, dense) if x is not None]
                 adv = ppo.group_advantages(seq_reward, sum(credit) if credit else None, mask, group,
                                            cfg.adv_std_norm)
