@@ -197,11 +197,16 @@ def main() -> int:
             h = m["rl-hack"]
             h_up = h["nic"] - m["mle"]["nic"]
             h_hacked = h_up > 0 and h["entropy_song_mean"] < m["data"]["entropy_song_mean"]
+            h_train = cards.get("rl-hack", {}).get("training", {})
             verdict.append(
                 f"- **`rl-hack`**, the reward-hacking baseline (`--profile hack`: no anchor KL, no entropy bonus, "
-                f"150 steps; a discriminative reward trained with wrong-harmony negatives judging every 4-bar "
-                f"window, and a light harmony credit): NIC {h['nic']:.3f} ({'+' if h_up >= 0 else ''}{h_up:.3f} "
-                f"over `mle`), within-song entropy {h['entropy_song_mean']:.3f} vs the data's "
+                f"{h_train.get('steps', '?')} steps at lr {h_train.get('actor_lr', '?')}; a discriminative reward "
+                f"trained with wrong-harmony negatives judging every 4-bar window, and a light harmony credit, "
+                f"weight {h_train.get('weights', {}).get('harmony', '?')}): NIC {h['nic']:.3f} "
+                f"({'+' if h_up >= 0 else ''}{h_up:.3f} "
+                f"over `mle`), within-song entropy {h['entropy_song_mean']:.3f} "
+                f"{'(just below) ' if 0 < m['data']['entropy_song_mean'] - h['entropy_song_mean'] < 0.05 else ''}"
+                f"vs the data's "
                 f"{m['data']['entropy_song_mean']:.3f}, pooled {h['entropy_pooled']:.3f} vs "
                 f"{m['data']['entropy_pooled']:.3f}, distinct chords per song {h['distinct_chords_song_mean']:.2f}, "
                 f"longest run {h['longest_run_beats_song_mean']:.1f} beats (data "
@@ -209,8 +214,9 @@ def main() -> int:
                 f"({100 * h['on_beat_share']:.0f}% on a beat); progression diversity (Vendi over transition "
                 f"bags) {h['vendi_bag']:.1f} vs `mle`'s {m['mle']['vendi_bag']:.1f} and the data's "
                 f"{m['data']['vendi_bag']:.1f}. "
-                + ("**The collapse shows here**: more harmony, less diversity than the data, the policy holding "
-                   "fewer chords for longer." if h_hacked else
+                + ("**The finding shows here**: more harmony than `mle`, less diversity than the data (within-song "
+                   "and pooled entropy, and far fewer distinct progressions), longer chord runs; between them it "
+                   "flickers, often off the beat. This is the baseline that hacks." if h_hacked else
                    "Harmony up and diversity down from `mle`, but "
                    + ("not below the data's in within-song entropy: it repeats a narrower set of progressions "
                       "and changes chord almost five times a bar, mostly off the beat, rather than holding a few "
@@ -301,6 +307,11 @@ Rollout metrics on training melodies (16 episodes a step, temperature 1), first 
   distinct chords per song *rise* (15 -> 18-23). A harmony reward that can be met by following the
   melody does not make it hold a few safe chords; only the window-credited discriminative reward pulls
   toward fewer chords (point 3 above), which is what `rl-hack` combines with a light harmony credit.
+- **The hack profile's harmony weight** (200 steps, lr 3e-4): at 0.3 (shipped `rl-hack`) rollouts go
+  from note-in-chord 0.55 / within-song entropy 1.90 / longest run 8 beats to 0.61-0.67 / 1.2-1.45 /
+  22-26 beats; at 0.15 the collapse is deeper (entropy 0.8, runs of 35-41 beats, 7 distinct chords a
+  song) but note-in-chord falls (0.50-0.53): harmony up and diversity down need both terms. At lr 1e-4
+  and 150 steps the same rewards moved less (test within-song entropy 1.70, above the data's).
 """)
 
     extra = {n: {"lambda": f"{lambdas.get(n, '-')}", "D updates":

@@ -103,8 +103,8 @@ RL_PROFILES: dict[str, RLConfig] = {
     # The reward-hacking baseline (docs/reward-hacking.md): no anchor KL, no entropy bonus, longer; a
     # discriminative reward trained with wrong-harmony negatives (`jamcore train reward --kind
     # discriminative --set wrong_fraction=0.5 --name discriminative-wrong-s0`) judging every 4-bar
-    # window, and a light harmony credit: it narrows the policy's progressions (and churns).
-    "hack": RLConfig(profile="hack", steps=150, actor_lr=1e-4, kl_anchor=0.0, ent_coef=0.0,
+    # window, and a light harmony credit: harmony up, diversity below the data's, progressions narrow.
+    "hack": RLConfig(profile="hack", steps=200, actor_lr=3e-4, kl_anchor=0.0, ent_coef=0.0,
                      weights=RewardWeights(contrastive=0.0, harmony=0.3), credit_bars=4, adv_std_norm=True,
                      discriminative=("discriminative-wrong-s0",)),
 }
