@@ -248,7 +248,7 @@ whether this run shows it). The rule baselines bracket the picture: `tonic-triad
 accompanies.
 
 History: with the earlier `mle` (plain teacher forcing, test NIC 0.365, within-song entropy 1.969) the
-learned ensembles alone gave `rl` NIC 0.426 and entropy 1.819, and a `hack` profile (no anchor KL, no
+learned ensembles alone gave `rl` NIC 0.426 and entropy 1.819, and the `hack` profile of the time (no anchor KL, no
 entropy bonus, 200 steps) NIC 0.431, entropy 2.259. From the current `mle` the ensembles alone *lost*
 harmony (NIC 0.532 vs 0.585, entropy 2.055): they do not rank harmony within a melody (below). The
 harmony credit per decision is what lets RL raise note-in-chord here.
