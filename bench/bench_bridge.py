@@ -186,11 +186,11 @@ def _last(xs):
 
 
 def default_checkpoint(tmp: Path) -> tuple[str, str | None, str]:
-    """The shipped ``mle`` if present, else a random-weight checkpoint of the same (small) shape."""
-    from jamcore.checkpoints import available_checkpoints
+    """The shipped default policy if present, else a random-weight checkpoint of the same (small) shape."""
+    from jamcore.checkpoints import DEFAULT_POLICY, available_checkpoints
 
-    if "mle" in available_checkpoints():
-        return "mle", None, "shipped mle"
+    if DEFAULT_POLICY in available_checkpoints():
+        return DEFAULT_POLICY, None, f"shipped {DEFAULT_POLICY}"
     from bridge.testing import tiny_checkpoints
     from jamcore.config import ModelConfig
 
@@ -206,7 +206,7 @@ def main(argv=None) -> int:
     ap.add_argument("--bpm", type=float, default=180.0)
     ap.add_argument("--lookahead-beats", type=float, default=1.0)
     ap.add_argument("--commit-beats", type=float, default=1.0)
-    ap.add_argument("--checkpoint", default=None, help="default: shipped mle, else a random small-profile model")
+    ap.add_argument("--checkpoint", default=None, help="default: the shipped default policy, else a random small-profile model")
     ap.add_argument("--checkpoint-dir", default=None)
     ap.add_argument("--json", default=None, help="write the figures here too")
     args = ap.parse_args(argv)
