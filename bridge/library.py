@@ -66,9 +66,10 @@ class Library:
         return StreamingPolicy(self.blend(a, b, t)[0])
 
     def names(self) -> list[str]:
-        """Checkpoints a client may ask for: the served directory's, then the shipped ones."""
-        names = available_checkpoints(self.directory) if self.directory is not None else []
-        return names + [n for n in available_checkpoints() if n not in names]
+        """Checkpoints offered to clients: the served directory's, then the shipped ones, without the
+        evaluation baselines (cards with ``"baseline": true``; a client may still ask for one by name)."""
+        names = available_checkpoints(self.directory, performable=True) if self.directory is not None else []
+        return names + [n for n in available_checkpoints(performable=True) if n not in names]
 
 
 def blend_name(a: str, b: str, t: float) -> str:

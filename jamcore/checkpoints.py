@@ -169,8 +169,12 @@ def load_policy(name_or_path: str | Path = "mle", directory: str | Path | None =
     return load_model(name_or_path, "policy", directory)
 
 
-def available_checkpoints(directory: str | Path | None = None, kind: str | None = "policy") -> list[str]:
-    """Names of loadable-looking checkpoints (card + weights present) in ``directory`` or shipped."""
+def available_checkpoints(directory: str | Path | None = None, kind: str | None = "policy",
+                          performable: bool = False) -> list[str]:
+    """Names of loadable-looking checkpoints (card + weights present) in ``directory`` or shipped.
+
+    ``performable``: leave out those whose card says ``"baseline": true`` (a reward-hacking baseline
+    kept for the evaluation; still loadable by name, just not offered on stage)."""
     d = Path(directory) if directory is not None else SHIPPED_DIR
     names = []
     for meta in sorted(d.glob("*.json")):
@@ -179,6 +183,8 @@ def available_checkpoints(directory: str | Path | None = None, kind: str | None 
         try:
             card = json.loads(meta.read_text())
         except (OSError, json.JSONDecodeError):
+            continue
+        if performable and card.get("baseline"):
             continue
         if kind is None or card.get("kind") == kind:
             names.append(meta.name[:-5])

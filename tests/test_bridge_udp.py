@@ -26,6 +26,11 @@ TAGS_OK = re.compile(r"^,[ifs]*$")
 def ckdir(tmp_path_factory):
     d = tmp_path_factory.mktemp("checkpoints")
     tiny_checkpoints(d)
+    # An evaluation baseline: loadable by name, not offered in the menu.
+    from jamcore.checkpoints import load_policy, save_checkpoint
+
+    model, _ = load_policy(d / "tiny")
+    save_checkpoint(model, d / "tiny-baseline", {"adv_weight": 0.0, "baseline": True})
     return d
 
 
@@ -100,6 +105,8 @@ def test_hello_ready_ping_list(bridge):
         c.send(P.LIST.path)
         names = c.wait_for(P.CHECKPOINTS.path).args
         assert {"tiny", "tiny2", "wide"} <= set(names) and "broken" in names
+        assert "tiny-baseline" not in names and "rl-hack" not in names  # baselines stay off the menu
+        assert bridge.library.load("tiny-baseline")[1]["baseline"] is True  # but load by name
         all_typetags_ok(c)
 
 

@@ -517,6 +517,8 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
             "data": {"melodies": "train split, transposed -6..+5", "episode_frames": cfg.episode_frames},
             "metrics": {f"rollout_{k}": v for k, v in summary.items()},
         }
+        if cfg.profile == "hack":  # the reward-hacking baseline: kept for the evaluation, off the stage menu
+            card["baseline"] = True
         save_checkpoint(policy, out_dir / name, card)
         _plot_curves(history, out_dir / f"{name}.curves.png", name)
         print(f"wrote {out_dir / name}.safetensors; last rollouts: NIC {last.get('nic', float('nan')):.3f}, "
