@@ -338,8 +338,9 @@ Rollout metrics on training melodies (16 episodes a step, temperature 1), first 
 {header}
 
 ## Method, and where each piece lives
-- Policy reward per episode: coherence ensembles + rule penalties (`jamcore/rewards.py`) + KL to the
-  offline anchor per decision (`jamcore/train/rl.py`) + **lambda * r_adv**, with
+- Policy reward per episode: coherence ensembles + rule penalties (`jamcore/rewards.py`), plus per
+  decision the harmony credit of the bar ahead (`RewardSet.harmony_credit`) and the KL to the offline
+  anchor (`jamcore/train/rl.py`), + **lambda * r_adv**, with
   `r_adv = -log(1 - D(chords) + eps)` (`jamcore/train/gapt.py: adversarial_reward`).
 - D sees the policy's chord stream only (`jamcore/models/discriminator.py`), trained on fresh rollouts
   (label 0) against the data chords paired with the same melodies (label 1), label smoothing 0.1
@@ -352,7 +353,7 @@ Rollout metrics on training melodies (16 episodes a step, temperature 1), first 
 for step in range(steps):
     melodies, data_chords = sample(train windows)
     chords = rollout(policy, melodies)                 # online: chord t from melody < t
-    R = coherence(melodies, chords) + rules(chords)
+    R = coherence(melodies, chords) + rules(chords)    # per episode; + harmony credit per decision
     if lambda > 0: R += lambda * -log(1 - D(chords))   # computed before D's update
     A = R - mean(R over the 4 plays of the same melody)  # group-relative advantage (small profile)
     PPO_clip(A) + beta * KL(policy || anchor) - ent * H   # per decision; GAE + value head when group = 1
