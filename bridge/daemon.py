@@ -20,7 +20,7 @@ socket, as Max's ``udpsend`` and Pd's ``netsend`` do.
 """
 from __future__ import annotations
 
-from jamcore.checkpoints import DEFAULT_POLICY
+from jamcore.checkpoints import DEFAULT_POLICY, CheckpointError
 
 import gc
 import logging
@@ -34,9 +34,10 @@ from dataclasses import dataclass, field
 
 from bridge import protocol as P
 from bridge.library import Library, blend_name
-from bridge.outputs import OscOutput, open_audio
+from bridge.outputs import NullOutput, OscOutput, open_audio
 from bridge.server import Endpoint, Inbound, build
 from bridge.session import Session, Settings
+from jamcore.errors import CommandError
 from jamcore.stream import freeze_heap
 
 log = logging.getLogger("jamcore.bridge")
@@ -92,13 +93,13 @@ class Bridge:
         self.endpoint = Endpoint(host, port)
         self.inbox = self.endpoint.inbox
         self.osc = OscOutput(self.endpoint.send)
-        self.audio, self.audio_reason = (None, "not requested")
+        self.audio, self.audio_reason = NullOutput(), "not requested"
         if output in ("audio", "both"):
             self.audio, self.audio_reason = open_audio(soundfont)
-            if self.audio is None:
+            if not self.has_audio:
                 log.warning("audio output unavailable: %s; serving chords as MIDI over OSC only", self.audio_reason)
         self.default_settings = settings or Settings()
-        self.default_settings.output = output if (self.audio is not None or output == "midi") else "midi"
+        self.default_settings.output = output if (self.has_audio or output == "midi") else "midi"
         self.seed = seed
         self.client_timeout = client_timeout
         self.clients: dict[tuple[str, int], Client] = {}  # by key
@@ -161,8 +162,12 @@ class Bridge:
             self._status(c, "connection", "closed")
         self.endpoint.close()
         self._loader.shutdown(wait=False, cancel_futures=True)
-        if self.audio is not None:
-            self.audio.close()
+        self.audio.close()
+
+    @property
+    def has_audio(self) -> bool:
+        """Whether chords can sound from the bridge itself (else ``audio`` is a ``NullOutput``)."""
+        return not isinstance(self.audio, NullOutput)
 
     # ------------------------------------------------------------------ the loop
     def _turn(self) -> None:
@@ -238,9 +243,9 @@ class Bridge:
         if not sends:
             return
         mode = c.session.settings.output
-        if mode in ("midi", "both") or self.audio is None:
+        if mode in ("midi", "both") or not self.has_audio:
             self.osc.chords(c.id, c.reply, c.session.clock, sends, c.session.settings.program)
-        if mode in ("audio", "both") and self.audio is not None:
+        if mode in ("audio", "both"):
             self.audio.chords(c.id, c.reply, c.session.clock, sends, c.session.settings.program)
 
     # ------------------------------------------------------------------ messages
@@ -343,7 +348,7 @@ class Bridge:
 
     def _set(self, msg: Inbound, c: Client) -> None:
         key, value = msg.args
-        if key == "output" and value in ("audio", "both") and self.audio is None:
+        if key == "output" and value in ("audio", "both") and not self.has_audio:
             self._error(c, P.SET.path, f"no audio output on the bridge ({self.audio_reason}); chords stay "
                                        f"on MIDI over OSC", msg.arrival)
             value = "midi"
@@ -352,7 +357,7 @@ class Bridge:
             note = None
         else:
             note = c.session.settings.set(key, value)
-        if key == "output" and self.audio is not None and value == "midi":
+        if key == "output" and value == "midi":
             self.audio.forget(c.id)
         self._status(c, "setting", f"{key}={value}")
         if note:
@@ -376,8 +381,7 @@ class Bridge:
         self.clients.pop(c.key, None)
         for s in [s for s, cc in self._by_sender.items() if cc is c]:
             del self._by_sender[s]
-        if self.audio is not None:
-            self.audio.forget(c.id)
+        self.audio.forget(c.id)
 
     def _status(self, c: Client, key: str, value) -> None:
         self.endpoint.send(c.reply, build(P.STATUS, key, value))
@@ -435,8 +439,6 @@ def add_arguments(parser) -> None:
 
 
 def settings_from_args(args) -> Settings:
-    from jamcore.cli import CommandError
-
     s = Settings(temperature=args.temperature, lookahead_beats=args.lookahead_beats, commit_beats=args.commit_beats)
     if not 0.25 <= s.commit_beats <= s.lookahead_beats <= 8:
         raise CommandError("need 0.25 <= --commit-beats <= --lookahead-beats <= 8")
@@ -446,14 +448,8 @@ def settings_from_args(args) -> Settings:
 
 
 def run(args) -> int:
-    from jamcore.checkpoints import CheckpointError
-    from jamcore.cli import CommandError
-
     logging.basicConfig(level=getattr(logging, args.log_level.upper()),
                         format="%(asctime)s jamcore: %(message)s", datefmt="%H:%M:%S")
-    import torch
-
-    torch.set_num_threads(1)  # tiny models: one thread is fastest and leaves cores to Live
     try:
         bridge = Bridge(args.host, args.port, args.checkpoint, args.checkpoint_dir, args.output, args.soundfont,
                         args.seed, settings_from_args(args), args.client_timeout)

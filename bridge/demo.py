@@ -144,8 +144,6 @@ def run_demo(melody: str | Path = ASSET, out_dir: str | Path = ".", checkpoint: 
              checkpoint_dir: str | None = None, bpm: float | None = None, temperature: float = DEFAULT_TEMPERATURE,
              lookahead_beats: float = 2.0, commit_beats: float = 1.0, seed: int = 0, soundfont: str | None = None,
              wav: bool = True, log=print) -> DemoResult:
-    import torch
-
     from bridge.client import JamClient
     from bridge.daemon import Bridge
     from bridge.session import Settings
@@ -155,7 +153,6 @@ def run_demo(melody: str | Path = ASSET, out_dir: str | Path = ".", checkpoint: 
     song, report = load_user_melody(melody)
     bpm = float(bpm or song.tempo_bpm)
     end_beat = float(int(song.length_beats + 0.999))
-    torch.set_num_threads(1)
     settings = Settings(temperature=temperature, lookahead_beats=lookahead_beats, commit_beats=commit_beats)
     bridge = Bridge(P.DEFAULT_HOST, 0, checkpoint, checkpoint_dir, "midi", seed=seed, settings=settings)
     bridge.start_thread()
@@ -185,16 +182,8 @@ def run_demo(melody: str | Path = ASSET, out_dir: str | Path = ".", checkpoint: 
 
 
 def run(args) -> int:
-    from jamcore.checkpoints import CheckpointError
-    from jamcore.cli import CommandError
-    from jamcore.music.midi_io import MelodyFileError
-    from jamcore.music.render import RenderError
-
-    try:
-        res = run_demo(args.melody, args.out_dir, args.checkpoint, args.checkpoint_dir, args.bpm, args.temperature,
-                       args.lookahead_beats, args.commit_beats, args.seed, args.soundfont, not args.no_wav)
-    except (CheckpointError, MelodyFileError, RenderError) as exc:
-        raise CommandError(str(exc)) from exc
+    res = run_demo(args.melody, args.out_dir, args.checkpoint, args.checkpoint_dir, args.bpm, args.temperature,
+                   args.lookahead_beats, args.commit_beats, args.seed, args.soundfont, not args.no_wav)
     print(res.chart)
     print(f"{len(res.events)} chords; melody on a chord tone {100 * res.note_in_chord:.0f}% of the time")
     print(f"wrote {res.midi_path}" + (f" and {res.wav_path}" if res.wav_path else ""))

@@ -9,11 +9,13 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from jamcore.checkpoints import CheckpointError, available_checkpoints, load_policy
+from jamcore.checkpoints import CheckpointError, available_checkpoints, load_policy_weights
+from jamcore.models.numpy_policy import NumpyWeights
+from jamcore.stream import StreamingPolicy
 
 
 class Library:
-    """Thread-safe cache of loaded policy networks by name (and blends by their recipe)."""
+    """Thread-safe cache of loaded policy weights (NumPy, no torch) by name (and blends by their recipe)."""
 
     def __init__(self, directory: str | Path | None = None):
         self.directory = Path(directory) if directory is not None else None
@@ -26,7 +28,7 @@ class Library:
             hit = self._models.get(name)
         if hit is not None:
             return hit
-        model, card = load_policy(name, self.directory)
+        model, card = load_policy_weights(name, self.directory)
         with self._lock:
             self._models[name] = (model, card)
         return model, card
@@ -42,12 +44,10 @@ class Library:
         if ma.cfg != mb.cfg:  # configs, not card dicts: an older card lacks fields that default alike
             raise CheckpointError(f"cannot blend {a!r} and {b!r}: their architectures differ "
                                   f"({ca.get('model')} vs {cb.get('model')})")
-        sa, sb = ma.state_dict(), mb.state_dict()
-        mixed = {k: (sa[k].float() * (1.0 - t) + sb[k].float() * t).to(sa[k].dtype)
-                 if sa[k].is_floating_point() else sa[k] for k in sa}
-        model = type(ma)(ma.cfg)
-        model.load_state_dict(mixed)
-        model.eval()
+        sa, sb = ma.state, mb.state
+        mixed = {k: (sa[k].astype("float32") * (1.0 - t) + sb[k].astype("float32") * t).astype(sa[k].dtype)
+                 if sa[k].dtype.kind == "f" else sa[k] for k in sa}
+        model = NumpyWeights.from_state(ma.cfg, mixed)
         card = dict(ca, name=name, parent=[a, b], blend=t,
                     adv_weight=_mix(ca.get("adv_weight"), cb.get("adv_weight"), t))
         with self._lock:
@@ -56,13 +56,9 @@ class Library:
 
     def policy(self, name: str):
         """A fresh StreamingPolicy over the (cached) network ``name``."""
-        from jamcore.stream import StreamingPolicy
-
         return StreamingPolicy(self.load(name)[0])
 
     def blended_policy(self, a: str, b: str, t: float):
-        from jamcore.stream import StreamingPolicy
-
         return StreamingPolicy(self.blend(a, b, t)[0])
 
     def names(self) -> list[str]:

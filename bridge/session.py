@@ -44,7 +44,7 @@ from jamcore import tokens as T
 from jamcore.checkpoints import DEFAULT_TEMPERATURE
 from jamcore.music.time import FRAMES_PER_BEAT, beat_to_frame
 from jamcore.music.voicing import voice_chord
-from jamcore.stream import listening
+from jamcore.stream import live_chord
 
 log = logging.getLogger("jamcore.bridge")
 
@@ -360,7 +360,8 @@ class Session:
         if p < len(self.committed):
             c = self.committed[p]
         else:
-            c = T.NO_CHORD if self._listening(p) else self._sample_chord(p)
+            started = self._first_chord is not None and self._first_chord < p  # a chord before p
+            c = live_chord(pol, p, self._first_onset, started, s.listen_beats, s.temperature, s.top_p, self._rng(p, 0))
             if p < self.commit_end:  # the plan fell behind the commit edge: commit it now
                 self._commit(p, c)
                 committed = 1
@@ -377,19 +378,8 @@ class Session:
             self._mark_reflected(now)
         return committed
 
-    def _sample_chord(self, p: int) -> int:
-        """The policy's chord for pframe ``p``; the first one after listening may not be NO_CHORD (after a
-        stretch of NO_CHORD the policy would happily stay silent, as in a song's intro)."""
-        s = self.settings
-        first = self._first_chord is None or self._first_chord >= p
-        return self.policy.sample_chord(s.temperature, s.top_p, self._rng(p, 0), allow_silence=not first)
-
     def _rng(self, p: int, slot: int) -> np.random.Generator:
         return np.random.default_rng((self.seed, self._epoch, p, slot))
-
-    def _listening(self, p: int) -> bool:
-        """Still listening at pframe ``p``: no note heard yet, or less than ``listen_beats`` before ``p``."""
-        return listening(p, self._first_onset, self.settings.listen_beats)
 
     def _mark_reflected(self, now: float) -> None:
         """Notes whose frame is in the policy's context and the plan ready to the next commit: record

@@ -14,7 +14,7 @@ def tiny_checkpoints(directory: str | Path, names: tuple[str, ...] = ("tiny", "t
     plus ``broken`` (weights that do not fit its card) and ``wide`` (another architecture)."""
     import torch
 
-    from jamcore.checkpoints import save_checkpoint
+    from jamcore.models.saved import save_checkpoint
     from jamcore.config import ModelConfig
     from jamcore.models.policy import ChordPolicy
 

@@ -10,12 +10,18 @@ headline metrics.
 """
 from __future__ import annotations
 
-import dataclasses
-import importlib
 import json
 import os
 from pathlib import Path
 from typing import Any
+
+from safetensors import SafetensorError
+from safetensors.numpy import load_file
+
+from jamcore.config import ModelConfig
+from jamcore.errors import CheckpointError
+from jamcore.models.numpy_policy import NumpyWeights
+from jamcore.tokens import VOCAB_VERSION
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "checkpoints"
 # The policy `serve`, `demo` and `harmonize` start with; performers switch to any other on stage.
@@ -29,25 +35,8 @@ DEFAULT_POLICY = "gapt-1.0"
 # (at 1.0 about twice as often, for no better note-in-chord).
 DEFAULT_TEMPERATURE = 0.5
 
-# kind -> "module:Class"; every class takes (ModelConfig) and has `.cfg`.
-MODEL_KINDS: dict[str, str] = {
-    "policy": "jamcore.models.policy:ChordPolicy",
-    "anchor": "jamcore.models.anchor:OfflineAnchor",
-    "melody": "jamcore.models.policy:ChordPolicy",  # the melody agent: same network, melody-first order
-    "contrastive": "jamcore.models.reward_models:ContrastiveReward",
-    "discriminative": "jamcore.models.reward_models:DiscriminativeReward",
-}
-
-
-class CheckpointError(Exception):
-    """A checkpoint that cannot be used: missing, unreadable, or not made for this build."""
-
-
-def _class_for(kind: str):
-    if kind not in MODEL_KINDS:
-        raise CheckpointError(f"unknown model kind {kind!r}; known: {', '.join(MODEL_KINDS)}")
-    module, cls = MODEL_KINDS[kind].split(":")
-    return getattr(importlib.import_module(module), cls)
+# The architecture fields of a model card (``ModelConfig``); the model kinds a card may name.
+MODEL_KINDS = ("policy", "anchor", "melody", "contrastive", "discriminative")
 
 
 def with_ext(stem: str | Path, ext: str) -> Path:
@@ -56,43 +45,13 @@ def with_ext(stem: str | Path, ext: str) -> Path:
     return stem.parent / (stem.name + ext)
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes) -> None:
     tmp = path.with_name(path.name + f".tmp{os.getpid()}")
     with open(tmp, "wb") as f:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
-
-
-def save_tensors(path: Path, tensors: dict, metadata: dict[str, str] | None = None) -> None:
-    """Atomically write a dict of tensors as safetensors."""
-    from safetensors.torch import save
-
-    clean = {k: v.detach().contiguous().cpu() for k, v in tensors.items()}
-    _atomic_write_bytes(Path(path), save(clean, metadata=metadata))
-
-
-def save_checkpoint(model, stem: str | Path, card: dict[str, Any]) -> tuple[Path, Path]:
-    """Write ``stem.safetensors`` and ``stem.json``. ``card`` gets kind, vocab and architecture added."""
-    from jamcore.tokens import VOCAB_SIZE, VOCAB_VERSION
-
-    stem = Path(stem)
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    full = {
-        "name": stem.name,
-        "kind": model.kind,
-        "vocab_version": VOCAB_VERSION,
-        "vocab_size": VOCAB_SIZE,
-        "model": dataclasses.asdict(model.cfg),
-        "parameters": sum(p.numel() for p in model.parameters()),
-        **card,
-    }
-    weights = with_ext(stem, ".safetensors")
-    save_tensors(weights, model.state_dict(), metadata={"kind": model.kind, "vocab_version": VOCAB_VERSION})
-    meta = with_ext(stem, ".json")
-    _atomic_write_bytes(meta, (json.dumps(full, indent=2, default=str) + "\n").encode())
-    return weights, meta
 
 
 def resolve(name_or_path: str | Path, directory: str | Path | None = None) -> Path:
@@ -123,14 +82,9 @@ def read_card(stem: Path) -> dict[str, Any]:
         raise CheckpointError(f"unreadable model card {stem}.json: {exc}") from exc
 
 
-def load_model(name_or_path: str | Path, kind: str | None = None, directory: str | Path | None = None):
-    """Load a checkpoint into a fresh network in eval mode. Returns (model, card)."""
-    from safetensors import SafetensorError
-    from safetensors.torch import load_file
-
-    from jamcore.config import ModelConfig
-    from jamcore.tokens import VOCAB_VERSION
-
+def open_card(name_or_path: str | Path, kind: str | None = None, directory: str | Path | None = None
+              ) -> tuple[Path, dict[str, Any], ModelConfig]:
+    """Find a checkpoint and check its card: (stem, card, architecture). Strict: vocabulary and kind."""
     stem = resolve(name_or_path, directory)
     card = read_card(stem)
     if card.get("vocab_version") != VOCAB_VERSION:
@@ -139,34 +93,45 @@ def load_model(name_or_path: str | Path, kind: str | None = None, directory: str
             f"{VOCAB_VERSION!r}: retrain it or use a matching jamcore version"
         )
     ckind = card.get("kind")
-    if kind is not None and ckind != kind:
-        raise CheckpointError(f"checkpoint {stem.name!r} is a {ckind!r} model, expected {kind!r}")
+    if ckind not in MODEL_KINDS or (kind is not None and ckind != kind):
+        raise CheckpointError(f"checkpoint {stem.name!r} is a {ckind!r} model, expected {kind or 'a known kind'!r}")
     try:
         cfg = ModelConfig(**card["model"])
     except (KeyError, TypeError) as exc:
         raise CheckpointError(f"model card {stem.name}.json has a bad architecture entry: {exc}") from exc
-    model = _class_for(ckind)(cfg)
+    return stem, card, cfg
+
+
+def read_weights(stem: Path, load=load_file) -> dict:
+    """The tensors of ``stem.safetensors`` (NumPy arrays, or torch tensors with ``load`` from
+    ``safetensors.torch``)."""
     try:
-        state = load_file(str(with_ext(stem, ".safetensors")))
+        return load(str(with_ext(stem, ".safetensors")))
     except (SafetensorError, OSError, ValueError) as exc:
         raise CheckpointError(f"unreadable weights {stem}.safetensors: {exc}") from exc
-    expected = model.state_dict()
-    missing = sorted(set(expected) - set(state))
-    extra = sorted(set(state) - set(expected))
+
+
+def check_weights(stem: Path, found: dict[str, tuple], expected: dict[str, tuple]) -> None:
+    """Every tensor name and shape the architecture expects, and nothing else ({name: shape} both)."""
+    missing = sorted(set(expected) - set(found))
+    extra = sorted(set(found) - set(expected))
     if missing or extra:
         raise CheckpointError(f"checkpoint {stem.name!r} does not fit its architecture: "
                               f"missing {missing[:3]}, unexpected {extra[:3]}")
-    for k, v in state.items():
-        if v.shape != expected[k].shape:
-            raise CheckpointError(f"checkpoint {stem.name!r}: tensor {k} has shape {tuple(v.shape)}, "
-                                  f"expected {tuple(expected[k].shape)}")
-    model.load_state_dict(state)
-    model.eval()
-    return model, card
+    for k, shape in found.items():
+        if tuple(shape) != tuple(expected[k]):
+            raise CheckpointError(f"checkpoint {stem.name!r}: tensor {k} has shape {tuple(shape)}, "
+                                  f"expected {tuple(expected[k])}")
 
 
-def load_policy(name_or_path: str | Path = "mle", directory: str | Path | None = None):
-    return load_model(name_or_path, "policy", directory)
+def load_policy_weights(name_or_path: str | Path = DEFAULT_POLICY, directory: str | Path | None = None
+                        ) -> tuple[NumpyWeights, dict[str, Any]]:
+    """A policy checkpoint as the NumPy engine's weights, straight from safetensors (no torch): what
+    ``serve``, ``demo`` and ``harmonize`` play. Returns (weights, card)."""
+    stem, card, cfg = open_card(name_or_path, "policy", directory)
+    state = read_weights(stem)
+    check_weights(stem, {k: v.shape for k, v in state.items()}, NumpyWeights.expected_shapes(cfg))
+    return NumpyWeights.from_state(cfg, state), card
 
 
 def available_checkpoints(directory: str | Path | None = None, kind: str | None = "policy",

@@ -1,5 +1,27 @@
-"""Errors every command shares (kept apart from cli.py so `python -m jamcore.cli` sees one class)."""
+"""jamcore's own errors. The library raises these; the CLI (``jamcore.cli``) prints any of them as one
+line and exits with code 2. Nothing here imports anything, so every layer may raise them."""
 
 
-class CommandError(Exception):
-    """An expected, user-facing failure: printed as one line, exit code 2."""
+class JamcoreError(Exception):
+    """An expected, user-facing failure: bad input, a missing file, an unusable checkpoint."""
+
+
+class CommandError(JamcoreError):
+    """A command's arguments do not make sense together."""
+
+
+class CheckpointError(JamcoreError):
+    """A checkpoint that cannot be used: missing, unreadable, or not made for this build."""
+
+
+class ResumeError(JamcoreError):
+    """``--resume`` without a training state to resume from."""
+
+
+class MissingExtraError(JamcoreError):
+    """A command needs an optional part of jamcore that is not installed."""
+
+    def __init__(self, extra: str, module: str):
+        super().__init__(f"this command needs the '{extra}' extra ({module} is not installed): "
+                         f"pip install 'jamcore[{extra}]'")
+        self.extra = extra

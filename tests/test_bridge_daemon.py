@@ -177,7 +177,8 @@ def test_live_chords_agree_with_the_demo_melody():
     a tritone away (a chord progression that ignores the melody scores about the same either way)."""
     from bridge.demo import ASSET, simulate_session
     from jamcore import tokens as T
-    from jamcore.checkpoints import available_checkpoints, load_policy
+    from jamcore.checkpoints import available_checkpoints
+    from jamcore.models.saved import load_policy
     from jamcore.music.midi_io import load_user_melody
     from jamcore.stream import StreamingPolicy
 

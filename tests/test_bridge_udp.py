@@ -27,7 +27,7 @@ def ckdir(tmp_path_factory):
     d = tmp_path_factory.mktemp("checkpoints")
     tiny_checkpoints(d)
     # An evaluation baseline: loadable by name, not offered in the menu.
-    from jamcore.checkpoints import load_policy, save_checkpoint
+    from jamcore.models.saved import load_policy, save_checkpoint
 
     model, _ = load_policy(d / "tiny")
     save_checkpoint(model, d / "tiny-baseline", {"adv_weight": 0.0, "baseline": True})

@@ -85,18 +85,17 @@ def test_harmonize_listens_a_beat_after_the_first_note_then_plays_a_chord():
 
     from jamcore import tokens as T
     from jamcore.config import ModelConfig
-    from jamcore.harmonize import harmonize_tokens
     from jamcore.models.policy import ChordPolicy
-    from jamcore.stream import StreamingPolicy
+    from jamcore.stream import StreamingPolicy, play
 
     torch.manual_seed(0)
     stream = StreamingPolicy(ChordPolicy(ModelConfig(d_model=32, n_layers=1, n_heads=2, dropout=0.0)))
     melody = [T.SILENCE] * 6 + [T.note_on(60)] + [T.note_hold(60)] * 40
     for seed in range(5):
-        chords = harmonize_tokens(stream, melody, seed=seed, listen_beats=1.0)
+        chords = play(stream, melody, 1.0, 1.0, np.random.default_rng(seed), listen_beats=1.0)
         assert chords[:10] == [T.NO_CHORD] * 10  # frames 0-5 silent, first note at 6, heard for 4 frames
         assert T.TOKEN_CHORD[chords[10]] >= 0  # then a chord, never silence first
-    assert harmonize_tokens(stream, melody, listen_beats=0.0)[7] != T.NO_CHORD
+    assert play(stream, melody, 1.0, 1.0, np.random.default_rng(0), listen_beats=0.0)[7] != T.NO_CHORD
 
 
 def _midi(path, notes, tempo=500000):

@@ -113,7 +113,7 @@ def test_smoke_rl_run_improves_its_reward(tmp_path, corpus, seed):
     loop, rollouts, advantages, clipping and optimizer are the shipped ones."""
     from jamcore.data.loader import WindowSampler
     from jamcore.music.chords import Chord
-    from jamcore.train.rl import rollout
+    from jamcore.train.rollout import rollout
 
     batch = WindowSampler(corpus, "train", DataConfig(limit=12), 32, seed=123).sample(64)
     melody, meter = torch.from_numpy(batch.melody), torch.from_numpy(batch.meter(64))  # as RL plays them

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 import torch
 
-from jamcore.checkpoints import load_model
+from jamcore.models.saved import load_model
 from jamcore.config import PROFILES, DataConfig
 from jamcore.data.build import build_corpus
-from jamcore.train.mle import lr_at, train
+from jamcore.train.loop import lr_at
+from jamcore.train.mle import train
 
 LIMIT = 12
 

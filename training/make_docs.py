@@ -341,7 +341,7 @@ Rollout metrics on training melodies (16 episodes a step, temperature 1), first 
 - Policy reward per episode: coherence ensembles + rule penalties (`jamcore/rewards.py`), plus per
   decision the harmony credit of the bar ahead (`RewardSet.harmony_credit`) and the KL to the offline
   anchor (`jamcore/train/rl.py`), + **lambda * r_adv**, with
-  `r_adv = -log(1 - D(chords) + eps)` (`jamcore/train/gapt.py: adversarial_reward`).
+  `r_adv = -log(1 - D(chords) + eps)` (`jamcore/rewards.py: adversarial_reward`).
 - D sees the policy's chord stream only (`jamcore/models/discriminator.py`), trained on fresh rollouts
   (label 0) against the data chords paired with the same melodies (label 1), label smoothing 0.1
   (`discriminator_step`).

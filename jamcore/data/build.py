@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jamcore.config import DataConfig
+from jamcore.errors import CommandError
 from jamcore.music.time import FRAMES_PER_BEAT
 
 if TYPE_CHECKING:  # numpy and the token tables load lazily: `jamcore --help` imports this module
@@ -355,8 +356,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from jamcore.cli import CommandError
-
     cfg = DataConfig()
     changes = {}
     if args.data_dir is not None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import platform
 import time
 import zlib
@@ -25,12 +26,24 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
+import matplotlib
 import numpy as np
+import torch
+from tqdm import tqdm
 
+from jamcore.checkpoints import DEFAULT_TEMPERATURE, CheckpointError, resolve
+from jamcore.config import DataConfig
+from jamcore.data.build import load_corpus
+from jamcore.errors import CommandError
 from jamcore.eval import adaptation as A
 from jamcore.eval import metrics as M
-from jamcore.eval.systems import System, baseline_systems, data_system
+from jamcore.eval.systems import System, baseline_systems, checkpoint_system, data_system, play_duet
+from jamcore.models.saved import load_model
 from jamcore.music.time import FRAMES_PER_BEAT
+from jamcore.stream import MelodyAgentStream
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (after choosing the file-only backend)
 
 
 @dataclass(frozen=True)
@@ -46,7 +59,7 @@ class EvalConfig:
     change_beat: int = A.CHANGE_BEAT
     window_beats: int = 4  # the sliding NIC window: one 4/4 bar for every song
     cold_start_beats: int = A.COLD_START_BEATS
-    temperature: float = 1.0
+    temperature: float = DEFAULT_TEMPERATURE  # what a performer hears (jamcore.checkpoints)
     top_p: float = 1.0
     embed: str | None = None  # contrastive reward checkpoint whose chord encoder embeds songs for Vendi
     melody_agent: str | None = None  # melody-agent checkpoint for model-vs-model duets
@@ -60,10 +73,6 @@ def chord_embedder(name: str | None, directory: str | None = None):
     if not name:
         return None
     if name not in _EMBEDDERS:
-        import torch
-
-        from jamcore.checkpoints import load_model
-
         model, _ = load_model(name, "contrastive", directory)
 
         def embed(chord_seqs):
@@ -90,28 +99,6 @@ class EvalSong:
 
 # ---------------------------------------------------------------------------------------------
 # Songs
-
-
-def _beats_per_bar(rec: Any) -> float:
-    """Bar length of a corpus record in quarter beats, whatever shape its meter comes in (4 if none)."""
-    for attr in ("beats_per_bar",):
-        v = getattr(rec, attr, None)
-        if isinstance(v, (int, float)) and v > 0:
-            return float(v)
-    meter = getattr(rec, "meter", None)
-    if meter is not None:
-        v = getattr(meter, "beats_per_bar", None)
-        if isinstance(v, (int, float)) and v > 0:
-            return float(v)
-        if isinstance(meter, str) and "/" in meter:
-            num, den = meter.split("/", 1)
-            try:
-                return int(num) * 4.0 / int(den)
-            except ValueError:
-                pass
-        if isinstance(meter, (tuple, list)) and len(meter) == 2:
-            return meter[0] * 4.0 / meter[1]
-    return 4.0
 
 
 def cut_window(melody: np.ndarray, chords: np.ndarray, window_frames: int, beats_per_bar: float
@@ -141,18 +128,14 @@ def load_songs(cfg: EvalConfig, data_dir: str | None = None, corpus=None) -> lis
     (and built first if there is no cache, which takes minutes).
     """
     if corpus is None:
-        from jamcore.config import DataConfig
-        from jamcore.data.build import load_corpus
-
         dcfg = DataConfig() if data_dir is None else DataConfig(data_dir=Path(data_dir))
         corpus = load_corpus(dcfg)
     songs = []
     for rec in corpus.split(cfg.split):
         melody, chords = corpus.tokens(rec)
-        bpb = _beats_per_bar(rec)
+        bpb = rec.beats_per_bar
         m, c, start = cut_window(np.asarray(melody), np.asarray(chords), cfg.window_frames, bpb)
-        songs.append(EvalSong(str(getattr(rec, "song_id", len(songs))), str(getattr(rec, "source", "?")),
-                              m, c, bpb, start))
+        songs.append(EvalSong(rec.song_id, rec.source, m, c, bpb, start))
     if not songs:
         raise ValueError(f"the {cfg.split!r} split has no songs")
     return select_songs(songs, cfg.songs, cfg.seed, cfg.min_beats)
@@ -234,10 +217,6 @@ def duet_metrics(chord_agent, songs: Sequence[EvalSong], cfg: EvalConfig) -> dic
     Both pick frame t from the shared history before t. The melody agent reacts to the chords, so this
     is the setting where a policy's own choices come back to it.
     """
-    from jamcore.checkpoints import load_model
-    from jamcore.eval.systems import play_duet
-    from jamcore.stream import MelodyAgentStream
-
     model, _ = load_model(cfg.melody_agent, "melody", cfg.checkpoint_dir)
     agent = MelodyAgentStream(model)
     n = min(cfg.window_frames or agent.window_frames, agent.window_frames)
@@ -250,8 +229,6 @@ def duet_metrics(chord_agent, songs: Sequence[EvalSong], cfg: EvalConfig) -> dic
 
 def evaluate(songs: Sequence[EvalSong], systems: Sequence[System], cfg: EvalConfig, progress: bool = True) -> dict:
     """Run every system on the songs; returns the JSON-ready results (NaN kept as float here)."""
-    from tqdm import tqdm
-
     if not songs:
         raise ValueError("no songs to evaluate")
     units = sum(len(songs) * (1 if s.harmonize is None else 2) for s in systems)
@@ -270,8 +247,6 @@ def evaluate(songs: Sequence[EvalSong], systems: Sequence[System], cfg: EvalConf
 
 
 def _machine() -> dict[str, Any]:
-    import os
-
     return {"platform": platform.platform(), "python": platform.python_version(), "numpy": np.__version__,
             "cpus": os.cpu_count()}
 
@@ -395,11 +370,6 @@ _BAR_METRICS = [
 
 def write_plots(results: dict, out: Path) -> list[Path]:
     """metric_bars.png, chord_rank.png, adaptation.png (matplotlib, headless)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     systems = results["systems"]
     names = list(systems)
     colors = {n: ("black" if systems[n]["kind"] == "data" else f"C{i}") for i, n in enumerate(names)}
@@ -492,7 +462,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--frames", type=int, default=256, help="window length in frames, 0 = whole songs")
     parser.add_argument("--out", default="runs/eval", help="output directory (default runs/eval)")
     parser.add_argument("--data-dir", default=None, help="datasets directory (default: ../shared/datasets)")
-    parser.add_argument("--temperature", type=float, default=1.0, help="checkpoint sampling temperature")
+    parser.add_argument("--temperature", type=float, default=DEFAULT_TEMPERATURE,
+                        help=f"checkpoint sampling temperature (default {DEFAULT_TEMPERATURE:g}, as live)")
     parser.add_argument("--top-p", type=float, default=1.0, help="checkpoint nucleus sampling")
     parser.add_argument("--transpose", type=int, default=A.TRANSPOSE_SEMITONES,
                         help="semitones of the mid-song transposition (default +6)")
@@ -508,8 +479,6 @@ def add_arguments(parser) -> None:
 def _optional_checkpoint(name: str | None, directory: str | None, what: str) -> str | None:
     if not name or name.lower() == "none":
         return None
-    from jamcore.checkpoints import CheckpointError, resolve
-
     try:
         resolve(name, directory)
     except CheckpointError:
@@ -522,8 +491,6 @@ def _embed_name(args) -> str | None:
     """The --embed checkpoint if it can be found, else None (the model-free Vendi scores remain)."""
     if not args.embed or args.embed.lower() == "none":
         return None
-    from jamcore.checkpoints import CheckpointError, resolve
-
     try:
         resolve(args.embed, args.checkpoint_dir)
     except CheckpointError:
@@ -533,8 +500,6 @@ def _embed_name(args) -> str | None:
 
 
 def run(args) -> int:
-    from jamcore.cli import CommandError
-
     names = tuple(n.strip() for n in args.checkpoints.split(",") if n.strip())
     cfg = EvalConfig(checkpoints=names, checkpoint_dir=args.checkpoint_dir, split=args.split, songs=args.songs,
                      seed=args.seed, window_frames=args.frames, semitones=args.transpose,
@@ -542,18 +507,10 @@ def run(args) -> int:
                      melody_agent=_optional_checkpoint(args.melody_agent, args.checkpoint_dir, "melody agent"))
     systems = [data_system()] + ([] if args.no_baselines else baseline_systems())
     if names:
-        from jamcore.checkpoints import CheckpointError
-        from jamcore.eval.systems import checkpoint_system
-
         if args.threads:
-            import torch
-
             torch.set_num_threads(args.threads)
         for n in names:
-            try:
-                systems.append(checkpoint_system(n, args.checkpoint_dir, args.temperature, args.top_p))
-            except CheckpointError as exc:
-                raise CommandError(str(exc)) from exc
+            systems.append(checkpoint_system(n, args.checkpoint_dir, args.temperature, args.top_p))
     try:
         songs = load_songs(cfg, args.data_dir)
     except (ModuleNotFoundError, FileNotFoundError, ValueError) as exc:

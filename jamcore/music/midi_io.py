@@ -13,6 +13,7 @@ from pathlib import Path
 
 import mido
 
+from jamcore.errors import JamcoreError
 from jamcore.music.chords import ChordLabelError, parse_musicxml_kind
 from jamcore.music.song import ChordSpan, Meter, Note, Song, monophonic
 
@@ -26,7 +27,7 @@ DRUM_CHANNEL = 9
 OUT_TICKS_PER_BEAT = 480
 
 
-class MelodyFileError(ValueError):
+class MelodyFileError(JamcoreError, ValueError):
     """A user's melody file we cannot use; the message says what was wrong and what is expected."""
 
 
