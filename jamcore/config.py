@@ -15,7 +15,7 @@ from pathlib import Path
 from jamcore.music.meter import METRIC_SLOTS
 from jamcore.music.time import FRAMES_PER_BEAT
 
-WINDOW_FRAMES = 256  # training window: 64 beats (DESIGN.md section 2)
+WINDOW_FRAMES = 256  # training window: 64 beats (docs/architecture.md)
 
 
 def default_data_dir() -> Path:

@@ -30,17 +30,16 @@ def folk_tune():
 
 
 def test_shipped_policy_harmonizes_a_test_split_folk_tune(tmp_path, folk_tune):
-    """The default checkpoint on a held-out folk tune: files as specified, and chords that follow the tune.
+    """The default checkpoint on a held-out folk tune: MIDI, JSON and WAV files as specified.
 
-    The issue's bar: note-in-chord >= 0.60 on this tune, with the shipped defaults. Measured over ten
-    seeds (0.651 pooled, per seed 0.60-0.68; `bench/bench_harmonize.py --tunes 1 --seeds $(seq 0 19)`:
-    0.639), against the same chords a tritone away (0.012).
+    How well the chords follow the tune (note-in-chord >= 0.60 over ten seeds) is a seeded regression:
+    `bench/regressions.py shipped_harmonizes`.
     """
     out, js, wav = tmp_path / "out.mid", tmp_path / "out.json", tmp_path / "out.wav"
     r = jam("harmonize", folk_tune, "--out", out, "--json", js, "--wav", wav, "--soundfont", TIMGM, "--seed", "1")
     assert r.returncode == 0, r.stderr
     nic = float(r.stdout.split("note-in-chord ")[1].split()[0].rstrip(";"))
-    print(f"{folk_tune.name}: note-in-chord {nic:.3f}")
+    assert 0.0 <= nic <= 1.0
     mid = mido.MidiFile(str(out))
     assert mid.type == 1 and mid.tracks[1].name == "chords"
     melody_in = [m.note for m in mido.MidiFile(str(folk_tune)) if m.type == "note_on" and m.velocity]
@@ -49,23 +48,6 @@ def test_shipped_policy_harmonizes_a_test_split_folk_tune(tmp_path, folk_tune):
     chords = json.loads(js.read_text())
     assert chords and all({"frame", "frames", "symbol", "pitches"} <= set(c) for c in chords)
     assert all(a["frame"] + a["frames"] <= b["frame"] for a, b in zip(chords, chords[1:]))
-    # Musical agreement over ten seeds: the melody against the chords and against them moved a tritone.
-    from jamcore import tokens as T
-    from jamcore.harmonize import harmonize_file
-
-    hits = shifted = scored = 0
-    for seed in range(10):
-        result, _, _ = harmonize_file(folk_tune, seed=seed)
-        mel = T.TOKEN_PITCH[np.asarray(result.melody_tokens)]
-        for c in result.events:
-            pcs = {p % 12 for p in c["pitches"]}
-            for f in range(c["frame"], c["frame"] + c["frames"]):
-                if mel[f] >= 0:
-                    scored += 1
-                    hits += (mel[f] % 12) in pcs
-                    shifted += ((mel[f] + 6) % 12) in pcs
-    print(f"ten seeds: note-in-chord {hits / scored:.3f}, tritone-shifted {shifted / scored:.3f}")
-    assert scored > 2000 and hits / scored >= 0.60 and hits > 10 * shifted, (hits, shifted, scored)
     import wave
 
     with wave.open(str(wav)) as w:

@@ -90,11 +90,13 @@ def test_resume_after_an_interrupted_run_continues_from_the_saved_step(tmp_path,
 
 
 @pytest.mark.slow
-def test_torchrun_two_processes_end_with_identical_weights(tmp_path, corpus):
+@pytest.mark.parametrize("stage,kind", [(["mle"], "policy"), (["reward", "--kind", "contrastive"], "contrastive")])
+def test_torchrun_two_processes_end_with_identical_weights(tmp_path, corpus, stage, kind):
+    """Every trainer is torchrun-ready: two gloo processes on CPU average their gradients and end in step."""
     torchrun = shutil.which("torchrun", path=str(Path(sys.executable).parent))
     assert torchrun, "torchrun not found next to the interpreter"
     env = dict(os.environ, JAMCORE_CACHE_DIR=str(tmp_path / "cache"), OMP_NUM_THREADS="1")
-    cmd = [torchrun, "--standalone", "--nproc_per_node=2", "-m", "jamcore.cli", "train", "mle", "--profile", "smoke",
+    cmd = [torchrun, "--standalone", "--nproc_per_node=2", "-m", "jamcore.cli", "train", *stage, "--profile", "smoke",
            "--set", "steps=4", "--data-limit", str(LIMIT), "--out", str(tmp_path / "ddp"), "--no-progress",
            "--name", "ddp"]
     # Build the small corpus once first, so the two ranks do not both build it.
@@ -110,7 +112,7 @@ def test_torchrun_two_processes_end_with_identical_weights(tmp_path, corpus):
     assert r0.keys() == r1.keys()
     for k in r0:
         assert torch.equal(r0[k], r1[k]), k
-    final = load_model(tmp_path / "ddp" / "ddp", "policy")[0].state_dict()
+    final = load_model(tmp_path / "ddp" / "ddp", kind)[0].state_dict()
     assert all(torch.equal(final[k], r0[k]) for k in r0)
 
 

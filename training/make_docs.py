@@ -14,6 +14,11 @@ import json
 import math
 from pathlib import Path
 
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (after choosing the file-only backend)
+
 ROOT = Path(__file__).resolve().parents[1]
 COLUMNS = [
     ("nic", "NIC", "{:.3f}"),
@@ -54,17 +59,6 @@ def table(systems: dict, names: list[str], extra: dict[str, dict] | None = None)
     return "\n".join(lines)
 
 
-def adaptation_table(systems: dict, names: list[str]) -> str:
-    lines = ["| system | NIC before | drop | recovery (beats) |", "| --- | ---: | ---: | ---: |"]
-    for n in names:
-        a = systems.get(n, {}).get("adaptation") or systems.get(n, {}).get("metrics", {})
-        before = a.get("adapt_nic_before", a.get("nic_before"))
-        drop = a.get("adapt_drop", a.get("drop"))
-        rec = a.get("adapt_recovery_beats", a.get("recovery_beats"))
-        lines.append(f"| `{n}` | {_fmt(before, '{:.3f}')} | {_fmt(drop, '{:.3f}')} | {_fmt(rec, '{:.1f}')} |")
-    return "\n".join(lines)
-
-
 def read_log(path: Path) -> list[dict]:
     if not path.is_file():
         return []
@@ -73,11 +67,6 @@ def read_log(path: Path) -> list[dict]:
 
 
 def plot_curves(logs: dict[str, list[dict]], out: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     keys = [("reward_total", "total reward"), ("nic", "note-in-chord of rollouts"),
             ("entropy_song_mean", "within-song chord entropy (nats)"), ("distinct_chords", "distinct chords per song"),
             ("kl_anchor", "KL to the offline anchor"), ("reward_adversarial", "adversarial reward (lambda * r_adv)")]
@@ -95,11 +84,6 @@ def plot_curves(logs: dict[str, list[dict]], out: Path) -> None:
 
 
 def plot_knob(systems: dict, names: list[str], lambdas: dict[str, float], out: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
     for n in names:
         if n not in systems:

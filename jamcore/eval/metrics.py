@@ -37,7 +37,7 @@ from jamcore.tokens import (
     chord_grammar_violations,
 )
 
-# Reference constants of the rule penalties (REFERENCE.md section 3.2); the RL reward reuses them.
+# Reference constants of the rule penalties (docs/metrics.md, "Rule penalties"); the RL reward reuses them.
 REPETITION_MAX_EVENTS = 4  # more than 4 re-articulations of the same chord in a row is a violation
 SILENCE_MAX_SHARE = 0.04  # chord silence under melody tolerated up to the training-set rate
 SILENCE_EXEMPT_FRAMES = 8  # the first frames may be silent ("wait and see" is fine)
@@ -186,7 +186,7 @@ def windowed_mean(frame_values: np.ndarray, window_frames: int, hop_frames: int 
 
 
 def note_in_chord_per_beat(melody: np.ndarray, chords: np.ndarray) -> np.ndarray:
-    """NIC of each beat (4 frames) on its own, NaN for beats with nothing scored (REFERENCE 5.1)."""
+    """NIC of each beat (4 frames) on its own, NaN for beats with nothing scored (docs/metrics.md, "Harmony")."""
     return windowed_mean(note_in_chord_frames(melody, chords), FRAMES_PER_BEAT)
 
 
@@ -413,7 +413,7 @@ def repeated_event_runs(chords: np.ndarray) -> np.ndarray:
 
 
 def repetition_penalty(chords: np.ndarray, max_events: int = REPETITION_MAX_EVENTS) -> float:
-    """REFERENCE 3.2: each run of more than ``max_events`` same-chord events costs -(run length)/10."""
+    """docs/metrics.md, rule penalties: each run of more than ``max_events`` same-chord events costs -(run length)/10."""
     runs = repeated_event_runs(chords)
     return -PENALTY_PER_FRAME * float(runs[runs > max_events].sum()) + 0.0  # no -0.0 in logs
 
@@ -436,7 +436,7 @@ def silence_penalty(
     max_share: float = SILENCE_MAX_SHARE,
     exempt_frames: int = SILENCE_EXEMPT_FRAMES,
 ) -> float:
-    """REFERENCE 3.2: -0.1 per chord-silent note frame (after the first ``exempt_frames``), only if
+    """docs/metrics.md, rule penalties: -0.1 per chord-silent note frame (after the first ``exempt_frames``), only if
     they exceed ``max_share`` of the melody's note frames."""
     silent = chord_silence_frames(melody, chords)
     silent[:exempt_frames] = False
@@ -455,7 +455,7 @@ def invalid_chord_frames(chords: np.ndarray) -> np.ndarray:
 
 
 def invalid_penalty(melody: np.ndarray, chords: np.ndarray) -> float:
-    """REFERENCE 3.2: -10 if any frame with a melody note has an invalid chord token, else 0."""
+    """docs/metrics.md, rule penalties: -10 if any frame with a melody note has an invalid chord token, else 0."""
     m, c = _pair(melody, chords)
     bad = invalid_chord_frames(c) & (TOKEN_PITCH[m] >= 0)
     return INVALID_PENALTY if bad.any() else 0.0

@@ -2,7 +2,7 @@
 
 ``load_user_melody`` reads a MIDI or MusicXML file, picks the melody line, makes it monophonic and says
 what it dropped; ``write_harmonized_midi`` writes the melody and the voiced chords as a type-1 MIDI file
-(track 0 the melody, track 1 named ``chords``), as ``jamcore harmonize`` promises (DESIGN.md section 8).
+(track 0 the melody, track 1 named ``chords``), as ``jamcore harmonize`` promises (README.md).
 """
 from __future__ import annotations
 

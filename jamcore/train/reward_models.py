@@ -378,7 +378,7 @@ def train_reward(cfg: RewardTrainConfig, name: str, out_dir: Path = Path("runs")
             metrics.update(evaluate(model, cfg, eval_long, suffix=f"_w{cfg.eval_long_frames}"))
     if rank == 0:
         card = {
-            **loop.card_base(cfg, t0, world, threads=torch.get_num_threads()),
+            **loop.card_base(cfg, t0, world),
             "data": {"sources": [s for s in ("nottingham", "pop909", "cocopops") if getattr(data_cfg, s)],
                      "mix": dict(data_cfg.mix), "window_frames": cfg.window_frames,
                      "transpose": [data_cfg.transpose_min, data_cfg.transpose_max], "limit": data_limit,

@@ -60,7 +60,7 @@ class RLConfig:
     minibatches: int = 2
     epochs: int = 1
     # group_size > 1: each melody is played `group_size` times and an episode's advantage is its reward
-    # minus its group's mean (Dr.GRPO, REFERENCE Table 8): the melody's own difficulty cancels out, which
+    # minus its group's mean (Dr.GRPO; docs/architecture.md): the melody's own difficulty cancels out, which
     # a value head needs many steps to learn. The anchor KL then enters the loss directly (per decision).
     # group_size 1: GAE with the value head, the KL as a per-decision reward (the paper's PPO).
     group_size: int = 4
