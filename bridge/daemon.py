@@ -439,11 +439,15 @@ def add_arguments(parser) -> None:
 
 
 def settings_from_args(args) -> Settings:
+    """The per-client defaults from the command line, within the same limits as ``/jam/set``
+    (``bridge.protocol.SETTING_VALUES``)."""
     s = Settings(temperature=args.temperature, lookahead_beats=args.lookahead_beats, commit_beats=args.commit_beats)
-    if not 0.25 <= s.commit_beats <= s.lookahead_beats <= 8:
-        raise CommandError("need 0.25 <= --commit-beats <= --lookahead-beats <= 8")
-    if not 0 <= s.temperature <= 3:
-        raise CommandError("--temperature must be in 0..3")
+    for key in ("temperature", "lookahead_beats", "commit_beats"):
+        low, high, _ = P.SETTING_VALUES[key]
+        if not low <= getattr(s, key) <= high:
+            raise CommandError(f"--{key.replace('_', '-')} must be in {low:g}..{high:g}")
+    if s.commit_beats > s.lookahead_beats:
+        raise CommandError("--commit-beats must not exceed --lookahead-beats")
     return s
 
 
