@@ -64,10 +64,6 @@ class Client:
     suppressed: int = 0
     aliases: set = field(default_factory=set)
 
-    @property
-    def reply(self) -> tuple[str, int]:
-        return self.key
-
 
 class Bridge:
     """The engine. ``run()`` blocks until ``stop()``; ``start_thread()`` runs it in the background."""
@@ -244,9 +240,9 @@ class Bridge:
             return
         mode = c.session.settings.output
         if mode in ("midi", "both") or not self.has_audio:
-            self.osc.chords(c.id, c.reply, c.session.clock, sends, c.session.settings.program)
+            self.osc.chords(c.id, c.key, c.session.clock, sends, c.session.settings.program)
         if mode in ("audio", "both"):
-            self.audio.chords(c.id, c.reply, c.session.clock, sends, c.session.settings.program)
+            self.audio.chords(c.id, c.key, c.session.clock, sends, c.session.settings.program)
 
     # ------------------------------------------------------------------ messages
     def _apply(self, msg: Inbound) -> None:
@@ -308,7 +304,7 @@ class Bridge:
         self._ready(c)
 
     def _ready(self, c: Client) -> None:
-        self.endpoint.send(c.reply, build(P.READY, P.PROTOCOL_VERSION, c.session.checkpoint))
+        self.endpoint.send(c.key, build(P.READY, P.PROTOCOL_VERSION, c.session.checkpoint))
         self._status(c, "checkpoint", c.session.checkpoint)
         self._status(c, "output", c.session.settings.output)
 
@@ -367,10 +363,10 @@ class Bridge:
         c.session.reset(msg.arrival)
 
     def _ping(self, msg: Inbound, c: Client) -> None:
-        self.endpoint.send(c.reply, build(P.PONG, int(msg.args[0])))
+        self.endpoint.send(c.key, build(P.PONG, int(msg.args[0])))
 
     def _list(self, msg: Inbound, c: Client) -> None:
-        self.endpoint.send(c.reply, build(P.CHECKPOINTS, *self.library.names()))
+        self.endpoint.send(c.key, build(P.CHECKPOINTS, *self.library.names()))
 
     def _bye(self, msg: Inbound, c: Client) -> None:
         log.info("client %s said bye", c.key)
@@ -384,7 +380,7 @@ class Bridge:
         self.audio.forget(c.id)
 
     def _status(self, c: Client, key: str, value) -> None:
-        self.endpoint.send(c.reply, build(P.STATUS, key, value))
+        self.endpoint.send(c.key, build(P.STATUS, key, value))
 
     def _error(self, c: Client, address: str, reason: str, now: float) -> None:
         if now - c.error_window >= 1.0:
@@ -397,7 +393,7 @@ class Bridge:
             c.suppressed += 1
             return
         log.info("client %s: refused %s: %s", c.key, address or "packet", reason)
-        self.endpoint.send(c.reply, build(P.ERROR, address or "", reason))
+        self.endpoint.send(c.key, build(P.ERROR, address or "", reason))
 
     def _heartbeat(self, c: Client, now: float) -> None:
         s = c.session

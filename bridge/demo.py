@@ -7,13 +7,17 @@ and prints the chord chart with how often the melody lands on a chord tone.
 """
 from __future__ import annotations
 
-from jamcore.checkpoints import DEFAULT_POLICY, DEFAULT_TEMPERATURE
-
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from bridge import protocol as P
+from bridge.client import JamClient
+from bridge.daemon import Bridge
+from bridge.session import Session, Settings
+from jamcore.checkpoints import DEFAULT_POLICY, DEFAULT_TEMPERATURE
+from jamcore.music.midi_io import load_user_melody, write_harmonized_midi
+from jamcore.music.render import render_wav
 
 ASSET = Path(__file__).resolve().parents[1] / "jamcore" / "assets" / "demo_melody.mid"
 
@@ -120,8 +124,6 @@ def simulate_session(notes, policy, settings=None, seed: int = 0, bpm: float = 1
     """The live loop on simulated time, no sockets: transport each beat, notes as they happen, the session
     stepped mid-frame. Returns the committed chord token of every frame. (Tests and evaluation use it to
     judge the bridge's music without waiting for real time.)"""
-    from bridge.session import Session, Settings
-
     s = Session(policy, "sim", settings or Settings(), seed=seed)
     end_beat = end_beat if end_beat is not None else max(n.end for n in notes)
     spf = 60.0 / bpm / 4
@@ -144,12 +146,6 @@ def run_demo(melody: str | Path = ASSET, out_dir: str | Path = ".", checkpoint: 
              checkpoint_dir: str | None = None, bpm: float | None = None, temperature: float = DEFAULT_TEMPERATURE,
              lookahead_beats: float = 2.0, commit_beats: float = 1.0, seed: int = 0, soundfont: str | None = None,
              wav: bool = True, log=print) -> DemoResult:
-    from bridge.client import JamClient
-    from bridge.daemon import Bridge
-    from bridge.session import Settings
-    from jamcore.music.midi_io import load_user_melody, write_harmonized_midi
-    from jamcore.music.render import render_wav
-
     song, report = load_user_melody(melody)
     bpm = float(bpm or song.tempo_bpm)
     end_beat = float(int(song.length_beats + 0.999))

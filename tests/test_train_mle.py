@@ -48,7 +48,7 @@ def test_smoke_policy_run_lowers_validation_loss_and_writes_a_card(tmp_path, cor
 
 
 def test_fine_tune_starts_from_the_given_weights_and_names_its_parent(tmp_path, corpus):
-    from jamcore.errors import CommandError
+    from jamcore.errors import CheckpointError
 
     train(smoke(steps=3), kind="policy", name="base", out_dir=tmp_path, corpus=corpus, progress=False)
     base, _ = load_model(tmp_path / "base", "policy")
@@ -58,7 +58,7 @@ def test_fine_tune_starts_from_the_given_weights_and_names_its_parent(tmp_path, 
     ft, card = load_model(tmp_path / "ft", "policy")
     assert card["parent"] == str(tmp_path / "base")
     assert all(torch.equal(a, b) for a, b in zip(base.state_dict().values(), ft.state_dict().values()))
-    with pytest.raises(CommandError, match="init=nowhere"):
+    with pytest.raises(CheckpointError, match="init=nowhere"):
         train(smoke(steps=1, init="nowhere"), kind="policy", name="x", out_dir=tmp_path, corpus=corpus,
               progress=False)
 

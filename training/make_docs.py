@@ -322,10 +322,11 @@ Rollout metrics on training melodies (16 episodes a step, temperature 1), first 
 {header}
 
 ## Method, and where each piece lives
-- Policy reward per episode: coherence ensembles + rule penalties (`jamcore/rewards.py`), plus per
-  decision the harmony credit of the bar ahead (`RewardSet.harmony_credit`) and the KL to the offline
-  anchor (`jamcore/train/rl.py`), + **lambda * r_adv**, with
-  `r_adv = -log(1 - D(chords) + eps)` (`jamcore/rewards.py: adversarial_reward`).
+- Policy reward, every term composed in one place (`jamcore/rewards.py: RewardSet.score`): per episode
+  the coherence ensembles + rule penalties + **lambda * r_adv**, with `r_adv = -log(1 - D(chords) + eps)`
+  (`adversarial_reward`); per decision the harmony credit of the bar ahead (`RewardSet.harmony_credit`).
+  The KL to the offline anchor comes from its log-probs, computed once per step
+  (`jamcore/train/rl.py: reference_log_probs`).
 - D sees the policy's chord stream only (`jamcore/models/discriminator.py`), trained on fresh rollouts
   (label 0) against the data chords paired with the same melodies (label 1), label smoothing 0.1
   (`discriminator_step`).
@@ -334,14 +335,14 @@ Rollout metrics on training melodies (16 episodes a step, temperature 1), first 
   fooling it). Defaults in `ScheduleConfig`.
 
 ```
-for step in range(steps):
-    melodies, data_chords = sample(train windows)
-    chords = rollout(policy, melodies)                 # online: chord t from melody < t
-    R = coherence(melodies, chords) + rules(chords)    # per episode; + harmony credit per decision
-    if lambda > 0: R += lambda * -log(1 - D(chords))   # computed before D's update
-    A = R - mean(R over the 4 plays of the same melody)  # group-relative advantage (small profile)
-    PPO_clip(A) + beta * KL(policy || anchor) - ent * H   # per decision; GAE + value head when group = 1
-    if lambda > 0 and schedule.should_train(step): D.update(chords -> 0, data_chords -> 1)
+for step in range(steps):                                # jamcore/train/rl.py: train_rl
+    melodies, data_chords = sample(train windows)          # sample_episodes
+    chords = rollout(policy, melodies)                     # train/rollout.py: chord t from melody < t
+    R = coherence(melodies, chords) + rules(chords)        # RewardSet.score; + harmony credit per decision
+    if lambda > 0: R += lambda * -log(1 - D(chords))       #   (computed before D's update)
+    A = R - mean(R over the 4 plays of the same melody)    # ppo.advantages (GAE + value head when group = 1)
+    PPO_clip(A) + beta * KL(policy || anchor) - ent * H    # ppo.ppo_update, per decision
+    if lambda > 0 and schedule.should_train(step): D.update(chords -> 0, data_chords -> 1)  # gapt.py
     schedule.record(mean r_adv)
 ```
 

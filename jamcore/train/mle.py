@@ -21,7 +21,7 @@ from jamcore import tokens as T
 from jamcore.config import TRAIN_PROFILES, DataConfig
 from jamcore.data.build import load_corpus
 from jamcore.data.loader import WindowSampler
-from jamcore.errors import CheckpointError, CommandError
+from jamcore.errors import CheckpointError
 from jamcore.models.anchor import OfflineAnchor
 from jamcore.models.policy import ChordPolicy
 from jamcore.models.saved import load_model, save_checkpoint
@@ -128,7 +128,7 @@ def _init_from(model, name: str, kind: str) -> None:
         source, _ = load_model(name, "anchor" if kind == "anchor" else "policy")
         model.load_state_dict(source.state_dict())
     except (CheckpointError, FileNotFoundError, ValueError, RuntimeError) as exc:
-        raise CommandError(f"--set init={name}: cannot start from it: {exc}".splitlines()[0]) from exc
+        raise CheckpointError(f"init={name}: cannot start from it: {exc}".splitlines()[0]) from exc
 
 
 def evaluate(model, kind: str, batches) -> dict[str, float]:
