@@ -5,6 +5,10 @@ vocabulary version, the model kind, every tensor name and shape must match, or a
 says exactly what is wrong. Writes are atomic (temp file, then rename), so a crash never leaves a
 half-written checkpoint behind.
 
+This module is the live side and needs no torch: finding a checkpoint, reading and checking its card,
+and loading a policy's weights as NumPy arrays into the real-time engine (``load_policy_weights``).
+The PyTorch side (a network from a checkpoint, and writing one) is ``jamcore.models.saved``.
+
 Also the ``jamcore checkpoints`` command, which lists checkpoints with their adversarial weight and
 headline metrics.
 """
