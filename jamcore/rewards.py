@@ -11,9 +11,10 @@ chord holds the melody's pitch class (0 for a wrong or silent chord under a note
 sounds); each decision is credited with the share of hits over the frames ahead of it, as played
 (``RewardSet.harmony_credit``). The learned ensembles do not rank harmony among plays of one melody at
 this scale (measured in docs/reward-hacking.md), so this is the harmony signal RL can climb.
+
 ``RewardSet.score`` composes every term for one batch of episodes (``Reward``): this is the one place
-a new term is added. Holding one chord for a long time is deliberately *not* penalised (the long-note weight is 0, as in the
-reference): that is the collapse mode the reference's RL finds and GAPT has to fix.
+a new term is added. Holding one chord for a long time is deliberately *not* penalised (the long-note
+weight is 0, as in the reference): that is the collapse mode the reference's RL finds and GAPT has to fix.
 """
 from __future__ import annotations
 

@@ -279,7 +279,8 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
                         cfg.harmony_horizon, cfg.harmony_onsets, disc, cfg.adv_weight)
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    state_path, disc_path, log_path = out_dir / f"{name}-state", out_dir / f"{name}-disc-state", out_dir / f"{name}.log.csv"
+    state_path, disc_path = out_dir / f"{name}-state", out_dir / f"{name}-disc-state"  # + .json / .safetensors
+    log_path = out_dir / f"{name}.log.csv"
     step, history = 0, []
     if resume:
         step, history = loop.resume(state_path, policy, opt, sampler, rank)
