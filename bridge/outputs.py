@@ -23,6 +23,7 @@ from bridge import protocol as P
 from bridge.clock import Anchor, Clock, beat_at
 from bridge.server import build
 from bridge.session import ChordSend
+from jamcore.music.render import RenderError, Synth
 from jamcore.music.time import FRAMES_PER_BEAT
 
 log = logging.getLogger("jamcore.bridge")
@@ -185,8 +186,6 @@ class AudioOutput:
 
 def open_audio(soundfont: str | None = None, sample_rate: int = 44100) -> tuple[ChordOutput, str]:
     """``(AudioOutput on the default device, "ok")``, or ``(NullOutput(), why not)``."""
-    from jamcore.music.render import RenderError, Synth
-
     try:
         import sounddevice as sd
     except (ImportError, OSError) as exc:

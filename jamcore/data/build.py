@@ -28,6 +28,7 @@ import numpy as np
 from tqdm import tqdm
 
 from jamcore.config import DataConfig
+from jamcore.data.cocopops import read_cocopops
 from jamcore.data.sources import SOURCES, read_song
 from jamcore.data.stats import chord_onset_counts, note_in_chord, plot_stats, source_summary
 from jamcore.errors import CommandError
@@ -167,17 +168,12 @@ def parse_sources(cfg: DataConfig, *, limit: int | None = None, workers: int = D
 
     if cfg.cocopops:
         try:
-            from jamcore.data.cocopops import read_cocopops
-        except ImportError as exc:
-            errors["cocopops"] = f"the CoCoPops reader is not available in this build ({exc})"
+            cs, cskip = read_cocopops(data_dir)
+        except (OSError, ValueError) as exc:
+            errors["cocopops"] = f"CoCoPops reader failed: {exc}"
         else:
-            try:
-                cs, cskip = read_cocopops(data_dir)
-            except (OSError, ValueError) as exc:
-                errors["cocopops"] = f"CoCoPops reader failed: {exc}"
-            else:
-                songs["cocopops"] = list(cs[:limit] if limit else cs)
-                skipped["cocopops"] = [tuple(s) for s in cskip]
+            songs["cocopops"] = list(cs[:limit] if limit else cs)
+            skipped["cocopops"] = [tuple(s) for s in cskip]
     for source, message in errors.items():
         print(f"jamcore: warning: source {source} left out: {message}", file=sys.stderr)
     return songs, skipped, unknown, errors
