@@ -67,7 +67,8 @@ def test_play_duet_alternates_and_both_hear_everything():
 @pytest.mark.parametrize("checkpoint,seed", [("gapt-1.0", 0), ("mle", 5)])
 def test_eval_scores_the_chords_harmonize_plays(checkpoint, seed):
     """`jamcore eval` and `jamcore harmonize` run one loop: the same song, checkpoint and seed give the
-    same chords, frame for frame (the demo melody, at the default temperature both commands use)."""
+    same chords, frame for frame (the demo melody, at the default temperature both commands use; the
+    report seeds each song's loop with ``np.random.default_rng(seed)``, as ``harmonize --seed`` does)."""
     from jamcore.assets.make_demo_melody import PATH
     from jamcore.eval.systems import checkpoint_system
     from jamcore.harmonize import harmonize_file

@@ -159,7 +159,8 @@ def evaluate_system(system: System, songs: Sequence[EvalSong], cfg: EvalConfig, 
             chords = s.chords
         else:
             meter = {"beats_per_bar": s.beats_per_bar} if system.kind == "checkpoint" else {}
-            chords = np.asarray(system.harmonize(s.melody, _rng(cfg.seed, system.name, i), **meter), dtype=np.int64)
+            # Seeded as `jamcore harmonize --seed`: the same song, checkpoint and seed play the same chords.
+            chords = np.asarray(system.harmonize(s.melody, np.random.default_rng(cfg.seed), **meter), dtype=np.int64)
             if chords.shape != s.melody.shape:
                 raise ValueError(f"system {system.name!r} returned {chords.shape} chords for {s.melody.shape} frames")
         outputs.append(chords)
