@@ -122,11 +122,16 @@ def load_state(path: Path, model, opt) -> dict:
     return meta
 
 
+def require_state(state_path: Path) -> None:
+    """Fail at once (before minutes of data loading) when ``--resume`` has nothing to resume."""
+    if not with_ext(state_path, ".json").is_file():
+        raise ResumeError(f"--resume: no training state at {state_path}.json")
+
+
 def resume(state_path: Path, model, opt, sampler, rank: int = 0) -> tuple[int, list]:
     """Load the training state at ``state_path`` (model, optimizer, torch RNG, this rank's sampler);
     returns (step, history)."""
-    if not with_ext(state_path, ".json").is_file():
-        raise ResumeError(f"--resume: no training state at {state_path}.json")
+    require_state(state_path)
     meta = load_state(state_path, model, opt)
     if str(rank) in meta.get("sampler", {}):
         sampler.rng.bit_generator.state = meta["sampler"][str(rank)]

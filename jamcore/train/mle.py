@@ -160,6 +160,8 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
     ``corpus`` (tests) skips loading; ``stop_after`` ends the run after that many steps of this call
     without a final checkpoint, exactly as a kill right after a periodic save would (tests of resume).
     """
+    if resume:
+        loop.require_state(out_dir / f"{name}-state")
     rank, world, group = loop.dist_setup()
     loop.set_threads(cfg.threads)
     torch.manual_seed(cfg.seed)  # identical initial weights on every rank

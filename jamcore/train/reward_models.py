@@ -317,6 +317,8 @@ def train_reward(cfg: RewardTrainConfig, name: str, out_dir: Path = Path("runs")
     its own windows, gradients are averaged, rank 0 writes."""
     if cfg.kind not in KINDS:
         raise ValueError(f"unknown reward kind {cfg.kind!r}; expected one of {KINDS}")
+    if resume:
+        loop.require_state(out_dir / f"{name}-state")
     rank, world, group = loop.dist_setup()
     loop.set_threads(cfg.threads)
     torch.manual_seed(cfg.seed)  # identical initial weights on every rank

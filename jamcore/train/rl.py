@@ -257,6 +257,8 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
     ``models`` may supply already-built networks (tests): keys policy, anchor, contrastive,
     discriminative, mle. Data-parallel under torchrun: each rank plays its own melodies, gradients
     are averaged, rank 0 writes."""
+    if resume:
+        loop.require_state(out_dir / f"{name}-state")
     rank, world, group = loop.dist_setup()
     sync = (lambda m: loop.average_gradients(m, world)) if group is not None else None
     loop.set_threads(cfg.threads)
