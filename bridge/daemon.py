@@ -440,6 +440,16 @@ def add_arguments(parser) -> None:
     parser.add_argument("--log-level", default="info", choices=("debug", "info", "warning"))
 
 
+def one_torch_thread() -> None:
+    """Tiny models: one thread is fastest and leaves cores to Live (a no-op without torch, which the
+    live runtime does not need)."""
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.set_num_threads(1)
+
+
 def settings_from_args(args) -> Settings:
     from jamcore.cli import CommandError
 
@@ -457,9 +467,7 @@ def run(args) -> int:
 
     logging.basicConfig(level=getattr(logging, args.log_level.upper()),
                         format="%(asctime)s jamcore: %(message)s", datefmt="%H:%M:%S")
-    import torch
-
-    torch.set_num_threads(1)  # tiny models: one thread is fastest and leaves cores to Live
+    one_torch_thread()
     try:
         bridge = Bridge(args.host, args.port, args.checkpoint, args.checkpoint_dir, args.output, args.soundfont,
                         args.seed, settings_from_args(args), args.client_timeout)
