@@ -195,10 +195,31 @@ def test_a_daemon_that_cannot_start_is_retried_with_its_error_shown(config_dir, 
     line = d.wait_status("status restarting")
     assert line.startswith("status restarting no checkpoint named 'no-such-policy'")
     first = json.loads((config_dir / "run" / str(port) / "daemon.json").read_text())
-    # It keeps trying, waiting longer each time (1, 2, 4... base periods).
+    assert first["deaths"] == 1
     wait_until(lambda: json.loads((config_dir / "run" / str(port) / "daemon.json").read_text())["deaths"] >= 2,
                START_S, "a second try")
-    assert first["deaths"] == 1
+
+
+def test_after_five_quick_failures_the_status_says_error_and_it_keeps_trying(config_dir, devices):
+    # A command that fails at once the way `jamcore serve` does (its last line), so five tries take
+    # seconds, not five Python start-ups.
+    reason = "cannot listen on 127.0.0.1:7400: [Errno 98] Address already in use"
+    (config_dir / "launcher.json").write_text(json.dumps({
+        "command": [sys.executable, "-c", f"import sys; sys.exit('jamcore: error: {reason}')"]}))
+    d = devices()
+    d.send(f"start {free_udp_port()}")
+    assert d.wait_status("status restarting") == f"status restarting {reason}"
+    assert d.wait_status("status error") == f"status error jamcore keeps stopping: {reason}"
+    rec = json.loads(next((config_dir / "run").glob("*/daemon.json")).read_text())
+    assert rec["deaths"] >= 5 and rec["retry_at"] - time.time() * 1000 <= 30000
+
+
+def test_a_recorded_command_that_cannot_run_is_reported(config_dir, devices):
+    (config_dir / "launcher.json").write_text(json.dumps({"command": [str(config_dir / "gone" / "python")]}))
+    d = devices()
+    d.send(f"start {free_udp_port()}")
+    assert d.wait_status("status ", timeout=10) == \
+        f"status error cannot run {config_dir / 'gone' / 'python'}: reinstall with `jamcore install-device`"
 
 
 def test_a_port_taken_by_another_program_is_refused_until_it_is_free(config_dir, devices):
