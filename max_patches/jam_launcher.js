@@ -138,11 +138,12 @@ function readText(file) {
     }
 }
 
-// The daemon's last words: its last error line, else how it ended.
+// The daemon's last words: its last line if that is an error (`jamcore: error: ...`, or a traceback's
+// `SomeError: ...`), else how it ended.
 function deathReason(dir, rec) {
     const lines = readText(path.join(dir, "daemon.log")).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-    const error = lines.reverse().find((l) => /^jamcore: error:|Error:/.test(l));
-    if (error) return error.replace(/^jamcore: error:\s*/, "");
+    const last = lines.length ? lines[lines.length - 1] : "";
+    if (/^jamcore: error:|^[\w.]*(Error|Exception):/.test(last)) return last.replace(/^jamcore: error:\s*/, "");
     if (rec && rec.exit) return rec.exit;
     return "the bridge stopped";
 }
