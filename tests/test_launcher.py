@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import shutil
 import signal
 import socket
 import subprocess
@@ -108,6 +109,8 @@ def config_dir(tmp_path):
 
 @pytest.fixture
 def devices(config_dir):
+    if shutil.which(NODE) is None:
+        pytest.fail("Node.js is needed to test the device's launcher (scripts/setup.sh installs Debian's nodejs)")
     made: list[Device] = []
 
     def make() -> Device:
