@@ -106,6 +106,18 @@ def test_harmonize_and_the_daemons_chords_match_the_development_environment(ligh
     assert json.loads(res.stdout) == json.loads(json.dumps(session_chords()))
 
 
+def test_checkpoints_and_install_device_from_the_wheel(light, tmp_path):
+    _, venv = light
+    out = jamcore(venv, "checkpoints", cwd=tmp_path)
+    assert out.returncode == 0 and "gapt-1.0" in out.stdout, out.stderr
+    out = jamcore(venv, "install-device", "--dest", str(tmp_path / "lib"), "--dry-run", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    # The installed device and launcher are the ones this checkout ships.
+    assert "would copy (installed)" in out.stdout and "jam_launcher.js" in out.stdout
+    assert f"{venv}/bin/python -m jamcore.cli" in out.stdout
+    assert not (tmp_path / "lib").exists()
+
+
 def test_demo_and_serve_from_the_wheel(light, tmp_path):
     _, venv = light
     out = jamcore(venv, "demo", "--no-wav", "--bpm", "480", cwd=tmp_path)
