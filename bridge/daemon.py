@@ -247,6 +247,12 @@ class Bridge:
     # ------------------------------------------------------------------ messages
     def _apply(self, msg: Inbound) -> None:
         client = self._client_for(msg.sender)
+        if msg.path == P.PING.path and msg.reason is None and (client is None or client.sender != msg.sender):
+            # Anyone on this host may ask whether a bridge is here (the device's launcher does, before
+            # starting one): the pong also goes back to the socket that asked.
+            self.endpoint.send(msg.sender, build(P.PONG, int(msg.args[0])))
+            if client is None:
+                return
         if client is not None:
             client.last_seen = msg.arrival
         if msg.reason is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import os
 import sys
 
@@ -47,14 +48,45 @@ def chosen_command(argv: list[str]) -> tuple[tuple[str, ...], str, str | None, s
     return None
 
 
+# The extras of pyproject.toml: what each installs that the live runtime leaves out. A command that
+# meets a missing module of an extra (MusicXML input needs music21, say) names that extra.
+EXTRAS: dict[str, tuple[str, ...]] = {"train": ("torch", "tqdm", "matplotlib"),
+                                      "eval": ("torch", "tqdm", "matplotlib", "music21")}
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # ValueError: a module set to None in sys.modules (blocked)
+        return False
+
+
+def missing_extra_line(extra: str | None, missing: str | None = None) -> str | None:
+    """One line naming the extra to install, if the command's ``extra`` is not all there (or the
+    command met the missing module ``missing``); None when nothing is missing."""
+    absent = [m for m in EXTRAS[extra] if not _installed(m)] if extra else []
+    top = (missing or "").split(".")[0]
+    if not absent and top:
+        extra = extra or next((e for e, mods in EXTRAS.items() if top in mods), None)
+        absent = [top] if extra else []
+    if not absent:
+        return None
+    return (f"this command needs {', '.join(absent)}, which the live runtime leaves out: "
+            f"pip install 'jamcore[{extra}]'")
+
+
 def import_command(module: str, extra: str | None):
-    """The command's module; a missing optional dependency becomes a one-line ``MissingExtraError``."""
+    """The command's module; a missing extra becomes a one-line ``MissingExtraError``."""
+    needs = missing_extra_line(extra)
+    if needs:
+        raise MissingExtraError(needs)
     try:
         return importlib.import_module(module)
     except ModuleNotFoundError as exc:
-        if extra is None or (exc.name or "").split(".")[0] in ("jamcore", "bridge", "ableton"):
+        needs = missing_extra_line(extra, exc.name)
+        if needs is None:
             raise
-        raise MissingExtraError(extra, exc.name) from exc
+        raise MissingExtraError(needs) from exc
 
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
@@ -86,6 +118,12 @@ def main(argv: list[str] | None = None) -> int:
             build_parser(argv).print_help()
             return 1
         return int(import_command(args._module, args._extra).run(args) or 0)
+    except ModuleNotFoundError as exc:  # met while running, e.g. MusicXML input without music21
+        needs = missing_extra_line(None, exc.name)
+        if needs is None:
+            raise
+        print(f"jamcore: error: {needs}", file=sys.stderr)
+        return 2
     except JamcoreError as exc:
         print(f"jamcore: error: {exc}", file=sys.stderr)
         return 2

@@ -19,9 +19,4 @@ class ResumeError(JamcoreError):
 
 
 class MissingExtraError(JamcoreError):
-    """A command needs an optional part of jamcore that is not installed."""
-
-    def __init__(self, extra: str, module: str):
-        super().__init__(f"this command needs the '{extra}' extra ({module} is not installed): "
-                         f"pip install 'jamcore[{extra}]'")
-        self.extra = extra
+    """A command needs an optional part of jamcore (an extra) that is not installed."""

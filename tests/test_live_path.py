@@ -77,5 +77,5 @@ def test_serve_plays_chords_and_demo_runs_without_torch(tmp_path):
 def test_a_training_command_names_the_extra_it_needs():
     rc, out = run_blocked("train", "mle", "--profile", "smoke")
     assert rc == 2, out
-    assert out.strip().splitlines() == [
-        "jamcore: error: this command needs the 'train' extra (torch is not installed): pip install 'jamcore[train]'"]
+    assert out.strip().splitlines() == ["jamcore: error: this command needs torch, matplotlib, which the live runtime "
+                                        "leaves out: pip install 'jamcore[train]'"]
