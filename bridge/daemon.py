@@ -350,6 +350,9 @@ class Bridge:
         if key == "beats_per_bar":
             c.session.set_meter(value)
             note = None
+        elif key == "grid":
+            c.session.set_grid(value)
+            note = None
         else:
             note = c.session.settings.set(key, value)
         if key == "output" and self.audio is not None and value == "midi":

@@ -42,6 +42,7 @@ from bridge.clock import Clock, ClockUpdate
 from bridge.scheduler import chord_runs, horizon
 from jamcore import tokens as T
 from jamcore.checkpoints import DEFAULT_TEMPERATURE
+from jamcore.music.grid import DEFAULT_GRID
 from jamcore.music.time import FRAMES_PER_BEAT, beat_to_frame
 from jamcore.music.voicing import voice_chord
 from jamcore.stream import listening
@@ -71,6 +72,8 @@ class Settings:
     # Quarter-note beats per bar (6/8 is 3): where the bar lines fall for a policy with a metrical input.
     # Song position 0 is a downbeat, as in Live.
     beats_per_bar: float = 4.0
+    # Where chords may change (jamcore.music.grid): every 16th (no constraint), beat, half bar or bar.
+    grid: str = DEFAULT_GRID
 
     def set(self, key: str, value: Any) -> str | None:
         """Apply a validated value; keep commit <= lookahead by moving the other one. Returns a note."""
@@ -173,6 +176,7 @@ class Session:
     def _hear_meter(self, policy):
         policy.song_frame = self.song_frame_at
         policy.set_meter(self.settings.beats_per_bar)
+        policy.set_grid(self.settings.grid)
         return policy
 
     def set_meter(self, beats_per_bar: float) -> None:
@@ -180,6 +184,12 @@ class Session:
         chords it plans from here on hear the new bar lines."""
         self.settings.beats_per_bar = beats_per_bar
         self.policy.set_meter(beats_per_bar)
+        self._touch(self.cursor)
+
+    def set_grid(self, grid: str) -> None:
+        """Where chords may change (``/jam/set grid``): chords not yet committed are re-planned under it."""
+        self.settings.grid = grid
+        self.policy.set_grid(grid)
         self._touch(self.cursor)
 
     def pframe(self, song_frame: int) -> int:

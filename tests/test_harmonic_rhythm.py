@@ -6,11 +6,13 @@ import numpy as np
 import pytest
 
 from jamcore import tokens as T
+from jamcore.checkpoints import DEFAULT_POLICY, load_policy
 from jamcore.eval import metrics as M
 from jamcore.music.chords import Chord
 from jamcore.music.grid import GRIDS, check_grid, grid_points, grid_positions, on_grid
 from jamcore.rhythm import (RHYTHM_BOS, RHYTHM_HOLD, RHYTHM_ONSET, RHYTHM_PAD, RHYTHM_SILENCE, chasing_chords,
                             rhythm_view)
+from jamcore.stream import StreamingPolicy
 
 C, G, Am, F, Dm, Em = (Chord(0, "maj"), Chord(7, "maj"), Chord(9, "min"), Chord(5, "maj"), Chord(2, "min"),
                        Chord(4, "min"))
@@ -198,3 +200,53 @@ def test_grid_points_follow_the_song_position():
     assert set(GRIDS) == {"16th", "beat", "half", "bar"}
     with pytest.raises(ValueError, match="one of 16th, beat, half, bar"):
         check_grid("quarter")
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    model, _ = load_policy(DEFAULT_POLICY)
+    return model
+
+
+def play(stream, melody, rng, temperature=1.0):
+    stream.reset()
+    out = []
+    for m in melody:
+        c = stream.sample_chord(temperature, rng=rng)
+        stream.push(c, int(m))
+        out.append(c)
+    return np.array(out)
+
+
+def test_the_shipped_policy_changes_chords_only_on_grid_points_in_3_4_from_any_song_position(shipped):
+    """The mask in StreamingPolicy: the shipped default policy, a tune in 3/4 whose first frame is song
+    frame 5 (a live session that started mid-bar). Without a grid it changes chord between beats; with
+    `beat` only on beats, with `half` only on beats 1 and 3, with `bar` only on bar lines, and the chord
+    stream stays grammatical (off the grid it holds)."""
+    melody = np.tile(melody_of((67, 2), (64, 2), (65, 4), (62, 4), (60, 6), (None, 2), (71, 4)), 6)  # 144 frames
+    stream = StreamingPolicy(shipped, beats_per_bar=3.0)
+    stream.song_frame = lambda f: f + 5
+    bar_len = 12
+    free = play(stream, melody, np.random.default_rng(0))
+    starts = np.flatnonzero(M.chord_event_starts(free))[1:] + 5
+    assert (starts % 4 != 0).any()  # the control: unconstrained, it changes off the beat
+    for grid in ("beat", "half", "bar"):
+        stream.set_grid(grid)
+        chords = play(stream, melody, np.random.default_rng(0))
+        assert not T.chord_grammar_violations(chords).any()
+        starts = np.flatnonzero(M.chord_event_starts(chords))[1:] + 5  # frame 0 starts the first event
+        allowed = set(np.flatnonzero(grid_positions(grid, bar_len)).tolist())
+        assert starts.size and {int(s) % bar_len for s in starts} <= allowed, (grid, starts)
+    stream.set_grid("16th")
+    assert np.array_equal(play(stream, melody, np.random.default_rng(0)), free)  # 16th: no constraint
+    with pytest.raises(ValueError):
+        stream.set_grid("quarter")
+
+
+def test_the_first_chord_may_start_off_the_grid_when_the_caller_asks_for_one(shipped):
+    stream = StreamingPolicy(shipped, grid="bar")
+    for m in melody_of((60, 5)):
+        stream.push(T.NO_CHORD, int(m))  # listening: frames 0-4 silent; frame 5 is off the bar grid
+    assert stream.sample_chord(rng=np.random.default_rng(0)) == T.NO_CHORD  # off the grid: stay silent
+    c = stream.sample_chord(rng=np.random.default_rng(0), allow_silence=False)
+    assert T.CHORD_ON_BASE <= c < T.CHORD_HOLD_BASE
