@@ -302,7 +302,7 @@ class StreamingPolicy:
     def chord_mask(self) -> np.ndarray:
         """Tokens allowed in the chord slot of frame ``frames``: the grammar, and the grid."""
         prev = self._prev_chord()
-        return CHORD_MASKS[prev] if self.on_grid() else CONTINUE_MASKS[prev]
+        return CHORD_MASKS[prev] if self.grid == "16th" or self.on_grid() else CONTINUE_MASKS[prev]
 
     def sample_chord(self, temperature: float = 1.0, top_p: float = 1.0,
                      rng: np.random.Generator | None = None, allow_silence: bool = True) -> int:
