@@ -246,6 +246,12 @@ class Bridge:
     # ------------------------------------------------------------------ messages
     def _apply(self, msg: Inbound) -> None:
         client = self._client_for(msg.sender)
+        if msg.path == P.PING.path and msg.reason is None and (client is None or client.sender != msg.sender):
+            # Anyone on this host may ask whether a bridge is here (the device's launcher does, before
+            # starting one): the pong also goes back to the socket that asked.
+            self.endpoint.send(msg.sender, build(P.PONG, int(msg.args[0])))
+            if client is None:
+                return
         if client is not None:
             client.last_seen = msg.arrival
         if msg.reason is not None:
@@ -437,6 +443,16 @@ def add_arguments(parser) -> None:
     parser.add_argument("--log-level", default="info", choices=("debug", "info", "warning"))
 
 
+def one_torch_thread() -> None:
+    """Tiny models: one thread is fastest and leaves cores to Live (a no-op without torch, which the
+    live runtime does not need)."""
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.set_num_threads(1)
+
+
 def settings_from_args(args) -> Settings:
     from jamcore.cli import CommandError
 
@@ -454,9 +470,7 @@ def run(args) -> int:
 
     logging.basicConfig(level=getattr(logging, args.log_level.upper()),
                         format="%(asctime)s jamcore: %(message)s", datefmt="%H:%M:%S")
-    import torch
-
-    torch.set_num_threads(1)  # tiny models: one thread is fastest and leaves cores to Live
+    one_torch_thread()
     try:
         bridge = Bridge(args.host, args.port, args.checkpoint, args.checkpoint_dir, args.output, args.soundfont,
                         args.seed, settings_from_args(args), args.client_timeout)

@@ -9,7 +9,10 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import numpy as np
+
 from jamcore.checkpoints import CheckpointError, available_checkpoints, load_policy
+from jamcore.models.numpy_policy import NumpyCheckpoint
 
 
 class Library:
@@ -43,11 +46,15 @@ class Library:
             raise CheckpointError(f"cannot blend {a!r} and {b!r}: their architectures differ "
                                   f"({ca.get('model')} vs {cb.get('model')})")
         sa, sb = ma.state_dict(), mb.state_dict()
-        mixed = {k: (sa[k].float() * (1.0 - t) + sb[k].float() * t).to(sa[k].dtype)
-                 if sa[k].is_floating_point() else sa[k] for k in sa}
-        model = type(ma)(ma.cfg)
-        model.load_state_dict(mixed)
-        model.eval()
+        if isinstance(ma, NumpyCheckpoint):  # loaded without torch
+            model = NumpyCheckpoint(ma.cfg, {k: (sa[k].astype(np.float32) * (1.0 - t) + sb[k].astype(np.float32) * t
+                                                 ).astype(sa[k].dtype) for k in sa})
+        else:
+            mixed = {k: (sa[k].float() * (1.0 - t) + sb[k].float() * t).to(sa[k].dtype)
+                     if sa[k].is_floating_point() else sa[k] for k in sa}
+            model = type(ma)(ma.cfg)
+            model.load_state_dict(mixed)
+            model.eval()
         card = dict(ca, name=name, parent=[a, b], blend=t,
                     adv_weight=_mix(ca.get("adv_weight"), cb.get("adv_weight"), t))
         with self._lock:

@@ -125,9 +125,6 @@ def read_card(stem: Path) -> dict[str, Any]:
 
 def load_model(name_or_path: str | Path, kind: str | None = None, directory: str | Path | None = None):
     """Load a checkpoint into a fresh network in eval mode. Returns (model, card)."""
-    from safetensors import SafetensorError
-    from safetensors.torch import load_file
-
     from jamcore.config import ModelConfig
     from jamcore.tokens import VOCAB_VERSION
 
@@ -145,6 +142,11 @@ def load_model(name_or_path: str | Path, kind: str | None = None, directory: str
         cfg = ModelConfig(**card["model"])
     except (KeyError, TypeError) as exc:
         raise CheckpointError(f"model card {stem.name}.json has a bad architecture entry: {exc}") from exc
+    if ckind == "policy" and not torch_available():
+        return _load_numpy_policy(stem, cfg), card
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file  # (imports torch)
+
     model = _class_for(ckind)(cfg)
     try:
         state = load_file(str(with_ext(stem, ".safetensors")))
@@ -163,6 +165,34 @@ def load_model(name_or_path: str | Path, kind: str | None = None, directory: str
     model.load_state_dict(state)
     model.eval()
     return model, card
+
+
+def torch_available() -> bool:
+    """Is PyTorch installed? The live runtime (``pip install jamcore``, no extras) runs without it."""
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _load_numpy_policy(stem: Path, cfg):
+    """A policy checkpoint straight into NumPy arrays (no torch): what the real-time engine reads."""
+    from safetensors import SafetensorError
+    from safetensors.numpy import load_file
+
+    from jamcore.models.numpy_policy import NumpyCheckpoint, NumpyWeights
+
+    try:
+        state = load_file(str(with_ext(stem, ".safetensors")))
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise CheckpointError(f"unreadable weights {stem}.safetensors: {exc}") from exc
+    model = NumpyCheckpoint(cfg, state)
+    try:
+        NumpyWeights(model)  # every tensor the engine needs is there, with the architecture's shapes
+    except (KeyError, ValueError) as exc:
+        raise CheckpointError(f"checkpoint {stem.name!r} does not fit its architecture: {exc}") from exc
+    return model
 
 
 def load_policy(name_or_path: str | Path = "mle", directory: str | Path | None = None):
