@@ -116,23 +116,43 @@ def resolve(name_or_path: str | Path, directory: str | Path | None = None) -> Pa
     )
 
 
+def canonical_key(stem: Path) -> tuple[str, str]:
+    """The real files behind a checkpoint (symlinks and ``..`` resolved): one cache entry per pair."""
+    return (os.path.realpath(with_ext(stem, ".json")), os.path.realpath(with_ext(stem, ".safetensors")))
+
+
+MAX_CARD_BYTES = 1 << 20
+
+
 def read_card(stem: Path) -> dict[str, Any]:
+    path = with_ext(stem, ".json")
     try:
-        return json.loads(with_ext(stem, ".json").read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise CheckpointError(f"unreadable model card {stem}.json: {exc}") from exc
+        if path.stat().st_size > MAX_CARD_BYTES:
+            raise CheckpointError(f"model card {stem.name}.json is over {MAX_CARD_BYTES >> 20} MB")
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as exc:  # ValueError: bad JSON or bytes that are not UTF-8
+        raise CheckpointError(f"unreadable model card {stem.name}.json: "
+                              f"{getattr(exc, 'strerror', None) or exc}") from None
 
 
 def load_model(name_or_path: str | Path, kind: str | None = None, directory: str | Path | None = None):
     """Load a checkpoint into a fresh network in eval mode. Returns (model, card)."""
+    return load_stem(resolve(name_or_path, directory), kind)
+
+
+def load_stem(stem: Path, kind: str | None = None):
+    """Load the checkpoint at ``stem`` (found already). Nothing the card declares is allocated before the
+    weights file is known to hold exactly those tensors (``check_weights_file``); loaded weights must be
+    finite. Errors name the checkpoint, not its folder."""
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
     from jamcore.config import ModelConfig
     from jamcore.tokens import VOCAB_VERSION
 
-    stem = resolve(name_or_path, directory)
     card = read_card(stem)
+    if not isinstance(card, dict):
+        raise CheckpointError(f"model card {stem.name}.json is not a JSON object")
     if card.get("vocab_version") != VOCAB_VERSION:
         raise CheckpointError(
             f"checkpoint {stem.name!r} uses vocabulary {card.get('vocab_version')!r}, but this build uses "
@@ -145,24 +165,114 @@ def load_model(name_or_path: str | Path, kind: str | None = None, directory: str
         cfg = ModelConfig(**card["model"])
     except (KeyError, TypeError) as exc:
         raise CheckpointError(f"model card {stem.name}.json has a bad architecture entry: {exc}") from exc
-    model = _class_for(ckind)(cfg)
+    cls = _class_for(ckind)
+    check_weights_file(stem, expected_tensors(cls, cfg, stem.name))
+    model = cls(cfg)
     try:
         state = load_file(str(with_ext(stem, ".safetensors")))
     except (SafetensorError, OSError, ValueError) as exc:
-        raise CheckpointError(f"unreadable weights {stem}.safetensors: {exc}") from exc
-    expected = model.state_dict()
-    missing = sorted(set(expected) - set(state))
-    extra = sorted(set(state) - set(expected))
-    if missing or extra:
-        raise CheckpointError(f"checkpoint {stem.name!r} does not fit its architecture: "
-                              f"missing {missing[:3]}, unexpected {extra[:3]}")
-    for k, v in state.items():
-        if v.shape != expected[k].shape:
-            raise CheckpointError(f"checkpoint {stem.name!r}: tensor {k} has shape {tuple(v.shape)}, "
-                                  f"expected {tuple(expected[k].shape)}")
+        raise CheckpointError(f"unreadable weights {stem.name}.safetensors: {exc}") from exc
+    check_finite(state, stem.name)
     model.load_state_dict(state)
     model.eval()
     return model, card
+
+
+# Bytes per element of the safetensors dtypes a checkpoint may hold.
+_DTYPE_BYTES = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1,
+                "BOOL": 1}
+_TORCH_DTYPES = {"float64": "F64", "float32": "F32", "float16": "F16", "bfloat16": "BF16", "int64": "I64",
+                 "int32": "I32", "int16": "I16", "int8": "I8", "uint8": "U8", "bool": "BOOL"}
+MAX_HEADER_BYTES = 1 << 20
+
+
+def expected_tensors(cls, cfg, name: str) -> dict[str, tuple[tuple[int, ...], str]]:
+    """Tensor name -> (shape, safetensors dtype) of the network a card declares, built on torch's
+    ``meta`` device: no memory is allocated whatever sizes the card claims."""
+    import torch
+
+    try:
+        with torch.device("meta"):
+            meta = cls(cfg)
+    except Exception as exc:  # an absurd card (negative sizes, heads not dividing the width...)
+        raise CheckpointError(f"model card {name}.json declares a network that cannot be built: {exc}") from None
+    return {k: (tuple(v.shape), _TORCH_DTYPES.get(str(v.dtype).removeprefix("torch."), "?"))
+            for k, v in meta.state_dict().items()}
+
+
+def check_weights_file(stem: Path, expected: dict[str, tuple[tuple[int, ...], str]]) -> None:
+    """The weights file holds exactly the tensors ``expected``, byte for byte in size, read from its
+    header alone (before anything is loaded): a card that declares a bigger network than its weights, a
+    truncated or padded file, or a header that lies is refused here."""
+    path = with_ext(stem, ".safetensors")
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as f:
+            head = f.read(8)
+            n = int.from_bytes(head, "little") if len(head) == 8 else -1
+            if not 0 < n <= min(MAX_HEADER_BYTES, size - 8):
+                raise CheckpointError(f"unreadable weights {stem.name}.safetensors: not a safetensors file")
+            header = json.loads(f.read(n))
+    except OSError as exc:
+        raise CheckpointError(f"unreadable weights {stem.name}.safetensors: {exc.strerror or exc}") from None
+    except (ValueError, UnicodeDecodeError):
+        raise CheckpointError(f"unreadable weights {stem.name}.safetensors: its header is not JSON") from None
+    if not isinstance(header, dict):
+        raise CheckpointError(f"unreadable weights {stem.name}.safetensors: its header is not a JSON object")
+    header.pop("__metadata__", None)
+    missing = sorted(set(expected) - set(header))
+    extra = sorted(set(header) - set(expected))
+    if missing or extra:
+        raise CheckpointError(f"checkpoint {stem.name!r} does not fit its architecture: "
+                              f"missing {missing[:3]}, unexpected {extra[:3]}")
+    data_bytes = size - 8 - n
+    spans = []
+    for k, (shape, dtype) in expected.items():
+        entry = header[k]
+        try:
+            got_shape = tuple(int(x) for x in entry["shape"])
+            got_dtype = str(entry["dtype"])
+            lo, hi = (int(x) for x in entry["data_offsets"])
+        except (KeyError, TypeError, ValueError):
+            raise CheckpointError(f"unreadable weights {stem.name}.safetensors: bad entry for {k}") from None
+        if got_shape != shape:
+            raise CheckpointError(f"checkpoint {stem.name!r}: tensor {k} has shape {got_shape}, expected {shape}")
+        if got_dtype not in _DTYPE_BYTES:
+            raise CheckpointError(f"checkpoint {stem.name!r}: tensor {k} has unsupported dtype {got_dtype}")
+        numel = 1
+        for d in shape:
+            numel *= d
+        if not 0 <= lo <= hi <= data_bytes or hi - lo != numel * _DTYPE_BYTES[got_dtype]:
+            raise CheckpointError(f"unreadable weights {stem.name}.safetensors: tensor {k} does not fit the "
+                                  f"file ({data_bytes} bytes of data)")
+        spans.append((lo, hi))
+    if sum(hi - lo for lo, hi in spans) != data_bytes:
+        raise CheckpointError(f"unreadable weights {stem.name}.safetensors: {data_bytes} bytes of data, but its "
+                              f"tensors need {sum(hi - lo for lo, hi in spans)}")
+
+
+def check_finite(state: dict, name: str) -> None:
+    """Every floating-point weight is finite (bit rot or a diverged run leaves NaN/inf behind)."""
+    import torch
+
+    for k, v in state.items():
+        if v.is_floating_point() and not bool(torch.isfinite(v).all()):
+            raise CheckpointError(f"checkpoint {name!r}: tensor {k} holds NaN or infinite values")
+
+
+NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+@")
+
+
+def find_in_library(name: str, folders) -> Path:
+    """The stem of checkpoint ``name`` in the first of ``folders`` that has it. A name, never a path: separators, a leading dot and other characters are refused, so nothing
+    outside the folders can be reached. Errors name no folder (they go back to network clients)."""
+    if not name or len(name) > 128 or not set(name) <= NAME_CHARS or name.startswith("."):
+        raise CheckpointError(f"{name[:64]!r} is not a checkpoint name (names, not paths: see /jam/list)")
+    for folder in folders:
+        stem = Path(folder) / name
+        if with_ext(stem, ".json").is_file() and with_ext(stem, ".safetensors").is_file():
+            return stem
+    raise CheckpointError(f"no checkpoint named {name!r} in the library (see /jam/list)")
 
 
 def load_policy(name_or_path: str | Path = "mle", directory: str | Path | None = None):
