@@ -184,6 +184,7 @@ _DTYPE_BYTES = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I1
 _TORCH_DTYPES = {"float64": "F64", "float32": "F32", "float16": "F16", "bfloat16": "BF16", "int64": "I64",
                  "int32": "I32", "int16": "I16", "int8": "I8", "uint8": "U8", "bool": "BOOL"}
 MAX_HEADER_BYTES = 1 << 20
+MAX_CARD_DIMENSION = 1 << 16  # any size in a card's architecture (widths, layers, context length)
 
 
 def expected_tensors(cls, cfg, name: str) -> dict[str, tuple[tuple[int, ...], str]]:
@@ -191,13 +192,49 @@ def expected_tensors(cls, cfg, name: str) -> dict[str, tuple[tuple[int, ...], st
     ``meta`` device: no memory is allocated whatever sizes the card claims."""
     import torch
 
+    for field in dataclasses.fields(cfg):
+        v = getattr(cfg, field.name)
+        if isinstance(v, (int, float)) and not 0 <= v <= MAX_CARD_DIMENSION:
+            raise CheckpointError(f"model card {name}.json: {field.name} = {v} is out of range")
     try:
-        with torch.device("meta"):
+        with _MetaParameters():
             meta = cls(cfg)
     except Exception as exc:  # an absurd card (negative sizes, heads not dividing the width...)
         raise CheckpointError(f"model card {name}.json declares a network that cannot be built: {exc}") from None
     return {k: (tuple(v.shape), _TORCH_DTYPES.get(str(v.dtype).removeprefix("torch."), "?"))
             for k, v in meta.state_dict().items()}
+
+
+class _MetaParameters:
+    """Build a network's parameters on torch's ``meta`` device (shapes only, no memory) and skip their
+    random initialisation. Only factory calls go to ``meta``: the few small tables a module computes
+    itself (rotary angles) stay real, because torch's meta versions of ``arange``, ``div`` or ``normal_``
+    load seconds of decompositions on first use. Torch-function modes are per thread."""
+
+    SKIP = frozenset({"normal_", "uniform_", "trunc_normal_", "kaiming_uniform_", "kaiming_normal_",
+                      "xavier_uniform_", "xavier_normal_", "orthogonal_"})
+    FACTORIES = frozenset({"empty", "zeros", "ones", "full", "rand", "randn"})
+
+    def __enter__(self):
+        from torch.overrides import TorchFunctionMode
+
+        skip, factories = self.SKIP, self.FACTORIES
+
+        class Mode(TorchFunctionMode):
+            def __torch_function__(self, func, types, args=(), kwargs=None):
+                kwargs = kwargs or {}
+                name = getattr(func, "__name__", "")
+                if name in skip:
+                    return args[0] if args else kwargs.get("tensor")
+                if name in factories:
+                    kwargs = dict(kwargs, device="meta")
+                return func(*args, **kwargs)
+
+        self._mode = Mode()
+        return self._mode.__enter__()
+
+    def __exit__(self, *exc):
+        return self._mode.__exit__(*exc)
 
 
 def check_weights_file(stem: Path, expected: dict[str, tuple[tuple[int, ...], str]]) -> None:
