@@ -7,7 +7,7 @@ audio callback when audio output is on. Only the engine touches sessions, so the
 The engine loop, each turn:
 1. take queued messages, a bounded batch per client in turn (``bridge.inbox``: one bounded queue per
    client, the oldest dropped when a flood fills it) and apply them: transport reports coalesced (the
-   latest in a batch wins, and a client's transport moves at most every ``TRANSPORT_EVERY_S``), at most
+   latest in a batch wins, and a client's transport moves at most once a frame), at most
    ``NOTES_PER_TURN`` notes and ``CONTROL_PER_TURN`` other messages per client, all clients' batches
    within ``APPLY_BUDGET_S``; what is left waits for the next turn, first in line;
 2. ``advance`` every session to now: cursor, commits from the plan, a pending swap at a frame boundary;
@@ -69,7 +69,7 @@ NOTES_PER_TURN = 32
 CONTROL_PER_TURN = 4  # checkpoint, blend, set, reset, ping, list, bye, refusals
 STRANGERS_PER_TURN = 8  # hellos from senders not registered yet
 APPLY_BUDGET_S = 0.004  # all clients' batches together; the rest waits for the next turn
-TRANSPORT_EVERY_S = 0.02  # a client's transport moves at most this often (a seek flood: 50 seeks/s)
+TRANSPORT_EVERY_FRAMES = 1.0  # a client's transport moves at most once a frame (16th) at its tempo
 # Admission: a playing client costs (bpm / 15) frames a second times REPLAN_FACTOR model steps (notes
 # make the planner re-plan the lookahead) times the measured cost of one step.
 FRAME_BUDGET = 0.7  # of one core
@@ -96,6 +96,8 @@ class Client:
     parked: bool = False
     held_transport: Inbound | None = None  # the latest report, waiting for TRANSPORT_EVERY_S
     transport_at: float = -1e9  # when a transport report was last applied
+    quota_window: float = 0.0  # start of the second in which planned frames are counted
+    planned_in_window: int = 0  # frames planned for it in that second (its share, see _plan_one)
     dropped: int = 0  # messages dropped from its full queue
     dropped_told: float = -1e9  # when it was last told (once a second at most)
     coalesced: int = 0  # transport reports superseded by a later one before being applied
@@ -167,9 +169,9 @@ class Bridge:
         session.on_transport(True, 0.0, 120.0, 0.0)
         best = 1.0
         for _ in range(12):
-            t0 = time.perf_counter()
+            t0 = time.thread_time()
             session.plan_frame()
-            best = min(best, time.perf_counter() - t0)
+            best = min(best, time.thread_time() - t0)
         return best
 
     @property
@@ -233,7 +235,7 @@ class Bridge:
         self._take_messages()
         now = time.monotonic()
         for c in list(self.clients.values()):
-            if c.held_transport is not None and now - c.transport_at >= TRANSPORT_EVERY_S:
+            if c.held_transport is not None and now - c.transport_at >= self._transport_every(c):
                 held, c.held_transport = c.held_transport, None
                 self._apply_transport(held, c, now)
             if now - c.last_seen > self.client_timeout:
@@ -257,6 +259,10 @@ class Bridge:
         self._plan_one(now)
 
     @staticmethod
+    def _transport_every(c: Client) -> float:
+        return TRANSPORT_EVERY_FRAMES * 60.0 / c.session.clock.bpm / FRAMES_PER_BEAT
+
+    @staticmethod
     def _park_after(c: Client) -> float:
         return max(PARK_BEATS * 60.0 / c.session.clock.bpm, PARK_MIN_S)
 
@@ -267,26 +273,35 @@ class Bridge:
         """One frame of model work for the most urgent session: critical work (what the session's next
         frame boundary will commit) before provisional lookahead; among critical sessions the one whose
         boundary comes first (clients may run at different tempos), so a slow-tempo client's re-plan
-        never delays a fast one's commit. Provisional work goes round-robin."""
-        critical, provisional = None, None
+        never delays a fast one's commit. Provisional work goes round-robin. A client that has used
+        more than its share in the last second (what its tempo needs, see REPLAN_FACTOR: a seek flood
+        re-plans without end) comes after every client within its share."""
+        best, best_rank = None, None
         clients = [c for c in self.clients.values() if not c.parked]
         for i in range(len(clients)):
             c = clients[(self._rr + i) % len(clients)]
             due = c.session.planning_due()
-            if due == 2:
-                deadline = self._next_boundary(c, now)
-                if critical is None or deadline < critical[0]:
-                    critical = (deadline, c)
-            elif due == 1 and provisional is None:
-                provisional = c
+            if not due:
+                continue
+            over = self._over_share(c, now)
+            # rank: within share first, then critical before provisional, then the earliest boundary
+            rank = (over, due != 2, self._next_boundary(c, now) if due == 2 else 0.0)
+            if best_rank is None or rank < best_rank:
+                best, best_rank = c, rank
         self._rr += 1
-        cur = critical[1] if critical is not None else provisional
-        if cur is None:
+        if best is None:
             return
-        t0 = time.perf_counter()
-        cur.session.plan_frame(now)
-        self.frame_cost += 0.01 * (time.perf_counter() - t0 - self.frame_cost)
-        self._flush(cur)
+        t0 = time.thread_time()
+        best.session.plan_frame(now)
+        self.frame_cost += 0.01 * (time.thread_time() - t0 - self.frame_cost)
+        best.planned_in_window += 1
+        self._flush(best)
+
+    def _over_share(self, c: Client, now: float) -> bool:
+        if now - c.quota_window >= 1.0:
+            c.quota_window, c.planned_in_window = now, 0
+        share = c.session.clock.bpm / 60.0 * FRAMES_PER_BEAT * REPLAN_FACTOR
+        return c.planned_in_window > share
 
     @staticmethod
     def _next_boundary(c: Client, now: float) -> float:
@@ -299,7 +314,7 @@ class Bridge:
         wake = now + IDLE_SLEEP_S
         for c in self.clients.values():
             if c.held_transport is not None:
-                wake = min(wake, c.transport_at + TRANSPORT_EVERY_S)
+                wake = min(wake, c.transport_at + self._transport_every(c))
             if c.parked:
                 continue
             wake = min(wake, c.next_heartbeat)
@@ -470,10 +485,10 @@ class Bridge:
         self._status(c, "output", c.session.settings.output)
 
     def _transport(self, msg: Inbound, c: Client) -> None:
-        if msg.arrival - c.transport_at < TRANSPORT_EVERY_S:
+        if msg.arrival - c.transport_at < self._transport_every(c):
             if c.held_transport is not None:
                 c.coalesced += 1
-            c.held_transport = msg  # applied when TRANSPORT_EVERY_S has passed (the latest wins)
+            c.held_transport = msg  # applied once a frame has passed (the latest wins)
             return
         c.held_transport = None
         self._apply_transport(msg, c, msg.arrival)

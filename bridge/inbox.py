@@ -1,5 +1,12 @@
 """The engine's inbox: one bounded queue per registered client, and a small one for strangers.
 
+The receiver thread asks ``admit`` before it even decodes a datagram (the door): a registered client
+may send ``DOOR_RATE`` datagrams a second (bursts of ``DOOR_BURST``; a device needs a few dozen), more
+are dropped unread and counted; a stranger's datagram is read only if it is a plain ``/jam/hello``
+(``STRANGER_HELLO_RATE`` a second from one socket, ``HELLO_RATE`` from all strangers together) or one
+of the ``FOLLOW_UPS`` datagrams after a hello of its own that is still waiting for the engine. So a
+flood costs the receiver a system call and a dictionary lookup per datagram, whoever sends it.
+
 The receiver thread puts, the engine takes. Drop policy: a client's queue holds at most
 ``PER_CLIENT`` messages; when a flood fills it, the oldest message goes (what a late transport or note
 is worth least), and the drop is counted for the engine to tell that client (``take_dropped``).
@@ -13,7 +20,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections import deque
+from collections import OrderedDict, deque
 from typing import TYPE_CHECKING
 
 from bridge import protocol as P
@@ -23,6 +30,13 @@ if TYPE_CHECKING:
 
 PER_CLIENT = 512
 STRANGERS = 64
+DOOR_RATE = 1000.0  # datagrams a second from one client
+DOOR_BURST = 500.0
+HELLO_RATE = 200.0  # hellos a second from all strangers together (bursts of as many)
+STRANGER_HELLO_RATE = 2.0  # hellos a second from one stranger socket (bursts of 4): devices retry every 3 s
+FOLLOW_UPS = 8  # datagrams read from a stranger right after its hello, before the engine registers it
+STRANGER_BUCKETS = 1024  # stranger sockets remembered for their hello rate (the oldest forgotten)
+_HELLO_PREFIX = P.HELLO.path.encode() + b"\0"
 
 
 class Inbox:
@@ -37,6 +51,55 @@ class Inbox:
         self._hello_waiting: dict[tuple[str, int], int] = {}  # stranger -> hellos in the stranger queue
         self._dropped: dict[tuple[str, int], int] = {}
         self.stranger_drops = 0  # strangers' messages dropped (not a hello, or the queue was full)
+        self._buckets: dict[tuple[str, int], list[float]] = {}  # sender -> [tokens, last refill]
+        self._hello_bucket = [HELLO_RATE, 0.0]
+        self._stranger_buckets: OrderedDict[tuple[str, int], list[float]] = OrderedDict()
+        self._follow_ups: dict[tuple[str, int], int] = {}  # stranger -> datagrams it may still send
+
+    # -- the door (receiver thread only)
+    def admit(self, sender: tuple[str, int], data: bytes, now: float) -> bool:
+        """Whether to read this datagram at all (see the module docstring)."""
+        if not self.gate:
+            return True
+        if sender in self._queues:
+            bucket = self._buckets.get(sender)
+            if bucket is None:
+                bucket = self._buckets[sender] = [DOOR_BURST, now]
+            if self._take_token(bucket, now, DOOR_RATE, DOOR_BURST):
+                return True
+            with self._lock:
+                if sender in self._queues:
+                    self._dropped[sender] = self._dropped.get(sender, 0) + 1
+            return False
+        if data.startswith(_HELLO_PREFIX):
+            bucket = self._stranger_buckets.get(sender)
+            if bucket is None:
+                bucket = self._stranger_buckets[sender] = [4.0, now]
+                if len(self._stranger_buckets) > STRANGER_BUCKETS:
+                    self._stranger_buckets.popitem(last=False)
+            if self._take_token(bucket, now, STRANGER_HELLO_RATE, 4.0) and \
+                    self._take_token(self._hello_bucket, now, HELLO_RATE, HELLO_RATE):
+                self._follow_ups[sender] = FOLLOW_UPS
+                if len(self._follow_ups) > STRANGER_BUCKETS:
+                    self._follow_ups.pop(next(iter(self._follow_ups)))
+                return True
+        else:
+            left = self._follow_ups.get(sender, 0)
+            if left > 0:
+                self._follow_ups[sender] = left - 1
+                return True
+        self.stranger_drops += 1
+        return False
+
+    @staticmethod
+    def _take_token(bucket: list[float], now: float, rate: float, burst: float) -> bool:
+        tokens = min(burst, bucket[0] + (now - bucket[1]) * rate)
+        bucket[1] = now
+        if tokens < 1.0:
+            bucket[0] = tokens
+            return False
+        bucket[0] = tokens - 1.0
+        return True
 
     # -- the receiver's side
     def put(self, msg: "Inbound") -> bool:
@@ -79,6 +142,7 @@ class Inbox:
         with self._lock:
             self._queues.pop(sender, None)
             self._dropped.pop(sender, None)
+            self._buckets.pop(sender, None)
 
     def wait(self, timeout: float) -> None:
         """Sleep until something is queued (or ``timeout``)."""
@@ -114,6 +178,9 @@ class Inbox:
             q.extendleft(reversed(msgs))
         if msgs:
             self._wake.set()
+
+    def is_client(self, sender: tuple[str, int]) -> bool:
+        return sender in self._queues
 
     def pending(self, sender: tuple[str, int]) -> int:
         q = self._queues.get(sender)

@@ -243,8 +243,15 @@ class Endpoint:
             if not self.allowed(sender[0]):
                 self.outsiders.note(f"{sender[0]}")
                 continue
+            now = time.monotonic()
+            if not self.inbox.admit(sender, data, now):
+                # Counted by the inbox: a client's flood over its rate (it is told), or a stranger's
+                # datagram that is not a hello (nobody is told; one log line a second at most).
+                if not self.inbox.is_client(sender):
+                    self.strangers.note(f"{len(data)} bytes from {sender}", now)
+                continue
             try:
-                self.handle_datagram(data, sender, time.monotonic())
+                self.handle_datagram(data, sender, now)
             except Exception as exc:  # never let one packet end the receiver, nor log a traceback per packet
                 self.refused.note(f"{len(data)} bytes from {sender}: unexpected {type(exc).__name__}")
 
