@@ -351,8 +351,8 @@ def make_bad_library(d: Path, source: str) -> Path:
     nan[: 4 * 1024] = np.full(1024, np.nan, dtype="<f4").tobytes()
     rot = bytearray(data)
     rng = np.random.default_rng(0)
-    for i in rng.integers(0, len(rot) // 4, 400):  # exponent bits flipped in 400 weights
-        rot[4 * i + 3] ^= 0x7F
+    for i in rng.integers(0, len(rot) // 4, 400):  # one bit flipped (the exponent's top) in 400 weights
+        rot[4 * i + 3] ^= 0x40
     for name, body, c in (("nan", nan, card), ("rot", rot, card),
                           ("huge", data, dict(card, model=dict(card["model"], d_model=1024, n_layers=24)))):
         (lib / f"{name}.safetensors").write_bytes(header + bytes(body))

@@ -370,7 +370,7 @@ class Bridge:
             if now - c.dropped_told >= 1.0:  # told once a second at most, with the count so far
                 c.dropped_told = now
                 self._error(c, "", f"too many messages: the bridge dropped the oldest ({c.dropped} so far); "
-                                   f"send at most what the protocol needs", now)
+                                   f"send at most what the protocol needs", now, counted=False)
         if not batch:
             return
         last_transport = max((i for i, m in enumerate(batch) if m.path == P.TRANSPORT.path and m.reason is None),
@@ -609,7 +609,13 @@ class Bridge:
     def _status(self, c: Client, key: str, value) -> None:
         self.endpoint.send(c.reply, build(P.STATUS, key, value))
 
-    def _error(self, c: Client, address: str, reason: str, now: float) -> None:
+    def _error(self, c: Client, address: str, reason: str, now: float, counted: bool = True) -> None:
+        """Answer a refusal: at most ERRORS_PER_SECOND a second per client (``counted=False``: a notice
+        that has its own limit, such as the dropped-messages one, goes out whatever the count)."""
+        if not counted:
+            log.info("client %s: %s", c.key, reason)
+            self.endpoint.send(c.reply, build(P.ERROR, address, reason))
+            return
         if now - c.error_window >= 1.0:
             if c.suppressed:
                 log.warning("client %s: %d more bad messages in the last second (not answered)", c.key,
