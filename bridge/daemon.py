@@ -273,9 +273,9 @@ class Bridge:
         """One frame of model work for the most urgent session: critical work (what the session's next
         frame boundary will commit) before provisional lookahead; among critical sessions the one whose
         boundary comes first (clients may run at different tempos), so a slow-tempo client's re-plan
-        never delays a fast one's commit. Provisional work goes round-robin. A client that has used
-        more than its share in the last second (what its tempo needs, see REPLAN_FACTOR: a seek flood
-        re-plans without end) comes after every client within its share."""
+        never delays a fast one's commit. Provisional work goes round-robin. Among critical (and among
+        provisional) sessions, one whose client has used more than its share in the last second (what
+        its tempo needs, see REPLAN_FACTOR: a seek flood re-plans without end) comes after the others."""
         best, best_rank = None, None
         clients = [c for c in self.clients.values() if not c.parked]
         for i in range(len(clients)):
@@ -284,8 +284,8 @@ class Bridge:
             if not due:
                 continue
             over = self._over_share(c, now)
-            # rank: within share first, then critical before provisional, then the earliest boundary
-            rank = (over, due != 2, self._next_boundary(c, now) if due == 2 else 0.0)
+            # rank: critical before provisional, then within its share, then the earliest boundary
+            rank = (due != 2, over, self._next_boundary(c, now) if due == 2 else 0.0)
             if best_rank is None or rank < best_rank:
                 best, best_rank = c, rank
         self._rr += 1
