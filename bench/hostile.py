@@ -381,6 +381,7 @@ def run_case(case: str, ctx: dict, seconds: float, rate: float, after: float) ->
     pid, port = ctx["pid"], ctx["port"]
     log_path: Path = ctx["log"]
     log0 = log_path.stat().st_size
+    rss0 = rss_mb(pid)
     watch = RssWatch(pid)
     victim = band.clients[0]
     mark = len(victim.received)
@@ -477,6 +478,7 @@ def run_case(case: str, ctx: dict, seconds: float, rate: float, after: float) ->
         "after": band.frames(t_end, t_end + after),
         "rss_peak_mb": round(peak, 1),
         "rss_over_idle_mb": round(peak - ctx["rss_idle"], 1),
+        "rss_over_case_start_mb": round(peak - rss0, 1),
         "log_bytes": log_path.stat().st_size - log0,
         "victim_checkpoint_or_settings_changed": switched if case in ("hijack", "badfiles") else None,
         **extra,
@@ -505,11 +507,16 @@ def main(argv=None) -> int:
     ap.add_argument("--json", default=None, help="write the results here")
     ap.add_argument("--log", default=None, help="keep the daemon's log here")
     ap.add_argument("--nice", type=int, default=-10 if os.geteuid() == 0 else 0,
-                    help="niceness of the whole experiment: daemon, honest clients and attacker alike (default "
-                         "-10 as root: on a shared machine other jobs are noise, not part of the test)")
+                    help="niceness of the whole experiment, daemon, honest clients and attacker alike, and of "
+                         "its autogroup (default -10 as root: on a shared machine other jobs are noise, not part "
+                         "of the test)")
     args = ap.parse_args(argv)
     if args.nice:
         os.nice(args.nice)  # inherited by the daemon and the attacker's processes
+        try:  # Linux shares CPU between sessions first (autogroups): niceness counts only inside one
+            Path("/proc/self/autogroup").write_text(str(args.nice))
+        except OSError:
+            pass
     tmp = Path(tempfile.mkdtemp(prefix="jamcore-hostile-"))
     lib = make_bad_library(tmp, args.blend[0])
     log_path = tmp / "daemon.log"

@@ -73,6 +73,7 @@ TRANSPORT_EVERY_FRAMES = 1.0  # a client's transport moves at most once a frame 
 # Admission: a playing client costs (bpm / 15) frames a second times REPLAN_FACTOR model steps (notes
 # make the planner re-plan the lookahead) times the measured cost of one step.
 FRAME_BUDGET = 0.7  # of one core
+SWAP_EVERY_S = 0.5  # a client's checkpoint loads start at most this often (the newest request waits)
 REPLAN_FACTOR = 4.0
 STATUS_EVERY_BEATS = 8  # latency figures ride along with every 8th heartbeat
 IDLE_SLEEP_S = 0.1
@@ -98,6 +99,8 @@ class Client:
     transport_at: float = -1e9  # when a transport report was last applied
     quota_window: float = 0.0  # start of the second in which planned frames are counted
     planned_in_window: int = 0  # frames planned for it in that second (its share, see _plan_one)
+    wanted: tuple | None = None  # (name, build) of the newest checkpoint request not yet loading
+    swap_at: float = -1e9  # when its last load started
     dropped: int = 0  # messages dropped from its full queue
     dropped_told: float = -1e9  # when it was last told (once a second at most)
     coalesced: int = 0  # transport reports superseded by a later one before being applied
@@ -238,6 +241,8 @@ class Bridge:
             if c.held_transport is not None and now - c.transport_at >= self._transport_every(c):
                 held, c.held_transport = c.held_transport, None
                 self._apply_transport(held, c, now)
+            if c.wanted is not None:
+                self._submit_wanted(c, now)
             if now - c.last_seen > self.client_timeout:
                 log.info("client %s silent for %.0f s: dropped", c.key, now - c.last_seen)
                 self._drop(c)
@@ -315,6 +320,8 @@ class Bridge:
         for c in self.clients.values():
             if c.held_transport is not None:
                 wake = min(wake, c.transport_at + self._transport_every(c))
+            if c.wanted is not None:
+                wake = min(wake, c.swap_at + SWAP_EVERY_S)
             if c.parked:
                 continue
             wake = min(wake, c.next_heartbeat)
@@ -539,6 +546,18 @@ class Bridge:
             return False
 
     def _start_swap(self, c: Client, name: str, build_policy) -> None:
+        """The newest request wins: it replaces one not yet loading (a load waiting for the loader is
+        cancelled) and starts when the client's running load is done, at most every SWAP_EVERY_S."""
+        c.wanted = (name, build_policy)
+        self._submit_wanted(c, time.monotonic())
+
+    def _submit_wanted(self, c: Client, now: float) -> None:
+        pending = c.session.pending_future
+        if pending is not None and not pending.done() and not pending.cancel():
+            return  # running: the wanted one starts when it is done
+        if now - c.swap_at < SWAP_EVERY_S:
+            return
+        (name, build_policy), c.wanted, c.swap_at = c.wanted, None, now
         job = c.session.swap_job(name, build_policy)
         library = self.library
 
@@ -552,9 +571,6 @@ class Bridge:
             gc.freeze()  # the new model's objects join the frozen heap (see jamcore.stream.freeze_heap)
             return out
 
-        pending = c.session.pending_future
-        if pending is not None:
-            pending.cancel()  # a newer request replaces a load still waiting for the loader
         c.session.begin_swap(name, self._loader.submit(load_then_freeze))
         self._status(c, "loading", name)
 

@@ -1,8 +1,8 @@
 """The engine's inbox: one bounded queue per registered client, and a small one for strangers.
 
 The receiver thread asks ``admit`` before it even decodes a datagram (the door): a registered client
-may send ``DOOR_RATE`` datagrams a second (bursts of ``DOOR_BURST``; a device needs a few dozen), more
-are dropped unread and counted; a stranger's datagram is read only if it is a ``/jam/hello`` (alone or first in a bundle)
+may send ``DOOR_RATE`` datagrams a second (bursts of ``DOOR_BURST``; a device needs a few dozen; a
+bundle counts once per message in it), more are dropped unread and counted; a stranger's datagram is read only if it is a ``/jam/hello`` (alone or first in a bundle)
 (``STRANGER_HELLO_RATE`` a second from one socket, ``HELLO_RATE`` from all strangers together) or one
 of the ``FOLLOW_UPS`` datagrams after a hello of its own that is still waiting for the engine. So a
 flood costs the receiver a system call and a dictionary lookup per datagram, whoever sends it.
@@ -91,6 +91,13 @@ class Inbox:
                 return True
         self.stranger_drops += 1
         return False
+
+    def charge(self, sender: tuple[str, int], messages: int) -> None:
+        """A bundle of ``messages`` counts as that many datagrams against its client's rate (the bucket
+        may go below zero: the client's next datagrams wait for it to refill)."""
+        bucket = self._buckets.get(sender)
+        if bucket is not None and messages > 1:
+            bucket[0] -= messages - 1
 
     @staticmethod
     def _take_token(bucket: list[float], now: float, rate: float, burst: float) -> bool:

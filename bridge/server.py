@@ -266,6 +266,7 @@ class Endpoint:
             self._refuse("", sender, arrival, f"malformed OSC packet ({len(data)} bytes): {reason}")
             return
         self._arrival = arrival
+        self.inbox.charge(sender, len(messages))
         for path, args in messages:
             if _PATTERN_CHARS & set(path):
                 self._refuse(path, sender, arrival, "address patterns (wildcards) are not accepted")
