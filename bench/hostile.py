@@ -270,6 +270,7 @@ class Band:
         lo, hi = max(self.frame_at(t_from), 4), self.frame_at(t_to)
         on_time = late = never = 0
         worst = 0.0
+        missed: list[float] = []  # when (seconds into the window) late or never-sent frames were due
         for c in self.clients:
             cov = c.coverage()
             for f in range(lo, hi):
@@ -278,13 +279,15 @@ class Band:
                     never += 1
                 elif t <= self.frame_time(f):
                     on_time += 1
+                    continue
                 else:
                     late += 1
                     worst = max(worst, t - self.frame_time(f))
+                missed.append(round(self.frame_time(f) - t_from, 2))
         total = on_time + late + never
         return {"frames": total, "on_time": on_time, "late": late, "never": never,
                 "on_time_percent": round(100.0 * on_time / total, 2) if total else None,
-                "worst_late_ms": round(worst * 1e3, 1)}
+                "worst_late_ms": round(worst * 1e3, 1), "missed_at_s": sorted(set(missed))[:12]}
 
     def stop(self) -> None:
         self._stop.set()
@@ -311,6 +314,15 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def udp_drops(port: int) -> int:
+    """Datagrams the kernel dropped because the daemon's socket buffer was full (/proc/net/udp)."""
+    for line in Path("/proc/net/udp").read_text().splitlines()[1:]:
+        f = line.split()
+        if int(f[1].split(":")[1], 16) == port:
+            return int(f[-1])
+    return 0
 
 
 class RssWatch:
@@ -382,6 +394,7 @@ def run_case(case: str, ctx: dict, seconds: float, rate: float, after: float) ->
     log_path: Path = ctx["log"]
     log0 = log_path.stat().st_size
     rss0 = rss_mb(pid)
+    drops0 = udp_drops(port)
     watch = RssWatch(pid)
     victim = band.clients[0]
     mark = len(victim.received)
@@ -480,6 +493,7 @@ def run_case(case: str, ctx: dict, seconds: float, rate: float, after: float) ->
         "rss_over_idle_mb": round(peak - ctx["rss_idle"], 1),
         "rss_over_case_start_mb": round(peak - rss0, 1),
         "log_bytes": log_path.stat().st_size - log0,
+        "kernel_drops": udp_drops(port) - drops0,
         "victim_checkpoint_or_settings_changed": switched if case in ("hijack", "badfiles") else None,
         **extra,
     }

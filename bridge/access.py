@@ -89,12 +89,14 @@ class QuietLog:
         self._count = 0
         self.total = 0
 
-    def note(self, detail: str, now: float | None = None) -> None:
+    def note(self, fmt: str, *args, now: float | None = None) -> None:
+        """Count one event; log ``fmt % args`` if the last line is ``every`` seconds old (the message is
+        only formatted then: a flood pays for a count)."""
         now = time.monotonic() if now is None else now
         self._count += 1
         self.total += 1
         if now - self._last >= self.every:
             more = f" (and {self._count - 1} more in the last {now - self._last:.0f} s)" if \
                 self._count > 1 and self._last > 0 else ""
-            self.log.log(self.level, "%s: %s%s", self.what, detail, more)
+            self.log.log(self.level, "%s: %s%s", self.what, fmt % args, more)
             self._last, self._count = now, 0

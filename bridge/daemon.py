@@ -73,7 +73,7 @@ TRANSPORT_EVERY_FRAMES = 1.0  # a client's transport moves at most once a frame 
 # Admission: a playing client costs (bpm / 15) frames a second times REPLAN_FACTOR model steps (notes
 # make the planner re-plan the lookahead) times the measured cost of one step.
 FRAME_BUDGET = 0.7  # of one core
-SWAP_EVERY_S = 0.5  # a client's checkpoint loads start at most this often (the newest request waits)
+SWAP_EVERY_S = 1.0  # a client's checkpoint loads start at most this often (the newest request waits)
 REPLAN_FACTOR = 4.0
 STATUS_EVERY_BEATS = 8  # latency figures ride along with every 8th heartbeat
 IDLE_SLEEP_S = 0.1
@@ -218,8 +218,8 @@ class Bridge:
         if wall - slept < STALL_S:
             return  # it was an idle wait, not a stall
         self.stalls += 1
-        self._stall_log.note(f"a turn took {1e3 * (wall - slept):.0f} ms ({1e3 * cpu:.0f} ms of it computing); "
-                             f"chords may be late. Is the machine overloaded?")
+        self._stall_log.note("a turn took %.0f ms (%.0f ms of it computing); chords may be late. Is the machine "
+                             "overloaded?", 1e3 * (wall - slept), 1e3 * cpu)
 
     def _shutdown(self) -> None:
         for c in list(self.clients.values()):
@@ -418,7 +418,7 @@ class Bridge:
             self._hello(msg, client)
             return
         if client is None:
-            self.endpoint.strangers.note(f"{msg.path} from {msg.sender}", msg.arrival)
+            self.endpoint.strangers.note("%s from %s", msg.path, msg.sender, now=msg.arrival)
             return
         try:
             self.handlers[msg.path](msg, client)
@@ -448,8 +448,8 @@ class Bridge:
         if other is not None:
             if self._alive(other, now):
                 # Not answered: the reply address belongs to the live session.
-                self.refused_hellos.note(f"{msg.sender} asked for {reply}, the reply address of live client "
-                                         f"{other.key}", now)
+                self.refused_hellos.note("%s asked for %s, the reply address of live client %s", msg.sender, reply,
+                                         other.key, now=now)
                 return
             log.info("client %s replaces silent client %s (same reply address %s)", msg.sender, other.key, reply)
             self._drop(other)
@@ -479,7 +479,7 @@ class Bridge:
     def _refuse_hello(self, msg: Inbound, reply: tuple[str, int], reason: str) -> None:
         """Log (quietly) and answer a few a second in all: a refused hello is nobody's session yet, and its
         reply address may be anyone's."""
-        self.refused_hellos.note(f"{msg.sender}: {reason}", msg.arrival)
+        self.refused_hellos.note("%s: %s", msg.sender, reason, now=msg.arrival)
         if msg.arrival - self._hello_window >= 1.0:
             self._hello_window, self._hello_answers = msg.arrival, 0
         self._hello_answers += 1

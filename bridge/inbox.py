@@ -53,6 +53,7 @@ class Inbox:
         self._dropped: dict[tuple[str, int], int] = {}
         self.stranger_drops = 0  # strangers' messages dropped (not a hello, or the queue was full)
         self._buckets: dict[tuple[str, int], list[float]] = {}  # sender -> [tokens, last refill]
+        self._door_drops: dict[tuple[str, int], int] = {}  # written by the receiver only, read by take_dropped
         self._hello_bucket = [HELLO_RATE, 0.0]
         self._stranger_buckets: OrderedDict[tuple[str, int], list[float]] = OrderedDict()
         self._follow_ups: dict[tuple[str, int], int] = {}  # stranger -> datagrams it may still send
@@ -68,9 +69,7 @@ class Inbox:
                 bucket = self._buckets[sender] = [DOOR_BURST, now]
             if self._take_token(bucket, now, DOOR_RATE, DOOR_BURST):
                 return True
-            with self._lock:
-                if sender in self._queues:
-                    self._dropped[sender] = self._dropped.get(sender, 0) + 1
+            self._door_drops[sender] = self._door_drops.get(sender, 0) + 1  # (no lock: the receiver's own)
             return False
         if data.startswith(_HELLO_PREFIX) or (data.startswith(_BUNDLE) and data.startswith(_HELLO_PREFIX, 20)):
             bucket = self._stranger_buckets.get(sender)
@@ -152,6 +151,7 @@ class Inbox:
             self._queues.pop(sender, None)
             self._dropped.pop(sender, None)
             self._buckets.pop(sender, None)
+            self._door_drops.pop(sender, None)
 
     def wait(self, timeout: float) -> None:
         """Sleep until something is queued (or ``timeout``)."""
@@ -200,8 +200,9 @@ class Inbox:
 
     def take_dropped(self, sender: tuple[str, int]) -> int:
         """Messages of a client dropped since the last call."""
+        door = self._door_drops.pop(sender, 0)
         with self._lock:
-            return self._dropped.pop(sender, 0)
+            return self._dropped.pop(sender, 0) + door
 
     # -- a plain queue's interface (tests that feed an endpoint by hand)
     def empty(self) -> bool:

@@ -229,9 +229,11 @@ class Endpoint:
         self._thread.start()
 
     def _loop(self) -> None:
+        # The hot path of a flood: a system call and a few lookups per datagram before the door shuts.
+        recvfrom, allowed, admit, monotonic = self.sock.recvfrom, self.allowed, self.inbox.admit, time.monotonic
         while self._running:
             try:
-                data, sender = self.sock.recvfrom(MAX_DATAGRAM)
+                data, sender = recvfrom(MAX_DATAGRAM)
             except socket.timeout:
                 continue
             except OSError as exc:  # e.g. ICMP port unreachable reported on some platforms
@@ -240,20 +242,20 @@ class Endpoint:
                 log.debug("receive error: %s", exc)
                 continue
             self.received += 1
-            if not self.allowed(sender[0]):
-                self.outsiders.note(f"{sender[0]}")
+            if not allowed(sender[0]):
+                self.outsiders.note("%s", sender[0])
                 continue
-            now = time.monotonic()
-            if not self.inbox.admit(sender, data, now):
+            now = monotonic()
+            if not admit(sender, data, now):
                 # Counted by the inbox: a client's flood over its rate (it is told), or a stranger's
                 # datagram that is not a hello (nobody is told; one log line a second at most).
                 if not self.inbox.is_client(sender):
-                    self.strangers.note(f"{len(data)} bytes from {sender}", now)
+                    self.strangers.note("%d bytes from %s", len(data), sender, now=now)
                 continue
             try:
                 self.handle_datagram(data, sender, now)
             except Exception as exc:  # never let one packet end the receiver, nor log a traceback per packet
-                self.refused.note(f"{len(data)} bytes from {sender}: unexpected {type(exc).__name__}")
+                self.refused.note("%d bytes from %s: unexpected %s", len(data), sender, type(exc).__name__)
 
     def handle_datagram(self, data: bytes, sender: tuple[str, int], arrival: float) -> None:
         """Parse one datagram and queue its messages (also used by tests without a socket)."""
@@ -262,7 +264,7 @@ class Endpoint:
             messages = decode(data)
         except Exception as exc:  # Malformed, and anything a bug in the decoder might raise
             reason = str(exc) if isinstance(exc, Malformed) else type(exc).__name__
-            self.refused.note(f"{len(data)} bytes from {sender}: {reason}", arrival)
+            self.refused.note("%d bytes from %s: %s", len(data), sender, reason, now=arrival)
             self._refuse("", sender, arrival, f"malformed OSC packet ({len(data)} bytes): {reason}")
             return
         self._arrival = arrival
@@ -285,14 +287,14 @@ class Endpoint:
                 self._refuse(path, sender, self._arrival, str(exc))
                 return None
             if not self.inbox.put(Inbound(address.path, sender, values, self._arrival)):
-                self.strangers.note(f"{address.path} from {sender}", self._arrival)
+                self.strangers.note("%s from %s", address.path, sender, now=self._arrival)
             return None
 
         return handle
 
     def _refuse(self, path: str, sender: tuple[str, int], arrival: float, reason: str) -> None:
         if not self.inbox.put(Inbound(path[:64], sender, (), arrival, reason)):
-            self.strangers.note(f"refused {path[:64] or 'packet'} from {sender}: {reason}", arrival)
+            self.strangers.note("refused %s from %s: %s", path[:64] or "packet", sender, reason, now=arrival)
 
     # -- sending
     def send(self, dest: tuple[str, int], payload: bytes) -> bool:
