@@ -374,10 +374,10 @@ def make_bad_library(d: Path, source: str) -> Path:
     return lib
 
 
-def start_daemon(ckdir: Path, checkpoint: str, log_path: Path) -> tuple[subprocess.Popen, int]:
+def start_daemon(ckdir: Path, checkpoint: str, log_path: Path, level: str = "info") -> tuple[subprocess.Popen, int]:
     port = free_port()
     cmd = [sys.executable, "-c", "import sys; from jamcore.cli import main; sys.exit(main())", "serve",
-           "--port", str(port), "--checkpoint", checkpoint, "--checkpoint-dir", str(ckdir)]
+           "--port", str(port), "--checkpoint", checkpoint, "--checkpoint-dir", str(ckdir), "--log-level", level]
     log = open(log_path, "wb")
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -520,6 +520,7 @@ def main(argv=None) -> int:
     ap.add_argument("--blend", nargs=2, default=["mle", "rl"], help="the two checkpoints blend floods use")
     ap.add_argument("--json", default=None, help="write the results here")
     ap.add_argument("--log", default=None, help="keep the daemon's log here")
+    ap.add_argument("--log-level", default="info", choices=("debug", "info", "warning"), help="the daemon's")
     ap.add_argument("--nice", type=int, default=-10 if os.geteuid() == 0 else 0,
                     help="niceness of the whole experiment, daemon, honest clients and attacker alike, and of "
                          "its autogroup (default -10 as root: on a shared machine other jobs are noise, not part "
@@ -534,7 +535,7 @@ def main(argv=None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="jamcore-hostile-"))
     lib = make_bad_library(tmp, args.blend[0])
     log_path = tmp / "daemon.log"
-    proc, port = start_daemon(lib, args.checkpoint, log_path)
+    proc, port = start_daemon(lib, args.checkpoint, log_path, args.log_level)
     results = {"machine": machine(), "settings": vars(args), "cases": []}
     band = None
     try:

@@ -73,6 +73,7 @@ TRANSPORT_EVERY_FRAMES = 1.0  # a client's transport moves at most once a frame 
 # Admission: a playing client costs (bpm / 15) frames a second times REPLAN_FACTOR model steps (notes
 # make the planner re-plan the lookahead) times the measured cost of one step.
 FRAME_BUDGET = 0.7  # of one core
+LOAD_PAUSE_S = 0.05  # the longest a load step waits for the engine to have no due frame
 SWAP_EVERY_S = 1.0  # a client's checkpoint loads start at most this often (the newest request waits)
 REPLAN_FACTOR = 4.0
 STATUS_EVERY_BEATS = 8  # latency figures ride along with every 8th heartbeat
@@ -165,6 +166,10 @@ class Bridge:
         self._hello_window, self._hello_answers = 0.0, 0
         self._stall_log = QuietLog(log, "engine stalled")
         self.handlers = {path: getattr(self, name) for path, name in self.HANDLERS.items()}
+        # Set while no client has a due frame to plan: checkpoint loads run in those gaps (Library.pause).
+        self._no_critical_work = threading.Event()
+        self._no_critical_work.set()
+        self.library.pause = lambda: self._no_critical_work.wait(LOAD_PAUSE_S)
 
     def _measure_frame_cost(self) -> float:
         """What one planned frame of the start-up policy costs here (a few steps, best of them)."""
@@ -294,6 +299,10 @@ class Bridge:
             if best_rank is None or rank < best_rank:
                 best, best_rank = c, rank
         self._rr += 1
+        if best_rank is not None and not best_rank[0]:
+            self._no_critical_work.clear()
+        else:
+            self._no_critical_work.set()
         if best is None:
             return
         t0 = time.thread_time()

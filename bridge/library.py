@@ -17,9 +17,11 @@ inference, so one loaded network serves every session that plays it, each with i
 """
 from __future__ import annotations
 
+import copy
 import threading
 from collections import OrderedDict
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -30,7 +32,7 @@ from jamcore.stream import StreamingPolicy
 
 MAX_LOADED = 8  # networks kept loaded (checkpoints and blends); a 3-layer 128-wide policy is ~3 MB
 BLEND_STEPS = 100  # blend t in steps of 0.01: a dial's resolution (Live's dials show 0..100 %)
-SMOKE_FRAMES = 8
+SMOKE_FRAMES = 3  # streaming steps of the smoke test (each ~5 ms of a loader thread the engine shares)
 
 
 class Library:
@@ -45,6 +47,9 @@ class Library:
         self._pinned: set[tuple] = set()
         self._lock = threading.Lock()
         self.evictions = 0
+        # Called between the steps of a load or a blend (on the loader thread): the daemon waits there
+        # while its engine has due frames to plan, so a load never competes with a commit.
+        self.pause: Callable[[], None] = _no_pause
 
     # ------------------------------------------------------------------ names
     def stem(self, name: str) -> Path:
@@ -93,8 +98,10 @@ class Library:
         hit = self._get(key)
         if hit is not None:
             return hit
+        self.pause()
         model, card = load_stem(stem, "policy")
-        smoke_test(model, stem.name)
+        self.pause()
+        smoke_test(model, stem.name, self.pause)
         return self._put(key, (model, card))
 
     def blend(self, a: str, b: str, t: float) -> tuple[object, dict]:
@@ -114,13 +121,18 @@ class Library:
             raise CheckpointError(f"cannot blend {a!r} and {b!r}: their architectures differ "
                                   f"({ca.get('model')} vs {cb.get('model')})")
         sa, sb = ma.state_dict(), mb.state_dict()
-        mixed = {k: (sa[k].float() * (1.0 - q) + sb[k].float() * q).to(sa[k].dtype)
-                 if sa[k].is_floating_point() else sa[k] for k in sa}
-        model = type(ma)(ma.cfg)
+        mixed = {}
+        for i, k in enumerate(sa):
+            mixed[k] = (sa[k].float() * (1.0 - q) + sb[k].float() * q).to(sa[k].dtype) \
+                if sa[k].is_floating_point() else sa[k]
+            if i % 16 == 15:
+                self.pause()
+        model = copy.deepcopy(ma)  # (a copy, not a fresh network: no random initialisation to pay for)
         model.load_state_dict(mixed)
         model.eval()
         name = blend_name(a, b, q)
-        smoke_test(model, name)
+        self.pause()
+        smoke_test(model, name, self.pause)
         card = dict(ca, name=name, parent=[a, b], blend=q,
                     adv_weight=_mix(ca.get("adv_weight"), cb.get("adv_weight"), q))
         return self._put(key, (model, card))
@@ -157,7 +169,11 @@ class Library:
         return StreamingPolicy(self.blend(a, b, t)[0])
 
 
-def smoke_test(model, name: str) -> None:
+def _no_pause() -> None:
+    pass
+
+
+def smoke_test(model, name: str, pause: Callable[[], None] = _no_pause) -> None:
     """A few streaming steps over a scale must give finite logits and a chord distribution that sums to
     one: weights that load but cannot play (bit rot that kept the numbers finite but absurd, a network
     that outputs NaN) are refused before any session switches to them."""
@@ -172,6 +188,7 @@ def smoke_test(model, name: str) -> None:
         if not np.isfinite(total) or total <= 0 or abs((p / total).sum() - 1.0) > 1e-6:
             raise CheckpointError(f"checkpoint {name!r} fails its smoke test: no valid chord distribution")
         chord = int(np.flatnonzero(mask)[int(np.argmax(logits))])
+        pause()
         sp.push(chord, T.note_on(60 + 2 * f) if f % 2 == 0 else T.SILENCE)
 
 

@@ -32,6 +32,11 @@ from bridge.wire import Malformed, decode
 log = logging.getLogger("jamcore.bridge")
 
 RECEIVE_BUFFER_BYTES = 8 * 1024 * 1024
+# Arrival times come from the kernel where it stamps datagrams (Linux): a datagram that waited in the
+# socket buffer while the receiver was busy (a flood, a checkpoint load holding the interpreter) keeps
+# the time it arrived, so a transport report read late is not mistaken for a seek.
+_SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", None)
+_MAX_AGE_S = 5.0
 MAX_DATAGRAM = 65535
 _PATTERN_CHARS = set("*?[]{}")
 
@@ -209,6 +214,13 @@ class Endpoint:
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
         self.sock.bind((host, port))
         self.sock.settimeout(0.2)  # so the thread notices shutdown
+        self._stamped = False
+        if _SO_TIMESTAMPNS is not None:
+            try:
+                self.sock.setsockopt(socket.SOL_SOCKET, _SO_TIMESTAMPNS, 1)
+                self._stamped = True
+            except OSError:
+                pass
         self.host, self.port = self.sock.getsockname()[:2]
         self.handlers = {address.path: self._handler(address) for address in P.INCOMING}
         self._arrival = 0.0
@@ -228,12 +240,27 @@ class Endpoint:
         self._thread = threading.Thread(target=self._loop, name="jamcore-osc-rx", daemon=True)
         self._thread.start()
 
+    def _receive(self) -> tuple[bytes, tuple[str, int], float]:
+        """One datagram, its sender, and when it arrived (``time.monotonic()`` clock)."""
+        if not self._stamped:
+            data, sender = self.sock.recvfrom(MAX_DATAGRAM)
+            return data, sender, time.monotonic()
+        data, ancillary, _, sender = self.sock.recvmsg(MAX_DATAGRAM, 64)
+        now = time.monotonic()
+        for level, kind, cdata in ancillary:
+            if level == socket.SOL_SOCKET and kind == _SO_TIMESTAMPNS and len(cdata) >= 16:
+                sec, nsec = struct.unpack("qq", cdata[:16])
+                age = time.time() - (sec + nsec * 1e-9)
+                if 0.0 <= age < _MAX_AGE_S:
+                    now -= age
+        return data, sender, now
+
     def _loop(self) -> None:
         # The hot path of a flood: a system call and a few lookups per datagram before the door shuts.
-        recvfrom, allowed, admit, monotonic = self.sock.recvfrom, self.allowed, self.inbox.admit, time.monotonic
+        receive, allowed, admit = self._receive, self.allowed, self.inbox.admit
         while self._running:
             try:
-                data, sender = recvfrom(MAX_DATAGRAM)
+                data, sender, now = receive()
             except socket.timeout:
                 continue
             except OSError as exc:  # e.g. ICMP port unreachable reported on some platforms
@@ -245,7 +272,6 @@ class Endpoint:
             if not allowed(sender[0]):
                 self.outsiders.note("%s", sender[0])
                 continue
-            now = monotonic()
             if not admit(sender, data, now):
                 # Counted by the inbox: a client's flood over its rate (it is told), or a stranger's
                 # datagram that is not a hello (nobody is told; one log line a second at most).

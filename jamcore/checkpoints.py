@@ -11,6 +11,7 @@ headline metrics.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import importlib
 import json
 import os
@@ -90,6 +91,7 @@ def save_checkpoint(model, stem: str | Path, card: dict[str, Any]) -> tuple[Path
     }
     weights = with_ext(stem, ".safetensors")
     save_tensors(weights, model.state_dict(), metadata={"kind": model.kind, "vocab_version": VOCAB_VERSION})
+    full["weights_sha256"] = _sha256(weights)  # a load verifies it: bit rot is refused, even when finite
     meta = with_ext(stem, ".json")
     _atomic_write_bytes(meta, (json.dumps(full, indent=2, default=str) + "\n").encode())
     return weights, meta
@@ -167,6 +169,10 @@ def load_stem(stem: Path, kind: str | None = None):
         raise CheckpointError(f"model card {stem.name}.json has a bad architecture entry: {exc}") from exc
     cls = _class_for(ckind)
     check_weights_file(stem, expected_tensors(cls, cfg, stem.name))
+    digest = card.get("weights_sha256")
+    if digest is not None and _sha256(with_ext(stem, ".safetensors")) != digest:
+        raise CheckpointError(f"checkpoint {stem.name!r}: its weights are not the ones its card was written "
+                              f"for (checksum mismatch: a damaged or replaced file)")
     model = cls(cfg)
     try:
         state = load_file(str(with_ext(stem, ".safetensors")))
@@ -286,6 +292,14 @@ def check_weights_file(stem: Path, expected: dict[str, tuple[tuple[int, ...], st
     if sum(hi - lo for lo, hi in spans) != data_bytes:
         raise CheckpointError(f"unreadable weights {stem.name}.safetensors: {data_bytes} bytes of data, but its "
                               f"tensors need {sum(hi - lo for lo, hi in spans)}")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def check_finite(state: dict, name: str) -> None:

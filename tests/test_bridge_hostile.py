@@ -51,7 +51,10 @@ def lib(tmp_path_factory):
     rot = bytearray(data)
     for i in range(3, len(rot), 97 * 4):  # one bit flipped (the exponent's top): huge weights
         rot[i] ^= 0x40
-    for name, body, c in (("nan", nan, card), ("rot", rot, card),
+    older = dict(card, weights_sha256=None)  # a card written before checksums: the finite check catches these
+    flip = bytearray(data)
+    flip[1] ^= 0x01  # one mantissa bit: still finite, caught by the card's checksum
+    for name, body, c in (("nan", nan, older), ("rot", rot, older), ("flip", flip, card),
                           ("huge", data, dict(card, model=dict(card["model"], d_model=1024, n_layers=24)))):
         (d / f"{name}.safetensors").write_bytes(header + bytes(body))
         (d / f"{name}.json").write_text(json.dumps(dict(c, name=name)))
@@ -312,6 +315,7 @@ def test_a_spoofed_source_gets_a_bounded_reply_volume(bridge, monkeypatch):
 @pytest.mark.parametrize("name, why", [
     ("nan", "NaN or infinite"),
     ("rot", "NaN or infinite|smoke test"),
+    ("flip", "checksum mismatch"),
     ("huge", "does not fit its architecture"),
     ("EVIL", "is not a checkpoint name"),
     ("../outside/evil", "is not a checkpoint name"),
