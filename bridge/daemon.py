@@ -426,6 +426,11 @@ class Bridge:
         if msg.path == P.HELLO.path:
             self._hello(msg, client)
             return
+        if client is None and msg.path == P.PING.path:
+            # "Is a bridge here?" (the device's launcher asks before it starts one): answered to the
+            # socket that asked; the inbox's door lets a few a second through, as it does hellos.
+            self.endpoint.send(msg.sender, build(P.PONG, int(msg.args[0])))
+            return
         if client is None:
             self.endpoint.strangers.note("%s from %s", msg.path, msg.sender, now=msg.arrival)
             return
@@ -701,6 +706,16 @@ def add_arguments(parser) -> None:
     parser.add_argument("--log-level", default="info", choices=("debug", "info", "warning"))
 
 
+def one_torch_thread() -> None:
+    """Tiny models: one thread is fastest and leaves cores to Live (a no-op without torch, which the
+    live runtime does not need)."""
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.set_num_threads(1)
+
+
 def settings_from_args(args) -> Settings:
     from jamcore.cli import CommandError
 
@@ -718,9 +733,7 @@ def run(args) -> int:
 
     logging.basicConfig(level=getattr(logging, args.log_level.upper()),
                         format="%(asctime)s jamcore: %(message)s", datefmt="%H:%M:%S")
-    import torch
-
-    torch.set_num_threads(1)  # tiny models: one thread is fastest and leaves cores to Live
+    one_torch_thread()
     if args.secret is not None and not 1 <= len(args.secret) <= 256:
         raise CommandError("--secret must be 1..256 characters")
     try:

@@ -2,8 +2,10 @@
 
 The receiver thread asks ``admit`` before it even decodes a datagram (the door): a registered client
 may send ``DOOR_RATE`` datagrams a second (bursts of ``DOOR_BURST``; a device needs a few dozen; a
-bundle counts once per message in it), more are dropped unread and counted; a stranger's datagram is read only if it is a ``/jam/hello`` (alone or first in a bundle)
-(``STRANGER_HELLO_RATE`` a second from one socket, ``HELLO_RATE`` from all strangers together) or one
+bundle counts once per message in it), more are dropped unread and counted; a stranger's datagram is read only if it is a ``/jam/hello`` (alone or first in a bundle) or a
+``/jam/ping`` (the device's launcher asks whether a bridge is here)
+(``STRANGER_HELLO_RATE`` a second from one socket, ``HELLO_RATE`` from all strangers together,
+hellos and pings alike) or one
 of the ``FOLLOW_UPS`` datagrams after a hello of its own that is still waiting for the engine. So a
 flood costs the receiver a system call and a dictionary lookup per datagram, whoever sends it.
 
@@ -37,6 +39,7 @@ STRANGER_HELLO_RATE = 2.0  # hellos a second from one stranger socket (bursts of
 FOLLOW_UPS = 8  # datagrams read from a stranger right after its hello, before the engine registers it
 STRANGER_BUCKETS = 1024  # stranger sockets remembered for their hello rate (the oldest forgotten)
 _HELLO_PREFIX = P.HELLO.path.encode() + b"\0"
+_STRANGER_PREFIXES = (_HELLO_PREFIX, P.PING.path.encode() + b"\0")  # what a stranger may send: hello, ping
 _BUNDLE = b"#bundle\0"  # a hello may come first in a bundle (liblo's oscsendfile sends bundles)
 
 
@@ -71,7 +74,7 @@ class Inbox:
                 return True
             self._door_drops[sender] = self._door_drops.get(sender, 0) + 1  # (no lock: the receiver's own)
             return False
-        if data.startswith(_HELLO_PREFIX) or (data.startswith(_BUNDLE) and data.startswith(_HELLO_PREFIX, 20)):
+        if data.startswith(_STRANGER_PREFIXES) or (data.startswith(_BUNDLE) and data.startswith(_HELLO_PREFIX, 20)):
             bucket = self._stranger_buckets.get(sender)
             if bucket is None:
                 bucket = self._stranger_buckets[sender] = [4.0, now]
@@ -120,7 +123,8 @@ class Inbox:
                 q.append(msg)
             else:
                 hello = msg.path == P.HELLO.path and msg.reason is None
-                if self.gate and not hello and msg.sender not in self._hello_waiting \
+                probe = msg.path == P.PING.path and msg.reason is None  # "is a bridge here?"
+                if self.gate and not hello and not probe and msg.sender not in self._hello_waiting \
                         and msg.sender not in self._follow_ups:  # (admitted as a follow-up of its hello)
                     self.stranger_drops += 1
                     return False

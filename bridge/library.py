@@ -28,6 +28,7 @@ import numpy as np
 from jamcore import tokens as T
 from jamcore.checkpoints import (SHIPPED_DIR, CheckpointError, available_checkpoints, canonical_key,
                                  find_in_library, load_stem, resolve)
+from jamcore.models.numpy_policy import NumpyCheckpoint
 from jamcore.stream import StreamingPolicy
 
 MAX_LOADED = 8  # networks kept loaded (checkpoints and blends); a 3-layer 128-wide policy is ~3 MB
@@ -123,13 +124,19 @@ class Library:
         sa, sb = ma.state_dict(), mb.state_dict()
         mixed = {}
         for i, k in enumerate(sa):
-            mixed[k] = (sa[k].float() * (1.0 - q) + sb[k].float() * q).to(sa[k].dtype) \
-                if sa[k].is_floating_point() else sa[k]
+            if isinstance(ma, NumpyCheckpoint):  # loaded without torch
+                mixed[k] = (sa[k].astype(np.float32) * (1.0 - q) + sb[k].astype(np.float32) * q).astype(sa[k].dtype)
+            else:
+                mixed[k] = (sa[k].float() * (1.0 - q) + sb[k].float() * q).to(sa[k].dtype) \
+                    if sa[k].is_floating_point() else sa[k]
             if i % 16 == 15:
                 self.pause()
-        model = copy.deepcopy(ma)  # (a copy, not a fresh network: no random initialisation to pay for)
-        model.load_state_dict(mixed)
-        model.eval()
+        if isinstance(ma, NumpyCheckpoint):
+            model = NumpyCheckpoint(ma.cfg, mixed)
+        else:
+            model = copy.deepcopy(ma)  # (a copy, not a fresh network: no random initialisation to pay for)
+            model.load_state_dict(mixed)
+            model.eval()
         name = blend_name(a, b, q)
         self.pause()
         smoke_test(model, name, self.pause)

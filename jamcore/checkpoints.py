@@ -144,11 +144,9 @@ def load_model(name_or_path: str | Path, kind: str | None = None, directory: str
 
 def load_stem(stem: Path, kind: str | None = None):
     """Load the checkpoint at ``stem`` (found already). Nothing the card declares is allocated before the
-    weights file is known to hold exactly those tensors (``check_weights_file``); loaded weights must be
-    finite. Errors name the checkpoint, not its folder."""
-    from safetensors import SafetensorError
-    from safetensors.torch import load_file
-
+    weights file is known to hold exactly those tensors (``check_weights_file``); the card's checksum,
+    when it has one, must match; loaded weights must be finite. Errors name the checkpoint, not its
+    folder. Without torch a policy loads straight into NumPy (the live runtime)."""
     from jamcore.config import ModelConfig
     from jamcore.tokens import VOCAB_VERSION
 
@@ -167,12 +165,18 @@ def load_stem(stem: Path, kind: str | None = None):
         cfg = ModelConfig(**card["model"])
     except (KeyError, TypeError) as exc:
         raise CheckpointError(f"model card {stem.name}.json has a bad architecture entry: {exc}") from exc
+    if ckind == "policy" and not torch_available():
+        check_weights_file(stem, None)  # (no torch to build the architecture on: NumpyWeights checks shapes)
+        _check_digest(stem, card)
+        model = _load_numpy_policy(stem, cfg)
+        check_finite(model.state_dict(), stem.name)
+        return model, card
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file  # (imports torch)
+
     cls = _class_for(ckind)
     check_weights_file(stem, expected_tensors(cls, cfg, stem.name))
-    digest = card.get("weights_sha256")
-    if digest is not None and _sha256(with_ext(stem, ".safetensors")) != digest:
-        raise CheckpointError(f"checkpoint {stem.name!r}: its weights are not the ones its card was written "
-                              f"for (checksum mismatch: a damaged or replaced file)")
+    _check_digest(stem, card)
     model = cls(cfg)
     try:
         state = load_file(str(with_ext(stem, ".safetensors")))
@@ -243,10 +247,11 @@ class _MetaParameters:
         return self._mode.__exit__(*exc)
 
 
-def check_weights_file(stem: Path, expected: dict[str, tuple[tuple[int, ...], str]]) -> None:
+def check_weights_file(stem: Path, expected: dict[str, tuple[tuple[int, ...], str]] | None) -> None:
     """The weights file holds exactly the tensors ``expected``, byte for byte in size, read from its
     header alone (before anything is loaded): a card that declares a bigger network than its weights, a
-    truncated or padded file, or a header that lies is refused here."""
+    truncated or padded file, or a header that lies is refused here. ``expected`` None (no torch to
+    build the architecture on): the header must still describe the file exactly."""
     path = with_ext(stem, ".safetensors")
     try:
         size = path.stat().st_size
@@ -263,6 +268,13 @@ def check_weights_file(stem: Path, expected: dict[str, tuple[tuple[int, ...], st
     if not isinstance(header, dict):
         raise CheckpointError(f"unreadable weights {stem.name}.safetensors: its header is not a JSON object")
     header.pop("__metadata__", None)
+    if expected is None:
+        expected = {}
+        for k, entry in header.items():
+            try:
+                expected[k] = (tuple(int(x) for x in entry["shape"]), str(entry["dtype"]))
+            except (KeyError, TypeError, ValueError):
+                raise CheckpointError(f"unreadable weights {stem.name}.safetensors: bad entry for {k}") from None
     missing = sorted(set(expected) - set(header))
     extra = sorted(set(header) - set(expected))
     if missing or extra:
@@ -294,6 +306,13 @@ def check_weights_file(stem: Path, expected: dict[str, tuple[tuple[int, ...], st
                               f"tensors need {sum(hi - lo for lo, hi in spans)}")
 
 
+def _check_digest(stem: Path, card: dict) -> None:
+    digest = card.get("weights_sha256")
+    if digest is not None and _sha256(with_ext(stem, ".safetensors")) != digest:
+        raise CheckpointError(f"checkpoint {stem.name!r}: its weights are not the ones its card was written "
+                              f"for (checksum mismatch: a damaged or replaced file)")
+
+
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -303,11 +322,17 @@ def _sha256(path: Path) -> str:
 
 
 def check_finite(state: dict, name: str) -> None:
-    """Every floating-point weight is finite (bit rot or a diverged run leaves NaN/inf behind)."""
-    import torch
+    """Every floating-point weight is finite (bit rot or a diverged run leaves NaN/inf behind). Torch
+    tensors or NumPy arrays."""
+    import numpy as np
 
     for k, v in state.items():
-        if v.is_floating_point() and not bool(torch.isfinite(v).all()):
+        if hasattr(v, "is_floating_point"):  # a torch tensor
+            bad = v.is_floating_point() and not bool(v.isfinite().all())
+        else:
+            a = np.asarray(v)
+            bad = a.dtype.kind == "f" and not bool(np.isfinite(a).all())
+        if bad:
             raise CheckpointError(f"checkpoint {name!r}: tensor {k} holds NaN or infinite values")
 
 
@@ -315,8 +340,9 @@ NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123
 
 
 def find_in_library(name: str, folders) -> Path:
-    """The stem of checkpoint ``name`` in the first of ``folders`` that has it. A name, never a path: separators, a leading dot and other characters are refused, so nothing
-    outside the folders can be reached. Errors name no folder (they go back to network clients)."""
+    """The stem of checkpoint ``name`` in the first of ``folders`` that has it. A name, never a path:
+    separators, a leading dot and other characters are refused, so nothing outside the folders can be
+    reached. Errors name no folder (they go back to network clients)."""
     if not name or len(name) > 128 or not set(name) <= NAME_CHARS or name.startswith("."):
         raise CheckpointError(f"{name[:64]!r} is not a checkpoint name (names, not paths: see /jam/list)")
     for folder in folders:
@@ -324,6 +350,34 @@ def find_in_library(name: str, folders) -> Path:
         if with_ext(stem, ".json").is_file() and with_ext(stem, ".safetensors").is_file():
             return stem
     raise CheckpointError(f"no checkpoint named {name!r} in the library (see /jam/list)")
+
+
+def torch_available() -> bool:
+    """Is PyTorch installed? The live runtime (``pip install jamcore``, no extras) runs without it."""
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _load_numpy_policy(stem: Path, cfg):
+    """A policy checkpoint straight into NumPy arrays (no torch): what the real-time engine reads."""
+    from safetensors import SafetensorError
+    from safetensors.numpy import load_file
+
+    from jamcore.models.numpy_policy import NumpyCheckpoint, NumpyWeights
+
+    try:
+        state = load_file(str(with_ext(stem, ".safetensors")))
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise CheckpointError(f"unreadable weights {stem.name}.safetensors: {exc}") from exc
+    model = NumpyCheckpoint(cfg, state)
+    try:
+        NumpyWeights(model)  # every tensor the engine needs is there, with the architecture's shapes
+    except (KeyError, ValueError) as exc:
+        raise CheckpointError(f"checkpoint {stem.name!r} does not fit its architecture: {exc}") from exc
+    return model
 
 
 def load_policy(name_or_path: str | Path = "mle", directory: str | Path | None = None):

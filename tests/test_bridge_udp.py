@@ -5,15 +5,18 @@ weight checkpoints: the music is nonsense, the timing and the protocol are what 
 """
 import re
 import shutil
+import socket
 import subprocess
 import time
 
 import pytest
 import torch
+from pythonosc.osc_message import OscMessage
 
 from bridge import protocol as P
 from bridge.client import JamClient
 from bridge.daemon import Bridge
+from bridge.server import encode
 from bridge.session import Settings
 from bridge.testing import tiny_checkpoints
 
@@ -119,15 +122,41 @@ def test_engine_freezes_the_loaded_heap(bridge):
     assert gc.get_freeze_count() > 10_000
 
 
-def test_unregistered_sender_gets_no_answer(bridge):
+def _probe(port: int, seq: int) -> list[OscMessage]:
+    """What the device's launcher does: one /jam/ping from a socket of its own, then what comes back to it."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        s.settimeout(2.0)
+        s.sendto(encode(P.PING.path, (seq,), "i"), ("127.0.0.1", port))
+        got = [OscMessage(s.recvfrom(1024)[0])]
+        s.settimeout(0.2)
+        try:
+            while True:
+                got.append(OscMessage(s.recvfrom(1024)[0]))
+        except socket.timeout:
+            return got
+
+
+def test_unregistered_sender_gets_only_a_pong(bridge):
     with JamClient(port=bridge.port) as a, JamClient(port=bridge.port) as b:
         a.hello()
         b.hello()
         with JamClient(port=bridge.port) as stranger:  # two clients on this host: no fallback match
-            stranger.send(P.PING.path, 1)
             stranger.note(300, 1, 0.0)
             time.sleep(0.2)
             assert stranger.received == []
+        got = _probe(bridge.port, 1)  # "is a bridge here?": answered to the socket that asked
+        assert [(m.address, m.params) for m in got] == [(P.PONG.path, [1])]
+
+
+def test_a_probe_is_answered_to_the_prober_while_one_device_is_connected(bridge):
+    with JamClient(port=bridge.port) as device:
+        device.hello()
+        # Same host, one client: the probe is still a stranger's (a client is the socket that said
+        # hello), answered to the prober only; the device hears nothing of it.
+        assert [(m.address, m.params) for m in _probe(bridge.port, 5)] == [(P.PONG.path, [5])]
+        time.sleep(0.1)
+        assert not device.messages(P.PONG.path)
 
 
 def test_melody_produces_chords_on_every_frame_ahead_of_time(bridge):
