@@ -96,7 +96,7 @@ class Client:
     reply_window: float = 0.0
     replies_in_window: int = 0
     parked: bool = False
-    held_transport: Inbound | None = None  # the latest report, waiting for TRANSPORT_EVERY_S
+    held_transport: Inbound | None = None  # the latest report, waiting for a frame to pass since the last
     transport_at: float = -1e9  # when a transport report was last applied
     quota_window: float = 0.0  # start of the second in which planned frames are counted
     planned_in_window: int = 0  # frames planned for it in that second (its share, see _plan_one)
