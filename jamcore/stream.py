@@ -10,7 +10,8 @@ second window is not recomputed at the switch (a latency spike): a shadow cache 
 from its first frame on (in the same pass as the current cache with the NumPy engine), so no frame
 costs a recompute. ``rewind`` drops imagined frames (lookahead) in O(1) while they are still in the cache.
 Sampling is grammar-constrained: chord slots only get chord tokens, and ``CHORD_HOLD(c)`` only right
-after ``CHORD_ON(c)``/``CHORD_HOLD(c)``; melody slots likewise.
+after ``CHORD_ON(c)``/``CHORD_HOLD(c)``; melody slots likewise. The harmonic-rhythm ``grid``
+(``jamcore.music.grid``) masks further: off its points the chord slot may only continue what sounds.
 
 Two engines compute the same logits: ``numpy`` (default; ``jamcore.models.numpy_policy``, several times
 faster per frame at this size) and ``torch`` (the training model itself).
@@ -23,12 +24,24 @@ import numpy as np
 
 from jamcore import tokens as T
 from jamcore.models.numpy_policy import NumpyPolicy, NumpyWeights, step_together
+from jamcore.music.grid import DEFAULT_GRID, check_grid, grid_positions
 from jamcore.music.meter import DEFAULT_BEATS_PER_BAR, bar_frames, frame_metric_id
 from jamcore.music.time import FRAMES_PER_BEAT
 
 _NEG = -1e9
 # Beats the policy listens after the first note before its first chord (the daemon's default too).
 LISTEN_BEATS = 1.0
+
+
+def _continue_allowed(prev: int | None) -> np.ndarray:
+    """Off the grid: only what continues the chord slot (the sounding chord's hold, else no chord)."""
+    mask = np.zeros(T.VOCAB_SIZE, dtype=bool)
+    c = T.TOKEN_CHORD[prev] if prev is not None and 0 <= prev < T.VOCAB_SIZE else -1
+    mask[T.CHORD_HOLD_BASE + c if c >= 0 else T.NO_CHORD] = True
+    return mask
+
+
+CONTINUE_MASKS = T.slot_table(_continue_allowed)
 
 
 def listening(frame: int, first_note: int | None, listen_beats: float) -> bool:
@@ -98,15 +111,20 @@ class StreamingPolicy:
 
     A policy with a metrical input is told where each frame sits in its bar: ``song_frame(f)`` maps the
     session's frame f to the song's (identity unless a live session loops or seeks; song frame 0 is a
-    downbeat) and ``beats_per_bar`` is the bar (4 unless ``set_meter`` says otherwise)."""
+    downbeat) and ``beats_per_bar`` is the bar (4 unless ``set_meter`` says otherwise).
+
+    ``grid`` (``set_grid``) is where chords may change: off its points (song frame, bar) the sampler may
+    only hold the sounding chord, or stay silent when none sounds."""
 
     def __init__(self, model, window_frames: int | None = None, engine: str = "numpy",
-                 beats_per_bar: float = DEFAULT_BEATS_PER_BAR):
+                 beats_per_bar: float = DEFAULT_BEATS_PER_BAR, grid: str = DEFAULT_GRID):
         """``model``: a policy's ``NumpyWeights`` (``jamcore.checkpoints.load_policy_weights``, no torch)
         or the PyTorch ``ChordPolicy`` (copied into NumPy weights, or run as is with ``engine="torch"``)."""
         self.model, self.cfg = model, model.cfg
         self.uses_meter = bool(getattr(model.cfg, "metric_slots", 0))
         self.bar_len = bar_frames(beats_per_bar)
+        self.grid = check_grid(grid)
+        self._grid_row = grid_positions(self.grid, self.bar_len)
         self.song_frame = _same_frame  # must not change its answer for frames already pushed
         max_frames = (model.cfg.max_len - 1) // 2
         self.window_frames = min(window_frames or max_frames, max_frames)
@@ -140,8 +158,18 @@ class StreamingPolicy:
         if bar_len == self.bar_len:
             return
         self.bar_len = bar_len
+        self._grid_row = grid_positions(self.grid, bar_len)
         if self.uses_meter:
             self.prime(self._chords, self._melody, start_frame=self._offset)
+
+    def set_grid(self, grid: str) -> None:
+        """Where chords may change from the next sampled frame on (``jamcore.music.grid.GRIDS``)."""
+        self.grid = check_grid(grid)
+        self._grid_row = grid_positions(self.grid, self.bar_len)
+
+    def on_grid(self) -> bool:
+        """Whether the chord of frame ``frames`` may change (a grid point of its song frame)."""
+        return bool(self._grid_row[self.song_frame(self.frames) % self.bar_len])
 
     def _meter(self, frame: int, n: int, melody_last: bool = True):
         """Metrical ids of ``n`` tokens fed at ``frame``: BOS and c_frame carry the frame's own place in
@@ -262,19 +290,27 @@ class StreamingPolicy:
         """Unmasked logits for the chord of frame ``frames``."""
         return self._chord_logits[self.frames - self._start]
 
+    def _prev_chord(self) -> int:
+        return self._chords[-1] if self._chords and self.frames > self._start else T.VOCAB_SIZE
+
     def chord_mask(self) -> np.ndarray:
-        prev = self._chords[-1] if self._chords and self.frames > self._start else T.VOCAB_SIZE
-        return T.CHORD_MASKS[prev]
+        """Tokens allowed in the chord slot of frame ``frames``: the grammar, and the grid."""
+        prev = self._prev_chord()
+        return T.CHORD_MASKS[prev] if self.grid == "16th" or self.on_grid() else CONTINUE_MASKS[prev]
 
     def sample_chord(self, temperature: float = 1.0, top_p: float = 1.0,
                      rng: np.random.Generator | None = None, allow_silence: bool = True) -> int:
         """Chord token for frame ``frames``, from melody frames before it only. ``allow_silence=False``
         masks NO_CHORD: the first chord after listening (after a stretch of NO_CHORD the policy would
-        happily stay silent, as in a song's intro)."""
+        happily stay silent, as in a song's intro); off the grid that first chord may still start, as the
+        caller asks for one now."""
         mask = self.chord_mask()
         if not allow_silence:
             mask = mask.copy()
             mask[T.NO_CHORD] = False
+            if not mask.any():
+                mask = T.CHORD_MASKS[self._prev_chord()].copy()
+                mask[T.NO_CHORD] = False
         return sample_from_logits(self.chord_logits(), mask, temperature, top_p, rng)
 
     def sample_melody(self, chord_token: int, temperature: float = 1.0, top_p: float = 1.0,

@@ -289,7 +289,7 @@ def melody_slot_allowed(prev: int | None) -> np.ndarray:
     return mask
 
 
-def _slot_table(slot_allowed) -> np.ndarray:
+def slot_table(slot_allowed) -> np.ndarray:
     """[V+1, V] table: row = previous token of the slot (row V = none), columns = allowed tokens."""
     table = np.zeros((VOCAB_SIZE + 1, VOCAB_SIZE), dtype=bool)
     for prev in range(VOCAB_SIZE):
@@ -300,8 +300,8 @@ def _slot_table(slot_allowed) -> np.ndarray:
 
 # The grammar as lookup tables, indexed by the previous token of the slot (VOCAB_SIZE: none yet): the
 # constrained sampler of the stream and the RL rollouts mask with them.
-CHORD_MASKS = _slot_table(chord_slot_allowed)
-MELODY_MASKS = _slot_table(melody_slot_allowed)
+CHORD_MASKS = slot_table(chord_slot_allowed)
+MELODY_MASKS = slot_table(melody_slot_allowed)
 
 
 def chord_grammar_violations(chord_tokens: np.ndarray) -> np.ndarray:

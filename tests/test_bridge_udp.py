@@ -152,10 +152,11 @@ def test_unregistered_sender_gets_only_a_pong(bridge):
 def test_a_probe_is_answered_to_the_prober_while_one_device_is_connected(bridge):
     with JamClient(port=bridge.port) as device:
         device.hello()
-        # Same host and one client: the probe is matched to that client as an alias (an oscsend user),
-        # yet the answer also reaches the prober.
+        # Same host, one client: the probe is still a stranger's (a client is the socket that said
+        # hello), answered to the prober only; the device hears nothing of it.
         assert [(m.address, m.params) for m in _probe(bridge.port, 5)] == [(P.PONG.path, [5])]
-        assert device.wait_for(P.PONG.path).args == (5,)
+        time.sleep(0.1)
+        assert not device.messages(P.PONG.path)
 
 
 def test_melody_produces_chords_on_every_frame_ahead_of_time(bridge):
@@ -176,6 +177,23 @@ def test_melody_produces_chords_on_every_frame_ahead_of_time(bridge):
         hb = c.messages(P.STATUS.path)
         assert sum(1 for r in hb if r.args[0] == "heartbeat") >= 10  # about one per beat
         all_typetags_ok(c)
+
+
+def test_grid_setting_keeps_chord_changes_on_bar_lines(bridge):
+    # `/jam/set grid bar`: after the first chord (which may come as soon as listening ends) the chords the
+    # device hears change only on bar lines, although this random-weight policy churns every frame.
+    with JamClient(port=bridge.port) as c:
+        c.hello()
+        c.set("grid", "bar")
+        c.wait_for(P.STATUS.path, lambda r: r.args == ("setting", "grid=bar"))
+        p = Player(c)
+        p.play(80)
+        heard = [c.chord_at(f) for f in range(80)]
+        first = next(f for f, s in enumerate(heard) if s is not None)
+        changes = [f for f in range(first + 1, 80) if heard[f] != heard[f - 1]]
+        assert changes and all(f % 16 == 0 for f in changes), (first, changes)
+        c.set("grid", "eighth")
+        assert "grid must be one of 16th, beat, half, bar" in c.wait_for(P.ERROR.path).args[1]
 
 
 def test_seek_loop_and_tempo_change_without_stale_chords(bridge):
@@ -382,8 +400,10 @@ def test_vanished_client_is_dropped(ckdir, caplog):
         b.stop()
 
 
-@pytest.mark.skipif(not (shutil.which("oscsend") and shutil.which("oscdump")), reason="liblo-tools not installed")
-def test_liblo_oscsend_and_oscdump_as_a_third_party_device(bridge):
+@pytest.mark.skipif(not (shutil.which("oscsendfile") and shutil.which("oscdump")), reason="liblo-tools not installed")
+def test_liblo_oscsendfile_and_oscdump_as_a_third_party_device(bridge, tmp_path):
+    """liblo's tools as the device: ``oscsendfile`` sends every message from one socket (a client is the
+    socket that said hello), ``oscdump`` listens on the reply port."""
     import socket
 
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -394,19 +414,20 @@ def test_liblo_oscsend_and_oscdump_as_a_third_party_device(bridge):
     dump = subprocess.Popen(["oscdump", "-L", str(reply)], stdout=subprocess.PIPE, text=True)
     try:
         time.sleep(0.2)
-
-        def send(path, types, *values):
-            subprocess.run(["oscsend", "127.0.0.1", str(bridge.port), path, types, *map(str, values)], check=True)
-
-        send("/jam/hello", "i", reply)  # Max style int32
-        send("/jam/transport", "iff", 1, 0.0, 240.0)
-        send("/jam/note", "iif", 60, 100, 0.0)
-        send("/jam/note", "fff", 64, 100, 0.5)  # Pd style float32 everywhere
-        send("/jam/transport", "fff", 1, 1.0, 240.0)
-        send("/jam/set", "sf", "temperature", 0.5)
-        send("/jam/set", "ss", "voicing", "close")
-        send("/jam/note", "fff", 60.5, 100, 1.0)  # refused: not a whole pitch
-        send("/jam/ping", "i", 9)
+        script = tmp_path / "device.txt"
+        script.write_text("\n".join([
+            f"/jam/hello i {reply}",  # Max style int32
+            "/jam/transport iff 1 0.0 240.0",
+            "/jam/note iif 60 100 0.0",
+            "/jam/note fff 64 100 0.5",  # Pd style float32 everywhere
+            "/jam/set sf \"temperature\" 0.5",
+            '/jam/set ss "voicing" "close"',
+            "/jam/note fff 60.5 100 1.0",  # refused: not a whole pitch
+            "/jam/ping i 9",
+        ]) + "\n")
+        subprocess.run(["oscsendfile", "127.0.0.1", str(bridge.port), str(script)], check=True)
+        # Another socket on the same host (oscsend opens a fresh one per message) is not the client.
+        subprocess.run(["oscsend", "127.0.0.1", str(bridge.port), "/jam/ping", "i", "10"], check=True)
         time.sleep(0.5)
     finally:
         dump.terminate()
@@ -417,6 +438,7 @@ def test_liblo_oscsend_and_oscdump_as_a_third_party_device(bridge):
     assert chords and all(re.match(r"/jam/chord iisi+ ", l) for l in chords)
     assert any(l.startswith('/jam/error ss "/jam/note" "pitch must be a whole number') for l in lines)
     assert any(l.startswith("/jam/pong i 9") for l in lines)
+    assert not any(l.startswith("/jam/pong i 10") for l in lines)
     assert any(l.startswith('/jam/status ss "setting" "voicing=close"') for l in lines)
     assert any(l.startswith("/jam/status sf \"heartbeat\"") for l in lines)
     for l in lines:

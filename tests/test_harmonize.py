@@ -45,9 +45,13 @@ def test_shipped_policy_harmonizes_a_test_split_folk_tune(tmp_path, folk_tune):
     melody_in = [m.note for m in mido.MidiFile(str(folk_tune)) if m.type == "note_on" and m.velocity]
     melody_out = [m.note for m in mid.tracks[0] if m.type == "note_on" and m.velocity]
     assert melody_out == melody_in  # track 0 is the melody as given
-    chords = json.loads(js.read_text())
+    doc = json.loads(js.read_text())
+    chords = doc["chords"]
     assert chords and all({"frame", "frames", "symbol", "pitches"} <= set(c) for c in chords)
     assert all(a["frame"] + a["frames"] <= b["frame"] for a, b in zip(chords, chords[1:]))
+    assert doc["settings"]["grid"] == "16th" and doc["settings"]["seed"] == 1
+    assert doc["metrics"]["nic"] == pytest.approx(nic, abs=0.005)  # the figure printed, unrounded
+    assert sum(doc["metrics"]["onset_gap_histogram"]) == sum(1 for c in chords)  # one gap per chord onset
     import wave
 
     with wave.open(str(wav)) as w:
@@ -60,6 +64,22 @@ def test_harmonize_is_reproducible_with_a_seed(tmp_path, folk_tune):
         assert jam("harmonize", folk_tune, "--out", tmp_path / f"{name}.mid", "--json", tmp_path / f"{name}.json",
                    "--seed", "7").returncode == 0
     assert (tmp_path / "a.json").read_text() == (tmp_path / "b.json").read_text()
+
+
+def test_grid_bar_changes_chords_on_bar_lines_only(tmp_path, folk_tune):
+    """`--grid bar`: after the first chord every change falls on a bar line, and the JSON says so."""
+    js = tmp_path / "bar.json"
+    r = jam("harmonize", folk_tune, "--out", tmp_path / "bar.mid", "--json", js, "--grid", "bar", "--seed", "3")
+    assert r.returncode == 0, r.stderr
+    assert "grid bar" in r.stdout
+    doc = json.loads(js.read_text())
+    bar = int(doc["settings"]["beats_per_bar"] * 4)
+    starts = [c["frame"] for c in doc["chords"]]
+    assert len(starts) > 4 and all(f % bar == 0 for f in starts[1:]), (bar, starts)
+    m = doc["metrics"]
+    assert m["chase_share"] <= 0.1 and m["changes_per_bar"] <= 1.0
+    bad = jam("harmonize", folk_tune, "--out", tmp_path / "x.mid", "--grid", "quarter")
+    assert bad.returncode != 0 and "--grid" in bad.stderr
 
 
 def test_harmonize_listens_a_beat_after_the_first_note_then_plays_a_chord():

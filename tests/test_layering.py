@@ -1,7 +1,8 @@
 """The documented import direction (docs/architecture.md), read from the source by an AST walk.
 
 Every import counts, wherever it sits in a file (module top or a function body), and so does a string
-that names one of our modules (``importlib.import_module("...")``, a ``"module:Class"`` table):
+that names one of our modules (``importlib.import_module("...")``, a ``"module:Class"`` table); only
+imports for type checkers (under ``if TYPE_CHECKING:``) do not, since they never run:
 - ``jamcore.music`` imports nothing of ours (``jamcore.errors`` aside: a leaf with no imports);
 - ``jamcore.tokens`` imports only ``jamcore.music``;
 - ``jamcore`` never imports ``bridge`` (``jamcore.cli`` aside: the entry point names every command's module);
@@ -47,8 +48,12 @@ def imports(name: str, path: Path, known: dict[str, Path], strings: bool = True)
     """Our modules that ``name`` imports, anywhere in the file, string imports included (``strings``)."""
     tree = ast.parse(path.read_text(), str(path))
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    typing_only = {id(n) for block in ast.walk(tree) if isinstance(block, ast.If)
+                   and "TYPE_CHECKING" in ast.unparse(block.test) for stmt in block.body for n in ast.walk(stmt)}
     found = set()
     for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         targets = []
         if isinstance(node, ast.Import):
             targets = [a.name for a in node.names]

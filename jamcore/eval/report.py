@@ -39,6 +39,7 @@ from jamcore.eval import adaptation as A
 from jamcore.eval import metrics as M
 from jamcore.eval.systems import System, baseline_systems, checkpoint_system, data_system, play_duet
 from jamcore.models.saved import load_model
+from jamcore.music.grid import DEFAULT_GRID, GRIDS
 from jamcore.music.time import FRAMES_PER_BEAT
 from jamcore.stream import MelodyAgentStream
 
@@ -61,6 +62,7 @@ class EvalConfig:
     cold_start_beats: int = A.COLD_START_BEATS
     temperature: float = DEFAULT_TEMPERATURE  # what a performer hears (jamcore.checkpoints)
     top_p: float = 1.0
+    grid: str = DEFAULT_GRID  # where checkpoints may change chord (jamcore.music.grid)
     embed: str | None = None  # contrastive reward checkpoint whose chord encoder embeds songs for Vendi
     melody_agent: str | None = None  # melody-agent checkpoint for model-vs-model duets
 
@@ -192,6 +194,11 @@ def evaluate_system(system: System, songs: Sequence[EvalSong], cfg: EvalConfig, 
         "curves": {"nic_per_beat": per_beat, "nic_sliding": sliding},
         "chord_histogram": hist,
         "rank_within_song": rank_within[: int(np.count_nonzero(rank_within))],
+        # Pooled over songs; the onset-gap one is compared with the data's (sync_emd, set in ``evaluate``).
+        "rhythm_histograms": {
+            "onset_gap": np.sum([M.onset_gap_histogram(m, c) for m, c in pairs], axis=0),
+            "chord_length": np.sum([M.chord_length_histogram(c) for c in outputs], axis=0),
+        },
     }
     if system.harmonize is not None:
         adapt = A.perturbation_test(
@@ -244,7 +251,18 @@ def evaluate(songs: Sequence[EvalSong], systems: Sequence[System], cfg: EvalConf
         for system in systems:
             bar.set_postfix_str(system.name)
             results["systems"][system.name] = evaluate_system(system, songs, cfg, bar)
+    add_sync_emd(results["systems"])
     return results
+
+
+def add_sync_emd(systems: dict[str, dict]) -> None:
+    """ReaLchords' synchronisation of every row against the data row's onset gaps (none without one)."""
+    ref = next((r for r in systems.values() if r["kind"] == "data"), None)
+    if ref is None:
+        return
+    for r in systems.values():
+        gaps = r["rhythm_histograms"]["onset_gap"]
+        r["metrics"]["sync_emd"] = M.sync_emd(gaps, ref["rhythm_histograms"]["onset_gap"])
 
 
 def _machine() -> dict[str, Any]:
@@ -293,11 +311,15 @@ TABLE_HARMONY_DIVERSITY = [
     ("vendi_bag", "Vendi (bag, abs)"), ("vendi_bag_rel", "Vendi (bag, rel)"), ("vendi_embed", "Vendi (contrastive emb.)"),
     ("pcs_per_chord", "pcs/chord"),
 ]
-TABLE_RULES_RHYTHM = [
+TABLE_RULES = [
     ("longest_run_beats_song_mean", "longest run (beats, mean)"), ("longest_run_beats_max", "longest run (max)"),
     ("repeat_runs_over_song_mean", ">4 repeats/song"), ("chord_silence", "chord silence"),
-    ("invalid_share", "invalid"), ("changes_per_bar", "onsets/bar"), ("on_bar_share", "on bar line"),
-    ("on_beat_share", "on beat"),
+    ("invalid_share", "invalid"),
+]
+TABLE_RHYTHM = [
+    ("chase_share", "chase"), ("with_note_share", "with a note"), ("on_beat_share", "on beat"),
+    ("on_bar_share", "on bar line"), ("changes_per_bar", "onsets/bar"), ("chord_beats", "chord length (beats)"),
+    ("sync_emd", "sync EMD (x1e3)"), ("rhythm_diversity", "rhythm diversity (nats)"),
 ]
 TABLE_ADAPTATION = [
     ("pre_level", "NIC before"), ("drop", "drop"), ("recovery_beats", "recovery (beats, mean curve)"),
@@ -315,7 +337,8 @@ def markdown_report(results: dict) -> str:
         "",
         f"{n} songs from the `{cfg['split']}` split ({', '.join(sources)}), windows of "
         f"{cfg['window_frames'] or 'all'} frames from the bar before the first note, cold start; seed "
-        f"{cfg['seed']}; machine: {results['machine']['platform']}, {results['machine']['cpus']} CPUs. "
+        f"{cfg['seed']}; checkpoints at temperature {cfg['temperature']:g}, top-p {cfg['top_p']:g}, grid "
+        f"{cfg.get('grid', DEFAULT_GRID)}; machine: {results['machine']['platform']}, {results['machine']['cpus']} CPUs. "
         "Definitions: docs/metrics.md. NIC alone is gameable (see note-triad-cheat): read it beside the "
         "diversity columns.",
         "",
@@ -333,8 +356,13 @@ def markdown_report(results: dict) -> str:
         return rows
 
     lines += table(TABLE_HARMONY_DIVERSITY, "metrics")
-    lines += ["", "## Rule penalties and rhythm", ""]
-    lines += table(TABLE_RULES_RHYTHM, "metrics")
+    lines += ["", "## Harmonic rhythm", "",
+              "Shares of chord onsets: one frame after a melody onset and not on one (chase), struck with a "
+              "melody onset, on a beat, on a bar line. Sync EMD: ReaLchords' synchronisation against the data "
+              "row (0 = the data's timing); rhythm diversity: entropy of chord lengths.", ""]
+    lines += table(TABLE_RHYTHM, "metrics")
+    lines += ["", "## Rule penalties", ""]
+    lines += table(TABLE_RULES, "metrics")
     if any(r.get("duet") for r in systems.values()):
         lines += ["", f"## Model vs model: each policy against the melody agent `{cfg.get('melody_agent')}`", ""]
         duet_cols = [("nic", "NIC"), ("entropy_song_mean", "H song-mean (nats)"),
@@ -363,7 +391,7 @@ def markdown_report(results: dict) -> str:
 
 _BAR_METRICS = [
     ("nic", "NIC"), ("cold_start_nic", "cold-start NIC"), ("entropy_song_mean", "H song-mean (nats)"),
-    ("entropy_pooled", "H pooled (nats)"), ("distinct_chords_song_mean", "chords/song"), ("vendi_bag", "Vendi (bag)"),
+    ("chase_share", "chase share"), ("distinct_chords_song_mean", "chords/song"), ("vendi_bag", "Vendi (bag)"),
     ("longest_run_beats_song_mean", "longest run (beats)"), ("pcs_per_chord", "pcs/chord"),
     ("changes_per_bar", "onsets/bar"),
 ]
@@ -466,6 +494,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--temperature", type=float, default=DEFAULT_TEMPERATURE,
                         help=f"checkpoint sampling temperature (default {DEFAULT_TEMPERATURE:g}, as live)")
     parser.add_argument("--top-p", type=float, default=1.0, help="checkpoint nucleus sampling")
+    parser.add_argument("--grid", default=DEFAULT_GRID, choices=GRIDS,
+                        help=f"where checkpoints may change chord: every 16th, beat, half bar or bar "
+                             f"(default {DEFAULT_GRID})")
     parser.add_argument("--transpose", type=int, default=A.TRANSPOSE_SEMITONES,
                         help="semitones of the mid-song transposition (default +6)")
     parser.add_argument("--embed", default="contrastive-s0",
@@ -504,14 +535,17 @@ def run(args) -> int:
     names = tuple(n.strip() for n in args.checkpoints.split(",") if n.strip())
     cfg = EvalConfig(checkpoints=names, checkpoint_dir=args.checkpoint_dir, split=args.split, songs=args.songs,
                      seed=args.seed, window_frames=args.frames, semitones=args.transpose,
-                     temperature=args.temperature, top_p=args.top_p, embed=_embed_name(args),
+                     temperature=args.temperature, top_p=args.top_p, grid=args.grid, embed=_embed_name(args),
                      melody_agent=_optional_checkpoint(args.melody_agent, args.checkpoint_dir, "melody agent"))
     systems = [data_system()] + ([] if args.no_baselines else baseline_systems())
     if names:
         if args.threads:
             torch.set_num_threads(args.threads)
         for n in names:
-            systems.append(checkpoint_system(n, args.checkpoint_dir, args.temperature, args.top_p))
+            system = checkpoint_system(n, args.checkpoint_dir, args.temperature, args.top_p)
+            system.agent.set_grid(args.grid)
+            system.note += f", grid {args.grid}"
+            systems.append(system)
     try:
         songs = load_songs(cfg, args.data_dir)
     except (ModuleNotFoundError, FileNotFoundError, ValueError) as exc:
