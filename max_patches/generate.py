@@ -20,8 +20,9 @@ has no fan-out, so no behaviour depends on where a box sits; ``max_patches/simul
   ``/jam/nochord F`` silence from F). The device keys each event by the frame it will sound on: F, or,
   while Live loops and F lies past the loop end, F minus the loop length (the next pass). Events whose
   frame is still ahead (by at most the Lookahead plus two frames) are stored in a [coll] (a re-send
-  overwrites itself, a longer re-send of a run changes nothing); one for the frame now sounding that has
-  not played yet plays at once (late); anything else (a re-send of a run already playing) is ignored.
+  overwrites itself, a longer re-send of a run changes nothing); a run that covers the frame now
+  sounding and began after the last event played (its onset came late, or was lost) plays at once;
+  anything else (a re-send of a run already playing) is ignored.
 - The 16th clock ([metro 16n @quantize 16n], silent while Live is stopped) reads the frame from
   [transport]; a jump that is Live's loop wrapping keeps everything; any other jump (a seek) releases
   the chord, clears the store and sends the transport at once; the frame's stored event then plays
@@ -316,25 +317,34 @@ def build_device() -> dict[str, Any]:
     key_set = p.msg("set $1", 700, 210)
     p.connect(key, 0, key_set)
     p.connect(key_set, 0, keyed)
-    # 1: store (ahead, within reach); 2: play now (this frame, not played yet); 0: ignore.
-    # $i1 F, $i2 frame now, $i3 frame last played, $i4 furthest frame ahead allowed.
-    decide = p.obj("expr ($i1>$i2)*($i1-$i2<=$i4)+($i1==$i2)*($i2!=$i3)*2", 620, 210)
+    # 1: store (ahead, within reach); 2: play now (its run covers this frame and nothing has played since
+    # it began: its onset was late or lost); 0: ignore (a re-send of what already plays, or stale).
+    # $i1 F, $i2 frame now, $i3 frame last played, $i4 furthest frame ahead allowed, $i5 run length.
+    decide = p.obj("expr ($i1>$i2)*($i1-$i2<=$i4)+($i1<=$i2)*($i2<$i1+$i5)*($i3<$i1)*2", 620, 210)
     p.connect(f_t, 0, decide)
     fate = p.obj("gate 2", 620, 240)
     p.connect(decide, 0, fate, 0)
     p.connect(fate, 0, keyed)
     p.connect(keyed, 0, chords)
     p.connect(fate, 1, what)
-    chord_in = p.obj("t l l", 620, 90)
+    chord_in = p.obj("t l l l", 620, 90)
     p.connect(route, 0, chord_in)
+    span = p.obj("zl slice 2", 560, 120)
+    p.connect(chord_in, 2, span)
+    span_args = p.obj("unpack i i", 560, 150)
+    p.connect(span, 0, span_args)
+    p.connect(span_args, 1, decide, 4)
     frame_of = p.obj("zl slice 1", 620, 120)
     p.connect(chord_in, 1, frame_of)
     p.connect(frame_of, 0, f_t)
     body = p.obj("zl slice 2", 680, 120)
     p.connect(chord_in, 0, body)
     p.connect(body, 1, fate, 1)
-    nochord_in = p.obj("t b i", 760, 90)
+    nochord_in = p.obj("t b i b", 760, 90)
     p.connect(route, 1, nochord_in)
+    one = p.msg("1", 820, 90)
+    p.connect(nochord_in, 2, one)
+    p.connect(one, 0, decide, 4)
     p.connect(nochord_in, 1, f_t)
     silence = p.msg("nochord", 820, 120)
     p.connect(nochord_in, 0, silence)
@@ -478,8 +488,8 @@ def build_device() -> dict[str, Any]:
     p.connect(each, 4, step, 0)
     jumped = p.obj("sel 1 2", 1180, 170)
     p.connect(step, 0, jumped)
-    never = p.msg(str(NEVER), 1330, 160)  # "no previous frame, nothing played yet"
-    never_t = p.obj("t i i", 1330, 190)
+    never = p.msg(str(NEVER), 1330, 160)  # no previous frame, nothing played, no frame sounding (stopped)
+    never_t = p.obj("t i i i i", 1330, 190)
     p.connect(never, 0, never_t)
     wrap = p.obj("t b b", 1120, 200)
     p.connect(jumped, 0, wrap)
@@ -498,6 +508,8 @@ def build_device() -> dict[str, Any]:
     p.connect(now_t, 1, decide, 1)
     p.connect(now_t, 0, now_reg, 1)
     p.connect(now_reg, 0, decide, 2)
+    p.connect(never_t, 3, key, 2)
+    p.connect(never_t, 2, decide, 1)
     p.connect(never_t, 1, decide, 2)
     p.connect(never_t, 0, step, 1)
     # 2: play what is stored for this frame, then forget it

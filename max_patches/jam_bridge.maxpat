@@ -2295,14 +2295,14 @@
 				"box" : {
 					"id" : "obj-106",
 					"maxclass" : "newobj",
-					"text" : "expr ($i1>$i2)*($i1-$i2<=$i4)+($i1==$i2)*($i2!=$i3)*2",
+					"text" : "expr ($i1>$i2)*($i1-$i2<=$i4)+($i1<=$i2)*($i2<$i1+$i5)*($i3<$i1)*2",
 					"patching_rect" : [
 						620.0,
 						210.0,
-						383.0,
+						474.0,
 						22.0
 					],
-					"numinlets" : 4,
+					"numinlets" : 5,
 					"numoutlets" : 1,
 					"outlettype" : [
 						""
@@ -2332,14 +2332,34 @@
 				"box" : {
 					"id" : "obj-108",
 					"maxclass" : "newobj",
-					"text" : "t l l",
+					"text" : "t l l l",
 					"patching_rect" : [
 						620.0,
 						90.0,
-						47.0,
+						61.0,
 						22.0
 					],
 					"numinlets" : 1,
+					"numoutlets" : 3,
+					"outlettype" : [
+						"",
+						"",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-109",
+					"maxclass" : "newobj",
+					"text" : "zl slice 2",
+					"patching_rect" : [
+						560.0,
+						120.0,
+						82.0,
+						22.0
+					],
+					"numinlets" : 2,
 					"numoutlets" : 2,
 					"outlettype" : [
 						"",
@@ -2349,7 +2369,26 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-109",
+					"id" : "obj-110",
+					"maxclass" : "newobj",
+					"text" : "unpack i i",
+					"patching_rect" : [
+						560.0,
+						150.0,
+						82.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"int",
+						"int"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-111",
 					"maxclass" : "newobj",
 					"text" : "zl slice 1",
 					"patching_rect" : [
@@ -2368,7 +2407,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-110",
+					"id" : "obj-112",
 					"maxclass" : "newobj",
 					"text" : "zl slice 2",
 					"patching_rect" : [
@@ -2387,26 +2426,45 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-111",
+					"id" : "obj-113",
 					"maxclass" : "newobj",
-					"text" : "t b i",
+					"text" : "t b i b",
 					"patching_rect" : [
 						760.0,
 						90.0,
-						47.0,
+						61.0,
 						22.0
 					],
 					"numinlets" : 1,
-					"numoutlets" : 2,
+					"numoutlets" : 3,
 					"outlettype" : [
 						"bang",
-						"int"
+						"int",
+						"bang"
 					]
 				}
 			},
 			{
 				"box" : {
-					"id" : "obj-112",
+					"id" : "obj-114",
+					"maxclass" : "message",
+					"text" : "1",
+					"patching_rect" : [
+						820.0,
+						90.0,
+						30.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-115",
 					"maxclass" : "message",
 					"text" : "nochord",
 					"patching_rect" : [
@@ -2424,7 +2482,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-113",
+					"id" : "obj-116",
 					"maxclass" : "message",
 					"text" : "1",
 					"patching_rect" : [
@@ -2442,7 +2500,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-114",
+					"id" : "obj-117",
 					"maxclass" : "message",
 					"text" : "0",
 					"patching_rect" : [
@@ -2460,7 +2518,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-115",
+					"id" : "obj-118",
 					"maxclass" : "newobj",
 					"text" : "t i",
 					"patching_rect" : [
@@ -2478,7 +2536,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-116",
+					"id" : "obj-119",
 					"maxclass" : "newobj",
 					"text" : "t b b b b b b b b b",
 					"patching_rect" : [
@@ -2504,7 +2562,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-117",
+					"id" : "obj-120",
 					"maxclass" : "newobj",
 					"text" : "t b b",
 					"patching_rect" : [
@@ -2523,7 +2581,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-118",
+					"id" : "obj-121",
 					"maxclass" : "newobj",
 					"text" : "t b b b",
 					"patching_rect" : [
@@ -2543,7 +2601,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-119",
+					"id" : "obj-122",
 					"maxclass" : "newobj",
 					"text" : "route checkpoint latency_p50_ms",
 					"patching_rect" : [
@@ -2563,7 +2621,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-120",
+					"id" : "obj-123",
 					"maxclass" : "newobj",
 					"text" : "t l l",
 					"patching_rect" : [
@@ -2582,7 +2640,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-121",
+					"id" : "obj-124",
 					"maxclass" : "newobj",
 					"text" : "prepend setsymbol",
 					"patching_rect" : [
@@ -2600,7 +2658,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-122",
+					"id" : "obj-125",
 					"maxclass" : "newobj",
 					"text" : "prepend set",
 					"patching_rect" : [
@@ -2618,7 +2676,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-123",
+					"id" : "obj-126",
 					"maxclass" : "message",
 					"text" : "set latency $1 ms",
 					"patching_rect" : [
@@ -2636,7 +2694,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-124",
+					"id" : "obj-127",
 					"maxclass" : "message",
 					"text" : "set $2",
 					"patching_rect" : [
@@ -2654,7 +2712,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-125",
+					"id" : "obj-128",
 					"maxclass" : "message",
 					"text" : "clear",
 					"patching_rect" : [
@@ -2672,7 +2730,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-126",
+					"id" : "obj-129",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -2690,7 +2748,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-127",
+					"id" : "obj-130",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -2708,7 +2766,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-128",
+					"id" : "obj-131",
 					"maxclass" : "newobj",
 					"text" : "transport",
 					"patching_rect" : [
@@ -2734,7 +2792,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-129",
+					"id" : "obj-132",
 					"maxclass" : "newobj",
 					"text" : "zl reg",
 					"patching_rect" : [
@@ -2753,7 +2811,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-130",
+					"id" : "obj-133",
 					"maxclass" : "newobj",
 					"text" : "expr $f1/480.",
 					"patching_rect" : [
@@ -2771,7 +2829,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-131",
+					"id" : "obj-134",
 					"maxclass" : "newobj",
 					"text" : "pack i f f",
 					"patching_rect" : [
@@ -2789,7 +2847,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-132",
+					"id" : "obj-135",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -2807,7 +2865,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-133",
+					"id" : "obj-136",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/transport",
 					"patching_rect" : [
@@ -2825,7 +2883,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-134",
+					"id" : "obj-137",
 					"maxclass" : "newobj",
 					"text" : "live.path",
 					"patching_rect" : [
@@ -2845,7 +2903,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-135",
+					"id" : "obj-138",
 					"maxclass" : "newobj",
 					"text" : "t l l l l l l l",
 					"patching_rect" : [
@@ -2869,7 +2927,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-136",
+					"id" : "obj-139",
 					"maxclass" : "newobj",
 					"text" : "live.observer is_playing",
 					"patching_rect" : [
@@ -2888,7 +2946,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-137",
+					"id" : "obj-140",
 					"maxclass" : "newobj",
 					"text" : "live.observer tempo",
 					"patching_rect" : [
@@ -2907,7 +2965,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-138",
+					"id" : "obj-141",
 					"maxclass" : "newobj",
 					"text" : "live.observer loop",
 					"patching_rect" : [
@@ -2926,7 +2984,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-139",
+					"id" : "obj-142",
 					"maxclass" : "newobj",
 					"text" : "live.observer loop_start",
 					"patching_rect" : [
@@ -2945,7 +3003,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-140",
+					"id" : "obj-143",
 					"maxclass" : "newobj",
 					"text" : "live.observer loop_length",
 					"patching_rect" : [
@@ -2964,7 +3022,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-141",
+					"id" : "obj-144",
 					"maxclass" : "newobj",
 					"text" : "live.observer signature_numerator",
 					"patching_rect" : [
@@ -2983,7 +3041,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-142",
+					"id" : "obj-145",
 					"maxclass" : "newobj",
 					"text" : "live.observer signature_denominator",
 					"patching_rect" : [
@@ -3002,7 +3060,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-143",
+					"id" : "obj-146",
 					"maxclass" : "newobj",
 					"text" : "sel 0",
 					"patching_rect" : [
@@ -3021,7 +3079,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-144",
+					"id" : "obj-147",
 					"maxclass" : "newobj",
 					"text" : "t b b b b",
 					"patching_rect" : [
@@ -3042,7 +3100,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-145",
+					"id" : "obj-148",
 					"maxclass" : "newobj",
 					"text" : "pack i f f",
 					"patching_rect" : [
@@ -3060,7 +3118,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-146",
+					"id" : "obj-149",
 					"maxclass" : "newobj",
 					"text" : "t b f",
 					"patching_rect" : [
@@ -3079,7 +3137,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-147",
+					"id" : "obj-150",
 					"maxclass" : "newobj",
 					"text" : "t b f",
 					"patching_rect" : [
@@ -3098,7 +3156,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-148",
+					"id" : "obj-151",
 					"maxclass" : "newobj",
 					"text" : "t l l b",
 					"patching_rect" : [
@@ -3118,7 +3176,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-149",
+					"id" : "obj-152",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/loop",
 					"patching_rect" : [
@@ -3136,7 +3194,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-150",
+					"id" : "obj-153",
 					"maxclass" : "newobj",
 					"text" : "unpack i f f",
 					"patching_rect" : [
@@ -3156,7 +3214,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-151",
+					"id" : "obj-154",
 					"maxclass" : "newobj",
 					"text" : "expr int($f1*4+0.5)+int($f2*4+0.5)",
 					"patching_rect" : [
@@ -3174,7 +3232,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-152",
+					"id" : "obj-155",
 					"maxclass" : "newobj",
 					"text" : "t f f",
 					"patching_rect" : [
@@ -3193,7 +3251,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-153",
+					"id" : "obj-156",
 					"maxclass" : "newobj",
 					"text" : "expr int($f1*4+0.5)",
 					"patching_rect" : [
@@ -3211,7 +3269,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-154",
+					"id" : "obj-157",
 					"maxclass" : "newobj",
 					"text" : "expr $i1*4./($i2+($i2==0))",
 					"patching_rect" : [
@@ -3229,7 +3287,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-155",
+					"id" : "obj-158",
 					"maxclass" : "newobj",
 					"text" : "t b i",
 					"patching_rect" : [
@@ -3248,7 +3306,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-156",
+					"id" : "obj-159",
 					"maxclass" : "newobj",
 					"text" : "sel 0",
 					"patching_rect" : [
@@ -3267,7 +3325,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-157",
+					"id" : "obj-160",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/set beats_per_bar",
 					"patching_rect" : [
@@ -3285,7 +3343,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-158",
+					"id" : "obj-161",
 					"maxclass" : "newobj",
 					"text" : "transport",
 					"patching_rect" : [
@@ -3311,7 +3369,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-159",
+					"id" : "obj-162",
 					"maxclass" : "newobj",
 					"text" : "expr int($f1/120.+0.5)",
 					"patching_rect" : [
@@ -3329,7 +3387,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-160",
+					"id" : "obj-163",
 					"maxclass" : "newobj",
 					"text" : "t i i i i i",
 					"patching_rect" : [
@@ -3351,7 +3409,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-161",
+					"id" : "obj-164",
 					"maxclass" : "newobj",
 					"text" : "expr ($i1!=$i2+1)*(1+($i3*($i1==$i4)*($i2==$i5-1)==0))",
 					"patching_rect" : [
@@ -3369,7 +3427,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-162",
+					"id" : "obj-165",
 					"maxclass" : "newobj",
 					"text" : "sel 1 2",
 					"patching_rect" : [
@@ -3389,7 +3447,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-163",
+					"id" : "obj-166",
 					"maxclass" : "message",
 					"text" : "-1000",
 					"patching_rect" : [
@@ -3407,18 +3465,20 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-164",
+					"id" : "obj-167",
 					"maxclass" : "newobj",
-					"text" : "t i i",
+					"text" : "t i i i i",
 					"patching_rect" : [
 						1330.0,
 						190.0,
-						47.0,
+						75.0,
 						22.0
 					],
 					"numinlets" : 1,
-					"numoutlets" : 2,
+					"numoutlets" : 4,
 					"outlettype" : [
+						"int",
+						"int",
 						"int",
 						"int"
 					]
@@ -3426,7 +3486,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-165",
+					"id" : "obj-168",
 					"maxclass" : "newobj",
 					"text" : "t b b",
 					"patching_rect" : [
@@ -3445,7 +3505,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-166",
+					"id" : "obj-169",
 					"maxclass" : "newobj",
 					"text" : "t b b b b",
 					"patching_rect" : [
@@ -3466,7 +3526,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-167",
+					"id" : "obj-170",
 					"maxclass" : "newobj",
 					"text" : "t i i i",
 					"patching_rect" : [
@@ -3486,7 +3546,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-168",
+					"id" : "obj-171",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -3505,7 +3565,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-169",
+					"id" : "obj-172",
 					"maxclass" : "message",
 					"text" : "remove $1",
 					"patching_rect" : [
@@ -3523,7 +3583,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-170",
+					"id" : "obj-173",
 					"maxclass" : "newobj",
 					"text" : "expr $i1%4",
 					"patching_rect" : [
@@ -3541,7 +3601,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-171",
+					"id" : "obj-174",
 					"maxclass" : "newobj",
 					"text" : "sel 0",
 					"patching_rect" : [
@@ -3560,7 +3620,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-172",
+					"id" : "obj-175",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -3579,7 +3639,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-173",
+					"id" : "obj-176",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -3598,7 +3658,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-174",
+					"id" : "obj-177",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -4977,7 +5037,7 @@
 				"patchline" : {
 					"source" : [
 						"obj-108",
-						1
+						2
 					],
 					"destination" : [
 						"obj-109",
@@ -4989,6 +5049,42 @@
 				"patchline" : {
 					"source" : [
 						"obj-109",
+						0
+					],
+					"destination" : [
+						"obj-110",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-110",
+						1
+					],
+					"destination" : [
+						"obj-106",
+						4
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-108",
+						1
+					],
+					"destination" : [
+						"obj-111",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-111",
 						0
 					],
 					"destination" : [
@@ -5004,7 +5100,7 @@
 						0
 					],
 					"destination" : [
-						"obj-110",
+						"obj-112",
 						0
 					]
 				}
@@ -5012,7 +5108,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-110",
+						"obj-112",
 						1
 					],
 					"destination" : [
@@ -5028,7 +5124,7 @@
 						1
 					],
 					"destination" : [
-						"obj-111",
+						"obj-113",
 						0
 					]
 				}
@@ -5036,36 +5132,36 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-111",
+						"obj-113",
+						2
+					],
+					"destination" : [
+						"obj-114",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-114",
+						0
+					],
+					"destination" : [
+						"obj-106",
+						4
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-113",
 						1
 					],
 					"destination" : [
 						"obj-102",
 						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-111",
-						0
-					],
-					"destination" : [
-						"obj-112",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-112",
-						0
-					],
-					"destination" : [
-						"obj-107",
-						1
 					]
 				}
 			},
@@ -5084,11 +5180,23 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-114",
+						"obj-115",
 						0
 					],
 					"destination" : [
-						"obj-115",
+						"obj-107",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-116",
+						0
+					],
+					"destination" : [
+						"obj-118",
 						0
 					]
 				}
@@ -5096,7 +5204,19 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-115",
+						"obj-117",
+						0
+					],
+					"destination" : [
+						"obj-118",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-118",
 						0
 					],
 					"destination" : [
@@ -5112,7 +5232,7 @@
 						2
 					],
 					"destination" : [
-						"obj-116",
+						"obj-119",
 						0
 					]
 				}
@@ -5120,11 +5240,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-116",
+						"obj-119",
 						8
 					],
 					"destination" : [
-						"obj-113",
+						"obj-116",
 						0
 					]
 				}
@@ -5132,7 +5252,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-116",
+						"obj-119",
 						7
 					],
 					"destination" : [
@@ -5144,7 +5264,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-116",
+						"obj-119",
 						6
 					],
 					"destination" : [
@@ -5156,7 +5276,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-116",
+						"obj-119",
 						5
 					],
 					"destination" : [
@@ -5168,7 +5288,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-116",
+						"obj-119",
 						4
 					],
 					"destination" : [
@@ -5180,7 +5300,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-116",
+						"obj-119",
 						3
 					],
 					"destination" : [
@@ -5192,7 +5312,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-116",
+						"obj-119",
 						0
 					],
 					"destination" : [
@@ -5208,7 +5328,7 @@
 						3
 					],
 					"destination" : [
-						"obj-117",
+						"obj-120",
 						0
 					]
 				}
@@ -5216,11 +5336,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-117",
+						"obj-120",
 						1
 					],
 					"destination" : [
-						"obj-113",
+						"obj-116",
 						0
 					]
 				}
@@ -5228,7 +5348,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-117",
+						"obj-120",
 						0
 					],
 					"destination" : [
@@ -5244,7 +5364,7 @@
 						0
 					],
 					"destination" : [
-						"obj-118",
+						"obj-121",
 						0
 					]
 				}
@@ -5252,11 +5372,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-118",
+						"obj-121",
 						2
 					],
 					"destination" : [
-						"obj-114",
+						"obj-117",
 						0
 					]
 				}
@@ -5264,7 +5384,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-118",
+						"obj-121",
 						1
 					],
 					"destination" : [
@@ -5276,7 +5396,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-118",
+						"obj-121",
 						0
 					],
 					"destination" : [
@@ -5292,7 +5412,7 @@
 						4
 					],
 					"destination" : [
-						"obj-119",
+						"obj-122",
 						0
 					]
 				}
@@ -5300,11 +5420,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-119",
+						"obj-122",
 						0
 					],
 					"destination" : [
-						"obj-120",
+						"obj-123",
 						0
 					]
 				}
@@ -5312,11 +5432,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-120",
+						"obj-123",
 						1
 					],
 					"destination" : [
-						"obj-121",
+						"obj-124",
 						0
 					]
 				}
@@ -5324,7 +5444,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-121",
+						"obj-124",
 						0
 					],
 					"destination" : [
@@ -5336,11 +5456,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-120",
+						"obj-123",
 						0
 					],
 					"destination" : [
-						"obj-122",
+						"obj-125",
 						0
 					]
 				}
@@ -5348,7 +5468,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-122",
+						"obj-125",
 						0
 					],
 					"destination" : [
@@ -5360,11 +5480,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-119",
+						"obj-122",
 						1
 					],
 					"destination" : [
-						"obj-123",
+						"obj-126",
 						0
 					]
 				}
@@ -5372,7 +5492,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-123",
+						"obj-126",
 						0
 					],
 					"destination" : [
@@ -5388,7 +5508,7 @@
 						5
 					],
 					"destination" : [
-						"obj-124",
+						"obj-127",
 						0
 					]
 				}
@@ -5396,7 +5516,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-124",
+						"obj-127",
 						0
 					],
 					"destination" : [
@@ -5412,7 +5532,7 @@
 						1
 					],
 					"destination" : [
-						"obj-126",
+						"obj-129",
 						0
 					]
 				}
@@ -5420,11 +5540,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-126",
+						"obj-129",
 						0
 					],
 					"destination" : [
-						"obj-125",
+						"obj-128",
 						0
 					]
 				}
@@ -5432,7 +5552,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-125",
+						"obj-128",
 						0
 					],
 					"destination" : [
@@ -5444,11 +5564,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-127",
+						"obj-130",
 						0
 					],
 					"destination" : [
-						"obj-128",
+						"obj-131",
 						0
 					]
 				}
@@ -5456,11 +5576,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-128",
+						"obj-131",
 						6
 					],
 					"destination" : [
-						"obj-129",
+						"obj-132",
 						1
 					]
 				}
@@ -5468,11 +5588,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-128",
+						"obj-131",
 						7
 					],
 					"destination" : [
-						"obj-130",
+						"obj-133",
 						0
 					]
 				}
@@ -5480,11 +5600,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-130",
+						"obj-133",
 						0
 					],
 					"destination" : [
-						"obj-131",
+						"obj-134",
 						1
 					]
 				}
@@ -5492,11 +5612,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-128",
+						"obj-131",
 						4
 					],
 					"destination" : [
-						"obj-131",
+						"obj-134",
 						2
 					]
 				}
@@ -5504,7 +5624,19 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-128",
+						"obj-131",
+						0
+					],
+					"destination" : [
+						"obj-135",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-135",
 						0
 					],
 					"destination" : [
@@ -5520,7 +5652,7 @@
 						0
 					],
 					"destination" : [
-						"obj-129",
+						"obj-134",
 						0
 					]
 				}
@@ -5528,11 +5660,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-129",
+						"obj-134",
 						0
 					],
 					"destination" : [
-						"obj-131",
+						"obj-136",
 						0
 					]
 				}
@@ -5540,19 +5672,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-131",
-						0
-					],
-					"destination" : [
-						"obj-133",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-133",
+						"obj-136",
 						0
 					],
 					"destination" : [
@@ -5568,64 +5688,28 @@
 						0
 					],
 					"destination" : [
-						"obj-134",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-134",
-						0
-					],
-					"destination" : [
-						"obj-135",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-135",
-						0
-					],
-					"destination" : [
-						"obj-136",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-135",
-						1
-					],
-					"destination" : [
 						"obj-137",
-						1
+						0
 					]
 				}
 			},
 			{
 				"patchline" : {
 					"source" : [
-						"obj-135",
-						2
+						"obj-137",
+						0
 					],
 					"destination" : [
 						"obj-138",
-						1
+						0
 					]
 				}
 			},
 			{
 				"patchline" : {
 					"source" : [
-						"obj-135",
-						3
+						"obj-138",
+						0
 					],
 					"destination" : [
 						"obj-139",
@@ -5636,8 +5720,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-135",
-						4
+						"obj-138",
+						1
 					],
 					"destination" : [
 						"obj-140",
@@ -5648,8 +5732,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-135",
-						5
+						"obj-138",
+						2
 					],
 					"destination" : [
 						"obj-141",
@@ -5660,8 +5744,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-135",
-						6
+						"obj-138",
+						3
 					],
 					"destination" : [
 						"obj-142",
@@ -5672,48 +5756,12 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-136",
-						0
+						"obj-138",
+						4
 					],
 					"destination" : [
-						"obj-143",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-143",
-						0
-					],
-					"destination" : [
-						"obj-144",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
 						"obj-143",
 						1
-					],
-					"destination" : [
-						"obj-127",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-137",
-						0
-					],
-					"destination" : [
-						"obj-127",
-						0
 					]
 				}
 			},
@@ -5721,11 +5769,23 @@
 				"patchline" : {
 					"source" : [
 						"obj-138",
-						0
+						5
+					],
+					"destination" : [
+						"obj-144",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-138",
+						6
 					],
 					"destination" : [
 						"obj-145",
-						0
+						1
 					]
 				}
 			},
@@ -5745,11 +5805,11 @@
 				"patchline" : {
 					"source" : [
 						"obj-146",
-						1
+						0
 					],
 					"destination" : [
-						"obj-145",
-						1
+						"obj-147",
+						0
 					]
 				}
 			},
@@ -5757,10 +5817,10 @@
 				"patchline" : {
 					"source" : [
 						"obj-146",
-						0
+						1
 					],
 					"destination" : [
-						"obj-145",
+						"obj-130",
 						0
 					]
 				}
@@ -5772,7 +5832,7 @@
 						0
 					],
 					"destination" : [
-						"obj-147",
+						"obj-130",
 						0
 					]
 				}
@@ -5780,11 +5840,71 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-147",
+						"obj-141",
+						0
+					],
+					"destination" : [
+						"obj-148",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-142",
+						0
+					],
+					"destination" : [
+						"obj-149",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-149",
 						1
 					],
 					"destination" : [
-						"obj-145",
+						"obj-148",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-149",
+						0
+					],
+					"destination" : [
+						"obj-148",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-143",
+						0
+					],
+					"destination" : [
+						"obj-150",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-150",
+						1
+					],
+					"destination" : [
+						"obj-148",
 						2
 					]
 				}
@@ -5792,11 +5912,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-147",
+						"obj-150",
 						0
 					],
 					"destination" : [
-						"obj-145",
+						"obj-148",
 						0
 					]
 				}
@@ -5804,22 +5924,10 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-116",
+						"obj-119",
 						1
 					],
 					"destination" : [
-						"obj-145",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-145",
-						0
-					],
-					"destination" : [
 						"obj-148",
 						0
 					]
@@ -5832,7 +5940,7 @@
 						0
 					],
 					"destination" : [
-						"obj-149",
+						"obj-151",
 						0
 					]
 				}
@@ -5840,7 +5948,19 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-149",
+						"obj-151",
+						0
+					],
+					"destination" : [
+						"obj-152",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-152",
 						0
 					],
 					"destination" : [
@@ -5852,43 +5972,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-148",
-						1
-					],
-					"destination" : [
-						"obj-150",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-150",
-						2
-					],
-					"destination" : [
 						"obj-151",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-150",
-						1
-					],
-					"destination" : [
-						"obj-152",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-152",
 						1
 					],
 					"destination" : [
@@ -5900,71 +5984,23 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-152",
-						0
-					],
-					"destination" : [
-						"obj-151",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-141",
-						0
-					],
-					"destination" : [
-						"obj-154",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-142",
-						0
-					],
-					"destination" : [
-						"obj-155",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-155",
-						1
-					],
-					"destination" : [
-						"obj-154",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-155",
-						0
-					],
-					"destination" : [
-						"obj-154",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-116",
+						"obj-153",
 						2
 					],
 					"destination" : [
 						"obj-154",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-153",
+						1
+					],
+					"destination" : [
+						"obj-155",
 						0
 					]
 				}
@@ -5972,8 +6008,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-154",
-						0
+						"obj-155",
+						1
 					],
 					"destination" : [
 						"obj-156",
@@ -5984,11 +6020,71 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-156",
+						"obj-155",
+						0
+					],
+					"destination" : [
+						"obj-154",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-144",
+						0
+					],
+					"destination" : [
+						"obj-157",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-145",
+						0
+					],
+					"destination" : [
+						"obj-158",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-158",
 						1
 					],
 					"destination" : [
 						"obj-157",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-158",
+						0
+					],
+					"destination" : [
+						"obj-157",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-119",
+						2
+					],
+					"destination" : [
+						"obj-157",
 						0
 					]
 				}
@@ -5997,6 +6093,30 @@
 				"patchline" : {
 					"source" : [
 						"obj-157",
+						0
+					],
+					"destination" : [
+						"obj-159",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-159",
+						1
+					],
+					"destination" : [
+						"obj-160",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-160",
 						0
 					],
 					"destination" : [
@@ -6012,7 +6132,7 @@
 						0
 					],
 					"destination" : [
-						"obj-158",
+						"obj-161",
 						0
 					]
 				}
@@ -6020,44 +6140,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-158",
+						"obj-161",
 						7
-					],
-					"destination" : [
-						"obj-159",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-159",
-						0
-					],
-					"destination" : [
-						"obj-160",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-160",
-						4
-					],
-					"destination" : [
-						"obj-161",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-161",
-						0
 					],
 					"destination" : [
 						"obj-162",
@@ -6068,8 +6152,20 @@
 			{
 				"patchline" : {
 					"source" : [
+						"obj-162",
+						0
+					],
+					"destination" : [
 						"obj-163",
 						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-163",
+						4
 					],
 					"destination" : [
 						"obj-164",
@@ -6080,7 +6176,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-162",
+						"obj-164",
 						0
 					],
 					"destination" : [
@@ -6092,11 +6188,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-165",
-						1
+						"obj-166",
+						0
 					],
 					"destination" : [
-						"obj-163",
+						"obj-167",
 						0
 					]
 				}
@@ -6108,7 +6204,7 @@
 						0
 					],
 					"destination" : [
-						"obj-127",
+						"obj-168",
 						0
 					]
 				}
@@ -6116,7 +6212,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-162",
+						"obj-168",
 						1
 					],
 					"destination" : [
@@ -6128,11 +6224,35 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-166",
+						"obj-168",
+						0
+					],
+					"destination" : [
+						"obj-130",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-165",
+						1
+					],
+					"destination" : [
+						"obj-169",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-169",
 						3
 					],
 					"destination" : [
-						"obj-163",
+						"obj-166",
 						0
 					]
 				}
@@ -6140,7 +6260,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-166",
+						"obj-169",
 						2
 					],
 					"destination" : [
@@ -6152,11 +6272,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-166",
+						"obj-169",
 						1
 					],
 					"destination" : [
-						"obj-125",
+						"obj-128",
 						0
 					]
 				}
@@ -6164,11 +6284,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-166",
+						"obj-169",
 						0
 					],
 					"destination" : [
-						"obj-127",
+						"obj-130",
 						0
 					]
 				}
@@ -6176,11 +6296,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-160",
+						"obj-163",
 						3
 					],
 					"destination" : [
-						"obj-167",
+						"obj-170",
 						0
 					]
 				}
@@ -6188,7 +6308,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-167",
+						"obj-170",
 						2
 					],
 					"destination" : [
@@ -6200,7 +6320,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-167",
+						"obj-170",
 						1
 					],
 					"destination" : [
@@ -6212,7 +6332,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-167",
+						"obj-170",
 						0
 					],
 					"destination" : [
@@ -6236,7 +6356,31 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-164",
+						"obj-167",
+						3
+					],
+					"destination" : [
+						"obj-103",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-167",
+						2
+					],
+					"destination" : [
+						"obj-106",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-167",
 						1
 					],
 					"destination" : [
@@ -6248,11 +6392,11 @@
 			{
 				"patchline" : {
 					"source" : [
+						"obj-167",
+						0
+					],
+					"destination" : [
 						"obj-164",
-						0
-					],
-					"destination" : [
-						"obj-161",
 						1
 					]
 				}
@@ -6260,68 +6404,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-160",
+						"obj-163",
 						2
-					],
-					"destination" : [
-						"obj-168",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-168",
-						1
-					],
-					"destination" : [
-						"obj-101",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-168",
-						0
-					],
-					"destination" : [
-						"obj-169",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-169",
-						0
-					],
-					"destination" : [
-						"obj-101",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-160",
-						1
-					],
-					"destination" : [
-						"obj-170",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-170",
-						0
 					],
 					"destination" : [
 						"obj-171",
@@ -6333,30 +6417,18 @@
 				"patchline" : {
 					"source" : [
 						"obj-171",
-						0
-					],
-					"destination" : [
-						"obj-127",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-160",
-						0
-					],
-					"destination" : [
-						"obj-161",
 						1
+					],
+					"destination" : [
+						"obj-101",
+						0
 					]
 				}
 			},
 			{
 				"patchline" : {
 					"source" : [
-						"obj-150",
+						"obj-171",
 						0
 					],
 					"destination" : [
@@ -6369,23 +6441,59 @@
 				"patchline" : {
 					"source" : [
 						"obj-172",
-						1
+						0
 					],
 					"destination" : [
-						"obj-103",
-						1
+						"obj-101",
+						0
 					]
 				}
 			},
 			{
 				"patchline" : {
 					"source" : [
-						"obj-172",
+						"obj-163",
+						1
+					],
+					"destination" : [
+						"obj-173",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-173",
 						0
 					],
 					"destination" : [
-						"obj-161",
-						2
+						"obj-174",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-174",
+						0
+					],
+					"destination" : [
+						"obj-130",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-163",
+						0
+					],
+					"destination" : [
+						"obj-164",
+						1
 					]
 				}
 			},
@@ -6396,7 +6504,7 @@
 						0
 					],
 					"destination" : [
-						"obj-173",
+						"obj-175",
 						0
 					]
 				}
@@ -6404,7 +6512,43 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-173",
+						"obj-175",
+						1
+					],
+					"destination" : [
+						"obj-103",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-175",
+						0
+					],
+					"destination" : [
+						"obj-164",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-156",
+						0
+					],
+					"destination" : [
+						"obj-176",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-176",
 						1
 					],
 					"destination" : [
@@ -6416,11 +6560,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-173",
+						"obj-176",
 						0
 					],
 					"destination" : [
-						"obj-161",
+						"obj-164",
 						3
 					]
 				}
@@ -6428,11 +6572,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-151",
+						"obj-154",
 						0
 					],
 					"destination" : [
-						"obj-174",
+						"obj-177",
 						0
 					]
 				}
@@ -6440,7 +6584,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-174",
+						"obj-177",
 						1
 					],
 					"destination" : [
@@ -6452,11 +6596,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-174",
+						"obj-177",
 						0
 					],
 					"destination" : [
-						"obj-161",
+						"obj-164",
 						4
 					]
 				}
@@ -6476,11 +6620,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-148",
+						"obj-151",
 						2
 					],
 					"destination" : [
-						"obj-125",
+						"obj-128",
 						0
 					]
 				}
@@ -6488,11 +6632,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-144",
+						"obj-147",
 						3
 					],
 					"destination" : [
-						"obj-163",
+						"obj-166",
 						0
 					]
 				}
@@ -6500,7 +6644,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-144",
+						"obj-147",
 						2
 					],
 					"destination" : [
@@ -6512,11 +6656,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-144",
+						"obj-147",
 						1
 					],
 					"destination" : [
-						"obj-125",
+						"obj-128",
 						0
 					]
 				}
@@ -6524,11 +6668,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-144",
+						"obj-147",
 						0
 					],
 					"destination" : [
-						"obj-127",
+						"obj-130",
 						0
 					]
 				}

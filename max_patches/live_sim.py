@@ -199,7 +199,7 @@ class Live:
         now = self.sched.now()
         lin = t._linear(now)
         k = lin / GRID_BEATS
-        nxt = round(k) if fire_now and abs(k - round(k)) < 1e-9 else math.floor(k + 1e-9) + 1
+        nxt = round(k) if fire_now and abs(k - round(k)) < 0.01 else math.floor(k + 1e-9) + 1
         when = t._t0 + (nxt * GRID_BEATS - t._beat) * 60.0 / t.bpm
         self._grid_timer = self.sched.at(max(when, now), self._on_grid)
 

@@ -11,7 +11,8 @@ its arrival (or during the frame it arrived in: a late event), no further ahead 
 with no seek or stop between arrival and frame. A frame's committed chord is the newest event
 targeting the latest targeted frame at or before it, within the same stretch of continuous play (a
 re-sent run targets the same frame: it changes nothing). Frames before the first target of a stretch
-have no committed chord.
+have no committed chord. An event that targets no frame ahead but whose run (``frames`` long) covers the
+frame sounding when it arrived, with nothing targeted since its start, is late: it targets that frame.
 
 - ``committed``: frames whose committed event is a chord;
 - ``sounded``: of those, frames where the chord channel sounds exactly its pitches (a quarter of a
@@ -94,8 +95,11 @@ def score(live: Live, dev: Device, channel: int = 2, reach_beats: float = 10.0, 
         if d is not dev or address not in ("/jam/chord", "/jam/nochord"):
             continue
         label = int(args[0])
+        length = 1 if address == "/jam/nochord" else int(args[1])
         content = ("nochord", ()) if address == "/jam/nochord" else (str(args[2]), tuple(int(p) for p in args[3:]))
         k = _target(frames, starts, live, ts, label, reach_beats)
+        if k is None:
+            k = _covering(frames, targets, ts, label, length)
         if k is not None and (k not in targets or targets[k][0] <= ts):
             targets[k] = (ts, content)
     current = None
@@ -141,6 +145,20 @@ def _chords_only(dev: Device) -> MidiLog:
         if not any(p == e.pitch and v == e.velocity for _, p, v in fed[i:bisect.bisect_right(times, e.t + 0.002)]):
             out.events.append(e)
     return out
+
+
+def _covering(frames: list[Frame], targets: dict, ts: float, label: int, length: int) -> int | None:
+    """A run that covers the frame sounding at ``ts`` and began after the last event there: its onset
+    arrived late (or was lost), so it starts now (the device plays it at once)."""
+    now = next((i for i in range(len(frames) - 1, -1, -1) if frames[i].t <= ts), None)
+    if now is None or not label <= frames[now].frame < label + length:
+        return None
+    first = now - (frames[now].frame - label)
+    if first < 0 or frames[first].stretch != frames[now].stretch:
+        first = next(i for i in range(now, -1, -1) if i == 0 or frames[i - 1].stretch != frames[now].stretch)
+    if any(first <= i <= now for i in targets):
+        return None
+    return now
 
 
 def _target(frames: list[Frame], starts: list[float], live: Live, ts: float, label: int,
