@@ -4,6 +4,9 @@ It executes the patch a producer loads, so a test can hear what the device plays
 JSON. Live around it (transport, Live API, MIDI, parameters) is in ``max_patches/live_sim.py``; this
 module knows Max only.
 
+Time is Max's logical time: each scheduled event (a metro tick, a delay, a datagram) runs at the time
+it was due, in order, however late the simulating process gets to it (``Scheduler``).
+
 Rules of execution (Max documentation, "Message Ordering" in the Max User Guide, and each object's
 reference page under https://docs.cycling74.com/reference/<object>):
 - depth first: an outlet's message runs through everything below it before the outlet's next
@@ -166,21 +169,36 @@ def osc_decode(data: bytes) -> list[tuple[str, list[Atom]]]:
 
 # ------------------------------------------------------------------------------------------ scheduler
 
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)  # Linux: the kernel's receive time of each datagram
+
+
 class Scheduler:
-    """Max's scheduler: timed events in time order, on a real clock (``time.monotonic``) or a virtual one.
-    Sockets registered with ``watch`` are read between events; their messages are delivered then."""
+    """Max's scheduler: events in time order, each run at its *logical* time (what ``now()`` returns while
+    it runs), on a real clock (``time.monotonic``) or a virtual one.
+
+    Datagrams on sockets registered with ``watch`` are events too, at the time the kernel received them
+    (``SO_TIMESTAMPNS``), so a slow or overloaded simulator still runs a 16th tick before a chord that
+    arrived after it, and the chord before the tick when it arrived before, as Max would: a stall of
+    the simulator delays the work but does not reorder it or shift the song's grid."""
 
     def __init__(self, virtual: bool = False):
         self.virtual = virtual
         self._vnow = 0.0
         self._t0 = time.monotonic()
-        self._heap: list[tuple[float, int, Callable[[], None]]] = []
+        self._heap: list[tuple[float, int, "Timer"]] = []
         self._seq = 0
         self._sockets: dict[socket.socket, Callable[[bytes], None]] = {}
-        self.errors: list[str] = []
+        self._arrived: list[tuple[float, int, socket.socket, bytes]] = []
+        self._logical: float | None = None
+        self._last = 0.0
+
+    def _wall(self) -> float:
+        return time.monotonic() - self._t0
 
     def now(self) -> float:
-        return self._vnow if self.virtual else time.monotonic() - self._t0
+        if self.virtual:
+            return self._vnow
+        return self._logical if self._logical is not None else max(self._wall(), self._last)
 
     def at(self, t: float, fn: Callable[[], None]) -> "Timer":
         self._seq += 1
@@ -193,48 +211,77 @@ class Scheduler:
         return self.at(self.now(), fn)
 
     def watch(self, sock: socket.socket, on_data: Callable[[bytes], None]) -> None:
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+        except OSError:
+            pass
         self._sockets[sock] = on_data
 
     def unwatch(self, sock: socket.socket) -> None:
         self._sockets.pop(sock, None)
+        self._arrived = [a for a in self._arrived if a[2] is not sock]
+        heapq.heapify(self._arrived)
 
-    def _poll(self, timeout: float) -> None:
+    def _read(self, timeout: float) -> None:
+        """Wait up to ``timeout`` for datagrams; queue every one that is there with its arrival time."""
         socks = list(self._sockets)
         if not socks:
             if timeout > 0 and not self.virtual:
                 time.sleep(timeout)
             return
         ready, _, _ = select.select(socks, [], [], max(timeout, 0.0))
+        offset = time.time() - time.monotonic() + self._t0  # realtime -> this scheduler's clock
         for s in ready:
             while True:
                 try:
-                    data = s.recv(65535)
-                except (BlockingIOError, OSError):
+                    data, anc, _, _ = s.recvmsg(65535, 64)
+                except (BlockingIOError, InterruptedError):
                     break
-                cb = self._sockets.get(s)
-                if cb is not None:
-                    cb(data)
+                except OSError:
+                    break
+                t = self._vnow if self.virtual else self._wall()
+                for level, kind, raw in anc:
+                    if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(raw) >= 16 and not self.virtual:
+                        sec, nsec = struct.unpack("qq", raw[:16])
+                        t = min(t, sec + nsec * 1e-9 - offset)
+                self._seq += 1
+                heapq.heappush(self._arrived, (t, self._seq, s, data))
 
     def run_until(self, t_end: float) -> None:
-        """Run every event due before ``t_end`` (seconds on this scheduler's clock)."""
+        """Run every event due before ``t_end`` (seconds on this scheduler's clock), in time order."""
         while True:
-            nxt = self._heap[0][0] if self._heap else math.inf
+            self._read(0.0)
+            t_timer = self._heap[0][0] if self._heap else math.inf
+            t_data = self._arrived[0][0] if self._arrived else math.inf
+            t_next = min(t_timer, t_data)
             if self.virtual:
-                self._poll(0.0)
-                if nxt > t_end:
+                if t_next > t_end:
                     self._vnow = max(self._vnow, t_end)
-                    self._poll(0.0)
                     return
-                self._vnow = max(self._vnow, nxt)
+                self._vnow = max(self._vnow, t_next)
             else:
-                wait = min(nxt, t_end) - self.now()
-                self._poll(wait if wait > 0 else 0.0)
-                if self.now() >= t_end and nxt > t_end:
-                    return
-                if self.now() < nxt:
+                wall = self._wall()
+                if t_next > t_end:
+                    if wall >= t_end:
+                        return
+                    self._read(min(t_end, t_timer) - wall)
                     continue
-            _, _, timer = heapq.heappop(self._heap)
-            timer.fire()
+                if t_next > wall:
+                    self._read(t_next - wall)
+                    continue
+            self._logical = max(t_next, self._last)
+            try:
+                if t_data <= t_timer:
+                    _, _, sock, data = heapq.heappop(self._arrived)
+                    cb = self._sockets.get(sock)
+                    if cb is not None:
+                        cb(data)
+                else:
+                    _, _, timer = heapq.heappop(self._heap)
+                    timer.fire()
+            finally:
+                self._last = self._logical
+                self._logical = None
 
     def run_for(self, seconds: float) -> None:
         self.run_until(self.now() + seconds)

@@ -111,8 +111,9 @@ def score(live: Live, dev: Device, channel: int = 2, reach_beats: float = 10.0, 
             f.onset = True
         f.committed = current
     chords = _chords_only(dev)
-    for f in frames:
-        f.sounding = chords.sounding(f.t + probe, channel)
+    for i, f in enumerate(frames):
+        nxt = frames[i + 1].t if i + 1 < len(frames) else f.t + 2 * probe
+        f.sounding = chords.sounding(f.t + min(probe, (nxt - f.t) / 2), channel)
     ons = [e for e in chords.events if e.channel == channel and e.velocity > 0]
     committed = sounded = late = wrong = 0
     for i, f in enumerate(frames):

@@ -195,6 +195,9 @@ def test_a_saved_choice_survives_reloading_the_set_and_the_link_light_is_not_sav
     wait_for(live, lambda: dev2.text("status_checkpoint") == "rl", 10, "the reloaded set lost its checkpoint")
     assert dev2.control("Checkpoint").symbol() == "rl"
     assert "running" in dev2.text("status_bridge")  # the launcher's status is shown
+    # A refused setting shows on the status line (this bridge has no sound device to play audio on).
+    dev2.control("Output").user_sets("audio")
+    wait_for(live, lambda: "audio" in dev2.text("status_error"), 5, "the error never showed")
     said = [a for _, d, addr, a in live.wire if d is dev2 and addr == P.STATUS.path and a[0] == "setting"]
     assert ["setting", "temperature=0.800000011920929"] in said or any(s[1].startswith("temperature=0.8") for s in said)
     dev2.close()
