@@ -191,6 +191,7 @@ class Scheduler:
         self._arrived: list[tuple[float, int, socket.socket, bytes]] = []
         self._logical: float | None = None
         self._last = 0.0
+        self.max_lag = 0.0  # how late (s) the simulating process ran its latest event: a loaded machine
 
     def _wall(self) -> float:
         return time.monotonic() - self._t0
@@ -270,6 +271,8 @@ class Scheduler:
                     self._read(t_next - wall)
                     continue
             self._logical = max(t_next, self._last)
+            if not self.virtual:
+                self.max_lag = max(self.max_lag, self._wall() - self._logical)
             try:
                 if t_data <= t_timer:
                     _, _, sock, data = heapq.heappop(self._arrived)

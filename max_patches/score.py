@@ -53,8 +53,13 @@ class Score:
     wrong: int
     hanging: dict = field(default_factory=dict)
 
+    lag_ms: float = 0.0  # the simulator's worst lateness running an event (a loaded machine)
+
     def line(self) -> str:
         return f"sounded={self.sounded} committed={self.committed} late={self.late} wrong={self.wrong}"
+
+    def detail(self) -> str:
+        return f"{self.line()} (simulator ran up to {self.lag_ms:.0f} ms behind)"
 
     def runs(self) -> list[tuple[int, int, int]]:
         """Committed chord runs: (first frame index, committed length, frames it sounded from one strike)."""
@@ -131,7 +136,7 @@ def score(live: Live, dev: Device, channel: int = 2, reach_beats: float = 10.0, 
             f.onset_t = min(hits) if hits else None
             if f.onset_t is not None and f.onset_t - f.t > LATE_S:
                 late += 1
-    return Score(frames, sounded, committed, late, wrong, dev.midi.hanging())
+    return Score(frames, sounded, committed, late, wrong, dev.midi.hanging(), 1e3 * live.sched.max_lag)
 
 
 def _chords_only(dev: Device) -> MidiLog:

@@ -63,7 +63,7 @@ def test_the_device_before_issue_13_cuts_every_chord_and_the_shipped_one_holds_t
     before = score(live, dev, channel=1, start_t=t0, end_t=stop)
     dev.close()
     assert before.committed > 20
-    assert before.sounded < 0.3 * before.committed, before.line()
+    assert before.sounded < 0.3 * before.committed, before.detail()
     # The chords that did sound lasted one frame each.
     assert all(ok <= 1 for _, _, ok in before.runs())
     # After: the same song, every committed frame sounds.
@@ -74,8 +74,8 @@ def test_the_device_before_issue_13_cuts_every_chord_and_the_shipped_one_holds_t
     stop = play_loop(live, 0, 16, 1)
     after = score(live, dev, channel=channel(dev), start_t=t0, end_t=stop)
     dev.close()
-    assert after.committed > 20 and after.sounded >= 0.99 * after.committed, after.line()
-    assert after.late == 0 and after.wrong == 0, after.line()
+    assert after.committed > 20 and after.sounded >= 0.99 * after.committed, after.detail()
+    assert after.late == 0 and after.wrong == 0, after.detail()
 
 
 @pytest.mark.parametrize("bpm", [120, 180])
@@ -86,8 +86,8 @@ def test_a_four_bar_loop_three_times(daemon, patch, bpm):
     t0 = live.sched.now()
     stop = play_loop(live, 0, 16, 3)
     sc = score(live, dev, channel=channel(dev), start_t=t0, end_t=stop)
-    assert sc.committed >= 100 and sc.sounded >= 0.99 * sc.committed, sc.line()
-    assert sc.late == 0 and sc.wrong == 0, sc.line()
+    assert sc.committed >= 100 and sc.sounded >= 0.99 * sc.committed, sc.detail()
+    assert sc.late == 0 and sc.wrong == 0, sc.detail()
     # Each chord sounds, from one strike, for exactly its committed length (to the frame), across the
     # loop's wraps too; the last run is cut by the stop.
     runs = sc.runs()
@@ -110,7 +110,7 @@ def test_fifteen_percent_of_the_bridge_packets_lost(daemon, patch):
     sc = score(live, dev, channel=channel(dev), start_t=t0, end_t=stop)
     dev.close()
     assert live.dropped > 20
-    assert sc.committed >= 60 and sc.sounded >= 0.98 * sc.committed, sc.line()
+    assert sc.committed >= 60 and sc.sounded >= 0.98 * sc.committed, sc.detail()
 
 
 def test_seek_stop_start_tempo_and_time_signature(daemon, patch):
@@ -137,9 +137,9 @@ def test_seek_stop_start_tempo_and_time_signature(daemon, patch):
     live.run_for(0.2)
     sc = score(live, dev, channel=channel(dev), start_t=t0, end_t=end)
     dev.close()
-    assert sc.committed > 40 and sc.sounded >= 0.95 * sc.committed, sc.line()
-    assert sc.wrong <= 2, sc.line()  # a seek or start: the new position's chord arrives a few ms after its frame
-    assert sc.late <= 2, sc.line()
+    assert sc.committed > 40 and sc.sounded >= 0.95 * sc.committed, sc.detail()
+    assert sc.wrong <= 2, sc.detail()  # a seek or start: the new position's chord arrives a few ms after its frame
+    assert sc.late <= 2, sc.detail()
     assert dev.midi.sounding(t_stop, channel(dev)) == frozenset()
     # Live's 3/4 went to the bridge as beats_per_bar 3 (no terminal needed).
     said = [a for _, d, addr, a in live.wire if d is dev and addr == P.STATUS.path and a[0] == "setting"]
@@ -174,8 +174,8 @@ def test_checkpoint_menu_shows_what_plays_and_the_blend_dial_switches_without_a_
     # ...and no frame went silent: every frame from the first chord on sounded what was committed.
     first = next(i for i, f in enumerate(sc.frames) if f.committed and f.committed[0] != "nochord")
     assert all(f.committed is not None and (f.committed[0] == "nochord" or f.sounding == frozenset(f.committed[1]))
-               for f in sc.frames[first:]), sc.line()
-    assert sc.wrong == 0 and sc.late == 0, sc.line()
+               for f in sc.frames[first:]), sc.detail()
+    assert sc.wrong == 0 and sc.late == 0, sc.detail()
     dev.close()
 
 
@@ -214,5 +214,5 @@ def test_two_devices_on_two_tracks(daemon, patch):
     stop = play_loop(live, 0, 16, 1)
     for dev in (a, b):
         sc = score(live, dev, channel=channel(dev), start_t=t0, end_t=stop)
-        assert sc.committed > 20 and sc.sounded >= 0.99 * sc.committed and sc.wrong == 0, sc.line()
+        assert sc.committed > 20 and sc.sounded >= 0.99 * sc.committed and sc.wrong == 0, sc.detail()
         dev.close()
