@@ -314,13 +314,19 @@ def build_device() -> dict[str, Any]:
     key = p.obj("expr $i1-$i2*($i3<$i4)*($i1>=$i4)*($i4-$i5)", 680, 170)
     p.connect(f_t, 1, key)
     keyed = p.obj("prepend 0", 700, 270)
+    key_t = p.obj("t i i", 680, 190)
+    p.connect(key, 0, key_t)
     key_set = p.msg("set $1", 700, 210)
-    p.connect(key, 0, key_set)
+    p.connect(key_t, 0, key_set)
     p.connect(key_set, 0, keyed)
-    # 1: store (ahead, within reach); 2: play now (its run covers this frame and nothing has played since
-    # it began: its onset was late or lost); 0: ignore (a re-send of what already plays, or stale).
-    # $i1 F, $i2 frame now, $i3 frame last played, $i4 furthest frame ahead allowed, $i5 run length.
-    decide = p.obj("expr ($i1>$i2)*($i1-$i2<=$i4)+($i1<=$i2)*($i2<$i1+$i5)*($i3<$i1)*2", 620, 210)
+    # 1: store (ahead, within reach); else 2: play now (its run covers this frame and nothing has played
+    # since it began: its onset was late or lost, or came numbered past the loop end just after the
+    # wrap); 0: ignore (a re-send of what already plays, or stale).
+    # $i1 F, $i2 frame now, $i3 frame last played, $i4 furthest frame ahead allowed, $i5 run length,
+    # $i6 the frame it sounds on.
+    store = "($i1>$i2)*($i1-$i2<=$i4)"
+    decide = p.obj(f"expr {store}+({store}==0)*($i6<=$i2)*($i2<$i6+$i5)*($i3<$i6)*2", 620, 210)
+    p.connect(key_t, 1, decide, 5)
     p.connect(f_t, 0, decide)
     fate = p.obj("gate 2", 620, 240)
     p.connect(decide, 0, fate, 0)

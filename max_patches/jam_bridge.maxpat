@@ -2276,6 +2276,25 @@
 			{
 				"box" : {
 					"id" : "obj-105",
+					"maxclass" : "newobj",
+					"text" : "t i i",
+					"patching_rect" : [
+						680.0,
+						190.0,
+						47.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"int",
+						"int"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-106",
 					"maxclass" : "message",
 					"text" : "set $1",
 					"patching_rect" : [
@@ -2293,16 +2312,16 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-106",
+					"id" : "obj-107",
 					"maxclass" : "newobj",
-					"text" : "expr ($i1>$i2)*($i1-$i2<=$i4)+($i1<=$i2)*($i2<$i1+$i5)*($i3<$i1)*2",
+					"text" : "expr ($i1>$i2)*($i1-$i2<=$i4)+(($i1>$i2)*($i1-$i2<=$i4)==0)*($i6<=$i2)*($i2<$i6+$i5)*($i3<$i6)*2",
 					"patching_rect" : [
 						620.0,
 						210.0,
-						474.0,
+						684.0,
 						22.0
 					],
-					"numinlets" : 5,
+					"numinlets" : 6,
 					"numoutlets" : 1,
 					"outlettype" : [
 						""
@@ -2311,7 +2330,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-107",
+					"id" : "obj-108",
 					"maxclass" : "newobj",
 					"text" : "gate 2",
 					"patching_rect" : [
@@ -2330,7 +2349,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-108",
+					"id" : "obj-109",
 					"maxclass" : "newobj",
 					"text" : "t l l l",
 					"patching_rect" : [
@@ -2350,7 +2369,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-109",
+					"id" : "obj-110",
 					"maxclass" : "newobj",
 					"text" : "zl slice 2",
 					"patching_rect" : [
@@ -2369,7 +2388,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-110",
+					"id" : "obj-111",
 					"maxclass" : "newobj",
 					"text" : "unpack i i",
 					"patching_rect" : [
@@ -2388,7 +2407,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-111",
+					"id" : "obj-112",
 					"maxclass" : "newobj",
 					"text" : "zl slice 1",
 					"patching_rect" : [
@@ -2407,7 +2426,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-112",
+					"id" : "obj-113",
 					"maxclass" : "newobj",
 					"text" : "zl slice 2",
 					"patching_rect" : [
@@ -2426,7 +2445,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-113",
+					"id" : "obj-114",
 					"maxclass" : "newobj",
 					"text" : "t b i b",
 					"patching_rect" : [
@@ -2446,7 +2465,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-114",
+					"id" : "obj-115",
 					"maxclass" : "message",
 					"text" : "1",
 					"patching_rect" : [
@@ -2464,7 +2483,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-115",
+					"id" : "obj-116",
 					"maxclass" : "message",
 					"text" : "nochord",
 					"patching_rect" : [
@@ -2482,7 +2501,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-116",
+					"id" : "obj-117",
 					"maxclass" : "message",
 					"text" : "1",
 					"patching_rect" : [
@@ -2500,7 +2519,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-117",
+					"id" : "obj-118",
 					"maxclass" : "message",
 					"text" : "0",
 					"patching_rect" : [
@@ -2518,7 +2537,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-118",
+					"id" : "obj-119",
 					"maxclass" : "newobj",
 					"text" : "t i",
 					"patching_rect" : [
@@ -2536,7 +2555,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-119",
+					"id" : "obj-120",
 					"maxclass" : "newobj",
 					"text" : "t b b b b b b b b b",
 					"patching_rect" : [
@@ -2562,7 +2581,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-120",
+					"id" : "obj-121",
 					"maxclass" : "newobj",
 					"text" : "t b b",
 					"patching_rect" : [
@@ -2581,7 +2600,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-121",
+					"id" : "obj-122",
 					"maxclass" : "newobj",
 					"text" : "t b b b",
 					"patching_rect" : [
@@ -2601,7 +2620,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-122",
+					"id" : "obj-123",
 					"maxclass" : "newobj",
 					"text" : "route checkpoint latency_p50_ms",
 					"patching_rect" : [
@@ -2621,7 +2640,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-123",
+					"id" : "obj-124",
 					"maxclass" : "newobj",
 					"text" : "t l l",
 					"patching_rect" : [
@@ -2640,7 +2659,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-124",
+					"id" : "obj-125",
 					"maxclass" : "newobj",
 					"text" : "prepend setsymbol",
 					"patching_rect" : [
@@ -2658,7 +2677,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-125",
+					"id" : "obj-126",
 					"maxclass" : "newobj",
 					"text" : "prepend set",
 					"patching_rect" : [
@@ -2676,7 +2695,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-126",
+					"id" : "obj-127",
 					"maxclass" : "message",
 					"text" : "set latency $1 ms",
 					"patching_rect" : [
@@ -2694,7 +2713,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-127",
+					"id" : "obj-128",
 					"maxclass" : "message",
 					"text" : "set $2",
 					"patching_rect" : [
@@ -2712,7 +2731,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-128",
+					"id" : "obj-129",
 					"maxclass" : "message",
 					"text" : "clear",
 					"patching_rect" : [
@@ -2730,7 +2749,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-129",
+					"id" : "obj-130",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -2748,7 +2767,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-130",
+					"id" : "obj-131",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -2766,7 +2785,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-131",
+					"id" : "obj-132",
 					"maxclass" : "newobj",
 					"text" : "transport",
 					"patching_rect" : [
@@ -2792,7 +2811,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-132",
+					"id" : "obj-133",
 					"maxclass" : "newobj",
 					"text" : "zl reg",
 					"patching_rect" : [
@@ -2811,7 +2830,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-133",
+					"id" : "obj-134",
 					"maxclass" : "newobj",
 					"text" : "expr $f1/480.",
 					"patching_rect" : [
@@ -2829,7 +2848,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-134",
+					"id" : "obj-135",
 					"maxclass" : "newobj",
 					"text" : "pack i f f",
 					"patching_rect" : [
@@ -2847,7 +2866,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-135",
+					"id" : "obj-136",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -2865,7 +2884,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-136",
+					"id" : "obj-137",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/transport",
 					"patching_rect" : [
@@ -2883,7 +2902,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-137",
+					"id" : "obj-138",
 					"maxclass" : "newobj",
 					"text" : "live.path",
 					"patching_rect" : [
@@ -2903,7 +2922,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-138",
+					"id" : "obj-139",
 					"maxclass" : "newobj",
 					"text" : "t l l l l l l l",
 					"patching_rect" : [
@@ -2927,7 +2946,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-139",
+					"id" : "obj-140",
 					"maxclass" : "newobj",
 					"text" : "live.observer is_playing",
 					"patching_rect" : [
@@ -2946,7 +2965,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-140",
+					"id" : "obj-141",
 					"maxclass" : "newobj",
 					"text" : "live.observer tempo",
 					"patching_rect" : [
@@ -2965,7 +2984,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-141",
+					"id" : "obj-142",
 					"maxclass" : "newobj",
 					"text" : "live.observer loop",
 					"patching_rect" : [
@@ -2984,7 +3003,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-142",
+					"id" : "obj-143",
 					"maxclass" : "newobj",
 					"text" : "live.observer loop_start",
 					"patching_rect" : [
@@ -3003,7 +3022,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-143",
+					"id" : "obj-144",
 					"maxclass" : "newobj",
 					"text" : "live.observer loop_length",
 					"patching_rect" : [
@@ -3022,7 +3041,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-144",
+					"id" : "obj-145",
 					"maxclass" : "newobj",
 					"text" : "live.observer signature_numerator",
 					"patching_rect" : [
@@ -3041,7 +3060,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-145",
+					"id" : "obj-146",
 					"maxclass" : "newobj",
 					"text" : "live.observer signature_denominator",
 					"patching_rect" : [
@@ -3060,7 +3079,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-146",
+					"id" : "obj-147",
 					"maxclass" : "newobj",
 					"text" : "sel 0",
 					"patching_rect" : [
@@ -3079,7 +3098,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-147",
+					"id" : "obj-148",
 					"maxclass" : "newobj",
 					"text" : "t b b b b",
 					"patching_rect" : [
@@ -3100,7 +3119,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-148",
+					"id" : "obj-149",
 					"maxclass" : "newobj",
 					"text" : "pack i f f",
 					"patching_rect" : [
@@ -3118,7 +3137,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-149",
+					"id" : "obj-150",
 					"maxclass" : "newobj",
 					"text" : "t b f",
 					"patching_rect" : [
@@ -3137,7 +3156,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-150",
+					"id" : "obj-151",
 					"maxclass" : "newobj",
 					"text" : "t b f",
 					"patching_rect" : [
@@ -3156,7 +3175,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-151",
+					"id" : "obj-152",
 					"maxclass" : "newobj",
 					"text" : "t l l b",
 					"patching_rect" : [
@@ -3176,7 +3195,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-152",
+					"id" : "obj-153",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/loop",
 					"patching_rect" : [
@@ -3194,7 +3213,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-153",
+					"id" : "obj-154",
 					"maxclass" : "newobj",
 					"text" : "unpack i f f",
 					"patching_rect" : [
@@ -3214,7 +3233,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-154",
+					"id" : "obj-155",
 					"maxclass" : "newobj",
 					"text" : "expr int($f1*4+0.5)+int($f2*4+0.5)",
 					"patching_rect" : [
@@ -3232,7 +3251,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-155",
+					"id" : "obj-156",
 					"maxclass" : "newobj",
 					"text" : "t f f",
 					"patching_rect" : [
@@ -3251,7 +3270,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-156",
+					"id" : "obj-157",
 					"maxclass" : "newobj",
 					"text" : "expr int($f1*4+0.5)",
 					"patching_rect" : [
@@ -3269,7 +3288,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-157",
+					"id" : "obj-158",
 					"maxclass" : "newobj",
 					"text" : "expr $i1*4./($i2+($i2==0))",
 					"patching_rect" : [
@@ -3287,7 +3306,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-158",
+					"id" : "obj-159",
 					"maxclass" : "newobj",
 					"text" : "t b i",
 					"patching_rect" : [
@@ -3306,7 +3325,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-159",
+					"id" : "obj-160",
 					"maxclass" : "newobj",
 					"text" : "sel 0",
 					"patching_rect" : [
@@ -3325,7 +3344,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-160",
+					"id" : "obj-161",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/set beats_per_bar",
 					"patching_rect" : [
@@ -3343,7 +3362,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-161",
+					"id" : "obj-162",
 					"maxclass" : "newobj",
 					"text" : "transport",
 					"patching_rect" : [
@@ -3369,7 +3388,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-162",
+					"id" : "obj-163",
 					"maxclass" : "newobj",
 					"text" : "expr int($f1/120.+0.5)",
 					"patching_rect" : [
@@ -3387,7 +3406,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-163",
+					"id" : "obj-164",
 					"maxclass" : "newobj",
 					"text" : "t i i i i i",
 					"patching_rect" : [
@@ -3409,7 +3428,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-164",
+					"id" : "obj-165",
 					"maxclass" : "newobj",
 					"text" : "expr ($i1!=$i2+1)*(1+($i3*($i1==$i4)*($i2==$i5-1)==0))",
 					"patching_rect" : [
@@ -3427,7 +3446,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-165",
+					"id" : "obj-166",
 					"maxclass" : "newobj",
 					"text" : "sel 1 2",
 					"patching_rect" : [
@@ -3447,7 +3466,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-166",
+					"id" : "obj-167",
 					"maxclass" : "message",
 					"text" : "-1000",
 					"patching_rect" : [
@@ -3465,7 +3484,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-167",
+					"id" : "obj-168",
 					"maxclass" : "newobj",
 					"text" : "t i i i i",
 					"patching_rect" : [
@@ -3486,7 +3505,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-168",
+					"id" : "obj-169",
 					"maxclass" : "newobj",
 					"text" : "t b b",
 					"patching_rect" : [
@@ -3505,7 +3524,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-169",
+					"id" : "obj-170",
 					"maxclass" : "newobj",
 					"text" : "t b b b b",
 					"patching_rect" : [
@@ -3526,7 +3545,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-170",
+					"id" : "obj-171",
 					"maxclass" : "newobj",
 					"text" : "t i i i",
 					"patching_rect" : [
@@ -3546,7 +3565,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-171",
+					"id" : "obj-172",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -3565,7 +3584,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-172",
+					"id" : "obj-173",
 					"maxclass" : "message",
 					"text" : "remove $1",
 					"patching_rect" : [
@@ -3583,7 +3602,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-173",
+					"id" : "obj-174",
 					"maxclass" : "newobj",
 					"text" : "expr $i1%4",
 					"patching_rect" : [
@@ -3601,7 +3620,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-174",
+					"id" : "obj-175",
 					"maxclass" : "newobj",
 					"text" : "sel 0",
 					"patching_rect" : [
@@ -3620,7 +3639,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-175",
+					"id" : "obj-176",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -3639,7 +3658,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-176",
+					"id" : "obj-177",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -3658,7 +3677,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-177",
+					"id" : "obj-178",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -4956,8 +4975,32 @@
 						0
 					],
 					"destination" : [
+						"obj-106",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-106",
+						0
+					],
+					"destination" : [
 						"obj-104",
 						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-105",
+						1
+					],
+					"destination" : [
+						"obj-107",
+						5
 					]
 				}
 			},
@@ -4968,7 +5011,7 @@
 						0
 					],
 					"destination" : [
-						"obj-106",
+						"obj-107",
 						0
 					]
 				}
@@ -4976,11 +5019,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-106",
+						"obj-107",
 						0
 					],
 					"destination" : [
-						"obj-107",
+						"obj-108",
 						0
 					]
 				}
@@ -4988,7 +5031,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-107",
+						"obj-108",
 						0
 					],
 					"destination" : [
@@ -5012,7 +5055,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-107",
+						"obj-108",
 						1
 					],
 					"destination" : [
@@ -5028,7 +5071,7 @@
 						0
 					],
 					"destination" : [
-						"obj-108",
+						"obj-109",
 						0
 					]
 				}
@@ -5036,11 +5079,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-108",
+						"obj-109",
 						2
 					],
 					"destination" : [
-						"obj-109",
+						"obj-110",
 						0
 					]
 				}
@@ -5048,11 +5091,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-109",
+						"obj-110",
 						0
 					],
 					"destination" : [
-						"obj-110",
+						"obj-111",
 						0
 					]
 				}
@@ -5060,11 +5103,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-110",
+						"obj-111",
 						1
 					],
 					"destination" : [
-						"obj-106",
+						"obj-107",
 						4
 					]
 				}
@@ -5072,11 +5115,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-108",
+						"obj-109",
 						1
 					],
 					"destination" : [
-						"obj-111",
+						"obj-112",
 						0
 					]
 				}
@@ -5084,7 +5127,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-111",
+						"obj-112",
 						0
 					],
 					"destination" : [
@@ -5096,11 +5139,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-108",
+						"obj-109",
 						0
 					],
 					"destination" : [
-						"obj-112",
+						"obj-113",
 						0
 					]
 				}
@@ -5108,11 +5151,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-112",
+						"obj-113",
 						1
 					],
 					"destination" : [
-						"obj-107",
+						"obj-108",
 						1
 					]
 				}
@@ -5124,7 +5167,7 @@
 						1
 					],
 					"destination" : [
-						"obj-113",
+						"obj-114",
 						0
 					]
 				}
@@ -5132,44 +5175,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-113",
+						"obj-114",
 						2
-					],
-					"destination" : [
-						"obj-114",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-114",
-						0
-					],
-					"destination" : [
-						"obj-106",
-						4
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-113",
-						1
-					],
-					"destination" : [
-						"obj-102",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-113",
-						0
 					],
 					"destination" : [
 						"obj-115",
@@ -5185,7 +5192,31 @@
 					],
 					"destination" : [
 						"obj-107",
+						4
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-114",
 						1
+					],
+					"destination" : [
+						"obj-102",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-114",
+						0
+					],
+					"destination" : [
+						"obj-116",
+						0
 					]
 				}
 			},
@@ -5196,8 +5227,8 @@
 						0
 					],
 					"destination" : [
-						"obj-118",
-						0
+						"obj-108",
+						1
 					]
 				}
 			},
@@ -5208,7 +5239,7 @@
 						0
 					],
 					"destination" : [
-						"obj-118",
+						"obj-119",
 						0
 					]
 				}
@@ -5217,6 +5248,18 @@
 				"patchline" : {
 					"source" : [
 						"obj-118",
+						0
+					],
+					"destination" : [
+						"obj-119",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-119",
 						0
 					],
 					"destination" : [
@@ -5232,7 +5275,7 @@
 						2
 					],
 					"destination" : [
-						"obj-119",
+						"obj-120",
 						0
 					]
 				}
@@ -5240,11 +5283,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-119",
+						"obj-120",
 						8
 					],
 					"destination" : [
-						"obj-116",
+						"obj-117",
 						0
 					]
 				}
@@ -5252,7 +5295,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-119",
+						"obj-120",
 						7
 					],
 					"destination" : [
@@ -5264,7 +5307,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-119",
+						"obj-120",
 						6
 					],
 					"destination" : [
@@ -5276,7 +5319,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-119",
+						"obj-120",
 						5
 					],
 					"destination" : [
@@ -5288,7 +5331,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-119",
+						"obj-120",
 						4
 					],
 					"destination" : [
@@ -5300,7 +5343,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-119",
+						"obj-120",
 						3
 					],
 					"destination" : [
@@ -5312,7 +5355,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-119",
+						"obj-120",
 						0
 					],
 					"destination" : [
@@ -5328,7 +5371,7 @@
 						3
 					],
 					"destination" : [
-						"obj-120",
+						"obj-121",
 						0
 					]
 				}
@@ -5336,44 +5379,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-120",
+						"obj-121",
 						1
-					],
-					"destination" : [
-						"obj-116",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-120",
-						0
-					],
-					"destination" : [
-						"obj-45",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-45",
-						0
-					],
-					"destination" : [
-						"obj-121",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-121",
-						2
 					],
 					"destination" : [
 						"obj-117",
@@ -5385,6 +5392,42 @@
 				"patchline" : {
 					"source" : [
 						"obj-121",
+						0
+					],
+					"destination" : [
+						"obj-45",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-45",
+						0
+					],
+					"destination" : [
+						"obj-122",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-122",
+						2
+					],
+					"destination" : [
+						"obj-118",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-122",
 						1
 					],
 					"destination" : [
@@ -5396,7 +5439,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-121",
+						"obj-122",
 						0
 					],
 					"destination" : [
@@ -5412,7 +5455,7 @@
 						4
 					],
 					"destination" : [
-						"obj-122",
+						"obj-123",
 						0
 					]
 				}
@@ -5420,11 +5463,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-122",
+						"obj-123",
 						0
 					],
 					"destination" : [
-						"obj-123",
+						"obj-124",
 						0
 					]
 				}
@@ -5432,11 +5475,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-123",
+						"obj-124",
 						1
 					],
 					"destination" : [
-						"obj-124",
+						"obj-125",
 						0
 					]
 				}
@@ -5444,7 +5487,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-124",
+						"obj-125",
 						0
 					],
 					"destination" : [
@@ -5456,11 +5499,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-123",
+						"obj-124",
 						0
 					],
 					"destination" : [
-						"obj-125",
+						"obj-126",
 						0
 					]
 				}
@@ -5468,7 +5511,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-125",
+						"obj-126",
 						0
 					],
 					"destination" : [
@@ -5480,11 +5523,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-122",
+						"obj-123",
 						1
 					],
 					"destination" : [
-						"obj-126",
+						"obj-127",
 						0
 					]
 				}
@@ -5492,7 +5535,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-126",
+						"obj-127",
 						0
 					],
 					"destination" : [
@@ -5508,7 +5551,7 @@
 						5
 					],
 					"destination" : [
-						"obj-127",
+						"obj-128",
 						0
 					]
 				}
@@ -5516,7 +5559,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-127",
+						"obj-128",
 						0
 					],
 					"destination" : [
@@ -5532,31 +5575,7 @@
 						1
 					],
 					"destination" : [
-						"obj-129",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-129",
-						0
-					],
-					"destination" : [
-						"obj-128",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-128",
-						0
-					],
-					"destination" : [
-						"obj-101",
+						"obj-130",
 						0
 					]
 				}
@@ -5568,7 +5587,19 @@
 						0
 					],
 					"destination" : [
-						"obj-131",
+						"obj-129",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-129",
+						0
+					],
+					"destination" : [
+						"obj-101",
 						0
 					]
 				}
@@ -5577,10 +5608,22 @@
 				"patchline" : {
 					"source" : [
 						"obj-131",
-						6
+						0
 					],
 					"destination" : [
 						"obj-132",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-132",
+						6
+					],
+					"destination" : [
+						"obj-133",
 						1
 					]
 				}
@@ -5588,11 +5631,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-131",
+						"obj-132",
 						7
 					],
 					"destination" : [
-						"obj-133",
+						"obj-134",
 						0
 					]
 				}
@@ -5600,11 +5643,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-133",
+						"obj-134",
 						0
 					],
 					"destination" : [
-						"obj-134",
+						"obj-135",
 						1
 					]
 				}
@@ -5612,11 +5655,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-131",
+						"obj-132",
 						4
 					],
 					"destination" : [
-						"obj-134",
+						"obj-135",
 						2
 					]
 				}
@@ -5624,7 +5667,31 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-131",
+						"obj-132",
+						0
+					],
+					"destination" : [
+						"obj-136",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-136",
+						0
+					],
+					"destination" : [
+						"obj-133",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-133",
 						0
 					],
 					"destination" : [
@@ -5640,7 +5707,7 @@
 						0
 					],
 					"destination" : [
-						"obj-132",
+						"obj-137",
 						0
 					]
 				}
@@ -5648,31 +5715,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-132",
-						0
-					],
-					"destination" : [
-						"obj-134",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-134",
-						0
-					],
-					"destination" : [
-						"obj-136",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-136",
+						"obj-137",
 						0
 					],
 					"destination" : [
@@ -5688,18 +5731,6 @@
 						0
 					],
 					"destination" : [
-						"obj-137",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-137",
-						0
-					],
-					"destination" : [
 						"obj-138",
 						0
 					]
@@ -5713,15 +5744,15 @@
 					],
 					"destination" : [
 						"obj-139",
-						1
+						0
 					]
 				}
 			},
 			{
 				"patchline" : {
 					"source" : [
-						"obj-138",
-						1
+						"obj-139",
+						0
 					],
 					"destination" : [
 						"obj-140",
@@ -5732,8 +5763,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-138",
-						2
+						"obj-139",
+						1
 					],
 					"destination" : [
 						"obj-141",
@@ -5744,8 +5775,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-138",
-						3
+						"obj-139",
+						2
 					],
 					"destination" : [
 						"obj-142",
@@ -5756,8 +5787,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-138",
-						4
+						"obj-139",
+						3
 					],
 					"destination" : [
 						"obj-143",
@@ -5768,8 +5799,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-138",
-						5
+						"obj-139",
+						4
 					],
 					"destination" : [
 						"obj-144",
@@ -5780,8 +5811,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-138",
-						6
+						"obj-139",
+						5
 					],
 					"destination" : [
 						"obj-145",
@@ -5793,18 +5824,18 @@
 				"patchline" : {
 					"source" : [
 						"obj-139",
-						0
+						6
 					],
 					"destination" : [
 						"obj-146",
-						0
+						1
 					]
 				}
 			},
 			{
 				"patchline" : {
 					"source" : [
-						"obj-146",
+						"obj-140",
 						0
 					],
 					"destination" : [
@@ -5816,11 +5847,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-146",
-						1
+						"obj-147",
+						0
 					],
 					"destination" : [
-						"obj-130",
+						"obj-148",
 						0
 					]
 				}
@@ -5828,11 +5859,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-140",
-						0
+						"obj-147",
+						1
 					],
 					"destination" : [
-						"obj-130",
+						"obj-131",
 						0
 					]
 				}
@@ -5844,7 +5875,7 @@
 						0
 					],
 					"destination" : [
-						"obj-148",
+						"obj-131",
 						0
 					]
 				}
@@ -5857,30 +5888,6 @@
 					],
 					"destination" : [
 						"obj-149",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-149",
-						1
-					],
-					"destination" : [
-						"obj-148",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-149",
-						0
-					],
-					"destination" : [
-						"obj-148",
 						0
 					]
 				}
@@ -5904,8 +5911,8 @@
 						1
 					],
 					"destination" : [
-						"obj-148",
-						2
+						"obj-149",
+						1
 					]
 				}
 			},
@@ -5916,115 +5923,7 @@
 						0
 					],
 					"destination" : [
-						"obj-148",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-119",
-						1
-					],
-					"destination" : [
-						"obj-148",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-148",
-						0
-					],
-					"destination" : [
-						"obj-151",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-151",
-						0
-					],
-					"destination" : [
-						"obj-152",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-152",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-151",
-						1
-					],
-					"destination" : [
-						"obj-153",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-153",
-						2
-					],
-					"destination" : [
-						"obj-154",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-153",
-						1
-					],
-					"destination" : [
-						"obj-155",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-155",
-						1
-					],
-					"destination" : [
-						"obj-156",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-155",
-						0
-					],
-					"destination" : [
-						"obj-154",
+						"obj-149",
 						0
 					]
 				}
@@ -6036,7 +5935,139 @@
 						0
 					],
 					"destination" : [
+						"obj-151",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-151",
+						1
+					],
+					"destination" : [
+						"obj-149",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-151",
+						0
+					],
+					"destination" : [
+						"obj-149",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-120",
+						1
+					],
+					"destination" : [
+						"obj-149",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-149",
+						0
+					],
+					"destination" : [
+						"obj-152",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-152",
+						0
+					],
+					"destination" : [
+						"obj-153",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-153",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-152",
+						1
+					],
+					"destination" : [
+						"obj-154",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-154",
+						2
+					],
+					"destination" : [
+						"obj-155",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-154",
+						1
+					],
+					"destination" : [
+						"obj-156",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-156",
+						1
+					],
+					"destination" : [
 						"obj-157",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-156",
+						0
+					],
+					"destination" : [
+						"obj-155",
 						0
 					]
 				}
@@ -6056,23 +6087,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-158",
-						1
-					],
-					"destination" : [
-						"obj-157",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-158",
+						"obj-146",
 						0
 					],
 					"destination" : [
-						"obj-157",
+						"obj-159",
 						0
 					]
 				}
@@ -6080,11 +6099,35 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-119",
+						"obj-159",
+						1
+					],
+					"destination" : [
+						"obj-158",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-159",
+						0
+					],
+					"destination" : [
+						"obj-158",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-120",
 						2
 					],
 					"destination" : [
-						"obj-157",
+						"obj-158",
 						0
 					]
 				}
@@ -6092,11 +6135,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-157",
+						"obj-158",
 						0
 					],
 					"destination" : [
-						"obj-159",
+						"obj-160",
 						0
 					]
 				}
@@ -6104,11 +6147,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-159",
+						"obj-160",
 						1
 					],
 					"destination" : [
-						"obj-160",
+						"obj-161",
 						0
 					]
 				}
@@ -6116,7 +6159,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-160",
+						"obj-161",
 						0
 					],
 					"destination" : [
@@ -6132,7 +6175,7 @@
 						0
 					],
 					"destination" : [
-						"obj-161",
+						"obj-162",
 						0
 					]
 				}
@@ -6140,11 +6183,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-161",
+						"obj-162",
 						7
 					],
 					"destination" : [
-						"obj-162",
+						"obj-163",
 						0
 					]
 				}
@@ -6152,11 +6195,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-162",
+						"obj-163",
 						0
 					],
 					"destination" : [
-						"obj-163",
+						"obj-164",
 						0
 					]
 				}
@@ -6164,20 +6207,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-163",
+						"obj-164",
 						4
-					],
-					"destination" : [
-						"obj-164",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-164",
-						0
 					],
 					"destination" : [
 						"obj-165",
@@ -6188,8 +6219,44 @@
 			{
 				"patchline" : {
 					"source" : [
+						"obj-165",
+						0
+					],
+					"destination" : [
 						"obj-166",
 						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-167",
+						0
+					],
+					"destination" : [
+						"obj-168",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-166",
+						0
+					],
+					"destination" : [
+						"obj-169",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-169",
+						1
 					],
 					"destination" : [
 						"obj-167",
@@ -6200,11 +6267,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-165",
+						"obj-169",
 						0
 					],
 					"destination" : [
-						"obj-168",
+						"obj-131",
 						0
 					]
 				}
@@ -6212,35 +6279,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-168",
-						1
-					],
-					"destination" : [
 						"obj-166",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-168",
-						0
-					],
-					"destination" : [
-						"obj-130",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-165",
 						1
 					],
 					"destination" : [
-						"obj-169",
+						"obj-170",
 						0
 					]
 				}
@@ -6248,11 +6291,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-169",
+						"obj-170",
 						3
 					],
 					"destination" : [
-						"obj-166",
+						"obj-167",
 						0
 					]
 				}
@@ -6260,7 +6303,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-169",
+						"obj-170",
 						2
 					],
 					"destination" : [
@@ -6272,11 +6315,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-169",
+						"obj-170",
 						1
 					],
 					"destination" : [
-						"obj-128",
+						"obj-129",
 						0
 					]
 				}
@@ -6284,11 +6327,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-169",
+						"obj-170",
 						0
 					],
 					"destination" : [
-						"obj-130",
+						"obj-131",
 						0
 					]
 				}
@@ -6296,11 +6339,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-163",
+						"obj-164",
 						3
 					],
 					"destination" : [
-						"obj-170",
+						"obj-171",
 						0
 					]
 				}
@@ -6308,7 +6351,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-170",
+						"obj-171",
 						2
 					],
 					"destination" : [
@@ -6320,11 +6363,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-170",
+						"obj-171",
 						1
 					],
 					"destination" : [
-						"obj-106",
+						"obj-107",
 						1
 					]
 				}
@@ -6332,7 +6375,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-170",
+						"obj-171",
 						0
 					],
 					"destination" : [
@@ -6348,7 +6391,7 @@
 						0
 					],
 					"destination" : [
-						"obj-106",
+						"obj-107",
 						2
 					]
 				}
@@ -6356,7 +6399,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-167",
+						"obj-168",
 						3
 					],
 					"destination" : [
@@ -6368,11 +6411,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-167",
+						"obj-168",
 						2
 					],
 					"destination" : [
-						"obj-106",
+						"obj-107",
 						1
 					]
 				}
@@ -6380,11 +6423,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-167",
+						"obj-168",
 						1
 					],
 					"destination" : [
-						"obj-106",
+						"obj-107",
 						2
 					]
 				}
@@ -6392,23 +6435,23 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-167",
+						"obj-168",
 						0
 					],
 					"destination" : [
+						"obj-165",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
 						"obj-164",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-163",
 						2
 					],
 					"destination" : [
-						"obj-171",
+						"obj-172",
 						0
 					]
 				}
@@ -6416,7 +6459,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-171",
+						"obj-172",
 						1
 					],
 					"destination" : [
@@ -6428,32 +6471,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-171",
-						0
-					],
-					"destination" : [
 						"obj-172",
 						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-172",
-						0
-					],
-					"destination" : [
-						"obj-101",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-163",
-						1
 					],
 					"destination" : [
 						"obj-173",
@@ -6468,7 +6487,7 @@
 						0
 					],
 					"destination" : [
-						"obj-174",
+						"obj-101",
 						0
 					]
 				}
@@ -6476,23 +6495,47 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-174",
-						0
-					],
-					"destination" : [
-						"obj-130",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-163",
-						0
-					],
-					"destination" : [
 						"obj-164",
+						1
+					],
+					"destination" : [
+						"obj-174",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-174",
+						0
+					],
+					"destination" : [
+						"obj-175",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-175",
+						0
+					],
+					"destination" : [
+						"obj-131",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-164",
+						0
+					],
+					"destination" : [
+						"obj-165",
 						1
 					]
 				}
@@ -6500,11 +6543,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-153",
+						"obj-154",
 						0
 					],
 					"destination" : [
-						"obj-175",
+						"obj-176",
 						0
 					]
 				}
@@ -6512,7 +6555,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-175",
+						"obj-176",
 						1
 					],
 					"destination" : [
@@ -6524,11 +6567,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-175",
+						"obj-176",
 						0
 					],
 					"destination" : [
-						"obj-164",
+						"obj-165",
 						2
 					]
 				}
@@ -6536,11 +6579,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-156",
+						"obj-157",
 						0
 					],
 					"destination" : [
-						"obj-176",
+						"obj-177",
 						0
 					]
 				}
@@ -6548,7 +6591,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-176",
+						"obj-177",
 						1
 					],
 					"destination" : [
@@ -6560,11 +6603,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-176",
+						"obj-177",
 						0
 					],
 					"destination" : [
-						"obj-164",
+						"obj-165",
 						3
 					]
 				}
@@ -6572,11 +6615,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-154",
+						"obj-155",
 						0
 					],
 					"destination" : [
-						"obj-177",
+						"obj-178",
 						0
 					]
 				}
@@ -6584,7 +6627,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-177",
+						"obj-178",
 						1
 					],
 					"destination" : [
@@ -6596,11 +6639,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-177",
+						"obj-178",
 						0
 					],
 					"destination" : [
-						"obj-164",
+						"obj-165",
 						4
 					]
 				}
@@ -6612,7 +6655,7 @@
 						0
 					],
 					"destination" : [
-						"obj-106",
+						"obj-107",
 						3
 					]
 				}
@@ -6620,11 +6663,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-151",
+						"obj-152",
 						2
 					],
 					"destination" : [
-						"obj-128",
+						"obj-129",
 						0
 					]
 				}
@@ -6632,11 +6675,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-147",
+						"obj-148",
 						3
 					],
 					"destination" : [
-						"obj-166",
+						"obj-167",
 						0
 					]
 				}
@@ -6644,7 +6687,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-147",
+						"obj-148",
 						2
 					],
 					"destination" : [
@@ -6656,11 +6699,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-147",
+						"obj-148",
 						1
 					],
 					"destination" : [
-						"obj-128",
+						"obj-129",
 						0
 					]
 				}
@@ -6668,11 +6711,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-147",
+						"obj-148",
 						0
 					],
 					"destination" : [
-						"obj-130",
+						"obj-131",
 						0
 					]
 				}

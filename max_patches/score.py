@@ -131,7 +131,10 @@ def score(live: Live, dev: Device, channel: int = 2, reach_beats: float = 10.0, 
         if f.sounding and (not chord or f.sounding != frozenset(c[1])):
             wrong += 1
         if chord and f.onset:
-            nxt = frames[i + 1].t if i + 1 < len(frames) else f.t + 1.0
+            j = i + 1  # the run's end: its notes may start late, but within it
+            while j < len(frames) and not frames[j].onset and frames[j].stretch == f.stretch:
+                j += 1
+            nxt = frames[j].t if j < len(frames) else f.t + 1.0
             hits = [e.t for e in ons if f.t - 1e-3 <= e.t < nxt and e.pitch in c[1]]
             f.onset_t = min(hits) if hits else None
             if f.onset_t is not None and f.onset_t - f.t > LATE_S:

@@ -239,3 +239,24 @@ def test_the_chord_planned_across_the_loop_end_plays_on_the_wrap_and_stale_re_se
     assert all(s == sorted(C[1]) for _, s in pass2), [(f, s) for f, s in pass2 if s != sorted(C[1])]  # held: the stale F at frame 8 did not play
     dev.close()
     bridge.close()
+
+
+def test_a_next_pass_chord_that_arrives_just_after_the_wrap_plays_at_once():
+    """The bridge's clock a hair behind the device's: the chord for the next pass's first frame, numbered
+    past the loop end, lands just after Live wrapped. It plays at once (late), not a frame later."""
+    bridge = ScriptedBridge()
+    live, dev = start(load(SHIPPED), bridge, {"Port": bridge.port})
+    live.set_loop(True, 0, 4)
+    step(live, bridge, 2)
+    live.play(0)
+    bridge.chord(0, 16, F)
+    step(live, bridge, 16)
+    live.run_for(0.002)  # the wrap to frame 0 has happened
+    assert live.grid[-1][1] == 0.0
+    bridge.chord(16, 4, C)
+    live.run_for(0.01)
+    assert dev.midi.sounding(live.sched.now(), 2) == frozenset(C[1])
+    live.stop()
+    live.run_for(0.05)
+    dev.close()
+    bridge.close()
