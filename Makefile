@@ -1,5 +1,6 @@
 # The README's two commands: `make serve` (install, then run the daemon) and `make test`.
-.PHONY: setup serve test demo
+# `make wheel`: the wheel producers install (the light runtime; see ableton/README.md, "Install").
+.PHONY: setup serve test demo wheel
 
 setup:
 	@bash scripts/setup.sh
@@ -12,3 +13,7 @@ demo: setup
 
 test: setup
 	.venv/bin/python -m pytest -q
+
+wheel: setup
+	.venv/bin/python -m pip wheel . --no-deps --no-build-isolation -q -w dist
+	@ls dist/jamcore-*.whl

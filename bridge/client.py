@@ -196,3 +196,26 @@ class JamClient:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def probe(port: int, host: str = P.DEFAULT_HOST, timeout: float = 0.5) -> bool:
+    """Does a bridge answer ``/jam/ping`` on ``host:port``? What the device's launcher asks before it
+    starts one (``max_patches/jam_launcher.js``), from a socket of its own and without registering."""
+    seq = int(time.monotonic_ns() % 2**31)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind((host, 0))
+        s.sendto(encode(P.PING.path, (seq,), "i"), (host, port))
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            s.settimeout(left)
+            try:
+                data = s.recv(1024)
+            except (socket.timeout, ConnectionResetError):
+                return False
+            try:
+                msg = OscMessage(data)
+            except Exception:
+                continue
+            if msg.address == P.PONG.path and list(msg.params) == [seq]:
+                return True
+    return False

@@ -5,45 +5,77 @@ every session's state, all model work, all sending), one checkpoint loader (hot 
 audio callback when audio output is on. Only the engine touches sessions, so they need no locks.
 
 The engine loop, each turn:
-1. take every queued message (notes, transport, settings...) and apply it: microseconds each;
+1. take queued messages, a bounded batch per client in turn (``bridge.inbox``: one bounded queue per
+   client, the oldest dropped when a flood fills it) and apply them: transport reports coalesced (the
+   latest in a batch wins, and a client's transport moves at most once a frame), at most
+   ``NOTES_PER_TURN`` notes and ``CONTROL_PER_TURN`` other messages per client, all clients' batches
+   within ``APPLY_BUDGET_S``; what is left waits for the next turn, first in line;
 2. ``advance`` every session to now: cursor, commits from the plan, a pending swap at a frame boundary;
 3. send what changed (the committed near future, re-sent on every frame) and due heartbeats;
 4. plan ONE frame for the most urgent session: first anything a frame boundary will commit
    (critical; earliest boundary first), then provisional lookahead; then back to 1, so a message never
-   waits for more than one model step, and no client's speculation delays another's commit.
+   waits for more than one model step, and no client's speculation or flood delays another's commit.
 It sleeps only when no planning is due, until the next frame boundary, heartbeat or message.
 
-Clients are identified by (host, reply port) from ``/jam/hello``; later messages are matched by their
-source address. Tools that send every message from a fresh socket (liblo's ``oscsend``) are matched
-to the only client registered from that host; with several clients on one host they must keep one
-socket, as Max's ``udpsend`` and Pd's ``netsend`` do.
+Clients are source addresses: the exact (host, port) that sent ``/jam/hello`` (with the shared secret
+when the daemon has one); replies go to that host at the reply port the hello named. Messages from any
+other source are dropped at the inbox's door, answered by nothing. A hello from another socket that
+would take over a live session's reply address is refused while that session was heard from in the last
+``ALIVE_S`` seconds (after that it is a device that restarted: it replaces the old session). At most
+``MAX_CLIENTS`` sessions, ``MAX_PER_HOST`` per host: when full, the longest-silent session goes first;
+if every session is alive the newcomer is refused. A playing client that has sent nothing for
+``PARK_BEATS`` beats is parked (no planning, nothing sent) until it speaks again. Admission: the
+engine knows what a planned frame costs and refuses to start a transport that would take it past
+``FRAME_BUDGET`` of a core while other clients play, rather than make them late. docs/reliability.md
+states what the daemon promises.
 """
 from __future__ import annotations
 
-from jamcore.checkpoints import DEFAULT_POLICY
-
 import gc
+import hmac
 import logging
-import queue
 import signal
 import statistics
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bridge import protocol as P
-from bridge.library import Library, blend_name
+from bridge.access import Allowed, QuietLog, check_exposure
+from bridge.inbox import Inbox
+from bridge.library import Library, blend_name, quantise
 from bridge.outputs import OscOutput, open_audio
 from bridge.server import Endpoint, Inbound, build
 from bridge.session import Session, Settings
+from jamcore.checkpoints import DEFAULT_POLICY, CheckpointError
+from jamcore.music.time import FRAMES_PER_BEAT
 from jamcore.stream import freeze_heap
 
 log = logging.getLogger("jamcore.bridge")
 
 MAX_CLIENTS = 16
+MAX_PER_HOST = 8
 CLIENT_TIMEOUT_S = 120.0  # silent this long: the client is gone (devices ping or send transport)
+ALIVE_S = 5.0  # heard from this recently: a hello from another socket may not take its place or slot
+PARK_BEATS = 4.0  # a playing client silent this many beats (and at least PARK_MIN_S) is parked
+PARK_MIN_S = 1.0
 ERRORS_PER_SECOND = 20  # per client; a flood of bad messages gets this many answers, then a log line
+REPLIES_PER_SECOND = 50  # per client: /jam/pong and /jam/checkpoints answers (more are not answered)
+HELLO_REFUSALS_PER_SECOND = 5  # answers to refused hellos, all senders together
+# Work per turn (step 1 of the loop).
+MESSAGES_PER_TURN = 64  # taken from one client's queue per turn
+NOTES_PER_TURN = 32
+CONTROL_PER_TURN = 4  # checkpoint, blend, set, reset, ping, list, bye, refusals
+STRANGERS_PER_TURN = 8  # hellos from senders not registered yet
+APPLY_BUDGET_S = 0.004  # all clients' batches together; the rest waits for the next turn
+TRANSPORT_EVERY_FRAMES = 1.0  # a client's transport moves at most once a frame (16th) at its tempo
+# Admission: a playing client costs (bpm / 15) frames a second times REPLAN_FACTOR model steps (notes
+# make the planner re-plan the lookahead) times the measured cost of one step.
+FRAME_BUDGET = 0.7  # of one core
+LOAD_PAUSE_S = 0.05  # the longest a load step waits for the engine to have no due frame
+SWAP_EVERY_S = 1.0  # a client's checkpoint loads start at most this often (the newest request waits)
+REPLAN_FACTOR = 4.0
 STATUS_EVERY_BEATS = 8  # latency figures ride along with every 8th heartbeat
 IDLE_SLEEP_S = 0.1
 STALL_S = 0.05  # a turn this much longer than its planned wait is a stall worth a log line
@@ -52,8 +84,8 @@ STALL_S = 0.05  # a turn this much longer than its planned wait is a stall worth
 @dataclass
 class Client:
     id: int
-    key: tuple[str, int]  # (host, reply port): who it is
-    sender: tuple[str, int]  # where its messages come from
+    sender: tuple[str, int]  # who it is: the source address that said hello
+    reply_port: int
     session: Session
     last_seen: float
     next_heartbeat: float = 0.0
@@ -61,11 +93,26 @@ class Client:
     error_window: float = 0.0
     errors_in_window: int = 0
     suppressed: int = 0
-    aliases: set = field(default_factory=set)
+    reply_window: float = 0.0
+    replies_in_window: int = 0
+    parked: bool = False
+    held_transport: Inbound | None = None  # the latest report, waiting for a frame to pass since the last
+    transport_at: float = -1e9  # when a transport report was last applied
+    quota_window: float = 0.0  # start of the second in which planned frames are counted
+    planned_in_window: int = 0  # frames planned for it in that second (its share, see _plan_one)
+    wanted: tuple | None = None  # (name, build) of the newest checkpoint request not yet loading
+    swap_at: float = -1e9  # when its last load started
+    dropped: int = 0  # messages dropped from its full queue
+    dropped_told: float = -1e9  # when it was last told (once a second at most)
+    coalesced: int = 0  # transport reports superseded by a later one before being applied
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return self.sender
 
     @property
     def reply(self) -> tuple[str, int]:
-        return self.key
+        return (self.sender[0], self.reply_port)
 
 
 class Bridge:
@@ -84,14 +131,18 @@ class Bridge:
         return tuple(cls.HANDLERS)
 
     def __init__(self, host: str = P.DEFAULT_HOST, port: int = P.DEFAULT_PORT, checkpoint: str = DEFAULT_POLICY,
-                 checkpoint_dir: str | None = None, output: str = "midi", soundfont: str | None = None,
+                 checkpoint_dir=None, output: str = "midi", soundfont: str | None = None,
                  seed: int | None = None, settings: Settings | None = None,
-                 client_timeout: float = CLIENT_TIMEOUT_S, library: Library | None = None):
+                 client_timeout: float = CLIENT_TIMEOUT_S, library: Library | None = None,
+                 allow: tuple = (), secret: str | None = None):
+        self.exposure = check_exposure(host, tuple(allow), secret)  # AccessError before anything else
         self.library = library or Library(checkpoint_dir)
-        self.default_checkpoint = checkpoint
-        self.library.load(checkpoint)  # fail fast, before binding: a daemon with no model is useless
-        self.endpoint = Endpoint(host, port)
-        self.inbox = self.endpoint.inbox
+        # Fail fast, before binding: a daemon with no model is useless. A path given here (the performer
+        # typed it) joins the library under its name; clients only ever name checkpoints.
+        self.default_checkpoint = self.library.load_startup(checkpoint)
+        self.secret = secret
+        self.inbox = Inbox()
+        self.endpoint = Endpoint(host, port, self.inbox, Allowed(tuple(allow)))
         self.osc = OscOutput(self.endpoint.send)
         self.audio, self.audio_reason = (None, "not requested")
         if output in ("audio", "both"):
@@ -102,16 +153,35 @@ class Bridge:
         self.default_settings.output = output if (self.audio is not None or output == "midi") else "midi"
         self.seed = seed
         self.client_timeout = client_timeout
-        self.clients: dict[tuple[str, int], Client] = {}  # by key
-        self._by_sender: dict[tuple[str, int], Client] = {}
+        self.clients: dict[tuple[str, int], Client] = {}  # by sender
         self._next_id = 0
         self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jamcore-load")
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._rr = 0  # round-robin start for fair planning
+        self._rr_in = 0  # round-robin start for taking messages
         self._last_timeout = 0.0
         self.stalls = 0  # engine turns the OS delayed by more than STALL_S
+        self.frame_cost = self._measure_frame_cost()  # seconds of one planned frame (updated as it plays)
+        self.refused_hellos = QuietLog(log, "refused a /jam/hello")
+        self._hello_window, self._hello_answers = 0.0, 0
+        self._stall_log = QuietLog(log, "engine stalled")
         self.handlers = {path: getattr(self, name) for path, name in self.HANDLERS.items()}
+        # Set while no client has a due frame to plan: checkpoint loads run in those gaps (Library.pause).
+        self._no_critical_work = threading.Event()
+        self._no_critical_work.set()
+        self.library.pause = lambda: self._no_critical_work.wait(LOAD_PAUSE_S)
+
+    def _measure_frame_cost(self) -> float:
+        """What one planned frame of the start-up policy costs here (a few steps, best of them)."""
+        session = Session(self.library.policy(self.default_checkpoint), self.default_checkpoint, Settings(), seed=0)
+        session.on_transport(True, 0.0, 120.0, 0.0)
+        best = 1.0
+        for _ in range(12):
+            t0 = time.thread_time()
+            session.plan_frame()
+            best = min(best, time.thread_time() - t0)
+        return best
 
     @property
     def port(self) -> int:
@@ -154,8 +224,8 @@ class Bridge:
         if wall - slept < STALL_S:
             return  # it was an idle wait, not a stall
         self.stalls += 1
-        log.warning("engine stalled: a turn took %.0f ms (%.0f ms of it computing); chords may be late. "
-                    "Is the machine overloaded?", 1e3 * (wall - slept), 1e3 * cpu)
+        self._stall_log.note("a turn took %.0f ms (%.0f ms of it computing); chords may be late. Is the machine "
+                             "overloaded?", 1e3 * (wall - slept), 1e3 * cpu)
 
     def _shutdown(self) -> None:
         for c in list(self.clients.values()):
@@ -167,19 +237,28 @@ class Bridge:
 
     # ------------------------------------------------------------------ the loop
     def _turn(self) -> None:
-        timeout = 0.0 if self._planning_due() else self._sleep_time(time.monotonic())
+        now = time.monotonic()
+        timeout = 0.0 if self._planning_due() else self._sleep_time(now)
         self._last_timeout = timeout
-        try:
-            self._apply(self.inbox.get(timeout=timeout) if timeout > 0 else self.inbox.get_nowait())
-        except queue.Empty:
-            pass
-        while True:  # everything else already queued
-            try:
-                self._apply(self.inbox.get_nowait())
-            except queue.Empty:
-                break
+        self.inbox.wait(timeout)
+        self._take_messages()
         now = time.monotonic()
         for c in list(self.clients.values()):
+            if c.held_transport is not None and now - c.transport_at >= self._transport_every(c):
+                held, c.held_transport = c.held_transport, None
+                self._apply_transport(held, c, now)
+            if c.wanted is not None:
+                self._submit_wanted(c, now)
+            if now - c.last_seen > self.client_timeout:
+                log.info("client %s silent for %.0f s: dropped", c.key, now - c.last_seen)
+                self._drop(c)
+                continue
+            if not c.parked and c.session.clock.playing and now - c.last_seen > self._park_after(c):
+                c.parked = True
+                log.info("client %s: playing but silent for %.1f s: parked (no planning, nothing sent) until "
+                         "it speaks again", c.key, now - c.last_seen)
+            if c.parked:
+                continue
             res = c.session.advance(now)
             for address, reason in res.errors:
                 self._error(c, address, reason, now)
@@ -188,36 +267,56 @@ class Bridge:
             self._flush(c)
             if now >= c.next_heartbeat:
                 self._heartbeat(c, now)
-            if now - c.last_seen > self.client_timeout:
-                log.info("client %s silent for %.0f s: dropped", c.key, now - c.last_seen)
-                self._drop(c)
         self._plan_one(now)
 
+    @staticmethod
+    def _transport_every(c: Client) -> float:
+        return TRANSPORT_EVERY_FRAMES * 60.0 / c.session.clock.bpm / FRAMES_PER_BEAT
+
+    @staticmethod
+    def _park_after(c: Client) -> float:
+        return max(PARK_BEATS * 60.0 / c.session.clock.bpm, PARK_MIN_S)
+
     def _planning_due(self) -> bool:
-        return any(c.session.planning_due() for c in self.clients.values())
+        return any(not c.parked and c.session.planning_due() for c in self.clients.values())
 
     def _plan_one(self, now: float) -> None:
         """One frame of model work for the most urgent session: critical work (what the session's next
         frame boundary will commit) before provisional lookahead; among critical sessions the one whose
         boundary comes first (clients may run at different tempos), so a slow-tempo client's re-plan
-        never delays a fast one's commit. Provisional work goes round-robin."""
-        critical, provisional = None, None
-        clients = list(self.clients.values())
+        never delays a fast one's commit. Provisional work goes round-robin. Among critical (and among
+        provisional) sessions, one whose client has used more than its share in the last second (what
+        its tempo needs, see REPLAN_FACTOR: a seek flood re-plans without end) comes after the others."""
+        best, best_rank = None, None
+        clients = [c for c in self.clients.values() if not c.parked]
         for i in range(len(clients)):
             c = clients[(self._rr + i) % len(clients)]
             due = c.session.planning_due()
-            if due == 2:
-                deadline = self._next_boundary(c, now)
-                if critical is None or deadline < critical[0]:
-                    critical = (deadline, c)
-            elif due == 1 and provisional is None:
-                provisional = c
+            if not due:
+                continue
+            over = self._over_share(c, now)
+            # rank: critical before provisional, then within its share, then the earliest boundary
+            rank = (due != 2, over, self._next_boundary(c, now) if due == 2 else 0.0)
+            if best_rank is None or rank < best_rank:
+                best, best_rank = c, rank
         self._rr += 1
-        cur = critical[1] if critical is not None else provisional
-        if cur is None:
+        if best_rank is not None and not best_rank[0]:
+            self._no_critical_work.clear()
+        else:
+            self._no_critical_work.set()
+        if best is None:
             return
-        cur.session.plan_frame(now)
-        self._flush(cur)
+        t0 = time.thread_time()
+        best.session.plan_frame(now)
+        self.frame_cost += 0.01 * (time.thread_time() - t0 - self.frame_cost)
+        best.planned_in_window += 1
+        self._flush(best)
+
+    def _over_share(self, c: Client, now: float) -> bool:
+        if now - c.quota_window >= 1.0:
+            c.quota_window, c.planned_in_window = now, 0
+        share = c.session.clock.bpm / 60.0 * FRAMES_PER_BEAT * REPLAN_FACTOR
+        return c.planned_in_window > share
 
     @staticmethod
     def _next_boundary(c: Client, now: float) -> float:
@@ -229,6 +328,12 @@ class Bridge:
     def _sleep_time(self, now: float) -> float:
         wake = now + IDLE_SLEEP_S
         for c in self.clients.values():
+            if c.held_transport is not None:
+                wake = min(wake, c.transport_at + self._transport_every(c))
+            if c.wanted is not None:
+                wake = min(wake, c.swap_at + SWAP_EVERY_S)
+            if c.parked:
+                continue
             wake = min(wake, c.next_heartbeat)
             if c.session.clock.playing:
                 wake = min(wake, self._next_boundary(c, now) + 1e-4)
@@ -244,64 +349,157 @@ class Bridge:
         if mode in ("audio", "both") and self.audio is not None:
             self.audio.chords(c.id, c.reply, c.session.clock, sends, c.session.settings.program)
 
+    # ------------------------------------------------------------------ admission
+    def _demand(self, bpm: float) -> float:
+        """Fraction of a core a client playing at ``bpm`` takes (see REPLAN_FACTOR)."""
+        return bpm / 60.0 * FRAMES_PER_BEAT * REPLAN_FACTOR * self.frame_cost
+
+    def engine_load(self, exclude: Client | None = None) -> float:
+        return sum(self._demand(c.session.clock.bpm) for c in self.clients.values()
+                   if c is not exclude and not c.parked and c.session.clock.playing)
+
     # ------------------------------------------------------------------ messages
-    def _apply(self, msg: Inbound) -> None:
-        client = self._client_for(msg.sender)
+    def _take_messages(self) -> None:
+        """Step 1 of the loop: strangers' hellos, then a bounded batch from each client in turn, within
+        APPLY_BUDGET_S (a client not reached this turn is first in line next turn)."""
+        for msg in self.inbox.take_strangers(STRANGERS_PER_TURN):
+            self._apply(msg, self.clients.get(msg.sender))
+        deadline = time.perf_counter() + APPLY_BUDGET_S
+        clients = list(self.clients.values())
+        n = len(clients)
+        for i in range(n):
+            c = clients[(self._rr_in + i) % n]
+            if self.clients.get(c.sender) is not c:
+                continue  # dropped by an earlier message this turn
+            if time.perf_counter() > deadline:
+                self._rr_in = (self._rr_in + i) % n
+                break
+            self._take_batch(c)
+        else:
+            self._rr_in = (self._rr_in + 1) % max(n, 1)
+
+    def _take_batch(self, c: Client) -> None:
+        batch = self.inbox.take(c.sender, MESSAGES_PER_TURN)
+        dropped = self.inbox.take_dropped(c.sender)
+        if dropped:
+            c.dropped += dropped
+            now = time.monotonic()
+            if now - c.dropped_told >= 1.0:  # told once a second at most, with the count so far
+                c.dropped_told = now
+                self._error(c, "", f"too many messages: the bridge dropped the oldest ({c.dropped} so far); "
+                                   f"send at most what the protocol needs", now, counted=False)
+        if not batch:
+            return
+        last_transport = max((i for i, m in enumerate(batch) if m.path == P.TRANSPORT.path and m.reason is None),
+                             default=-1)
+        notes = control = 0
+        for i, msg in enumerate(batch):
+            if msg.reason is None and msg.path == P.TRANSPORT.path:
+                if i != last_transport:
+                    c.coalesced += 1
+                    continue
+            elif msg.reason is None and msg.path == P.NOTE.path:
+                notes += 1
+                if notes > NOTES_PER_TURN:
+                    self.inbox.give_back(c.sender, batch[i:])
+                    break
+            else:
+                control += 1
+                if control > CONTROL_PER_TURN:
+                    self.inbox.give_back(c.sender, batch[i:])
+                    break
+            self._apply(msg, c)
+            if self.clients.get(c.sender) is not c:
+                break  # it said bye
+
+    def _apply(self, msg: Inbound, client: Client | None) -> None:
         if client is not None:
             client.last_seen = msg.arrival
+            if client.parked:
+                client.parked = False
+                client.session.skip_to(time.monotonic())
+                client.next_heartbeat = msg.arrival
+                log.info("client %s spoke again: resumed", client.key)
         if msg.reason is not None:
-            if client is None:
-                log.debug("refused %s from unregistered %s: %s", msg.path, msg.sender, msg.reason)
-            else:
+            if client is not None:
                 self._error(client, msg.path, msg.reason, msg.arrival)
             return
         if msg.path == P.HELLO.path:
             self._hello(msg, client)
             return
+        if client is None and msg.path == P.PING.path:
+            # "Is a bridge here?" (the device's launcher asks before it starts one): answered to the
+            # socket that asked; the inbox's door lets a few a second through, as it does hellos.
+            self.endpoint.send(msg.sender, build(P.PONG, int(msg.args[0])))
+            return
         if client is None:
-            log.debug("ignored %s from unregistered %s", msg.path, msg.sender)
+            self.endpoint.strangers.note("%s from %s", msg.path, msg.sender, now=msg.arrival)
             return
         try:
             self.handlers[msg.path](msg, client)
         except Exception as exc:  # a bug must not take the daemon down: report and go on
             log.exception("error handling %s from %s", msg.path, client.key)
-            self._error(client, msg.path, f"internal error: {exc}", msg.arrival)
+            self._error(client, msg.path, f"internal error: {type(exc).__name__}", msg.arrival)
 
-    def _client_for(self, sender: tuple[str, int]) -> Client | None:
-        c = self._by_sender.get(sender)
-        if c is not None:
-            return c
-        same_host = [c for c in self.clients.values() if c.key[0] == sender[0]]
-        if len(same_host) == 1:  # a tool that sends from a fresh port each time (oscsend)
-            c = same_host[0]
-            if len(c.aliases) < 64:
-                c.aliases.add(sender)
-                self._by_sender[sender] = c
-            return c
-        return None
+    def _alive(self, c: Client, now: float) -> bool:
+        return now - c.last_seen < ALIVE_S
 
     def _hello(self, msg: Inbound, client: Client | None) -> None:
-        key = (msg.sender[0], int(msg.args[0]))
-        existing = self.clients.get(key)
-        if existing is not None and (existing.sender == msg.sender or msg.sender in existing.aliases):
-            self._ready(existing)  # a repeated hello: same session
+        reply_port = int(msg.args[0])
+        reply = (msg.sender[0], reply_port)
+        if self.secret is not None and not hmac.compare_digest(
+                (msg.args[1] if len(msg.args) > 1 else "").encode(), self.secret.encode()):
+            self._refuse_hello(msg, reply, "wrong or missing secret (the bridge runs with --secret; set the "
+                                           "same one in the device)")
             return
-        if existing is not None:
-            log.info("client %s re-registered from a new port: new session", key)
-            self._drop(existing)
-        if len(self.clients) >= MAX_CLIENTS:
-            log.warning("refused client %s: already %d clients", key, MAX_CLIENTS)
-            self.endpoint.send(key, build(P.ERROR, P.HELLO.path, f"too many clients ({MAX_CLIENTS})"))
+        now = msg.arrival
+        if client is not None:  # a repeated hello from the same socket: same session
+            other = next((c for c in self.clients.values() if c is not client and c.reply == reply), None)
+            if reply_port != client.reply_port and other is None:
+                client.reply_port = reply_port
+            self._ready(client)
             return
+        other = next((c for c in self.clients.values() if c.reply == reply), None)
+        if other is not None:
+            if self._alive(other, now):
+                # Not answered: the reply address belongs to the live session.
+                self.refused_hellos.note("%s asked for %s, the reply address of live client %s", msg.sender, reply,
+                                         other.key, now=now)
+                return
+            log.info("client %s replaces silent client %s (same reply address %s)", msg.sender, other.key, reply)
+            self._drop(other)
+        for pool, cap, what in ((lambda c: c.sender[0] == msg.sender[0], MAX_PER_HOST, "from this host"),
+                                (lambda c: True, MAX_CLIENTS, "")):
+            members = [c for c in self.clients.values() if pool(c)]
+            if len(members) < cap:
+                continue
+            silent = [c for c in members if not self._alive(c, now)]
+            if not silent:
+                self._refuse_hello(msg, reply, f"too many clients{' ' + what if what else ''} ({cap}), all active")
+                return
+            victim = min(silent, key=lambda c: c.last_seen)
+            log.info("client %s evicted (silent %.0f s) for newcomer %s", victim.key, now - victim.last_seen,
+                     msg.sender)
+            self._drop(victim)
         settings = Settings(**vars(self.default_settings))
         session = Session(self.library.policy(self.default_checkpoint), self.default_checkpoint, settings,
                           seed=None if self.seed is None else self.seed + self._next_id)
-        c = Client(self._next_id, key, msg.sender, session, msg.arrival, next_heartbeat=msg.arrival)
+        c = Client(self._next_id, msg.sender, reply_port, session, now, next_heartbeat=now)
         self._next_id += 1
-        self.clients[key] = c
-        self._by_sender[msg.sender] = c
-        log.info("client %s registered (%d connected)", key, len(self.clients))
+        self.clients[c.sender] = c
+        self.inbox.register(c.sender)
+        log.info("client %s registered, replies to port %d (%d connected)", c.key, reply_port, len(self.clients))
         self._ready(c)
+
+    def _refuse_hello(self, msg: Inbound, reply: tuple[str, int], reason: str) -> None:
+        """Log (quietly) and answer a few a second in all: a refused hello is nobody's session yet, and its
+        reply address may be anyone's."""
+        self.refused_hellos.note("%s: %s", msg.sender, reason, now=msg.arrival)
+        if msg.arrival - self._hello_window >= 1.0:
+            self._hello_window, self._hello_answers = msg.arrival, 0
+        self._hello_answers += 1
+        if self._hello_answers <= HELLO_REFUSALS_PER_SECOND:
+            self.endpoint.send(reply, build(P.ERROR, P.HELLO.path, reason))
 
     def _ready(self, c: Client) -> None:
         self.endpoint.send(c.reply, build(P.READY, P.PROTOCOL_VERSION, c.session.checkpoint))
@@ -309,7 +507,25 @@ class Bridge:
         self._status(c, "output", c.session.settings.output)
 
     def _transport(self, msg: Inbound, c: Client) -> None:
+        if msg.arrival - c.transport_at < self._transport_every(c):
+            if c.held_transport is not None:
+                c.coalesced += 1
+            c.held_transport = msg  # applied once a frame has passed (the latest wins)
+            return
+        c.held_transport = None
+        self._apply_transport(msg, c, msg.arrival)
+
+    def _apply_transport(self, msg: Inbound, c: Client, now: float) -> None:
         playing, beat, bpm = msg.args
+        clock = c.session.clock
+        c.transport_at = now
+        if playing and (not clock.playing or bpm > clock.bpm + 1e-3):
+            others = self.engine_load(exclude=c)
+            if others > 0 and others + self._demand(bpm) > FRAME_BUDGET:
+                self._error(c, P.TRANSPORT.path, f"the bridge is at capacity: playing at {bpm:g} BPM would make "
+                                                 f"other clients' chords late; the transport stays as it was",
+                            msg.arrival)
+                return
         upd = c.session.on_transport(bool(playing), beat, bpm, msg.arrival)
         if upd.kind != "continue":
             log.debug("client %s transport %s: beat %.3f -> %.3f at %.1f BPM", c.key, upd.kind,
@@ -325,17 +541,48 @@ class Bridge:
 
     def _checkpoint(self, msg: Inbound, c: Client) -> None:
         name = msg.args[0]
-        self._start_swap(c, name, lambda: self.library.policy(name))
+        if self._known(c, P.CHECKPOINT.path, msg, name):
+            self._start_swap(c, name, lambda: self.library.policy(name))
 
     def _blend(self, msg: Inbound, c: Client) -> None:
         a, b, t = msg.args
-        self._start_swap(c, blend_name(a, b, t), lambda: self.library.blended_policy(a, b, t))
+        t = quantise(t)
+        if self._known(c, P.BLEND.path, msg, a, b):
+            self._start_swap(c, blend_name(a, b, t), lambda: self.library.blended_policy(a, b, t))
+
+    def _known(self, c: Client, address: str, msg: Inbound, *names: str) -> bool:
+        """Names in the library (checked here, on the engine: a file lookup, no loading)."""
+        try:
+            for name in names:
+                self.library.stem(name)
+            return True
+        except CheckpointError as exc:
+            self._error(c, address, f"{exc}; keeping {c.session.swapping or c.session.checkpoint!r}", msg.arrival)
+            return False
 
     def _start_swap(self, c: Client, name: str, build_policy) -> None:
+        """The newest request wins: it replaces one not yet loading (a load waiting for the loader is
+        cancelled) and starts when the client's running load is done, at most every SWAP_EVERY_S."""
+        c.wanted = (name, build_policy)
+        self._submit_wanted(c, time.monotonic())
+
+    def _submit_wanted(self, c: Client, now: float) -> None:
+        pending = c.session.pending_future
+        if pending is not None and not pending.done() and not pending.cancel():
+            return  # running: the wanted one starts when it is done
+        if now - c.swap_at < SWAP_EVERY_S:
+            return
+        (name, build_policy), c.wanted, c.swap_at = c.wanted, None, now
         job = c.session.swap_job(name, build_policy)
+        library = self.library
 
         def load_then_freeze():
-            out = job()
+            try:
+                out = job()
+            except CheckpointError as exc:
+                raise CheckpointError(library.public(exc)) from None
+            except Exception as exc:  # anything else a bad file may raise: one line, no paths
+                raise CheckpointError(library.public(f"{type(exc).__name__}: {exc}")) from None
             gc.freeze()  # the new model's objects join the frozen heap (see jamcore.stream.freeze_heap)
             return out
 
@@ -366,11 +613,19 @@ class Bridge:
     def _reset(self, msg: Inbound, c: Client) -> None:
         c.session.reset(msg.arrival)
 
+    def _reply_allowed(self, c: Client, now: float) -> bool:
+        if now - c.reply_window >= 1.0:
+            c.reply_window, c.replies_in_window = now, 0
+        c.replies_in_window += 1
+        return c.replies_in_window <= REPLIES_PER_SECOND
+
     def _ping(self, msg: Inbound, c: Client) -> None:
-        self.endpoint.send(c.reply, build(P.PONG, int(msg.args[0])))
+        if self._reply_allowed(c, msg.arrival):
+            self.endpoint.send(c.reply, build(P.PONG, int(msg.args[0])))
 
     def _list(self, msg: Inbound, c: Client) -> None:
-        self.endpoint.send(c.reply, build(P.CHECKPOINTS, *self.library.names()))
+        if self._reply_allowed(c, msg.arrival):
+            self.endpoint.send(c.reply, build(P.CHECKPOINTS, *self.library.names()))
 
     def _bye(self, msg: Inbound, c: Client) -> None:
         log.info("client %s said bye", c.key)
@@ -379,15 +634,23 @@ class Bridge:
     # ------------------------------------------------------------------ replies
     def _drop(self, c: Client) -> None:
         self.clients.pop(c.key, None)
-        for s in [s for s, cc in self._by_sender.items() if cc is c]:
-            del self._by_sender[s]
+        self.inbox.unregister(c.sender)
+        pending = c.session.pending_future
+        if pending is not None:
+            pending.cancel()
         if self.audio is not None:
             self.audio.forget(c.id)
 
     def _status(self, c: Client, key: str, value) -> None:
         self.endpoint.send(c.reply, build(P.STATUS, key, value))
 
-    def _error(self, c: Client, address: str, reason: str, now: float) -> None:
+    def _error(self, c: Client, address: str, reason: str, now: float, counted: bool = True) -> None:
+        """Answer a refusal: at most ERRORS_PER_SECOND a second per client (``counted=False``: a notice
+        that has its own limit, such as the dropped-messages one, goes out whatever the count)."""
+        if not counted:
+            log.info("client %s: %s", c.key, reason)
+            self.endpoint.send(c.reply, build(P.ERROR, address, reason))
+            return
         if now - c.error_window >= 1.0:
             if c.suppressed:
                 log.warning("client %s: %d more bad messages in the last second (not answered)", c.key,
@@ -419,10 +682,19 @@ class Bridge:
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--host", default=P.DEFAULT_HOST, help=f"address to listen on (default {P.DEFAULT_HOST})")
+    parser.add_argument("--host", default=P.DEFAULT_HOST,
+                        help=f"address to listen on (default {P.DEFAULT_HOST}: this computer only); any other "
+                             f"needs --allow")
+    parser.add_argument("--allow", default=None, metavar="CIDR[,CIDR]",
+                        help="networks whose datagrams the bridge reads besides loopback, e.g. 192.168.1.0/24 "
+                             "(required with a --host other than loopback)")
+    parser.add_argument("--secret", default=None,
+                        help="a shared word /jam/hello must carry (set the same one in the device)")
     parser.add_argument("--port", type=int, default=P.DEFAULT_PORT, help=f"UDP port (default {P.DEFAULT_PORT})")
     parser.add_argument("--checkpoint", default=DEFAULT_POLICY, help=f"policy checkpoint to start with (default: {DEFAULT_POLICY})")
-    parser.add_argument("--checkpoint-dir", default=None, help="directory of checkpoints to serve")
+    parser.add_argument("--checkpoint-dir", default=None, action="append",
+                        help="a folder of checkpoints to serve besides the shipped ones (repeatable); clients "
+                             "ask for checkpoints by name (/jam/list), never by path")
     parser.add_argument("--output", choices=P.OUTPUT_MODES, default="midi",
                         help="midi: chords as OSC for the device to play; audio: the bridge plays them "
                              "(FluidSynth); both (default: midi)")
@@ -439,6 +711,16 @@ def add_arguments(parser) -> None:
     parser.add_argument("--log-level", default="info", choices=("debug", "info", "warning"))
 
 
+def one_torch_thread() -> None:
+    """Tiny models: one thread is fastest and leaves cores to Live (a no-op without torch, which the
+    live runtime does not need)."""
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.set_num_threads(1)
+
+
 def settings_from_args(args) -> Settings:
     from jamcore.cli import CommandError
 
@@ -451,17 +733,20 @@ def settings_from_args(args) -> Settings:
 
 
 def run(args) -> int:
-    from jamcore.checkpoints import CheckpointError
+    from bridge.access import AccessError, parse_allow
     from jamcore.cli import CommandError
 
     logging.basicConfig(level=getattr(logging, args.log_level.upper()),
                         format="%(asctime)s jamcore: %(message)s", datefmt="%H:%M:%S")
-    import torch
-
-    torch.set_num_threads(1)  # tiny models: one thread is fastest and leaves cores to Live
+    one_torch_thread()
+    if args.secret is not None and not 1 <= len(args.secret) <= 256:
+        raise CommandError("--secret must be 1..256 characters")
     try:
         bridge = Bridge(args.host, args.port, args.checkpoint, args.checkpoint_dir, args.output, args.soundfont,
-                        args.seed, settings_from_args(args), args.client_timeout)
+                        args.seed, settings_from_args(args), args.client_timeout, allow=parse_allow(args.allow),
+                        secret=args.secret)
+    except AccessError as exc:
+        raise CommandError(str(exc)) from None
     except CheckpointError as exc:
         raise CommandError(f"{exc}. Train one (`jamcore train mle`) or pass --checkpoint/--checkpoint-dir") from exc
     except OSError as exc:
@@ -476,7 +761,9 @@ def run(args) -> int:
     out = bridge.default_settings.output
     if args.output != out:
         print(f"jamcore: no audio output ({bridge.audio_reason}); serving chords as MIDI over OSC", flush=True)
-    print(f"jamcore bridge listening on {args.host}:{bridge.port} (checkpoint {args.checkpoint}, output {out})",
+    print(f"jamcore bridge listening on {args.host}:{bridge.port} (checkpoint {bridge.default_checkpoint}, "
+          f"output {out})", flush=True)
+    print(f"jamcore: exposed to {bridge.exposure}; up to {MAX_CLIENTS} clients ({MAX_PER_HOST} per host)",
           flush=True)
     # The engine runs on its own thread; this (main) thread only waits for signals. A signal landing in
     # a queue.SimpleQueue.get(timeout) whose deadline has passed can make CPython 3.11 wait forever,

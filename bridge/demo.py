@@ -144,10 +144,8 @@ def run_demo(melody: str | Path = ASSET, out_dir: str | Path = ".", checkpoint: 
              checkpoint_dir: str | None = None, bpm: float | None = None, temperature: float = DEFAULT_TEMPERATURE,
              lookahead_beats: float = 2.0, commit_beats: float = 1.0, seed: int = 0, soundfont: str | None = None,
              wav: bool = True, log=print) -> DemoResult:
-    import torch
-
     from bridge.client import JamClient
-    from bridge.daemon import Bridge
+    from bridge.daemon import Bridge, one_torch_thread
     from bridge.session import Settings
     from jamcore.music.midi_io import load_user_melody, write_harmonized_midi
     from jamcore.music.render import render_wav
@@ -155,7 +153,7 @@ def run_demo(melody: str | Path = ASSET, out_dir: str | Path = ".", checkpoint: 
     song, report = load_user_melody(melody)
     bpm = float(bpm or song.tempo_bpm)
     end_beat = float(int(song.length_beats + 0.999))
-    torch.set_num_threads(1)
+    one_torch_thread()
     settings = Settings(temperature=temperature, lookahead_beats=lookahead_beats, commit_beats=commit_beats)
     bridge = Bridge(P.DEFAULT_HOST, 0, checkpoint, checkpoint_dir, "midi", seed=seed, settings=settings)
     bridge.start_thread()

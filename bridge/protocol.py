@@ -21,10 +21,14 @@ class Address:
     args: str  # accepted argument pattern (see module docstring)
     arg_names: tuple[str, ...]
     doc: str
+    optional: int = 0  # how many trailing arguments a sender may leave out
 
 
 # Device -> bridge
-HELLO = Address("/jam/hello", "n", ("reply_port",), "register; the bridge answers /jam/ready with version and checkpoint")
+HELLO = Address("/jam/hello", "ns", ("reply_port", "secret"),
+                "register from this socket (the client is this source address); `secret` (optional) must "
+                "match the bridge's `--secret` when it has one; answered by /jam/ready with version and "
+                "checkpoint", optional=1)
 TRANSPORT = Address("/jam/transport", "nnn", ("playing", "beat", "bpm"),
                     "sent on every beat and on any change (start, stop, seek, tempo)")
 NOTE = Address("/jam/note", "nnn", ("pitch", "velocity", "beat"),
@@ -64,7 +68,7 @@ VOICINGS = ("bass", "close")  # close-position hands with a bass note below, or 
 # Accepted values of numeric arguments: (low, high, integral). Outside -> /jam/error. A float32 that
 # holds a whole number counts as integral (Pd sends `/jam/note fff 60 100 1.5`); 60.5 does not.
 LIMITS: dict[str, dict[str, tuple[float, float, bool]]] = {
-    HELLO.path: {"reply_port": (1, 65535, True)},
+    HELLO.path: {"reply_port": (1, 65535, True)},  # the secret: a string of 1..256 characters
     TRANSPORT.path: {"playing": (0, 1, True), "beat": (0.0, 1e6, False), "bpm": (1.0, 999.0, False)},
     NOTE.path: {"pitch": (0, 127, True), "velocity": (0, 127, True), "beat": (0.0, 1e6, False)},
     BLEND.path: {"t": (0.0, 1.0, False)},
@@ -108,7 +112,10 @@ def markdown_table(addresses: tuple[Address, ...]) -> str:
     """The address table as Markdown (``docs/osc.md`` holds it; a test checks it against the code)."""
     rows = ["| address | args | meaning |", "| --- | --- | --- |"]
     for a in addresses:
-        args = ", ".join(f"{t} {n}" for t, n in zip(_tag_words(a.args), a.arg_names))
+        words = [f"{t} {n}" for t, n in zip(_tag_words(a.args), a.arg_names)]
+        for i in range(len(words) - a.optional, len(words)):
+            words[i] += " (optional)"
+        args = ", ".join(words)
         rows.append(f"| `{a.path}` | {args} | {a.doc} |")
     return "\n".join(rows)
 

@@ -1,13 +1,13 @@
 """The UDP endpoint: receive on its own thread, parse, validate, enqueue; send explicitly typed replies.
 
 Receiving: one thread blocks on a socket with a large receive buffer (UDP drops datagrams when the
-receiver falls behind, even on loopback), parses each datagram with python-osc, and dispatches its
-messages through a python-osc ``Dispatcher`` built with ``strict_timing=False`` (with it on, python-osc
-sleeps inside the receive path until a bundle's timetag; musical time travels in our arguments).
-Handlers only check and convert arguments and put an ``Inbound`` on a queue for the engine; they
-return None (a value returned by a python-osc handler would be sent back to the sender's port).
-Anything wrong (malformed packet, unknown address, wrong count or type, absurd value) becomes an
-``Inbound`` refusal, so the engine decides whether the sender is a registered client to answer.
+receiver falls behind, even on loopback), drops datagrams from sources outside the allow-list unread,
+decodes the rest strictly (``bridge.wire``: whole arguments, UTF-8, bundle depth and size limits;
+bundle timetags ignored, musical time travels in our arguments), checks and converts each message's
+arguments and puts an ``Inbound`` in the engine's ``Inbox`` (one bounded queue per client). Anything
+wrong (malformed packet, unknown address, wrong count or type, absurd value) becomes an ``Inbound``
+refusal, so the engine answers a registered client; a stranger's refusals stop at the inbox's door,
+counted, with at most one log line a second and never a traceback.
 
 Sending: ``encode`` writes OSC messages byte by byte with only ``i``, ``f`` and ``s`` type tags (what
 Max and Pd read: Max turns a 64-bit ``d`` into 0, Pd cannot parse it; python-osc alone would pick ``h``
@@ -17,22 +17,26 @@ from __future__ import annotations
 
 import logging
 import math
-import queue
 import socket
 import struct
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Sequence
-
-from pythonosc.dispatcher import Dispatcher
-from pythonosc.osc_packet import OscPacket, ParseError
+from typing import Any, Callable, Sequence
 
 from bridge import protocol as P
+from bridge.access import Allowed, QuietLog
+from bridge.inbox import Inbox
+from bridge.wire import Malformed, decode
 
 log = logging.getLogger("jamcore.bridge")
 
 RECEIVE_BUFFER_BYTES = 8 * 1024 * 1024
+# Arrival times come from the kernel where it stamps datagrams (Linux): a datagram that waited in the
+# socket buffer while the receiver was busy (a flood, a checkpoint load holding the interpreter) keeps
+# the time it arrived, so a transport report read late is not mistaken for a seek.
+_SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", None)
+_MAX_AGE_S = 5.0
 MAX_DATAGRAM = 65535
 _PATTERN_CHARS = set("*?[]{}")
 
@@ -94,9 +98,10 @@ def _osc_type_name(value: Any) -> str:
 def check_args(address: P.Address, args: Sequence[Any]) -> tuple[Any, ...]:
     """Check ``args`` against the address's pattern and limits; return them converted (int/float/str)."""
     pattern = address.args
-    if len(args) != len(pattern):
+    if not len(pattern) - address.optional <= len(args) <= len(pattern):
         names = ", ".join(address.arg_names) or "none"
-        raise Refused(f"expects {len(pattern)} argument(s) ({names}), got {len(args)}")
+        count = str(len(pattern)) if not address.optional else f"{len(pattern) - address.optional}..{len(pattern)}"
+        raise Refused(f"expects {count} argument(s) ({names}), got {len(args)}")
     limits = P.LIMITS.get(address.path, {})
     out: list[Any] = []
     for tag, name, value in zip(pattern, address.arg_names, args):
@@ -195,25 +200,39 @@ def build(address: P.Address, *args: Any) -> bytes:
 
 
 class Endpoint:
-    """UDP socket + receiver thread. Validated messages and refusals go to ``inbox``."""
+    """UDP socket + receiver thread. Validated messages and refusals go to ``inbox``.
 
-    def __init__(self, host: str = P.DEFAULT_HOST, port: int = P.DEFAULT_PORT,
-                 inbox: "queue.SimpleQueue[Inbound] | None" = None):
-        self.inbox: queue.SimpleQueue[Inbound] = inbox if inbox is not None else queue.SimpleQueue()
+    ``allowed``: source hosts whose datagrams are read (others are dropped unread, counted, logged at
+    most once a second). Every exception while reading a datagram takes the refused-packet path.
+    """
+
+    def __init__(self, host: str = P.DEFAULT_HOST, port: int = P.DEFAULT_PORT, inbox: Inbox | None = None,
+                 allowed: Callable[[str], bool] | None = None):
+        self.inbox: Inbox = inbox if inbox is not None else Inbox(gate=False)
+        self.allowed = allowed or Allowed()
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
         self.sock.bind((host, port))
         self.sock.settimeout(0.2)  # so the thread notices shutdown
+        self._stamped = False
+        if _SO_TIMESTAMPNS is not None:
+            try:
+                self.sock.setsockopt(socket.SOL_SOCKET, _SO_TIMESTAMPNS, 1)
+                self._stamped = True
+            except OSError:
+                pass
         self.host, self.port = self.sock.getsockname()[:2]
-        self.dispatcher = Dispatcher(strict_timing=False)
-        for address in P.INCOMING:
-            self.dispatcher.map(address.path, self._handler(address), needs_reply_address=True)
-        self.dispatcher.set_default_handler(self._unknown, needs_reply_address=True)
+        self.handlers = {address.path: self._handler(address) for address in P.INCOMING}
         self._arrival = 0.0
         self._running = False
         self._thread: threading.Thread | None = None
         self.received = 0
         self.send_errors = 0
+        self.sent_bytes = 0
+        self.outsiders = QuietLog(log, "dropped datagrams from a source outside --allow")
+        self.strangers = QuietLog(log, "ignored messages from senders that did not say /jam/hello",
+                                  level=logging.INFO)
+        self.refused = QuietLog(log, "refused a datagram")
 
     # -- receiving
     def start(self) -> None:
@@ -221,10 +240,27 @@ class Endpoint:
         self._thread = threading.Thread(target=self._loop, name="jamcore-osc-rx", daemon=True)
         self._thread.start()
 
+    def _receive(self) -> tuple[bytes, tuple[str, int], float]:
+        """One datagram, its sender, and when it arrived (``time.monotonic()`` clock)."""
+        if not self._stamped:
+            data, sender = self.sock.recvfrom(MAX_DATAGRAM)
+            return data, sender, time.monotonic()
+        data, ancillary, _, sender = self.sock.recvmsg(MAX_DATAGRAM, 64)
+        now = time.monotonic()
+        for level, kind, cdata in ancillary:
+            if level == socket.SOL_SOCKET and kind == _SO_TIMESTAMPNS and len(cdata) >= 16:
+                sec, nsec = struct.unpack("qq", cdata[:16])
+                age = time.time() - (sec + nsec * 1e-9)
+                if 0.0 <= age < _MAX_AGE_S:
+                    now -= age
+        return data, sender, now
+
     def _loop(self) -> None:
+        # The hot path of a flood: a system call and a few lookups per datagram before the door shuts.
+        receive, allowed, admit = self._receive, self.allowed, self.inbox.admit
         while self._running:
             try:
-                data, sender = self.sock.recvfrom(MAX_DATAGRAM)
+                data, sender, now = receive()
             except socket.timeout:
                 continue
             except OSError as exc:  # e.g. ICMP port unreachable reported on some platforms
@@ -233,27 +269,41 @@ class Endpoint:
                 log.debug("receive error: %s", exc)
                 continue
             self.received += 1
+            if not allowed(sender[0]):
+                self.outsiders.note("%s", sender[0])
+                continue
+            if not admit(sender, data, now):
+                # Counted by the inbox: a client's flood over its rate (it is told), or a stranger's
+                # datagram that is not a hello (nobody is told; one log line a second at most).
+                if not self.inbox.is_client(sender):
+                    self.strangers.note("%d bytes from %s", len(data), sender, now=now)
+                continue
             try:
-                self.handle_datagram(data, sender, time.monotonic())
-            except Exception:  # never let one packet end the receiver
-                log.exception("unexpected error handling a datagram from %s", sender)
+                self.handle_datagram(data, sender, now)
+            except Exception as exc:  # never let one packet end the receiver, nor log a traceback per packet
+                self.refused.note("%d bytes from %s: unexpected %s", len(data), sender, type(exc).__name__)
 
     def handle_datagram(self, data: bytes, sender: tuple[str, int], arrival: float) -> None:
-        """Parse one datagram and dispatch its messages (also used by tests without a socket)."""
+        """Parse one datagram and queue its messages (also used by tests without a socket)."""
         sender = (sender[0], sender[1])
         try:
-            packet = OscPacket(data)
-        except ParseError as exc:
-            self._refuse("", sender, arrival, f"malformed OSC packet ({len(data)} bytes): {exc}")
+            messages = decode(data)
+        except Exception as exc:  # Malformed, and anything a bug in the decoder might raise
+            reason = str(exc) if isinstance(exc, Malformed) else type(exc).__name__
+            self.refused.note("%d bytes from %s: %s", len(data), sender, reason, now=arrival)
+            self._refuse("", sender, arrival, f"malformed OSC packet ({len(data)} bytes): {reason}")
             return
         self._arrival = arrival
-        for timed in packet.messages:
-            msg = timed.message
-            if _PATTERN_CHARS & set(msg.address):
-                self._refuse(msg.address, sender, arrival, "address patterns (wildcards) are not accepted")
+        self.inbox.charge(sender, len(messages))
+        for path, args in messages:
+            if _PATTERN_CHARS & set(path):
+                self._refuse(path, sender, arrival, "address patterns (wildcards) are not accepted")
                 continue
-            for handler in self.dispatcher.handlers_for_address(msg.address):
-                handler.invoke(sender, msg)
+            handler = self.handlers.get(path)
+            if handler is None:
+                self._refuse(path, sender, arrival, "unknown address; see docs/osc.md")
+            else:
+                handler(sender, path, *args)
 
     def _handler(self, address: P.Address):
         def handle(sender: tuple[str, int], path: str, *args: Any) -> None:
@@ -262,23 +312,22 @@ class Endpoint:
             except Refused as exc:
                 self._refuse(path, sender, self._arrival, str(exc))
                 return None
-            self.inbox.put(Inbound(address.path, sender, values, self._arrival))
+            if not self.inbox.put(Inbound(address.path, sender, values, self._arrival)):
+                self.strangers.note("%s from %s", address.path, sender, now=self._arrival)
             return None
 
         return handle
 
-    def _unknown(self, sender: tuple[str, int], path: str, *args: Any) -> None:
-        self._refuse(path, sender, self._arrival, "unknown address; see docs/osc.md")
-        return None
-
     def _refuse(self, path: str, sender: tuple[str, int], arrival: float, reason: str) -> None:
-        self.inbox.put(Inbound(path, sender, (), arrival, reason))
+        if not self.inbox.put(Inbound(path[:64], sender, (), arrival, reason)):
+            self.strangers.note("refused %s from %s: %s", path[:64] or "packet", sender, reason, now=arrival)
 
     # -- sending
     def send(self, dest: tuple[str, int], payload: bytes) -> bool:
         """Send one datagram; a failure is counted and logged, never raised (the client may be gone)."""
         try:
             self.sock.sendto(payload, dest)
+            self.sent_bytes += len(payload)
             return True
         except OSError as exc:
             self.send_errors += 1

@@ -57,6 +57,8 @@ log = logging.getLogger("jamcore.bridge")
 LATE_NOTE_FRAMES = 4  # a note for a frame up to one beat old still corrects the history
 EARLY_NOTE_FRAMES = 8  # a note stamped more than 2 beats ahead of the transport is a client error
 SWAP_HISTORY_FRAMES = 512  # enough to prime a window (the policy keeps at most one)
+MAX_SEGMENTS = 64  # transport segments kept (a seek flood must not grow the list); see _new_segment
+AWAITING_NOTES = 256  # notes whose reaction latency is still to be measured (a flood drops the oldest)
 
 
 @dataclass
@@ -161,7 +163,8 @@ class Session:
         self._rewound_during = -1  # the cursor frame during which the plan was last rewound for real notes
         self._first_onset: int | None = None  # pframe of the first note heard (listening until then)
         self._first_chord: int | None = None  # pframe of the first chord (not NO_CHORD) in the policy
-        self._awaiting: deque[tuple[int, float]] = deque()  # (pframe, arrival) of notes not yet reflected
+        # (pframe, arrival) of notes not yet reflected in the plan
+        self._awaiting: deque[tuple[int, float]] = deque(maxlen=AWAITING_NOTES)
 
     def song_frame(self, p: int) -> int:
         return p - self.seg_p0 + self.seg_f0
@@ -175,7 +178,17 @@ class Session:
         return p
 
     def _new_segment(self) -> None:
-        self._segments = [sg for sg in self._segments if sg[0] < self.seg_p0] + [(self.seg_p0, self.seg_f0)]
+        """The segment starting at ``seg_p0`` replaces the list's tail from there on. Segments that ended
+        before the oldest frame the policy may re-read (a window back) are dropped, and at most
+        ``MAX_SEGMENTS`` are kept, so a flood of seeks costs a bounded list, not one entry per seek."""
+        oldest = self.seg_p0 - SWAP_HISTORY_FRAMES
+        kept = [sg for sg in self._segments if sg[0] < self.seg_p0]
+        first = 0
+        for i, sg in enumerate(kept):  # the last segment starting at or before `oldest` still covers it
+            if sg[0] <= oldest:
+                first = i
+        kept = kept[first:][-(MAX_SEGMENTS - 1):]
+        self._segments = kept + [(self.seg_p0, self.seg_f0)]
 
     def _hear_meter(self, policy):
         policy.song_frame = self.song_frame_at
@@ -238,6 +251,12 @@ class Session:
             self._jump(beat)
         return upd
 
+    def skip_to(self, now: float) -> None:
+        """Resume where the transport is now, as after a seek: what the session missed while parked (not
+        followed, see the daemon) is skipped, not planned frame by frame."""
+        if self.clock.known and self.clock.playing:
+            self._jump(max(self.clock.beat_at(now), 0.0))
+
     def _jump(self, beat: float) -> None:
         # The frame in progress at the jump is history (as heard); the new position starts a new frame.
         p0 = self.cursor + 1
@@ -271,8 +290,10 @@ class Session:
                 self._first_onset = p
             note = _Note(pitch, p, self._note_seq)
             self._note_seq += 1
-            keys = [(n.on, n.seq) for n in self.notes]
-            self.notes.insert(bisect.bisect(keys, (note.on, note.seq)), note)
+            # An earlier onset in the same frame is shadowed for good (monophonic, the newest wins): it
+            # goes, so a flood of notes in one frame keeps the list as short as the frames it spans.
+            self.notes = [n for n in self.notes if n.on != p]
+            self.notes.insert(bisect.bisect(self.notes, p, key=lambda n: n.on), note)
             self._touch(p)
             if arrival is not None:
                 self._awaiting.append((p, arrival))
@@ -486,6 +507,11 @@ class Session:
     def swapping(self) -> str | None:
         return self._pending[0] if self._pending else None
 
+    @property
+    def pending_future(self) -> Future | None:
+        """The load a swap waits for (the daemon cancels it when a newer request comes first)."""
+        return self._pending[1] if self._pending else None
+
     def swap_job(self, name: str, build: Callable[[], Any]) -> Callable[[], Any]:
         """A job for the worker thread: ``build()`` a StreamingPolicy and prime it from the history so far.
 
@@ -513,6 +539,8 @@ class Session:
         name, fut, (start, chords, melody) = self._pending
         self._pending = None
         snap = start + len(chords)
+        if fut.cancelled():
+            return
         exc = fut.exception()
         if exc is not None:
             res.errors.append((P.CHECKPOINT.path, f"cannot switch to {name!r}: {exc}; keeping {self.checkpoint!r}"))

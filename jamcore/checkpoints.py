@@ -11,6 +11,7 @@ headline metrics.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import importlib
 import json
 import os
@@ -90,6 +91,7 @@ def save_checkpoint(model, stem: str | Path, card: dict[str, Any]) -> tuple[Path
     }
     weights = with_ext(stem, ".safetensors")
     save_tensors(weights, model.state_dict(), metadata={"kind": model.kind, "vocab_version": VOCAB_VERSION})
+    full["weights_sha256"] = _sha256(weights)  # a load verifies it: bit rot is refused, even when finite
     meta = with_ext(stem, ".json")
     _atomic_write_bytes(meta, (json.dumps(full, indent=2, default=str) + "\n").encode())
     return weights, meta
@@ -116,23 +118,41 @@ def resolve(name_or_path: str | Path, directory: str | Path | None = None) -> Pa
     )
 
 
+def canonical_key(stem: Path) -> tuple[str, str]:
+    """The real files behind a checkpoint (symlinks and ``..`` resolved): one cache entry per pair."""
+    return (os.path.realpath(with_ext(stem, ".json")), os.path.realpath(with_ext(stem, ".safetensors")))
+
+
+MAX_CARD_BYTES = 1 << 20
+
+
 def read_card(stem: Path) -> dict[str, Any]:
+    path = with_ext(stem, ".json")
     try:
-        return json.loads(with_ext(stem, ".json").read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise CheckpointError(f"unreadable model card {stem}.json: {exc}") from exc
+        if path.stat().st_size > MAX_CARD_BYTES:
+            raise CheckpointError(f"model card {stem.name}.json is over {MAX_CARD_BYTES >> 20} MB")
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as exc:  # ValueError: bad JSON or bytes that are not UTF-8
+        raise CheckpointError(f"unreadable model card {stem.name}.json: "
+                              f"{getattr(exc, 'strerror', None) or exc}") from None
 
 
 def load_model(name_or_path: str | Path, kind: str | None = None, directory: str | Path | None = None):
     """Load a checkpoint into a fresh network in eval mode. Returns (model, card)."""
-    from safetensors import SafetensorError
-    from safetensors.torch import load_file
+    return load_stem(resolve(name_or_path, directory), kind)
 
+
+def load_stem(stem: Path, kind: str | None = None):
+    """Load the checkpoint at ``stem`` (found already). Nothing the card declares is allocated before the
+    weights file is known to hold exactly those tensors (``check_weights_file``); the card's checksum,
+    when it has one, must match; loaded weights must be finite. Errors name the checkpoint, not its
+    folder. Without torch a policy loads straight into NumPy (the live runtime)."""
     from jamcore.config import ModelConfig
     from jamcore.tokens import VOCAB_VERSION
 
-    stem = resolve(name_or_path, directory)
     card = read_card(stem)
+    if not isinstance(card, dict):
+        raise CheckpointError(f"model card {stem.name}.json is not a JSON object")
     if card.get("vocab_version") != VOCAB_VERSION:
         raise CheckpointError(
             f"checkpoint {stem.name!r} uses vocabulary {card.get('vocab_version')!r}, but this build uses "
@@ -145,24 +165,219 @@ def load_model(name_or_path: str | Path, kind: str | None = None, directory: str
         cfg = ModelConfig(**card["model"])
     except (KeyError, TypeError) as exc:
         raise CheckpointError(f"model card {stem.name}.json has a bad architecture entry: {exc}") from exc
-    model = _class_for(ckind)(cfg)
+    if ckind == "policy" and not torch_available():
+        check_weights_file(stem, None)  # (no torch to build the architecture on: NumpyWeights checks shapes)
+        _check_digest(stem, card)
+        model = _load_numpy_policy(stem, cfg)
+        check_finite(model.state_dict(), stem.name)
+        return model, card
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file  # (imports torch)
+
+    cls = _class_for(ckind)
+    check_weights_file(stem, expected_tensors(cls, cfg, stem.name))
+    _check_digest(stem, card)
+    model = cls(cfg)
     try:
         state = load_file(str(with_ext(stem, ".safetensors")))
     except (SafetensorError, OSError, ValueError) as exc:
-        raise CheckpointError(f"unreadable weights {stem}.safetensors: {exc}") from exc
-    expected = model.state_dict()
-    missing = sorted(set(expected) - set(state))
-    extra = sorted(set(state) - set(expected))
-    if missing or extra:
-        raise CheckpointError(f"checkpoint {stem.name!r} does not fit its architecture: "
-                              f"missing {missing[:3]}, unexpected {extra[:3]}")
-    for k, v in state.items():
-        if v.shape != expected[k].shape:
-            raise CheckpointError(f"checkpoint {stem.name!r}: tensor {k} has shape {tuple(v.shape)}, "
-                                  f"expected {tuple(expected[k].shape)}")
+        raise CheckpointError(f"unreadable weights {stem.name}.safetensors: {exc}") from exc
+    check_finite(state, stem.name)
     model.load_state_dict(state)
     model.eval()
     return model, card
+
+
+# Bytes per element of the safetensors dtypes a checkpoint may hold.
+_DTYPE_BYTES = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1,
+                "BOOL": 1}
+_TORCH_DTYPES = {"float64": "F64", "float32": "F32", "float16": "F16", "bfloat16": "BF16", "int64": "I64",
+                 "int32": "I32", "int16": "I16", "int8": "I8", "uint8": "U8", "bool": "BOOL"}
+MAX_HEADER_BYTES = 1 << 20
+MAX_CARD_DIMENSION = 1 << 16  # any size in a card's architecture (widths, layers, context length)
+
+
+def expected_tensors(cls, cfg, name: str) -> dict[str, tuple[tuple[int, ...], str]]:
+    """Tensor name -> (shape, safetensors dtype) of the network a card declares, built on torch's
+    ``meta`` device: no memory is allocated whatever sizes the card claims."""
+    import torch
+
+    for field in dataclasses.fields(cfg):
+        v = getattr(cfg, field.name)
+        if isinstance(v, (int, float)) and not 0 <= v <= MAX_CARD_DIMENSION:
+            raise CheckpointError(f"model card {name}.json: {field.name} = {v} is out of range")
+    try:
+        with _MetaParameters():
+            meta = cls(cfg)
+    except Exception as exc:  # an absurd card (negative sizes, heads not dividing the width...)
+        raise CheckpointError(f"model card {name}.json declares a network that cannot be built: {exc}") from None
+    return {k: (tuple(v.shape), _TORCH_DTYPES.get(str(v.dtype).removeprefix("torch."), "?"))
+            for k, v in meta.state_dict().items()}
+
+
+class _MetaParameters:
+    """Build a network's parameters on torch's ``meta`` device (shapes only, no memory) and skip their
+    random initialisation. Only factory calls go to ``meta``: the few small tables a module computes
+    itself (rotary angles) stay real, because torch's meta versions of ``arange``, ``div`` or ``normal_``
+    load seconds of decompositions on first use. Torch-function modes are per thread."""
+
+    SKIP = frozenset({"normal_", "uniform_", "trunc_normal_", "kaiming_uniform_", "kaiming_normal_",
+                      "xavier_uniform_", "xavier_normal_", "orthogonal_"})
+    FACTORIES = frozenset({"empty", "zeros", "ones", "full", "rand", "randn"})
+
+    def __enter__(self):
+        from torch.overrides import TorchFunctionMode
+
+        skip, factories = self.SKIP, self.FACTORIES
+
+        class Mode(TorchFunctionMode):
+            def __torch_function__(self, func, types, args=(), kwargs=None):
+                kwargs = kwargs or {}
+                name = getattr(func, "__name__", "")
+                if name in skip:
+                    return args[0] if args else kwargs.get("tensor")
+                if name in factories:
+                    kwargs = dict(kwargs, device="meta")
+                return func(*args, **kwargs)
+
+        self._mode = Mode()
+        return self._mode.__enter__()
+
+    def __exit__(self, *exc):
+        return self._mode.__exit__(*exc)
+
+
+def check_weights_file(stem: Path, expected: dict[str, tuple[tuple[int, ...], str]] | None) -> None:
+    """The weights file holds exactly the tensors ``expected``, byte for byte in size, read from its
+    header alone (before anything is loaded): a card that declares a bigger network than its weights, a
+    truncated or padded file, or a header that lies is refused here. ``expected`` None (no torch to
+    build the architecture on): the header must still describe the file exactly."""
+    path = with_ext(stem, ".safetensors")
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as f:
+            head = f.read(8)
+            n = int.from_bytes(head, "little") if len(head) == 8 else -1
+            if not 0 < n <= min(MAX_HEADER_BYTES, size - 8):
+                raise CheckpointError(f"unreadable weights {stem.name}.safetensors: not a safetensors file")
+            header = json.loads(f.read(n))
+    except OSError as exc:
+        raise CheckpointError(f"unreadable weights {stem.name}.safetensors: {exc.strerror or exc}") from None
+    except (ValueError, UnicodeDecodeError):
+        raise CheckpointError(f"unreadable weights {stem.name}.safetensors: its header is not JSON") from None
+    if not isinstance(header, dict):
+        raise CheckpointError(f"unreadable weights {stem.name}.safetensors: its header is not a JSON object")
+    header.pop("__metadata__", None)
+    if expected is None:
+        expected = {}
+        for k, entry in header.items():
+            try:
+                expected[k] = (tuple(int(x) for x in entry["shape"]), str(entry["dtype"]))
+            except (KeyError, TypeError, ValueError):
+                raise CheckpointError(f"unreadable weights {stem.name}.safetensors: bad entry for {k}") from None
+    missing = sorted(set(expected) - set(header))
+    extra = sorted(set(header) - set(expected))
+    if missing or extra:
+        raise CheckpointError(f"checkpoint {stem.name!r} does not fit its architecture: "
+                              f"missing {missing[:3]}, unexpected {extra[:3]}")
+    data_bytes = size - 8 - n
+    spans = []
+    for k, (shape, dtype) in expected.items():
+        entry = header[k]
+        try:
+            got_shape = tuple(int(x) for x in entry["shape"])
+            got_dtype = str(entry["dtype"])
+            lo, hi = (int(x) for x in entry["data_offsets"])
+        except (KeyError, TypeError, ValueError):
+            raise CheckpointError(f"unreadable weights {stem.name}.safetensors: bad entry for {k}") from None
+        if got_shape != shape:
+            raise CheckpointError(f"checkpoint {stem.name!r}: tensor {k} has shape {got_shape}, expected {shape}")
+        if got_dtype not in _DTYPE_BYTES:
+            raise CheckpointError(f"checkpoint {stem.name!r}: tensor {k} has unsupported dtype {got_dtype}")
+        numel = 1
+        for d in shape:
+            numel *= d
+        if not 0 <= lo <= hi <= data_bytes or hi - lo != numel * _DTYPE_BYTES[got_dtype]:
+            raise CheckpointError(f"unreadable weights {stem.name}.safetensors: tensor {k} does not fit the "
+                                  f"file ({data_bytes} bytes of data)")
+        spans.append((lo, hi))
+    if sum(hi - lo for lo, hi in spans) != data_bytes:
+        raise CheckpointError(f"unreadable weights {stem.name}.safetensors: {data_bytes} bytes of data, but its "
+                              f"tensors need {sum(hi - lo for lo, hi in spans)}")
+
+
+def _check_digest(stem: Path, card: dict) -> None:
+    digest = card.get("weights_sha256")
+    if digest is not None and _sha256(with_ext(stem, ".safetensors")) != digest:
+        raise CheckpointError(f"checkpoint {stem.name!r}: its weights are not the ones its card was written "
+                              f"for (checksum mismatch: a damaged or replaced file)")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def check_finite(state: dict, name: str) -> None:
+    """Every floating-point weight is finite (bit rot or a diverged run leaves NaN/inf behind). Torch
+    tensors or NumPy arrays."""
+    import numpy as np
+
+    for k, v in state.items():
+        if hasattr(v, "is_floating_point"):  # a torch tensor
+            bad = v.is_floating_point() and not bool(v.isfinite().all())
+        else:
+            a = np.asarray(v)
+            bad = a.dtype.kind == "f" and not bool(np.isfinite(a).all())
+        if bad:
+            raise CheckpointError(f"checkpoint {name!r}: tensor {k} holds NaN or infinite values")
+
+
+NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+@")
+
+
+def find_in_library(name: str, folders) -> Path:
+    """The stem of checkpoint ``name`` in the first of ``folders`` that has it. A name, never a path:
+    separators, a leading dot and other characters are refused, so nothing outside the folders can be
+    reached. Errors name no folder (they go back to network clients)."""
+    if not name or len(name) > 128 or not set(name) <= NAME_CHARS or name.startswith("."):
+        raise CheckpointError(f"{name[:64]!r} is not a checkpoint name (names, not paths: see /jam/list)")
+    for folder in folders:
+        stem = Path(folder) / name
+        if with_ext(stem, ".json").is_file() and with_ext(stem, ".safetensors").is_file():
+            return stem
+    raise CheckpointError(f"no checkpoint named {name!r} in the library (see /jam/list)")
+
+
+def torch_available() -> bool:
+    """Is PyTorch installed? The live runtime (``pip install jamcore``, no extras) runs without it."""
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _load_numpy_policy(stem: Path, cfg):
+    """A policy checkpoint straight into NumPy arrays (no torch): what the real-time engine reads."""
+    from safetensors import SafetensorError
+    from safetensors.numpy import load_file
+
+    from jamcore.models.numpy_policy import NumpyCheckpoint, NumpyWeights
+
+    try:
+        state = load_file(str(with_ext(stem, ".safetensors")))
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise CheckpointError(f"unreadable weights {stem.name}.safetensors: {exc}") from exc
+    model = NumpyCheckpoint(cfg, state)
+    try:
+        NumpyWeights(model)  # every tensor the engine needs is there, with the architecture's shapes
+    except (KeyError, ValueError) as exc:
+        raise CheckpointError(f"checkpoint {stem.name!r} does not fit its architecture: {exc}") from exc
+    return model
 
 
 def load_policy(name_or_path: str | Path = "mle", directory: str | Path | None = None):

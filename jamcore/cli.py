@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import os
 import sys
 
@@ -38,6 +39,42 @@ COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
 from jamcore.errors import CommandError  # noqa: E402  (re-exported: commands raise jamcore.cli.CommandError)
 
 
+# The extras of pyproject.toml: what each installs that the live runtime leaves out, and the commands
+# that need one. Any other command that meets a missing module of an extra names that extra.
+EXTRAS: dict[str, tuple[str, ...]] = {"train": ("torch", "tqdm", "matplotlib"),
+                                      "eval": ("torch", "tqdm", "matplotlib", "music21")}
+COMMAND_EXTRAS: dict[str, str] = {"jamcore.data.build": "train", "jamcore.bench": "train",
+                                  "jamcore.eval.report": "eval"}
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # ValueError: a module set to None in sys.modules (blocked)
+        return False
+
+
+def command_extra(module: str) -> str | None:
+    """The extra a command's module needs (None: the live runtime runs it)."""
+    if module.startswith("jamcore.train."):
+        return "train"
+    return COMMAND_EXTRAS.get(module)
+
+
+def missing_extra_line(module: str, missing: str | None = None) -> str | None:
+    """One line naming the extra to install, if ``module``'s command lacks one (or met ``missing``)."""
+    extra = command_extra(module)
+    absent = [m for m in EXTRAS[extra] if not _installed(m)] if extra else []
+    top = (missing or "").split(".")[0]
+    if not absent and top:
+        extra = extra or next((e for e, mods in EXTRAS.items() if top in mods), None)
+        absent = [top] if extra else []
+    if not absent:
+        return None
+    return (f"this command needs {', '.join(absent)}, which the live runtime leaves out: "
+            f"pip install 'jamcore[{extra}]'")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jamcore", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -66,11 +103,21 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "_module", None):
         parser.print_help()
         return 1
+    needs = missing_extra_line(args._module)
+    if needs:
+        print(f"jamcore: error: {needs}", file=sys.stderr)
+        return 2
     if getattr(args, "_missing", None):
         print(f"jamcore: this command is not available in this build ({args._missing})", file=sys.stderr)
         return 2
     try:
         return int(importlib.import_module(args._module).run(args) or 0)
+    except ModuleNotFoundError as exc:
+        needs = missing_extra_line(args._module, exc.name)
+        if needs is None:
+            raise
+        print(f"jamcore: error: {needs}", file=sys.stderr)
+        return 2
     except CommandError as exc:
         print(f"jamcore: error: {exc}", file=sys.stderr)
         return 2

@@ -18,7 +18,6 @@ faster per frame at this size) and ``torch`` (the training model itself).
 from __future__ import annotations
 
 import numpy as np
-import torch
 
 from jamcore import tokens as T
 from jamcore.music.meter import DEFAULT_BEATS_PER_BAR, bar_frames, frame_metric_id
@@ -88,6 +87,8 @@ class _TorchEngine:
         self.cache.rewind(length)
 
     def step(self, ids, all_logits: bool = False, meter=None) -> np.ndarray:
+        import torch
+
         with torch.inference_mode():
             m = None if meter is None else torch.as_tensor(np.asarray(meter, dtype=np.int64))[None]
             out = self.model.step(torch.as_tensor(np.asarray(ids, dtype=np.int64))[None], self.cache, meter=m)[0]

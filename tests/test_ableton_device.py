@@ -1,13 +1,12 @@
-"""The Live device file (.amxd), its installer, the rendered device view and the producer's guide."""
-import argparse
+"""The Live device file (.amxd), the rendered device view and the producer's guide (the installer:
+tests/test_install.py)."""
 import json
 import struct
 from pathlib import Path
 
 import pytest
 
-from ableton import amxd, install, render
-from jamcore.errors import CommandError
+from ableton import amxd, render
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVICE = ROOT / "ableton" / "Jam Bridge.amxd"
@@ -49,52 +48,6 @@ def test_reader_tolerates_no_trailing_nul():
     data = amxd.pack('{"patcher": {}}')
     body = data[:28] + struct.pack("<I", len('{"patcher": {}}')) + b'{"patcher": {}}'
     assert amxd.unpack(body)[1] == amxd.unpack(data)[1]
-
-
-def args(dest, force=False):
-    return argparse.Namespace(dest=str(dest), force=force)
-
-
-def test_install_is_idempotent_and_protects_a_modified_copy(tmp_path, capsys):
-    dest = tmp_path / "lib"
-    assert install.run(args(dest)) == 0
-    target = dest / DEVICE.name
-    assert target.read_bytes() == DEVICE.read_bytes()
-    assert install.run(args(dest)) == 0
-    assert "unchanged" in capsys.readouterr().out
-    # An older copy the installer wrote is updated without --force...
-    old = amxd.pack(MAXPAT.read_text().replace("Jam Bridge", "Jam Bridge v0"))
-    src = tmp_path / DEVICE.name
-    src.write_bytes(old)
-    install.install(tmp_path / "lib2", source=src)
-    assert install.install(tmp_path / "lib2") == "updated"
-    # ...but a copy someone changed afterwards is not, unless forced.
-    target.write_bytes(target.read_bytes() + b"edited")
-    with pytest.raises(CommandError, match="--force"):
-        install.run(args(dest))
-    assert target.read_bytes().endswith(b"edited")
-    assert install.run(args(dest, force=True)) == 0
-    assert target.read_bytes() == DEVICE.read_bytes()
-    assert not list(dest.glob("*.tmp"))
-
-
-def test_install_default_paths(tmp_path, monkeypatch):
-    mac = install.default_dest("Darwin", home=Path("/Users/ana"))
-    assert mac == Path("/Users/ana/Music/Ableton/User Library/Presets/MIDI Effects/Max MIDI Effect")
-    monkeypatch.setenv("USERPROFILE", str(tmp_path))
-    win = install.default_dest("Windows", home=Path("/ignored"))
-    assert win == tmp_path / "Documents" / "Ableton" / "User Library" / "Presets" / "MIDI Effects" / "Max MIDI Effect"
-    assert install.default_dest("Linux") is None
-    monkeypatch.setattr(install, "default_dest", lambda: None)
-    with pytest.raises(CommandError, match="--dest"):
-        install.run(argparse.Namespace(dest=None, force=False))
-
-
-def test_jamcore_install_device_command(tmp_path):
-    from jamcore.cli import main
-
-    assert main(["install-device", "--dest", str(tmp_path)]) == 0
-    assert (tmp_path / DEVICE.name).read_bytes() == DEVICE.read_bytes()
 
 
 def test_device_picture_matches_the_patch():

@@ -95,6 +95,29 @@ def test_missing_checkpoint_is_one_line_error(ckdir):
     assert proc.stderr.startswith("jamcore: error: no checkpoint named 'nope'") and "Traceback" not in proc.stderr
 
 
+def test_listening_beyond_loopback_needs_an_allow_list_and_says_what_it_exposes(ckdir):
+    proc = subprocess.run([*JAMCORE, "serve", "--host", "0.0.0.0", "--port", str(free_port()),
+                           "--checkpoint", "tiny", "--checkpoint-dir", str(ckdir)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("jamcore: error: --host 0.0.0.0 exposes the bridge beyond this computer")
+    proc, port = serve(ckdir, "--allow", "127.0.0.0/8", "--secret", "opensesame")
+    try:
+        with JamClient(port=port) as c:
+            t0 = time.monotonic()
+            while not c.messages(P.ERROR.path) and time.monotonic() - t0 < 10:
+                c.send(P.HELLO.path, c.reply_port)  # no secret: refused, and told why
+                time.sleep(0.1)
+            assert "secret" in c.messages(P.ERROR.path)[0].args[1]
+            c.send(P.HELLO.path, c.reply_port, "opensesame")
+            c.wait_for(P.READY.path, timeout=2)
+        rc, out = stop(proc)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert "exposed to loopback only (this computer); also allowing 127.0.0.0/8; hello needs the shared secret" in out
+
+
 def _has_sound_device() -> bool:
     code = "import sounddevice as sd; sd.query_devices(kind='output')"
     return subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0

@@ -154,10 +154,44 @@ def test_docs_table_matches_protocol_and_handlers():
         assert f"`{key}`" in text
 
 
-def test_handlers_only_enqueue_and_return_none(endpoint):
-    # A python-osc handler that returns a value makes python-osc's own servers answer the sender.
-    from pythonosc.osc_message import OscMessage as M
+def _bundle(*elements):
+    body = b"".join(struct.pack(">i", len(e)) + e for e in elements)
+    return b"#bundle\0" + b"\0" * 7 + b"\1" + body
 
-    for path in [a.path for a in P.INCOMING] + ["/jam/nope"]:
-        for handler in endpoint.dispatcher.handlers_for_address(path):
-            assert handler.invoke(("127.0.0.1", 1), M(dgram(path, 1))) is None
+
+def _nested(depth, inner):
+    for _ in range(depth):
+        inner = _bundle(inner)
+    return inner
+
+
+def test_strict_decoding_refuses_what_python_osc_pads_or_chokes_on(endpoint):
+    note = dgram("/jam/note", 60, 100, 2.5)
+    (m,) = feed(endpoint, note[:-4])  # the beat float cut off: python-osc reads beat 0
+    assert m.reason is not None and "cut short" in m.reason
+    (m,) = feed(endpoint, note + b"\0\0\0\0")  # bytes after the last argument
+    assert m.reason is not None and "after the last argument" in m.reason
+    (m,) = feed(endpoint, b"/jam/\xff\xfe\0\0,i\0\0\0\0\0\1")  # invalid UTF-8 address
+    assert "UTF-8" in m.reason and m.path == ""
+    (m,) = feed(endpoint, dgram("/jam/set", "temperature", "x") .replace(b"x\0", b"\xff\0"))
+    assert "UTF-8" in m.reason
+    # Bundles: nesting and element count are bounded, decoded without recursion.
+    ping = dgram("/jam/ping", 3)
+    assert [m.args for m in feed(endpoint, _nested(4, ping))] == [(3,)]
+    for data in (_nested(5, ping), _nested(900, ping)):
+        (m,) = feed(endpoint, data)
+        assert "nested deeper" in m.reason
+    (m,) = feed(endpoint, _bundle(*[ping] * 65))
+    assert "more than 64 elements" in m.reason
+    assert len(feed(endpoint, _bundle(*[ping] * 64))) == 64
+
+
+def test_hello_takes_an_optional_secret(endpoint):
+    (m,) = feed(endpoint, dgram("/jam/hello", 7401))
+    assert m.reason is None and m.args == (7401,)
+    (m,) = feed(endpoint, dgram("/jam/hello", 7401, "word"))
+    assert m.reason is None and m.args == (7401, "word")
+    (m,) = feed(endpoint, dgram("/jam/hello", 7401, 5))
+    assert "secret must be a string" in m.reason
+    (m,) = feed(endpoint, dgram("/jam/hello", 7401, "a", "b"))
+    assert "expects 1..2" in m.reason

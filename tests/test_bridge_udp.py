@@ -5,15 +5,18 @@ weight checkpoints: the music is nonsense, the timing and the protocol are what 
 """
 import re
 import shutil
+import socket
 import subprocess
 import time
 
 import pytest
 import torch
+from pythonosc.osc_message import OscMessage
 
 from bridge import protocol as P
 from bridge.client import JamClient
 from bridge.daemon import Bridge
+from bridge.server import encode
 from bridge.session import Settings
 from bridge.testing import tiny_checkpoints
 
@@ -119,15 +122,41 @@ def test_engine_freezes_the_loaded_heap(bridge):
     assert gc.get_freeze_count() > 10_000
 
 
-def test_unregistered_sender_gets_no_answer(bridge):
+def _probe(port: int, seq: int) -> list[OscMessage]:
+    """What the device's launcher does: one /jam/ping from a socket of its own, then what comes back to it."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        s.settimeout(2.0)
+        s.sendto(encode(P.PING.path, (seq,), "i"), ("127.0.0.1", port))
+        got = [OscMessage(s.recvfrom(1024)[0])]
+        s.settimeout(0.2)
+        try:
+            while True:
+                got.append(OscMessage(s.recvfrom(1024)[0]))
+        except socket.timeout:
+            return got
+
+
+def test_unregistered_sender_gets_only_a_pong(bridge):
     with JamClient(port=bridge.port) as a, JamClient(port=bridge.port) as b:
         a.hello()
         b.hello()
         with JamClient(port=bridge.port) as stranger:  # two clients on this host: no fallback match
-            stranger.send(P.PING.path, 1)
             stranger.note(300, 1, 0.0)
             time.sleep(0.2)
             assert stranger.received == []
+        got = _probe(bridge.port, 1)  # "is a bridge here?": answered to the socket that asked
+        assert [(m.address, m.params) for m in got] == [(P.PONG.path, [1])]
+
+
+def test_a_probe_is_answered_to_the_prober_while_one_device_is_connected(bridge):
+    with JamClient(port=bridge.port) as device:
+        device.hello()
+        # Same host, one client: the probe is still a stranger's (a client is the socket that said
+        # hello), answered to the prober only; the device hears nothing of it.
+        assert [(m.address, m.params) for m in _probe(bridge.port, 5)] == [(P.PONG.path, [5])]
+        time.sleep(0.1)
+        assert not device.messages(P.PONG.path)
 
 
 def test_melody_produces_chords_on_every_frame_ahead_of_time(bridge):
@@ -354,8 +383,10 @@ def test_vanished_client_is_dropped(ckdir, caplog):
         b.stop()
 
 
-@pytest.mark.skipif(not (shutil.which("oscsend") and shutil.which("oscdump")), reason="liblo-tools not installed")
-def test_liblo_oscsend_and_oscdump_as_a_third_party_device(bridge):
+@pytest.mark.skipif(not (shutil.which("oscsendfile") and shutil.which("oscdump")), reason="liblo-tools not installed")
+def test_liblo_oscsendfile_and_oscdump_as_a_third_party_device(bridge, tmp_path):
+    """liblo's tools as the device: ``oscsendfile`` sends every message from one socket (a client is the
+    socket that said hello), ``oscdump`` listens on the reply port."""
     import socket
 
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -366,19 +397,20 @@ def test_liblo_oscsend_and_oscdump_as_a_third_party_device(bridge):
     dump = subprocess.Popen(["oscdump", "-L", str(reply)], stdout=subprocess.PIPE, text=True)
     try:
         time.sleep(0.2)
-
-        def send(path, types, *values):
-            subprocess.run(["oscsend", "127.0.0.1", str(bridge.port), path, types, *map(str, values)], check=True)
-
-        send("/jam/hello", "i", reply)  # Max style int32
-        send("/jam/transport", "iff", 1, 0.0, 240.0)
-        send("/jam/note", "iif", 60, 100, 0.0)
-        send("/jam/note", "fff", 64, 100, 0.5)  # Pd style float32 everywhere
-        send("/jam/transport", "fff", 1, 1.0, 240.0)
-        send("/jam/set", "sf", "temperature", 0.5)
-        send("/jam/set", "ss", "voicing", "close")
-        send("/jam/note", "fff", 60.5, 100, 1.0)  # refused: not a whole pitch
-        send("/jam/ping", "i", 9)
+        script = tmp_path / "device.txt"
+        script.write_text("\n".join([
+            f"/jam/hello i {reply}",  # Max style int32
+            "/jam/transport iff 1 0.0 240.0",
+            "/jam/note iif 60 100 0.0",
+            "/jam/note fff 64 100 0.5",  # Pd style float32 everywhere
+            "/jam/set sf \"temperature\" 0.5",
+            '/jam/set ss "voicing" "close"',
+            "/jam/note fff 60.5 100 1.0",  # refused: not a whole pitch
+            "/jam/ping i 9",
+        ]) + "\n")
+        subprocess.run(["oscsendfile", "127.0.0.1", str(bridge.port), str(script)], check=True)
+        # Another socket on the same host (oscsend opens a fresh one per message) is not the client.
+        subprocess.run(["oscsend", "127.0.0.1", str(bridge.port), "/jam/ping", "i", "10"], check=True)
         time.sleep(0.5)
     finally:
         dump.terminate()
@@ -389,6 +421,7 @@ def test_liblo_oscsend_and_oscdump_as_a_third_party_device(bridge):
     assert chords and all(re.match(r"/jam/chord iisi+ ", l) for l in chords)
     assert any(l.startswith('/jam/error ss "/jam/note" "pitch must be a whole number') for l in lines)
     assert any(l.startswith("/jam/pong i 9") for l in lines)
+    assert not any(l.startswith("/jam/pong i 10") for l in lines)
     assert any(l.startswith('/jam/status ss "setting" "voicing=close"') for l in lines)
     assert any(l.startswith("/jam/status sf \"heartbeat\"") for l in lines)
     for l in lines:

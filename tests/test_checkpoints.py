@@ -1,6 +1,7 @@
 """Checkpoints: safetensors + JSON card round-trip, strict and clear failures, no pickle."""
 import json
 
+import numpy as np
 import pytest
 import torch
 
@@ -80,3 +81,35 @@ def test_names_with_dots_like_gapt_1_0(tmp_path):
     _, card = C.load_policy(tmp_path / "gapt-1.0")
     assert card["name"] == "gapt-1.0"
     assert C.resolve(tmp_path / "gapt-1.0.json") == tmp_path / "gapt-1.0"
+
+
+def test_weights_are_checked_against_the_card_before_and_after_loading(tmp_path):
+    """A card that declares a bigger network than its weights is refused from the file's header (nothing
+    the card declares is allocated); a flipped bit is caught by the card's checksum even when the weight
+    stays finite; NaN weights are refused when the card has no checksum (older checkpoints)."""
+    CheckpointError, load_policy = C.CheckpointError, C.load_policy
+    C.save_checkpoint(ChordPolicy(ModelConfig(d_model=32, n_layers=2, n_heads=2)), tmp_path / "ok", {})
+    card = json.loads((tmp_path / "ok.json").read_text())
+    assert len(card["weights_sha256"]) == 64
+    load_policy(tmp_path / "ok")
+    weights = (tmp_path / "ok.safetensors").read_bytes()
+    n = int.from_bytes(weights[:8], "little")
+
+    def variant(name, data=weights, **changes):
+        (tmp_path / f"{name}.safetensors").write_bytes(data)
+        (tmp_path / f"{name}.json").write_text(json.dumps({**card, **changes}))
+        return tmp_path / name
+
+    huge = variant("huge", model=dict(card["model"], d_model=4096, n_layers=48))
+    with pytest.raises(CheckpointError, match="does not fit its architecture|has shape"):
+        load_policy(huge)
+    flipped = bytearray(weights)
+    flipped[8 + n + 1] ^= 0x01  # a mantissa bit: still finite
+    with pytest.raises(CheckpointError, match="checksum"):
+        load_policy(variant("rot", bytes(flipped)))
+    nan = bytearray(weights)
+    nan[8 + n: 8 + n + 16] = np.full(4, np.nan, dtype="<f4").tobytes()
+    with pytest.raises(CheckpointError, match="NaN or infinite"):
+        load_policy(variant("nan", bytes(nan), weights_sha256=None))
+    with pytest.raises(CheckpointError, match="out of range"):
+        load_policy(variant("absurd", model=dict(card["model"], max_len=10**9)))

@@ -15,12 +15,35 @@ from __future__ import annotations
 import numpy as np
 
 
+def _float32(v) -> np.ndarray:
+    """A weight as a float32 array, from a torch tensor or (loaded without torch) a NumPy array."""
+    if hasattr(v, "detach"):
+        v = v.detach().float().cpu().numpy()
+    return np.ascontiguousarray(v, dtype=np.float32)
+
+
+class NumpyCheckpoint:
+    """A policy checkpoint's weights as NumPy arrays, standing in for the PyTorch network where only the
+    real-time engine needs them (``jamcore.checkpoints`` loads this when torch is not installed)."""
+
+    def __init__(self, cfg, tensors: dict[str, np.ndarray], kind: str = "policy"):
+        self.cfg = cfg
+        self.kind = kind
+        self._tensors = tensors
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        return dict(self._tensors)
+
+    def eval(self) -> "NumpyCheckpoint":
+        return self
+
+
 class NumpyWeights:
     """The policy's weights as contiguous float32 arrays, laid out for ``x @ W``, plus rotary tables."""
 
     def __init__(self, model, max_len: int | None = None):
         cfg = model.cfg
-        sd = {k: v.detach().float().cpu().numpy() for k, v in model.state_dict().items()}
+        sd = {k: _float32(v) for k, v in model.state_dict().items()}
         self.d = cfg.d_model
         self.h = cfg.n_heads
         self.hd = cfg.d_model // cfg.n_heads
