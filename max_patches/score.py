@@ -9,8 +9,9 @@ bridge names the frame it starts on (F, or F minus the loop length when it lies 
 looping song: the next pass). Its target is the first grid frame with that number reached at or after
 its arrival (or during the frame it arrived in: a late event), no further ahead than ``reach_beats``,
 with no seek or stop between arrival and frame. A frame's committed chord is the newest event
-targeting the latest targeted frame at or before it, within the same stretch of continuous play (a
-re-sent run targets the same frame: it changes nothing). Frames before the first target of a stretch
+targeting the latest targeted frame at or before it and received before that frame began (or the
+first, if late), within the same stretch of continuous play (a re-sent run targets the same frame: it
+changes nothing). Frames before the first target of a stretch
 have no committed chord. An event that targets no frame ahead but whose run (``frames`` long) covers the
 frame sounding when it arrived, with nothing targeted since its start, is late: it targets that frame.
 
@@ -59,7 +60,11 @@ class Score:
         return f"sounded={self.sounded} committed={self.committed} late={self.late} wrong={self.wrong}"
 
     def detail(self) -> str:
-        return f"{self.line()} (simulator ran up to {self.lag_ms:.0f} ms behind)"
+        """The line, how far behind the simulator ran, and the frames that did not sound as committed."""
+        bad = [(i, f.frame, f.committed and f.committed[0], sorted(f.sounding)) for i, f in enumerate(self.frames)
+               if (f.committed and f.committed[0] != "nochord" and f.sounding != frozenset(f.committed[1]))
+               or (f.sounding and (not f.committed or f.sounding != frozenset(f.committed[1])))]
+        return f"{self.line()} (simulator ran up to {self.lag_ms:.0f} ms behind); off: {bad[:6]}"
 
     def runs(self) -> list[tuple[int, int, int]]:
         """Committed chord runs: (first frame index, committed length, frames it sounded from one strike)."""
@@ -105,7 +110,9 @@ def score(live: Live, dev: Device, channel: int = 2, reach_beats: float = 10.0, 
         k = _target(frames, starts, live, ts, label, reach_beats)
         if k is None:
             k = _covering(frames, targets, ts, label, length)
-        if k is not None and (k not in targets or targets[k][0] <= ts):
+        # The commitment for a frame is what the bridge said by the time the frame began: a later,
+        # different word (a re-plan after a stall) cannot be played any more, as on the device.
+        if k is not None and (k not in targets or (targets[k][0] <= ts < frames[k].t)):
             targets[k] = (ts, content)
     current = None
     for i, f in enumerate(frames):
