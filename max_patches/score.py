@@ -7,7 +7,9 @@ loop brace over time, and the device's MIDI out. Nothing is read from inside the
 The committed chord of each played frame: every ``/jam/chord F ...`` / ``/jam/nochord F`` sent by the
 bridge names the frame it starts on (F, or F minus the loop length when it lies past the loop end of a
 looping song: the next pass). Its target is the first grid frame with that number reached at or after
-its arrival (or during the frame it arrived in: a late event), no further ahead than ``reach_beats``,
+its arrival (or during the frame it arrived in: a late event), no further ahead than ``reach_beats``
+(the device's reach at the default Lookahead: 2 beats + 2 frames; further, a re-send from a run's onset
+would name the same frame of the next pass),
 with no seek or stop between arrival and frame. A frame's committed chord is the newest event
 targeting the latest targeted frame at or before it and received before that frame began (or the
 first, if late), within the same stretch of continuous play (a re-sent run targets the same frame: it
@@ -86,7 +88,7 @@ class Score:
         return out
 
 
-def score(live: Live, dev: Device, channel: int = 2, reach_beats: float = 10.0, start_t: float = 0.0,
+def score(live: Live, dev: Device, channel: int = 2, reach_beats: float = 2.5, start_t: float = 0.0,
           end_t: float | None = None) -> Score:
     probe = min(0.25 * 60.0 / live.transport.bpm / FRAMES_PER_BEAT, 0.02)
     grid = [(t, b, c) for t, b, c in live.grid if t >= start_t and (end_t is None or t + probe < end_t)]
