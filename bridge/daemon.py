@@ -42,13 +42,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from bridge import protocol as P
-from bridge.access import Allowed, QuietLog, check_exposure
+from bridge.access import AccessError, Allowed, QuietLog, check_exposure, parse_allow
 from bridge.inbox import Inbox
 from bridge.library import Library, blend_name, quantise
-from bridge.outputs import OscOutput, open_audio
+from bridge.outputs import NullOutput, OscOutput, open_audio
 from bridge.server import Endpoint, Inbound, build
 from bridge.session import Session, Settings
 from jamcore.checkpoints import DEFAULT_POLICY, CheckpointError
+from jamcore.errors import CommandError
 from jamcore.music.time import FRAMES_PER_BEAT
 from jamcore.stream import freeze_heap
 
@@ -144,13 +145,13 @@ class Bridge:
         self.inbox = Inbox()
         self.endpoint = Endpoint(host, port, self.inbox, Allowed(tuple(allow)))
         self.osc = OscOutput(self.endpoint.send)
-        self.audio, self.audio_reason = (None, "not requested")
+        self.audio, self.audio_reason = NullOutput(), "not requested"
         if output in ("audio", "both"):
             self.audio, self.audio_reason = open_audio(soundfont)
-            if self.audio is None:
+            if not self.has_audio:
                 log.warning("audio output unavailable: %s; serving chords as MIDI over OSC only", self.audio_reason)
         self.default_settings = settings or Settings()
-        self.default_settings.output = output if (self.audio is not None or output == "midi") else "midi"
+        self.default_settings.output = output if (self.has_audio or output == "midi") else "midi"
         self.seed = seed
         self.client_timeout = client_timeout
         self.clients: dict[tuple[str, int], Client] = {}  # by sender
@@ -232,8 +233,12 @@ class Bridge:
             self._status(c, "connection", "closed")
         self.endpoint.close()
         self._loader.shutdown(wait=False, cancel_futures=True)
-        if self.audio is not None:
-            self.audio.close()
+        self.audio.close()
+
+    @property
+    def has_audio(self) -> bool:
+        """Whether chords can sound from the bridge itself (else ``audio`` is a ``NullOutput``)."""
+        return not isinstance(self.audio, NullOutput)
 
     # ------------------------------------------------------------------ the loop
     def _turn(self) -> None:
@@ -344,9 +349,9 @@ class Bridge:
         if not sends:
             return
         mode = c.session.settings.output
-        if mode in ("midi", "both") or self.audio is None:
+        if mode in ("midi", "both") or not self.has_audio:
             self.osc.chords(c.id, c.reply, c.session.clock, sends, c.session.settings.program)
-        if mode in ("audio", "both") and self.audio is not None:
+        if mode in ("audio", "both"):
             self.audio.chords(c.id, c.reply, c.session.clock, sends, c.session.settings.program)
 
     # ------------------------------------------------------------------ admission
@@ -591,16 +596,19 @@ class Bridge:
 
     def _set(self, msg: Inbound, c: Client) -> None:
         key, value = msg.args
-        if key == "output" and value in ("audio", "both") and self.audio is None:
+        if key == "output" and value in ("audio", "both") and not self.has_audio:
             self._error(c, P.SET.path, f"no audio output on the bridge ({self.audio_reason}); chords stay "
                                        f"on MIDI over OSC", msg.arrival)
             value = "midi"
         if key == "beats_per_bar":
             c.session.set_meter(value)
             note = None
+        elif key == "grid":
+            c.session.set_grid(value)
+            note = None
         else:
             note = c.session.settings.set(key, value)
-        if key == "output" and self.audio is not None and value == "midi":
+        if key == "output" and value == "midi":
             self.audio.forget(c.id)
         self._status(c, "setting", f"{key}={value}")
         if note:
@@ -638,8 +646,7 @@ class Bridge:
         pending = c.session.pending_future
         if pending is not None:
             pending.cancel()
-        if self.audio is not None:
-            self.audio.forget(c.id)
+        self.audio.forget(c.id)
 
     def _status(self, c: Client, key: str, value) -> None:
         self.endpoint.send(c.reply, build(P.STATUS, key, value))
@@ -711,34 +718,22 @@ def add_arguments(parser) -> None:
     parser.add_argument("--log-level", default="info", choices=("debug", "info", "warning"))
 
 
-def one_torch_thread() -> None:
-    """Tiny models: one thread is fastest and leaves cores to Live (a no-op without torch, which the
-    live runtime does not need)."""
-    try:
-        import torch
-    except ImportError:
-        return
-    torch.set_num_threads(1)
-
-
 def settings_from_args(args) -> Settings:
-    from jamcore.cli import CommandError
-
+    """The per-client defaults from the command line, within the same limits as ``/jam/set``
+    (``bridge.protocol.SETTING_VALUES``)."""
     s = Settings(temperature=args.temperature, lookahead_beats=args.lookahead_beats, commit_beats=args.commit_beats)
-    if not 0.25 <= s.commit_beats <= s.lookahead_beats <= 8:
-        raise CommandError("need 0.25 <= --commit-beats <= --lookahead-beats <= 8")
-    if not 0 <= s.temperature <= 3:
-        raise CommandError("--temperature must be in 0..3")
+    for key in ("temperature", "lookahead_beats", "commit_beats"):
+        low, high, _ = P.SETTING_VALUES[key]
+        if not low <= getattr(s, key) <= high:
+            raise CommandError(f"--{key.replace('_', '-')} must be in {low:g}..{high:g}")
+    if s.commit_beats > s.lookahead_beats:
+        raise CommandError("--commit-beats must not exceed --lookahead-beats")
     return s
 
 
 def run(args) -> int:
-    from bridge.access import AccessError, parse_allow
-    from jamcore.cli import CommandError
-
     logging.basicConfig(level=getattr(logging, args.log_level.upper()),
                         format="%(asctime)s jamcore: %(message)s", datefmt="%H:%M:%S")
-    one_torch_thread()
     if args.secret is not None and not 1 <= len(args.secret) <= 256:
         raise CommandError("--secret must be 1..256 characters")
     try:

@@ -7,13 +7,18 @@ and prints the chord chart with how often the melody lands on a chord tone.
 """
 from __future__ import annotations
 
-from jamcore.checkpoints import DEFAULT_POLICY, DEFAULT_TEMPERATURE
-
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from bridge import protocol as P
+from bridge.client import JamClient
+from bridge.daemon import Bridge
+from bridge.session import Session, Settings
+from jamcore.checkpoints import DEFAULT_POLICY, DEFAULT_TEMPERATURE
+from jamcore.music.grid import DEFAULT_GRID, GRIDS
+from jamcore.music.midi_io import load_user_melody, write_harmonized_midi
+from jamcore.music.render import render_wav
 
 ASSET = Path(__file__).resolve().parents[1] / "jamcore" / "assets" / "demo_melody.mid"
 
@@ -32,6 +37,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--soundfont", default=None, help="GM soundfont for demo.wav (default: FluidR3_GM)")
     parser.add_argument("--no-wav", action="store_true", help="skip the audio render")
+    parser.add_argument("--grid", default=DEFAULT_GRID, choices=GRIDS,
+                        help=f"where chords may change: every 16th, beat, half bar or bar (default {DEFAULT_GRID})")
 
 
 @dataclass
@@ -120,8 +127,6 @@ def simulate_session(notes, policy, settings=None, seed: int = 0, bpm: float = 1
     """The live loop on simulated time, no sockets: transport each beat, notes as they happen, the session
     stepped mid-frame. Returns the committed chord token of every frame. (Tests and evaluation use it to
     judge the bridge's music without waiting for real time.)"""
-    from bridge.session import Session, Settings
-
     s = Session(policy, "sim", settings or Settings(), seed=seed)
     end_beat = end_beat if end_beat is not None else max(n.end for n in notes)
     spf = 60.0 / bpm / 4
@@ -143,18 +148,11 @@ def simulate_session(notes, policy, settings=None, seed: int = 0, bpm: float = 1
 def run_demo(melody: str | Path = ASSET, out_dir: str | Path = ".", checkpoint: str = DEFAULT_POLICY,
              checkpoint_dir: str | None = None, bpm: float | None = None, temperature: float = DEFAULT_TEMPERATURE,
              lookahead_beats: float = 2.0, commit_beats: float = 1.0, seed: int = 0, soundfont: str | None = None,
-             wav: bool = True, log=print) -> DemoResult:
-    from bridge.client import JamClient
-    from bridge.daemon import Bridge, one_torch_thread
-    from bridge.session import Settings
-    from jamcore.music.midi_io import load_user_melody, write_harmonized_midi
-    from jamcore.music.render import render_wav
-
+             wav: bool = True, log=print, grid: str = DEFAULT_GRID) -> DemoResult:
     song, report = load_user_melody(melody)
     bpm = float(bpm or song.tempo_bpm)
     end_beat = float(int(song.length_beats + 0.999))
-    one_torch_thread()
-    settings = Settings(temperature=temperature, lookahead_beats=lookahead_beats, commit_beats=commit_beats)
+    settings = Settings(temperature=temperature, lookahead_beats=lookahead_beats, commit_beats=commit_beats, grid=grid)
     bridge = Bridge(P.DEFAULT_HOST, 0, checkpoint, checkpoint_dir, "midi", seed=seed, settings=settings)
     bridge.start_thread()
     log(f"daemon on {P.DEFAULT_HOST}:{bridge.port} playing {checkpoint!r}; {report.summary()}")
@@ -183,16 +181,9 @@ def run_demo(melody: str | Path = ASSET, out_dir: str | Path = ".", checkpoint: 
 
 
 def run(args) -> int:
-    from jamcore.checkpoints import CheckpointError
-    from jamcore.cli import CommandError
-    from jamcore.music.midi_io import MelodyFileError
-    from jamcore.music.render import RenderError
-
-    try:
-        res = run_demo(args.melody, args.out_dir, args.checkpoint, args.checkpoint_dir, args.bpm, args.temperature,
-                       args.lookahead_beats, args.commit_beats, args.seed, args.soundfont, not args.no_wav)
-    except (CheckpointError, MelodyFileError, RenderError) as exc:
-        raise CommandError(str(exc)) from exc
+    res = run_demo(args.melody, args.out_dir, args.checkpoint, args.checkpoint_dir, args.bpm, args.temperature,
+                   args.lookahead_beats, args.commit_beats, args.seed, args.soundfont, not args.no_wav,
+                   grid=args.grid)
     print(res.chart)
     print(f"{len(res.events)} chords; melody on a chord tone {100 * res.note_in_chord:.0f}% of the time")
     print(f"wrote {res.midi_path}" + (f" and {res.wav_path}" if res.wav_path else ""))

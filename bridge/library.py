@@ -17,7 +17,6 @@ inference, so one loaded network serves every session that plays it, each with i
 """
 from __future__ import annotations
 
-import copy
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -27,8 +26,8 @@ import numpy as np
 
 from jamcore import tokens as T
 from jamcore.checkpoints import (SHIPPED_DIR, CheckpointError, available_checkpoints, canonical_key,
-                                 find_in_library, load_stem, resolve)
-from jamcore.models.numpy_policy import NumpyCheckpoint
+                                 find_in_library, load_policy_stem, resolve)
+from jamcore.models.numpy_policy import NumpyWeights
 from jamcore.stream import StreamingPolicy
 
 MAX_LOADED = 8  # networks kept loaded (checkpoints and blends); a 3-layer 128-wide policy is ~3 MB
@@ -100,7 +99,7 @@ class Library:
         if hit is not None:
             return hit
         self.pause()
-        model, card = load_stem(stem, "policy")
+        model, card = load_policy_stem(stem)  # NumPy weights straight from safetensors: no torch
         self.pause()
         smoke_test(model, stem.name, self.pause)
         return self._put(key, (model, card))
@@ -121,22 +120,14 @@ class Library:
         if ma.cfg != mb.cfg:  # configs, not card dicts: an older card lacks fields that default alike
             raise CheckpointError(f"cannot blend {a!r} and {b!r}: their architectures differ "
                                   f"({ca.get('model')} vs {cb.get('model')})")
-        sa, sb = ma.state_dict(), mb.state_dict()
+        sa, sb = ma.state, mb.state
         mixed = {}
         for i, k in enumerate(sa):
-            if isinstance(ma, NumpyCheckpoint):  # loaded without torch
-                mixed[k] = (sa[k].astype(np.float32) * (1.0 - q) + sb[k].astype(np.float32) * q).astype(sa[k].dtype)
-            else:
-                mixed[k] = (sa[k].float() * (1.0 - q) + sb[k].float() * q).to(sa[k].dtype) \
-                    if sa[k].is_floating_point() else sa[k]
+            mixed[k] = (sa[k].astype(np.float32) * (1.0 - q) + sb[k].astype(np.float32) * q).astype(sa[k].dtype) \
+                if sa[k].dtype.kind == "f" else sa[k]
             if i % 16 == 15:
                 self.pause()
-        if isinstance(ma, NumpyCheckpoint):
-            model = NumpyCheckpoint(ma.cfg, mixed)
-        else:
-            model = copy.deepcopy(ma)  # (a copy, not a fresh network: no random initialisation to pay for)
-            model.load_state_dict(mixed)
-            model.eval()
+        model = NumpyWeights.from_state(ma.cfg, mixed)
         name = blend_name(a, b, q)
         self.pause()
         smoke_test(model, name, self.pause)

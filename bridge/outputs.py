@@ -8,7 +8,7 @@ All outputs take the same call, ``chords(client_id, clock, sends, program)``, fr
   when the song position crosses a committed onset, so audio follows tempo changes, seeks and stops;
 - ``NullOutput``: accepts and drops (benchmarks, and audio asked for where no device exists).
 
-``open_audio`` returns ``(None, reason)`` when there is no audio device or no synthesizer: the daemon
+``open_audio`` returns ``(NullOutput(), reason)`` when there is no audio device or no synthesizer: the daemon
 says so once and keeps serving MIDI over OSC.
 """
 from __future__ import annotations
@@ -23,6 +23,7 @@ from bridge import protocol as P
 from bridge.clock import Anchor, Clock, beat_at
 from bridge.server import build
 from bridge.session import ChordSend
+from jamcore.music.render import RenderError, Synth
 from jamcore.music.time import FRAMES_PER_BEAT
 
 log = logging.getLogger("jamcore.bridge")
@@ -64,6 +65,8 @@ class OscOutput:
 
 
 class NullOutput:
+    """No output: what the daemon holds in place of audio when there is none (it never asks which)."""
+
     def chords(self, client_id, dest, clock, sends, program) -> None:
         pass
 
@@ -181,18 +184,16 @@ class AudioOutput:
             self.synth.close()
 
 
-def open_audio(soundfont: str | None = None, sample_rate: int = 44100) -> tuple[AudioOutput | None, str]:
-    """An ``AudioOutput`` on the default device, or ``(None, why not)``."""
-    from jamcore.music.render import RenderError, Synth
-
+def open_audio(soundfont: str | None = None, sample_rate: int = 44100) -> tuple[ChordOutput, str]:
+    """``(AudioOutput on the default device, "ok")``, or ``(NullOutput(), why not)``."""
     try:
         import sounddevice as sd
     except (ImportError, OSError) as exc:
-        return None, f"sounddevice/PortAudio unavailable ({exc})"
+        return NullOutput(), f"sounddevice/PortAudio unavailable ({exc})"
     try:
         synth = Synth(soundfont, sample_rate)
     except RenderError as exc:
-        return None, str(exc)
+        return NullOutput(), str(exc)
 
     def factory(callback):
         return sd.OutputStream(samplerate=sample_rate, channels=2, dtype="float32", blocksize=128,
@@ -202,4 +203,4 @@ def open_audio(soundfont: str | None = None, sample_rate: int = 44100) -> tuple[
         return AudioOutput(synth, factory, sample_rate), "ok"
     except Exception as exc:  # PortAudioError and friends: no device, busy device, bad config
         synth.close()
-        return None, f"no audio output device ({exc})"
+        return NullOutput(), f"no audio output device ({exc})"

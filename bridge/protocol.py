@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from jamcore.music.grid import GRIDS
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7400  # the bridge listens here
 DEFAULT_REPLY_PORT = 7401  # the device listens here unless /jam/hello says otherwise
@@ -37,7 +39,7 @@ CHECKPOINT = Address("/jam/checkpoint", "s", ("name",), "switch policy at the ne
 BLEND = Address("/jam/blend", "ssn", ("a", "b", "t"), "interpolate the weights of two compatible checkpoints")
 SET = Address("/jam/set", "sv", ("key", "value"),
               "`temperature`, `lookahead_beats`, `commit_beats`, `output`, `voicing`, `program`, `listen_beats`, "
-              "`beats_per_bar`")
+              "`beats_per_bar`, `grid`")
 RESET = Address("/jam/reset", "", (), "forget the session (new song)")
 PING = Address("/jam/ping", "n", ("seq",), "answered by /jam/pong i seq")
 LIST = Address("/jam/list", "", (), "answered by /jam/checkpoints s...")
@@ -61,7 +63,7 @@ CHECKPOINTS = Address("/jam/checkpoints", "s*", ("name...",), "answer to /jam/li
 OUTGOING: tuple[Address, ...] = (READY, CHORD, NOCHORD, STATUS, ERROR, PONG, CHECKPOINTS)
 
 SETTINGS = ("temperature", "lookahead_beats", "commit_beats", "output", "voicing", "program", "listen_beats",
-            "beats_per_bar")
+            "beats_per_bar", "grid")
 OUTPUT_MODES = ("midi", "audio", "both")
 VOICINGS = ("bass", "close")  # close-position hands with a bass note below, or the hands alone
 
@@ -85,6 +87,7 @@ SETTING_VALUES: dict[str, tuple] = {
     "program": (0, 127, True),
     "listen_beats": (0.0, 16.0, False),
     "beats_per_bar": (0.5, 8.0, False),
+    "grid": GRIDS,  # where chords may change: every 16th, beat, half bar or bar (jamcore.music.grid)
 }
 # /jam/status keys the bridge sends (value type in brackets).
 STATUS_KEYS = {

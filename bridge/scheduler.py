@@ -1,6 +1,6 @@
 """Which chords are final and which must go out now: pure functions of (now_beat, settings, plan).
 
-ReaLJam's scheme (REFERENCE.md section 6): the policy plans ``lookahead_beats`` ahead of the transport;
+ReaLJam's scheme (the commit and lookahead settings: docs/osc.md): the policy plans ``lookahead_beats`` ahead of the transport;
 chords less than ``commit_beats`` ahead are committed (final, never re-planned) and sent; the rest stay
 provisional and are re-planned when real notes arrive. Every frame the committed near future is sent
 again, so a lost UDP packet costs nothing (the device stores chords by frame; a repeat is harmless).
@@ -37,11 +37,6 @@ def horizon(now_beat: float, lookahead_beats: float, commit_beats: float) -> Hor
     commit_end = max(now_frame + 1, math.ceil(FRAMES_PER_BEAT * (now_beat + commit_beats) - _EPS))
     plan_end = max(commit_end, math.ceil(FRAMES_PER_BEAT * (now_beat + lookahead_beats) - _EPS))
     return Horizon(now_frame, commit_end, plan_end)
-
-
-def frame_wall_time(frame: int, anchor_wall: float, anchor_beat: float, bpm: float) -> float:
-    """Wall time at which ``frame`` starts, at a constant tempo from an anchor."""
-    return anchor_wall + (frame / FRAMES_PER_BEAT - anchor_beat) * 60.0 / bpm
 
 
 def next_frame_time(now: float, now_beat: float, bpm: float) -> float:

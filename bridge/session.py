@@ -48,9 +48,10 @@ from bridge.clock import Clock, ClockUpdate
 from bridge.scheduler import chord_runs, horizon
 from jamcore import tokens as T
 from jamcore.checkpoints import DEFAULT_TEMPERATURE
+from jamcore.music.grid import DEFAULT_GRID
 from jamcore.music.time import FRAMES_PER_BEAT, beat_to_frame
 from jamcore.music.voicing import voice_chord
-from jamcore.stream import listening
+from jamcore.stream import live_chord
 
 log = logging.getLogger("jamcore.bridge")
 
@@ -79,6 +80,8 @@ class Settings:
     # Quarter-note beats per bar (6/8 is 3): where the bar lines fall for a policy with a metrical input.
     # Song position 0 is a downbeat, as in Live.
     beats_per_bar: float = 4.0
+    # Where chords may change (jamcore.music.grid): every 16th (no constraint), beat, half bar or bar.
+    grid: str = DEFAULT_GRID
 
     def set(self, key: str, value: Any) -> str | None:
         """Apply a validated value; keep commit <= lookahead by moving the other one. Returns a note."""
@@ -193,6 +196,7 @@ class Session:
     def _hear_meter(self, policy):
         policy.song_frame = self.song_frame_at
         policy.set_meter(self.settings.beats_per_bar)
+        policy.set_grid(self.settings.grid)
         return policy
 
     def set_meter(self, beats_per_bar: float) -> None:
@@ -200,6 +204,12 @@ class Session:
         chords it plans from here on hear the new bar lines."""
         self.settings.beats_per_bar = beats_per_bar
         self.policy.set_meter(beats_per_bar)
+        self._touch(self.cursor)
+
+    def set_grid(self, grid: str) -> None:
+        """Where chords may change (``/jam/set grid``): chords not yet committed are re-planned under it."""
+        self.settings.grid = grid
+        self.policy.set_grid(grid)
         self._touch(self.cursor)
 
     def pframe(self, song_frame: int) -> int:
@@ -423,7 +433,8 @@ class Session:
         if p < len(self.committed):
             c = self.committed[p]
         else:
-            c = T.NO_CHORD if self._listening(p) else self._sample_chord(p)
+            started = self._first_chord is not None and self._first_chord < p  # a chord before p
+            c = live_chord(pol, p, self._first_onset, started, s.listen_beats, s.temperature, s.top_p, self._rng(p, 0))
             if p < self.commit_end:  # the plan fell behind the commit edge: commit it now
                 self._commit(p, c)
                 committed = 1
@@ -440,19 +451,8 @@ class Session:
             self._mark_reflected(now)
         return committed
 
-    def _sample_chord(self, p: int) -> int:
-        """The policy's chord for pframe ``p``; the first one after listening may not be NO_CHORD (after a
-        stretch of NO_CHORD the policy would happily stay silent, as in a song's intro)."""
-        s = self.settings
-        first = self._first_chord is None or self._first_chord >= p
-        return self.policy.sample_chord(s.temperature, s.top_p, self._rng(p, 0), allow_silence=not first)
-
     def _rng(self, p: int, slot: int) -> np.random.Generator:
         return np.random.default_rng((self.seed, self._epoch, p, slot))
-
-    def _listening(self, p: int) -> bool:
-        """Still listening at pframe ``p``: no note heard yet, or less than ``listen_beats`` before ``p``."""
-        return listening(p, self._first_onset, self.settings.listen_beats)
 
     def _mark_reflected(self, now: float) -> None:
         """Notes whose frame is in the policy's context and the plan ready to the next commit: record

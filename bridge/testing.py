@@ -7,17 +7,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import torch
+
+from jamcore.config import ModelConfig
+from jamcore.models.policy import ChordPolicy
+from jamcore.models.saved import save_checkpoint
+
 
 def tiny_checkpoints(directory: str | Path, names: tuple[str, ...] = ("tiny", "tiny2"), d_model: int = 32,
                      n_layers: int = 2) -> list[str]:
     """Write random-weight policy checkpoints of one small architecture (so they can be blended),
     plus ``broken`` (weights that do not fit its card) and ``wide`` (another architecture)."""
-    import torch
-
-    from jamcore.checkpoints import save_checkpoint
-    from jamcore.config import ModelConfig
-    from jamcore.models.policy import ChordPolicy
-
     d = Path(directory)
     cfg = ModelConfig(d_model=d_model, n_layers=n_layers, n_heads=2, dropout=0.0)
     for i, name in enumerate(names):

@@ -13,7 +13,15 @@ import platform
 import resource
 import time
 
+import numpy as np
+import torch
+
+from jamcore import tokens as T
 from jamcore.checkpoints import DEFAULT_POLICY
+from jamcore.models.numpy_policy import NumpyPolicy
+from jamcore.models.saved import load_policy
+from jamcore.music.meter import metric_ids
+from jamcore.stream import StreamingPolicy, freeze_heap, live_chord, sample_from_logits
 
 
 def add_arguments(parser) -> None:
@@ -27,21 +35,12 @@ def add_arguments(parser) -> None:
 
 
 def _percentiles(xs: list[float]) -> dict[str, float]:
-    import numpy as np
-
     a = np.asarray(xs) * 1000.0
     return {"p50_ms": float(np.percentile(a, 50)), "p99_ms": float(np.percentile(a, 99)),
             "max_ms": float(a.max()), "mean_ms": float(a.mean())}
 
 
 def bench(checkpoint: str = DEFAULT_POLICY, frames: int = 10_000, naive_frames: int = 200, threads: int = 1) -> dict:
-    import numpy as np
-    import torch
-
-    from jamcore import tokens as T
-    from jamcore.checkpoints import load_policy
-    from jamcore.stream import CHORD_MASKS, StreamingPolicy, freeze_heap, sample_from_logits
-
     torch.set_num_threads(threads)
     model, card = load_policy(checkpoint)
     stream = StreamingPolicy(model)
@@ -63,7 +62,7 @@ def bench(checkpoint: str = DEFAULT_POLICY, frames: int = 10_000, naive_frames: 
     times = []
     for t in range(frames):
         t0 = time.perf_counter()
-        c = stream.sample_chord(temperature=1.0, rng=rng)
+        c = live_chord(stream, t, 0, True, 0.0, 1.0, 1.0, rng)  # the live rule, past listening
         stream.push(c, melody[t])
         times.append(time.perf_counter() - t0)
     streamed = _percentiles(times)
@@ -76,20 +75,16 @@ def bench(checkpoint: str = DEFAULT_POLICY, frames: int = 10_000, naive_frames: 
     naive = []
     meter = None  # a metrical policy reads one more embedding per token, as the stream does
     if stream.uses_meter:
-        from jamcore.music.meter import metric_ids
-
         meter = metric_ids(1 + 2 * w, 0, stream.bar_len)
     with torch.inference_mode():
         for i in range(naive_frames):
             seq = torch.from_numpy(T.interleave(np.roll(chords, -i), np.roll(mel, -i)))[None]
             t0 = time.perf_counter()
             logits = model(seq, meter=None if meter is None else torch.from_numpy(meter[: seq.shape[1]])[None])[0, -1].numpy()
-            sample_from_logits(logits, CHORD_MASKS[T.VOCAB_SIZE], 1.0, 1.0, rng)
+            sample_from_logits(logits, T.CHORD_MASKS[T.VOCAB_SIZE], 1.0, 1.0, rng)
             naive.append(time.perf_counter() - t0)
     naive_p = _percentiles(naive)
     # The same full recompute with the NumPy engine, so the ratio is not just "numpy vs torch".
-    from jamcore.models.numpy_policy import NumpyPolicy
-
     engine = NumpyPolicy(model)
     naive_np = []
     for i in range(naive_frames):
@@ -97,7 +92,7 @@ def bench(checkpoint: str = DEFAULT_POLICY, frames: int = 10_000, naive_frames: 
         t0 = time.perf_counter()
         engine.rewind(0)
         logits = engine.step(ids, meter=None if meter is None else meter[: len(ids)])
-        sample_from_logits(logits, CHORD_MASKS[T.VOCAB_SIZE], 1.0, 1.0, rng)
+        sample_from_logits(logits, T.CHORD_MASKS[T.VOCAB_SIZE], 1.0, 1.0, rng)
         naive_np.append(time.perf_counter() - t0)
     naive_np_p = _percentiles(naive_np)
     best_naive = min((naive_p, naive_np_p), key=lambda p: p["p50_ms"])

@@ -5,6 +5,11 @@ vocabulary version, the model kind, every tensor name and shape must match, or a
 says exactly what is wrong. Writes are atomic (temp file, then rename), so a crash never leaves a
 half-written checkpoint behind.
 
+The live path reads policies with ``load_policy_weights`` / ``load_policy_stem``: NumPy arrays straight
+from safetensors into the real-time engine, under the same checks, with no torch. Training and
+evaluation build PyTorch networks with ``load_model`` (torch is imported there only; also re-exported by
+``jamcore.models.saved``).
+
 Also the ``jamcore checkpoints`` command, which lists checkpoints with their adversarial weight and
 headline metrics.
 """
@@ -17,6 +22,15 @@ import json
 import os
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+from safetensors import SafetensorError
+from safetensors.numpy import load_file as load_numpy_file
+
+from jamcore.config import ModelConfig
+from jamcore.errors import CheckpointError
+from jamcore.models.numpy_policy import NumpyWeights
+from jamcore.tokens import VOCAB_SIZE, VOCAB_VERSION
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "checkpoints"
 # The policy `serve`, `demo` and `harmonize` start with; performers switch to any other on stage.
@@ -40,10 +54,6 @@ MODEL_KINDS: dict[str, str] = {
 }
 
 
-class CheckpointError(Exception):
-    """A checkpoint that cannot be used: missing, unreadable, or not made for this build."""
-
-
 def _class_for(kind: str):
     if kind not in MODEL_KINDS:
         raise CheckpointError(f"unknown model kind {kind!r}; known: {', '.join(MODEL_KINDS)}")
@@ -57,7 +67,7 @@ def with_ext(stem: str | Path, ext: str) -> Path:
     return stem.parent / (stem.name + ext)
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes) -> None:
     tmp = path.with_name(path.name + f".tmp{os.getpid()}")
     with open(tmp, "wb") as f:
         f.write(data)
@@ -71,13 +81,11 @@ def save_tensors(path: Path, tensors: dict, metadata: dict[str, str] | None = No
     from safetensors.torch import save
 
     clean = {k: v.detach().contiguous().cpu() for k, v in tensors.items()}
-    _atomic_write_bytes(Path(path), save(clean, metadata=metadata))
+    atomic_write_bytes(Path(path), save(clean, metadata=metadata))
 
 
 def save_checkpoint(model, stem: str | Path, card: dict[str, Any]) -> tuple[Path, Path]:
     """Write ``stem.safetensors`` and ``stem.json``. ``card`` gets kind, vocab and architecture added."""
-    from jamcore.tokens import VOCAB_SIZE, VOCAB_VERSION
-
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     full = {
@@ -93,7 +101,7 @@ def save_checkpoint(model, stem: str | Path, card: dict[str, Any]) -> tuple[Path
     save_tensors(weights, model.state_dict(), metadata={"kind": model.kind, "vocab_version": VOCAB_VERSION})
     full["weights_sha256"] = _sha256(weights)  # a load verifies it: bit rot is refused, even when finite
     meta = with_ext(stem, ".json")
-    _atomic_write_bytes(meta, (json.dumps(full, indent=2, default=str) + "\n").encode())
+    atomic_write_bytes(meta, (json.dumps(full, indent=2, default=str) + "\n").encode())
     return weights, meta
 
 
@@ -142,14 +150,9 @@ def load_model(name_or_path: str | Path, kind: str | None = None, directory: str
     return load_stem(resolve(name_or_path, directory), kind)
 
 
-def load_stem(stem: Path, kind: str | None = None):
-    """Load the checkpoint at ``stem`` (found already). Nothing the card declares is allocated before the
-    weights file is known to hold exactly those tensors (``check_weights_file``); the card's checksum,
-    when it has one, must match; loaded weights must be finite. Errors name the checkpoint, not its
-    folder. Without torch a policy loads straight into NumPy (the live runtime)."""
-    from jamcore.config import ModelConfig
-    from jamcore.tokens import VOCAB_VERSION
-
+def open_card(stem: Path, kind: str | None = None) -> tuple[dict[str, Any], ModelConfig]:
+    """The card of the checkpoint at ``stem``, checked: a JSON object, this build's vocabulary, the kind
+    asked for, a well-formed architecture. Returns (card, architecture)."""
     card = read_card(stem)
     if not isinstance(card, dict):
         raise CheckpointError(f"model card {stem.name}.json is not a JSON object")
@@ -165,16 +168,45 @@ def load_stem(stem: Path, kind: str | None = None):
         cfg = ModelConfig(**card["model"])
     except (KeyError, TypeError) as exc:
         raise CheckpointError(f"model card {stem.name}.json has a bad architecture entry: {exc}") from exc
-    if ckind == "policy" and not torch_available():
-        check_weights_file(stem, None)  # (no torch to build the architecture on: NumpyWeights checks shapes)
-        _check_digest(stem, card)
-        model = _load_numpy_policy(stem, cfg)
-        check_finite(model.state_dict(), stem.name)
-        return model, card
-    from safetensors import SafetensorError
-    from safetensors.torch import load_file  # (imports torch)
+    for field in dataclasses.fields(cfg):
+        v = getattr(cfg, field.name)
+        if isinstance(v, (int, float)) and not 0 <= v <= MAX_CARD_DIMENSION:
+            raise CheckpointError(f"model card {stem.name}.json: {field.name} = {v} is out of range")
+    return card, cfg
 
-    cls = _class_for(ckind)
+
+def load_policy_stem(stem: Path) -> tuple[NumpyWeights, dict[str, Any]]:
+    """The policy at ``stem`` as the NumPy engine's weights, straight from safetensors (no torch): what
+    ``serve``, ``demo`` and ``harmonize`` play. The weights file must hold exactly the tensors the card's
+    architecture has (read from its header before anything is loaded), match the card's checksum when
+    it has one, and be finite. Returns (weights, card)."""
+    card, cfg = open_card(stem, "policy")
+    expected = {k: (shape, "F32") for k, shape in NumpyWeights.expected_shapes(cfg).items()}
+    check_weights_file(stem, expected)
+    _check_digest(stem, card)
+    try:
+        state = load_numpy_file(str(with_ext(stem, ".safetensors")))
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise CheckpointError(f"unreadable weights {stem.name}.safetensors: {exc}") from exc
+    check_finite(state, stem.name)
+    return NumpyWeights.from_state(cfg, state), card
+
+
+def load_policy_weights(name_or_path: str | Path = DEFAULT_POLICY, directory: str | Path | None = None
+                        ) -> tuple[NumpyWeights, dict[str, Any]]:
+    """``load_policy_stem`` of a checkpoint name or path (``resolve``)."""
+    return load_policy_stem(resolve(name_or_path, directory))
+
+
+def load_stem(stem: Path, kind: str | None = None):
+    """A PyTorch network from the checkpoint at ``stem`` (found already), in eval mode: (model, card).
+    Nothing the card declares is allocated before the weights file is known to hold exactly those
+    tensors (``check_weights_file``); the card's checksum, when it has one, must match; loaded weights
+    must be finite. Errors name the checkpoint, not its folder. (Training and evaluation: torch.)"""
+    from safetensors.torch import load_file  # (imports torch: the training side only)
+
+    card, cfg = open_card(stem, kind)
+    cls = _class_for(card.get("kind"))
     check_weights_file(stem, expected_tensors(cls, cfg, stem.name))
     _check_digest(stem, card)
     model = cls(cfg)
@@ -324,8 +356,6 @@ def _sha256(path: Path) -> str:
 def check_finite(state: dict, name: str) -> None:
     """Every floating-point weight is finite (bit rot or a diverged run leaves NaN/inf behind). Torch
     tensors or NumPy arrays."""
-    import numpy as np
-
     for k, v in state.items():
         if hasattr(v, "is_floating_point"):  # a torch tensor
             bad = v.is_floating_point() and not bool(v.isfinite().all())
@@ -350,34 +380,6 @@ def find_in_library(name: str, folders) -> Path:
         if with_ext(stem, ".json").is_file() and with_ext(stem, ".safetensors").is_file():
             return stem
     raise CheckpointError(f"no checkpoint named {name!r} in the library (see /jam/list)")
-
-
-def torch_available() -> bool:
-    """Is PyTorch installed? The live runtime (``pip install jamcore``, no extras) runs without it."""
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def _load_numpy_policy(stem: Path, cfg):
-    """A policy checkpoint straight into NumPy arrays (no torch): what the real-time engine reads."""
-    from safetensors import SafetensorError
-    from safetensors.numpy import load_file
-
-    from jamcore.models.numpy_policy import NumpyCheckpoint, NumpyWeights
-
-    try:
-        state = load_file(str(with_ext(stem, ".safetensors")))
-    except (SafetensorError, OSError, ValueError) as exc:
-        raise CheckpointError(f"unreadable weights {stem.name}.safetensors: {exc}") from exc
-    model = NumpyCheckpoint(cfg, state)
-    try:
-        NumpyWeights(model)  # every tensor the engine needs is there, with the architecture's shapes
-    except (KeyError, ValueError) as exc:
-        raise CheckpointError(f"checkpoint {stem.name!r} does not fit its architecture: {exc}") from exc
-    return model
 
 
 def load_policy(name_or_path: str | Path = "mle", directory: str | Path | None = None):

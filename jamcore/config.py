@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import types
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jamcore.music.meter import METRIC_SLOTS
 from jamcore.music.time import FRAMES_PER_BEAT
 
-WINDOW_FRAMES = 256  # training window: 64 beats (DESIGN.md section 2)
+WINDOW_FRAMES = 256  # training window: 64 beats (docs/architecture.md)
 
 
 def default_data_dir() -> Path:
@@ -107,25 +109,37 @@ class TrainConfig:
     init: str = ""  # start from this checkpoint's weights (name or path) instead of a random init
 
 
-PROFILES: dict[str, TrainConfig] = {
-    "smoke": TrainConfig(
-        profile="smoke",
-        model=ModelConfig(d_model=32, n_layers=2, n_heads=2, dropout=0.0, n_encoder_layers=1,
-                          metric_slots=METRIC_SLOTS),
-        steps=6, batch_size=4, warmup_steps=2, eval_every=3, eval_batches=1, checkpoint_every=3,
-        window_frames=64,
-    ),
-    "small": TrainConfig(model=ModelConfig(metric_slots=METRIC_SLOTS)),  # metrical input: the policy only
-    "base": TrainConfig(
-        profile="base",
-        model=ModelConfig(d_model=256, n_layers=6, n_heads=8, metric_slots=METRIC_SLOTS),
-        steps=8000, batch_size=32, lr=5e-4, warmup_steps=400,
-    ),
+_SMOKE = TrainConfig(
+    profile="smoke",
+    model=ModelConfig(d_model=32, n_layers=2, n_heads=2, dropout=0.0, n_encoder_layers=1, metric_slots=METRIC_SLOTS),
+    steps=6, batch_size=4, warmup_steps=2, eval_every=3, eval_batches=1, checkpoint_every=3, window_frames=64,
+)
+_BASE = TrainConfig(
+    profile="base",
+    model=ModelConfig(d_model=256, n_layers=6, n_heads=8, metric_slots=METRIC_SLOTS),
+    steps=8000, batch_size=32, lr=5e-4, warmup_steps=400,
+)
+_SMALL_MODEL = ModelConfig(metric_slots=METRIC_SLOTS)  # the melody agent's trainer drops the metrical input
+
+# Supervised runs by model kind, then profile. `small` is the shipped recipe, exactly as its card says
+# (`training/pipeline.sh small` passes nothing else); `threads` is what the shipped run used on 2 cores.
+TRAIN_PROFILES: dict[str, dict[str, TrainConfig]] = {
+    "policy": {"smoke": _SMOKE, "base": _BASE,
+               "small": TrainConfig(model=_SMALL_MODEL, steps=1600, threads=2)},  # ~55 min on 2 cores
+    "anchor": {"smoke": _SMOKE, "base": _BASE,
+               "small": TrainConfig(model=dataclasses.replace(_SMALL_MODEL, n_layers=4), steps=600, threads=1)},
+    "melody": {"smoke": _SMOKE, "base": _BASE,
+               "small": TrainConfig(model=_SMALL_MODEL, steps=300, threads=1)},
 }
+PROFILES = TRAIN_PROFILES["policy"]
 
 
 def override(cfg, assignments: list[str] | None):
-    """Return ``cfg`` with ``key=value`` overrides applied (nested: ``model.d_model=192``)."""
+    """Return ``cfg`` with ``key=value`` overrides applied (nested: ``model.d_model=192``).
+
+    Values are typed by the field's annotation: ``int``, ``float``, ``bool`` (1/true/yes/on), ``Path``,
+    ``str``; ``X | None`` takes ``none`` (or nothing) for None; ``tuple[X, ...]`` takes comma-separated
+    elements, each typed as X (``--set shift_beats=1,2`` is ``(1, 2)``)."""
     for item in assignments or []:
         if "=" not in item:
             raise ValueError(f"override {item!r} is not key=value")
@@ -135,28 +149,44 @@ def override(cfg, assignments: list[str] | None):
 
 
 def _set(cfg, path: list[str], value: str):
-    names = {f.name: f for f in dataclasses.fields(cfg)}
+    names = {f.name for f in dataclasses.fields(cfg)}
     if path[0] not in names:
         raise ValueError(f"unknown config field {path[0]!r}; known: {', '.join(names)}")
-    current = getattr(cfg, path[0])
     if len(path) > 1:
-        return dataclasses.replace(cfg, **{path[0]: _set(current, path[1:], value)})
-    if isinstance(current, bool):
-        parsed = value.lower() in ("1", "true", "yes", "on")
-    elif isinstance(current, int):
-        parsed = int(value)
-    elif isinstance(current, float):
-        parsed = float(value)
-    elif isinstance(current, Path):
-        parsed = Path(value)
-    elif isinstance(current, tuple):
-        parsed = tuple(v for v in value.split(",") if v)
-    else:
-        parsed = value
+        return dataclasses.replace(cfg, **{path[0]: _set(getattr(cfg, path[0]), path[1:], value)})
+    hint = typing.get_type_hints(type(cfg))[path[0]]
+    try:
+        parsed = _parse(value, hint)
+    except ValueError as exc:
+        raise ValueError(f"--set {'.'.join(path)}={value}: {exc}") from None
     return dataclasses.replace(cfg, **{path[0]: parsed})
 
 
+def _parse(value: str, hint):
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if type(None) in args and value.strip().lower() in ("", "none"):
+            return None
+        (inner,) = [a for a in args if a is not type(None)]
+        return _parse(value, inner)
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_parse(v.strip(), args[0]) for v in value.split(",") if v.strip())
+        raise ValueError(f"cannot set a field of type {hint} from the command line")
+    if hint is bool:
+        if value.lower() not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            raise ValueError("expected true or false")
+        return value.lower() in ("1", "true", "yes", "on")
+    if hint in (int, float, str, Path):
+        try:
+            return hint(value)
+        except ValueError:
+            raise ValueError(f"expected {hint.__name__}") from None
+    raise ValueError(f"cannot set a field of type {hint} from the command line")
+
+
 __all__ = [
-    "FRAMES_PER_BEAT", "WINDOW_FRAMES", "DataConfig", "ModelConfig", "TrainConfig", "PROFILES", "override",
+    "FRAMES_PER_BEAT", "WINDOW_FRAMES", "DataConfig", "ModelConfig", "TrainConfig", "PROFILES", "TRAIN_PROFILES",
+    "override",
     "default_data_dir", "default_cache_dir",
 ]

@@ -8,19 +8,32 @@ are voiced with the same voice-leading code the bridge uses and written as a typ
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from jamcore.checkpoints import DEFAULT_POLICY, DEFAULT_TEMPERATURE
+import numpy as np
 
-LISTEN_BEATS = 1.0  # as the daemon's default (bridge.session.Settings.listen_beats)
+from jamcore import tokens as T
+from jamcore.checkpoints import DEFAULT_POLICY, DEFAULT_TEMPERATURE, load_policy_weights
+from jamcore.errors import CommandError
+from jamcore.eval import metrics as M
+from jamcore.eval.metrics import chord_chase, note_in_chord
+from jamcore.music.grid import DEFAULT_GRID, GRIDS
+from jamcore.music.midi_io import load_user_melody, write_harmonized_midi
+from jamcore.music.render import render_wav
+from jamcore.music.time import FRAMES_PER_BEAT, beat_to_frame, frame_to_beat
+from jamcore.music.voicing import Voicer
+from jamcore.stream import LISTEN_BEATS, StreamingPolicy, play
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("input", help="melody file: MIDI (.mid) or MusicXML (.xml, .musicxml, .mxl)")
     parser.add_argument("--out", required=True, help="output MIDI file (melody + chords track)")
     parser.add_argument("--wav", default=None, help="also render audio to this WAV file (FluidSynth, GM soundfont)")
-    parser.add_argument("--json", default=None, help="also write the chord list (frame, frames, symbol, pitches)")
+    parser.add_argument("--json", default=None,
+                        help="also write the chords (frame, frames, symbol, pitches), the settings and the "
+                             "harmony and harmonic-rhythm figures (docs/metrics.md) as JSON")
     parser.add_argument("--checkpoint", default=DEFAULT_POLICY, help=f"policy checkpoint name or path (default: {DEFAULT_POLICY})")
     parser.add_argument("--checkpoint-dir", default=None, help="directory to look for --checkpoint in")
     parser.add_argument("--temperature", type=float, default=DEFAULT_TEMPERATURE,
@@ -31,6 +44,9 @@ def add_arguments(parser) -> None:
                         help=f"beats to listen after the first note before the first chord, as live "
                              f"(default {LISTEN_BEATS:g})")
     parser.add_argument("--soundfont", default=None, help="soundfont for --wav (default: FluidR3_GM)")
+    parser.add_argument("--grid", default=DEFAULT_GRID, choices=GRIDS,
+                        help=f"where chords may change: every 16th, on beats, on half bars or on bar lines "
+                             f"(default {DEFAULT_GRID})")
 
 
 @dataclass
@@ -41,40 +57,8 @@ class Harmonization:
     bpm: float
 
 
-def harmonize_tokens(stream, melody_tokens, temperature: float = 1.0, top_p: float = 1.0, seed: int = 0,
-                     listen_beats: float = LISTEN_BEATS) -> list[int]:
-    """Run the live loop over a melody: chord t from melody < t, then push melody t.
-
-    As the daemon does, it listens first: no chord until ``listen_beats`` after the first note, and
-    the first chord after that is a chord (not silence)."""
-    import numpy as np
-
-    from jamcore import tokens as T
-    from jamcore.stream import listening
-
-    rng = np.random.default_rng(seed)
-    stream.reset()
-    first_note: int | None = None
-    started = False
-    chords = []
-    for t, m in enumerate(melody_tokens):
-        if listening(t, first_note, listen_beats):
-            c = T.NO_CHORD
-        else:
-            c = stream.sample_chord(temperature=temperature, top_p=top_p, rng=rng, allow_silence=started)
-            started = True
-        chords.append(c)
-        stream.push(c, int(m))
-        if first_note is None and T.TOKEN_PITCH[int(m)] >= 0:
-            first_note = t
-    return chords
-
-
 def chord_events_with_voicing(chord_tokens) -> list[dict]:
     """Chord runs with voiced pitches (voice-led from one chord to the next)."""
-    from jamcore import tokens as T
-    from jamcore.music.voicing import Voicer
-
     voicer = Voicer()
     events = []
     for start, length, chord in T.chord_events(chord_tokens):
@@ -88,61 +72,62 @@ def chord_events_with_voicing(chord_tokens) -> list[dict]:
 
 def harmonize_file(path: str | Path, checkpoint: str = DEFAULT_POLICY, checkpoint_dir=None,
                    temperature: float = DEFAULT_TEMPERATURE,
-                   top_p: float = 1.0, seed: int = 0, listen_beats: float = LISTEN_BEATS
-                   ) -> tuple[Harmonization, object, dict]:
-    from jamcore import tokens as T
-    from jamcore.checkpoints import load_policy
-    from jamcore.music.midi_io import load_user_melody
-    from jamcore.music.time import FRAMES_PER_BEAT, beat_to_frame
-    from jamcore.stream import StreamingPolicy
-
+                   top_p: float = 1.0, seed: int = 0, listen_beats: float = LISTEN_BEATS,
+                   grid: str = DEFAULT_GRID) -> tuple[Harmonization, object, dict]:
+    """Harmonize a melody file as live (``jamcore.stream.play``); returns (result, song, import report)."""
     song, report = load_user_melody(path)
-    model, _ = load_policy(checkpoint, checkpoint_dir)
+    model, _ = load_policy_weights(checkpoint, checkpoint_dir)
     end = max(n.end for n in song.melody)
     n_frames = beat_to_frame(end)
     n_frames = -(-n_frames // FRAMES_PER_BEAT) * FRAMES_PER_BEAT  # to the end of the beat
     melody_tokens = [int(t) for t in T.encode_melody(song.melody, n_frames)]
-    stream = StreamingPolicy(model, beats_per_bar=song.meter.beats_per_bar)  # the file's first time signature
-    chords = harmonize_tokens(stream, melody_tokens, temperature, top_p, seed, listen_beats)
+    stream = StreamingPolicy(model, beats_per_bar=song.meter.beats_per_bar,  # the file's first time signature
+                             grid=grid)
+    chords = play(stream, melody_tokens, temperature, top_p, np.random.default_rng(seed), listen_beats)
     result = Harmonization(melody_tokens, chords, chord_events_with_voicing(chords), song.tempo_bpm)
     return result, song, report
 
 
-def run(args) -> int:
-    from jamcore.checkpoints import CheckpointError
-    from jamcore.cli import CommandError
-    from jamcore.music.midi_io import MelodyFileError, write_harmonized_midi
-    from jamcore.music.time import frame_to_beat
+def rhythm_figures(melody_tokens, chord_tokens, beats_per_bar: float) -> dict:
+    """Harmony and harmonic-rhythm figures of one harmonization (``--json``; NaN written as null).
 
+    The onset-gap histogram is the input of the synchronisation EMD: with no chords of the data to
+    compare with, a melody file gets the histogram, and ``jamcore eval`` the EMD."""
+    song = M.song_metrics(melody_tokens, chord_tokens, beats_per_bar)
+    keys = ("nic", "chase_share", "with_note_share", "on_beat_share", "on_bar_share", "changes_per_bar",
+            "chord_beats", "rhythm_diversity", "entropy", "distinct_chords")
+    out = {k: (None if math.isnan(song[k]) else song[k]) for k in keys}
+    out["onset_gap_histogram"] = M.onset_gap_histogram(np.asarray(melody_tokens), np.asarray(chord_tokens)).tolist()
+    return out
+
+
+def run(args) -> int:
     if not Path(args.input).is_file():
         raise CommandError(f"{args.input}: no such file")
     if args.temperature < 0:
         raise CommandError("--temperature must be >= 0")
     if not 0 <= args.listen_beats <= 64:
         raise CommandError("--listen-beats must be in 0..64")
-    try:
-        result, song, report = harmonize_file(args.input, args.checkpoint, args.checkpoint_dir, args.temperature,
-                                              args.top_p, args.seed, args.listen_beats)
-    except MelodyFileError as exc:
-        raise CommandError(str(exc)) from exc
-    except CheckpointError as exc:
-        raise CommandError(str(exc)) from exc
+    result, song, report = harmonize_file(args.input, args.checkpoint, args.checkpoint_dir, args.temperature,
+                                          args.top_p, args.seed, args.listen_beats, args.grid)
 
     voiced = [(frame_to_beat(e["frame"]), frame_to_beat(e["frame"] + e["frames"]), e["pitches"])
               for e in result.events]
     write_harmonized_midi(args.out, song.melody, voiced, song.tempo_bpm)
     if args.json:
-        Path(args.json).write_text(json.dumps(result.events, indent=1) + "\n")
+        settings = {"checkpoint": args.checkpoint, "temperature": args.temperature, "top_p": args.top_p,
+                    "seed": args.seed, "listen_beats": args.listen_beats, "grid": args.grid,
+                    "beats_per_bar": song.meter.beats_per_bar, "bpm": song.tempo_bpm}
+        figures = rhythm_figures(result.melody_tokens, result.chord_tokens, song.meter.beats_per_bar)
+        doc = {"chords": result.events, "settings": settings, "metrics": figures}
+        Path(args.json).write_text(json.dumps(doc, indent=1) + "\n")
     if args.wav:
-        from jamcore.music.render import render_wav
-
         render_wav(args.wav, song.melody, voiced, song.tempo_bpm, soundfont=args.soundfont)
-    from jamcore.eval.metrics import note_in_chord
-
     nic = note_in_chord(result.melody_tokens, result.chord_tokens).ratio  # frames with a chord and a note
     chart = " | ".join(e["symbol"] for e in result.events[:16])
+    chase = chord_chase(result.melody_tokens, result.chord_tokens)
     print(f"{len(result.events)} chords over {len(result.melody_tokens) // 4} beats at {song.tempo_bpm:.0f} BPM; "
-          f"note-in-chord {nic:.2f}")
+          f"note-in-chord {nic:.2f}; {chase.chase_share:.0%} of changes chase a note (grid {args.grid})")
     print(f"chart: {chart}{' ...' if len(result.events) > 16 else ''}")
     print(f"melody: {report.summary()}")
     print(f"wrote {args.out}" + (f", {args.json}" if args.json else "") + (f", {args.wav}" if args.wav else ""))

@@ -4,15 +4,17 @@ Sequence-level terms are placed on the episode's last chord decision (as in the 
 - ``contrastive``, ``discriminative``: means of the reward-model ensembles (melody-chord coherence);
 - ``invalid``, ``silence``, ``repetition``: rule penalties, the very definitions the evaluation uses
   (``jamcore.eval.metrics``), so reward and report cannot drift apart;
-- ``adversarial`` (GAPT only): ``lambda * -log(1 - D(chords))``, added by the RL loop.
+- ``adversarial`` (GAPT only): ``lambda * -log(1 - D(chords))`` from the co-evolving discriminator.
 
 One term is per decision instead: ``harmony``, a rule-based coherence reward. A frame scores 1 when its
 chord holds the melody's pitch class (0 for a wrong or silent chord under a note, 0 where no note
 sounds); each decision is credited with the share of hits over the frames ahead of it, as played
 (``RewardSet.harmony_credit``). The learned ensembles do not rank harmony among plays of one melody at
 this scale (measured in docs/reward-hacking.md), so this is the harmony signal RL can climb.
-Holding one chord for a long time is deliberately *not* penalised (the long-note weight is 0, as in the
-reference): that is the collapse mode the reference's RL finds and GAPT has to fix.
+
+``RewardSet.score`` composes every term for one batch of episodes (``Reward``): this is the one place
+a new term is added. Holding one chord for a long time is deliberately *not* penalised (the long-note
+weight is 0, as in the reference): that is the collapse mode the reference's RL finds and GAPT has to fix.
 """
 from __future__ import annotations
 
@@ -23,6 +25,9 @@ import torch
 
 from jamcore import tokens as T
 from jamcore.eval import metrics as M
+from jamcore.music.time import FRAMES_PER_BEAT
+
+EPS = 1e-6
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,24 @@ class RewardWeights:
     silence: float = 1.0
     repetition: float = 1.0
     harmony: float = 0.0  # per-decision note-in-chord credit (off unless a profile turns it on)
+
+
+@dataclass
+class Reward:
+    """One batch of episodes' rewards, by where they land on the chord decisions."""
+
+    episode: torch.Tensor  # [B] episode-level terms (the ensembles, the rules, the adversary)
+    local: torch.Tensor | None  # [B, T] windowed coherence credit per decision (``credit_bars`` > 0)
+    dense: torch.Tensor | None  # [B, T] harmony credit per decision (``weights.harmony`` > 0)
+    terms: dict[str, np.ndarray]  # every weighted term [B], logged as reward_<name>
+    total: float  # mean total reward per episode
+    r_adv: torch.Tensor | None = None  # [B] the unweighted adversarial reward (the schedule reads it)
+
+
+def adversarial_reward(p_data: torch.Tensor, eps: float = EPS) -> torch.Tensor:
+    """GAPT's ``r_adv = -log(1 - D + eps)`` per episode, D = P(chords are data): monotone in D, 0 when D
+    is sure the chords are the policy's, large when the policy fools it."""
+    return -torch.log1p(-p_data.clamp(0.0, 1.0) + eps)
 
 
 def harmony_frames(melody: np.ndarray, chords: np.ndarray) -> np.ndarray:
@@ -75,12 +98,55 @@ def rule_penalties(melody: np.ndarray, chords: np.ndarray) -> dict[str, np.ndarr
 
 
 class RewardSet:
-    """Coherence ensembles + rule penalties, each term reported on its own."""
+    """Coherence ensembles + rule penalties (+ harmony credit, + the adversary), each term reported on
+    its own.
 
-    def __init__(self, contrastive=None, discriminative=None, weights: RewardWeights = RewardWeights()):
+    ``credit_bars`` > 0: the ensembles judge every window of that many bars (``local_coherence``)
+    instead of whole episodes; ``harmony_horizon``/``harmony_onsets``: see ``harmony_credit``;
+    ``discriminator`` (GAPT): the co-evolving judge whose ``-log(1 - D)`` enters with ``adv_weight``."""
+
+    def __init__(self, contrastive=None, discriminative=None, weights: RewardWeights = RewardWeights(),
+                 credit_bars: int = 0, harmony_horizon: int = 16, harmony_onsets: bool = False,
+                 discriminator=None, adv_weight: float = 0.0):
         self.contrastive = contrastive
         self.discriminative = discriminative
         self.weights = weights
+        self.credit_bars = credit_bars
+        self.harmony_horizon = harmony_horizon
+        self.harmony_onsets = harmony_onsets
+        self.discriminator = discriminator
+        self.adv_weight = adv_weight
+
+    @torch.no_grad()
+    def score(self, melody: torch.Tensor, chords: torch.Tensor) -> Reward:
+        """Every reward term for episodes of per-frame tokens [B, T] (torch long)."""
+        mel, ch = melody.numpy(), chords.numpy()
+        local = None
+        if self.credit_bars > 0:
+            bar = 4 * FRAMES_PER_BEAT
+            local, terms = self.local_coherence(mel, ch, self.credit_bars * bar, bar)
+            local = torch.from_numpy(local)
+            rule_terms = self.rules(mel, ch)
+            terms.update(rule_terms)
+            episode = torch.zeros(len(mel))
+            for v in rule_terms.values():
+                episode = episode + torch.from_numpy(v)
+        else:
+            episode, terms = self(mel, ch)
+            episode = torch.from_numpy(episode)
+        dense = None
+        if self.weights.harmony:
+            dense, nic_share = self.harmony_credit(mel, ch, self.harmony_horizon, self.harmony_onsets)
+            dense = torch.from_numpy(dense)
+            terms["harmony"] = self.weights.harmony * nic_share
+        r_adv = None
+        if self.discriminator is not None:
+            r_adv = adversarial_reward(self.discriminator.prob_data(chords))
+            terms["adversarial"] = (self.adv_weight * r_adv).numpy()
+            episode = episode + self.adv_weight * r_adv
+        per_decision = (["contrastive", "discriminative"] if local is not None else []) + ["harmony"]
+        total = float(episode.mean()) + float(sum(terms[k].mean() for k in per_decision if k in terms))
+        return Reward(episode, local, dense, terms, total, r_adv)
 
     @torch.no_grad()
     def __call__(self, melody: np.ndarray, chords: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:

@@ -10,40 +10,74 @@ second window is not recomputed at the switch (a latency spike): a shadow cache 
 from its first frame on (in the same pass as the current cache with the NumPy engine), so no frame
 costs a recompute. ``rewind`` drops imagined frames (lookahead) in O(1) while they are still in the cache.
 Sampling is grammar-constrained: chord slots only get chord tokens, and ``CHORD_HOLD(c)`` only right
-after ``CHORD_ON(c)``/``CHORD_HOLD(c)``; melody slots likewise.
+after ``CHORD_ON(c)``/``CHORD_HOLD(c)``; melody slots likewise. The harmonic-rhythm ``grid``
+(``jamcore.music.grid``) masks further: off its points the chord slot may only continue what sounds.
 
 Two engines compute the same logits: ``numpy`` (default; ``jamcore.models.numpy_policy``, several times
 faster per frame at this size) and ``torch`` (the training model itself).
 """
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 
 from jamcore import tokens as T
+from jamcore.models.numpy_policy import NumpyPolicy, NumpyWeights, step_together
+from jamcore.music.grid import DEFAULT_GRID, check_grid, grid_positions
 from jamcore.music.meter import DEFAULT_BEATS_PER_BAR, bar_frames, frame_metric_id
 from jamcore.music.time import FRAMES_PER_BEAT
 
 _NEG = -1e9
+# Beats the policy listens after the first note before its first chord (the daemon's default too).
+LISTEN_BEATS = 1.0
 
 
-def _slot_mask_table(slot_allowed) -> np.ndarray:
-    """[V+1, V] table: row = previous token of the slot (row V = none), columns = allowed tokens."""
-    table = np.zeros((T.VOCAB_SIZE + 1, T.VOCAB_SIZE), dtype=bool)
-    for prev in range(T.VOCAB_SIZE):
-        table[prev] = slot_allowed(prev)
-    table[T.VOCAB_SIZE] = slot_allowed(None)
-    return table
+def _continue_allowed(prev: int | None) -> np.ndarray:
+    """Off the grid: only what continues the chord slot (the sounding chord's hold, else no chord)."""
+    mask = np.zeros(T.VOCAB_SIZE, dtype=bool)
+    c = T.TOKEN_CHORD[prev] if prev is not None and 0 <= prev < T.VOCAB_SIZE else -1
+    mask[T.CHORD_HOLD_BASE + c if c >= 0 else T.NO_CHORD] = True
+    return mask
 
 
-CHORD_MASKS = _slot_mask_table(T.chord_slot_allowed)
-MELODY_MASKS = _slot_mask_table(T.melody_slot_allowed)
+CONTINUE_MASKS = T.slot_table(_continue_allowed)
 
 
 def listening(frame: int, first_note: int | None, listen_beats: float) -> bool:
     """The live rule before the first chord: still listening at ``frame`` while no note has been heard,
-    or the first one (at ``first_note``) is less than ``listen_beats`` before it. Shared by the daemon's
-    sessions and ``jamcore harmonize`` so the offline command plays exactly as live."""
+    or the first one (at ``first_note``) is less than ``listen_beats`` before it."""
     return first_note is None or frame < first_note + round(listen_beats * FRAMES_PER_BEAT)
+
+
+def live_chord(stream: "StreamingPolicy", frame: int, first_note: int | None, started: bool, listen_beats: float,
+               temperature: float, top_p: float, rng: np.random.Generator) -> int:
+    """The chord a performer hears at ``frame`` (the stream holds the frames before it): NO_CHORD while
+    listening, then the policy's sample; until a chord has ``started`` it may not be silence (after a
+    stretch of NO_CHORD the policy would happily stay silent, as in a song's intro). The bridge's
+    sessions call this for every frame they plan."""
+    if listening(frame, first_note, listen_beats):
+        return T.NO_CHORD
+    return stream.sample_chord(temperature, top_p, rng, allow_silence=started)
+
+
+def play(stream: "StreamingPolicy", melody_tokens, temperature: float, top_p: float, rng: np.random.Generator,
+         listen_beats: float = LISTEN_BEATS) -> list[int]:
+    """The live loop over a whole melody, from a fresh session: the chord of frame t from melody frames
+    before t only (``live_chord``), then frame t's melody token is pushed. ``jamcore harmonize``, the
+    evaluation and the benchmarks all play through this, so they score what a performer hears."""
+    stream.reset()
+    first_note: int | None = None
+    started = False
+    chords = []
+    for t, m in enumerate(melody_tokens):
+        c = live_chord(stream, t, first_note, started, listen_beats, temperature, top_p, rng)
+        started = started or c != T.NO_CHORD
+        chords.append(c)
+        stream.push(c, int(m))
+        if first_note is None and T.TOKEN_PITCH[int(m)] >= 0:
+            first_note = t
+    return chords
 
 
 def sample_from_logits(logits: np.ndarray, mask: np.ndarray, temperature: float, top_p: float,
@@ -72,52 +106,34 @@ def sample_from_logits(logits: np.ndarray, mask: np.ndarray, temperature: float,
     return idx
 
 
-class _TorchEngine:
-    """The PyTorch model behind the engine interface (step / rewind / length)."""
-
-    def __init__(self, model, max_len: int):
-        self.model = model
-        self.cache = model.new_cache(1, max_len)
-
-    @property
-    def length(self) -> int:
-        return self.cache.length
-
-    def rewind(self, length: int) -> None:
-        self.cache.rewind(length)
-
-    def step(self, ids, all_logits: bool = False, meter=None) -> np.ndarray:
-        import torch
-
-        with torch.inference_mode():
-            m = None if meter is None else torch.as_tensor(np.asarray(meter, dtype=np.int64))[None]
-            out = self.model.step(torch.as_tensor(np.asarray(ids, dtype=np.int64))[None], self.cache, meter=m)[0]
-        out = out.float().numpy()
-        return out if all_logits else out[-1]
-
-
 class StreamingPolicy:
     """KV-cached incremental state of the online policy for one session.
 
     A policy with a metrical input is told where each frame sits in its bar: ``song_frame(f)`` maps the
     session's frame f to the song's (identity unless a live session loops or seeks; song frame 0 is a
-    downbeat) and ``beats_per_bar`` is the bar (4 unless ``set_meter`` says otherwise)."""
+    downbeat) and ``beats_per_bar`` is the bar (4 unless ``set_meter`` says otherwise).
+
+    ``grid`` (``set_grid``) is where chords may change: off its points (song frame, bar) the sampler may
+    only hold the sounding chord, or stay silent when none sounds."""
 
     def __init__(self, model, window_frames: int | None = None, engine: str = "numpy",
-                 beats_per_bar: float = DEFAULT_BEATS_PER_BAR):
-        self.model = model.eval()
+                 beats_per_bar: float = DEFAULT_BEATS_PER_BAR, grid: str = DEFAULT_GRID):
+        """``model``: a policy's ``NumpyWeights`` (``jamcore.checkpoints.load_policy_weights``, no torch)
+        or the PyTorch ``ChordPolicy`` (copied into NumPy weights, or run as is with ``engine="torch"``)."""
+        self.model, self.cfg = model, model.cfg
         self.uses_meter = bool(getattr(model.cfg, "metric_slots", 0))
         self.bar_len = bar_frames(beats_per_bar)
+        self.grid = check_grid(grid)
+        self._grid_row = grid_positions(self.grid, self.bar_len)
         self.song_frame = _same_frame  # must not change its answer for frames already pushed
         max_frames = (model.cfg.max_len - 1) // 2
         self.window_frames = min(window_frames or max_frames, max_frames)
         max_len = 1 + 2 * self.window_frames
         if engine == "numpy":
-            from jamcore.models.numpy_policy import NumpyPolicy, NumpyWeights
-
-            self._cache, self._shadow = NumpyPolicy.pair(NumpyWeights(model, max_len))
+            weights = model if isinstance(model, NumpyWeights) else NumpyWeights(model.eval(), max_len)
+            self._cache, self._shadow = NumpyPolicy.pair(weights, max_len)
         elif engine == "torch":
-            self._cache, self._shadow = _TorchEngine(model, max_len), _TorchEngine(model, max_len)
+            self._cache, self._shadow = model.eval().engine(max_len), model.engine(max_len)
         else:
             raise ValueError(f"unknown engine {engine!r}: numpy or torch")
         self.engine = engine
@@ -142,8 +158,18 @@ class StreamingPolicy:
         if bar_len == self.bar_len:
             return
         self.bar_len = bar_len
+        self._grid_row = grid_positions(self.grid, bar_len)
         if self.uses_meter:
             self.prime(self._chords, self._melody, start_frame=self._offset)
+
+    def set_grid(self, grid: str) -> None:
+        """Where chords may change from the next sampled frame on (``jamcore.music.grid.GRIDS``)."""
+        self.grid = check_grid(grid)
+        self._grid_row = grid_positions(self.grid, self.bar_len)
+
+    def on_grid(self) -> bool:
+        """Whether the chord of frame ``frames`` may change (a grid point of its song frame)."""
+        return bool(self._grid_row[self.song_frame(self.frames) % self.bar_len])
 
     def _meter(self, frame: int, n: int, melody_last: bool = True):
         """Metrical ids of ``n`` tokens fed at ``frame``: BOS and c_frame carry the frame's own place in
@@ -171,10 +197,7 @@ class StreamingPolicy:
         i0 = start - self._offset
         c = self._chords[i0:]
         m = self._melody[i0:]
-        ids = np.empty(1 + 2 * len(c), dtype=np.int64)
-        ids[0] = T.BOS
-        ids[1::2] = c
-        ids[2::2] = m
+        ids = T.interleave(np.asarray(c, dtype=np.int64), np.asarray(m, dtype=np.int64))
         meter = None
         if self.uses_meter:
             meter = np.empty(len(ids), dtype=np.int64)
@@ -230,8 +253,6 @@ class StreamingPolicy:
         first = len(shadow_ids) == 3
         shadow_meter = self._meter(self.frames, len(shadow_ids))
         if self.engine == "numpy":
-            from jamcore.models.numpy_policy import step_together
-
             jobs = [(self._cache, ids, meter), (self._shadow, shadow_ids, shadow_meter)]
             if first:
                 logits, shadow = step_together(jobs, all_logits=True)
@@ -269,19 +290,27 @@ class StreamingPolicy:
         """Unmasked logits for the chord of frame ``frames``."""
         return self._chord_logits[self.frames - self._start]
 
+    def _prev_chord(self) -> int:
+        return self._chords[-1] if self._chords and self.frames > self._start else T.VOCAB_SIZE
+
     def chord_mask(self) -> np.ndarray:
-        prev = self._chords[-1] if self._chords and self.frames > self._start else T.VOCAB_SIZE
-        return CHORD_MASKS[prev]
+        """Tokens allowed in the chord slot of frame ``frames``: the grammar, and the grid."""
+        prev = self._prev_chord()
+        return T.CHORD_MASKS[prev] if self.grid == "16th" or self.on_grid() else CONTINUE_MASKS[prev]
 
     def sample_chord(self, temperature: float = 1.0, top_p: float = 1.0,
                      rng: np.random.Generator | None = None, allow_silence: bool = True) -> int:
         """Chord token for frame ``frames``, from melody frames before it only. ``allow_silence=False``
         masks NO_CHORD: the first chord after listening (after a stretch of NO_CHORD the policy would
-        happily stay silent, as in a song's intro)."""
+        happily stay silent, as in a song's intro); off the grid that first chord may still start, as the
+        caller asks for one now."""
         mask = self.chord_mask()
         if not allow_silence:
             mask = mask.copy()
             mask[T.NO_CHORD] = False
+            if not mask.any():
+                mask = T.CHORD_MASKS[self._prev_chord()].copy()
+                mask[T.NO_CHORD] = False
         return sample_from_logits(self.chord_logits(), mask, temperature, top_p, rng)
 
     def sample_melody(self, chord_token: int, temperature: float = 1.0, top_p: float = 1.0,
@@ -294,7 +323,7 @@ class StreamingPolicy:
             self._melody_logits = self._cache.step([chord_token], meter=self._meter(self.frames, 1, melody_last=False))
             self._half = int(chord_token)
         prev = self._melody[-1] if self._melody and self.frames > self._start else T.VOCAB_SIZE
-        return sample_from_logits(self._melody_logits, MELODY_MASKS[prev], temperature, top_p, rng)
+        return sample_from_logits(self._melody_logits, T.MELODY_MASKS[prev], temperature, top_p, rng)
 
     def rewind(self, frames: int) -> None:
         """Drop frames >= ``frames`` (imagined lookahead), keeping everything before."""
@@ -348,21 +377,12 @@ def freeze_heap() -> None:
     which is a late chord at any tempo. Everything alive once the models are loaded lives for the whole
     session, so it is collected once and frozen: later collections only walk what the session allocates.
     The daemon calls this when its engine starts, and ``jamcore bench`` before it measures."""
-    import gc
-
     gc.collect()
     gc.freeze()
 
 
 def _same_frame(frame: int) -> int:
     return frame
-
-
-def load_streaming(name_or_path: str = "mle", directory=None, engine: str = "numpy") -> StreamingPolicy:
-    from jamcore.checkpoints import load_policy
-
-    model, _ = load_policy(name_or_path, directory)
-    return StreamingPolicy(model, engine=engine)
 
 
 class MelodyAgentStream:
@@ -374,11 +394,9 @@ class MelodyAgentStream:
     """
 
     def __init__(self, model):
-        from jamcore.models.numpy_policy import NumpyPolicy
-
-        self.model = model.eval()
+        self.model, self.cfg = model, model.cfg
         self.window_frames = (model.cfg.max_len - 1) // 2
-        self._engine = NumpyPolicy(model)
+        self._engine = NumpyPolicy(model if isinstance(model, NumpyWeights) else model.eval())
         self.reset()
 
     def reset(self) -> None:
@@ -389,7 +407,7 @@ class MelodyAgentStream:
 
     def sample_melody(self, temperature: float = 1.0, top_p: float = 1.0,
                       rng: np.random.Generator | None = None) -> int:
-        return sample_from_logits(self._logits, MELODY_MASKS[self._prev], temperature, top_p, rng)
+        return sample_from_logits(self._logits, T.MELODY_MASKS[self._prev], temperature, top_p, rng)
 
     def push(self, chord_token: int, melody_token: int) -> None:
         if self.frames >= self.window_frames:

@@ -146,7 +146,6 @@ TOKEN_CHORD = TABLES["chord"]  # chord index per token id, -1 if not a chord
 TOKEN_CHORD_PCS = TABLES["chord_pcs"]  # [VOCAB, 12] pitch-class membership of each chord token
 
 CHORD_SLOT_MASK = np.array([is_chord_token(t) for t in range(VOCAB_SIZE)])
-MELODY_SLOT_MASK = np.array([is_melody_token(t) for t in range(VOCAB_SIZE)])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,22 +245,17 @@ def chord_events(tokens: np.ndarray | list[int]) -> list[tuple[int, int, Chord |
 
 
 def interleave(chord_tokens: np.ndarray, melody_tokens: np.ndarray) -> np.ndarray:
-    """``BOS, c0, m0, c1, m1, ...``: chord t before melody t (the live constraint)."""
-    if len(chord_tokens) != len(melody_tokens):
-        raise TokenError("chord and melody token arrays differ in length")
-    seq = np.empty(1 + 2 * len(chord_tokens), dtype=np.int64)
-    seq[0] = BOS
-    seq[1::2] = chord_tokens
-    seq[2::2] = melody_tokens
+    """``BOS, c0, m0, c1, m1, ...``: chord t before melody t (the live constraint).
+
+    Works on one song ``[T]`` or a batch ``[B, T]`` (the last axis is time; PAD frames stay PAD)."""
+    chord_tokens, melody_tokens = np.asarray(chord_tokens), np.asarray(melody_tokens)
+    if chord_tokens.shape != melody_tokens.shape:
+        raise TokenError("chord and melody token arrays differ in shape")
+    seq = np.empty(chord_tokens.shape[:-1] + (1 + 2 * chord_tokens.shape[-1],), dtype=np.int64)
+    seq[..., 0] = BOS
+    seq[..., 1::2] = chord_tokens
+    seq[..., 2::2] = melody_tokens
     return seq
-
-
-def deinterleave(seq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Inverse of ``interleave`` (BOS dropped)."""
-    if int(seq[0]) != BOS:
-        raise TokenError("online sequence must start with BOS")
-    body = np.asarray(seq[1:])
-    return body[0::2], body[1::2]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -293,6 +287,21 @@ def melody_slot_allowed(prev: int | None) -> np.ndarray:
         if p >= 0:
             mask[NOTE_HOLD_BASE + p - MIN_PITCH] = True
     return mask
+
+
+def slot_table(slot_allowed) -> np.ndarray:
+    """[V+1, V] table: row = previous token of the slot (row V = none), columns = allowed tokens."""
+    table = np.zeros((VOCAB_SIZE + 1, VOCAB_SIZE), dtype=bool)
+    for prev in range(VOCAB_SIZE):
+        table[prev] = slot_allowed(prev)
+    table[VOCAB_SIZE] = slot_allowed(None)
+    return table
+
+
+# The grammar as lookup tables, indexed by the previous token of the slot (VOCAB_SIZE: none yet): the
+# constrained sampler of the stream and the RL rollouts mask with them.
+CHORD_MASKS = slot_table(chord_slot_allowed)
+MELODY_MASKS = slot_table(melody_slot_allowed)
 
 
 def chord_grammar_violations(chord_tokens: np.ndarray) -> np.ndarray:

@@ -83,7 +83,7 @@ def test_serve_starts_fast_serves_and_stops_cleanly_on_sigterm_and_sigint(ckdir)
                 proc.kill()
         assert rc == 0, out
         assert "listening on 127.0.0.1" in out and "stopped" in out
-        # Python + torch import + checkpoint load; DESIGN's budget is 3 s (loose here: shared CI cores).
+        # Python + torch import + checkpoint load; the budget is 3 s (loose here: shared CI cores).
         assert startup < 6.0, f"startup took {startup:.2f} s"
 
 
@@ -200,7 +200,8 @@ def test_live_chords_agree_with_the_demo_melody():
     a tritone away (a chord progression that ignores the melody scores about the same either way)."""
     from bridge.demo import ASSET, simulate_session
     from jamcore import tokens as T
-    from jamcore.checkpoints import available_checkpoints, load_policy
+    from jamcore.checkpoints import available_checkpoints
+    from jamcore.models.saved import load_policy
     from jamcore.music.midi_io import load_user_melody
     from jamcore.stream import StreamingPolicy
 

@@ -30,7 +30,7 @@ def ckdir(tmp_path_factory):
     d = tmp_path_factory.mktemp("checkpoints")
     tiny_checkpoints(d)
     # An evaluation baseline: loadable by name, not offered in the menu.
-    from jamcore.checkpoints import load_policy, save_checkpoint
+    from jamcore.models.saved import load_policy, save_checkpoint
 
     model, _ = load_policy(d / "tiny")
     save_checkpoint(model, d / "tiny-baseline", {"adv_weight": 0.0, "baseline": True})
@@ -177,6 +177,23 @@ def test_melody_produces_chords_on_every_frame_ahead_of_time(bridge):
         hb = c.messages(P.STATUS.path)
         assert sum(1 for r in hb if r.args[0] == "heartbeat") >= 10  # about one per beat
         all_typetags_ok(c)
+
+
+def test_grid_setting_keeps_chord_changes_on_bar_lines(bridge):
+    # `/jam/set grid bar`: after the first chord (which may come as soon as listening ends) the chords the
+    # device hears change only on bar lines, although this random-weight policy churns every frame.
+    with JamClient(port=bridge.port) as c:
+        c.hello()
+        c.set("grid", "bar")
+        c.wait_for(P.STATUS.path, lambda r: r.args == ("setting", "grid=bar"))
+        p = Player(c)
+        p.play(80)
+        heard = [c.chord_at(f) for f in range(80)]
+        first = next(f for f, s in enumerate(heard) if s is not None)
+        changes = [f for f in range(first + 1, 80) if heard[f] != heard[f - 1]]
+        assert changes and all(f % 16 == 0 for f in changes), (first, changes)
+        c.set("grid", "eighth")
+        assert "grid must be one of 16th, beat, half, bar" in c.wait_for(P.ERROR.path).args[1]
 
 
 def test_seek_loop_and_tempo_change_without_stale_chords(bridge):

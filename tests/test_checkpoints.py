@@ -7,6 +7,7 @@ import torch
 
 from jamcore import checkpoints as C
 from jamcore.config import ModelConfig
+from jamcore.models import saved as S
 from jamcore.models.policy import ChordPolicy
 
 CFG = ModelConfig(d_model=32, n_layers=2, n_heads=2, dropout=0.0, max_len=65)
@@ -15,13 +16,13 @@ CFG = ModelConfig(d_model=32, n_layers=2, n_heads=2, dropout=0.0, max_len=65)
 def saved(tmp_path, name="p"):
     torch.manual_seed(0)
     model = ChordPolicy(CFG).eval()
-    C.save_checkpoint(model, tmp_path / name, {"seed": 0, "adv_weight": 1.0, "metrics": {"valid_loss": 1.5}})
+    S.save_checkpoint(model, tmp_path / name, {"seed": 0, "adv_weight": 1.0, "metrics": {"valid_loss": 1.5}})
     return model
 
 
 def test_round_trip_gives_the_same_outputs(tmp_path):
     model = saved(tmp_path)
-    loaded, card = C.load_policy(tmp_path / "p")
+    loaded, card = S.load_policy(tmp_path / "p")
     ids = torch.tensor([[1, 200, 10, 370, 100]])
     with torch.no_grad():
         assert torch.equal(model(ids), loaded(ids))
@@ -44,16 +45,16 @@ def test_wrong_vocabulary_version_is_a_clear_error(tmp_path):
     card["vocab_version"] = "jamcore-v0"
     (tmp_path / "p.json").write_text(json.dumps(card))
     with pytest.raises(C.CheckpointError, match="vocabulary 'jamcore-v0'.*this build uses"):
-        C.load_policy(tmp_path / "p")
+        S.load_policy(tmp_path / "p")
 
 
 def test_missing_and_broken_checkpoints_are_refused(tmp_path):
     with pytest.raises(C.CheckpointError, match="no checkpoint named"):
-        C.load_policy(tmp_path / "nope")
+        S.load_policy(tmp_path / "nope")
     saved(tmp_path)
     (tmp_path / "p.safetensors").write_bytes(b"garbage")
     with pytest.raises(C.CheckpointError, match="unreadable weights"):
-        C.load_policy(tmp_path / "p")
+        S.load_policy(tmp_path / "p")
 
 
 def test_shape_mismatch_is_refused(tmp_path):
@@ -62,7 +63,7 @@ def test_shape_mismatch_is_refused(tmp_path):
     card["model"]["d_model"] = 64
     (tmp_path / "p.json").write_text(json.dumps(card))
     with pytest.raises(C.CheckpointError, match="shape|does not fit"):
-        C.load_policy(tmp_path / "p")
+        S.load_policy(tmp_path / "p")
 
 
 def test_listing(tmp_path):
@@ -78,7 +79,7 @@ def test_names_with_dots_like_gapt_1_0(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "gapt-0.25.json", "gapt-0.25.safetensors", "gapt-1.0.json", "gapt-1.0.safetensors"]
     assert C.available_checkpoints(tmp_path) == ["gapt-0.25", "gapt-1.0"]
-    _, card = C.load_policy(tmp_path / "gapt-1.0")
+    _, card = S.load_policy(tmp_path / "gapt-1.0")
     assert card["name"] == "gapt-1.0"
     assert C.resolve(tmp_path / "gapt-1.0.json") == tmp_path / "gapt-1.0"
 

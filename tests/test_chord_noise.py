@@ -98,7 +98,7 @@ def test_own_chords_feed_the_models_rollouts_and_score_the_data():
     from jamcore.config import ModelConfig
     from jamcore.models.policy import ChordPolicy
     from jamcore.train.mle import with_own_chords
-    from jamcore.train.rl import rollout
+    from jamcore.train.rollout import rollout
 
     ch, mel = song(4)
     torch.manual_seed(0)

@@ -45,6 +45,24 @@ def test_report_on_synthetic_songs_writes_everything(tmp_path):
     assert "adaptation" not in rows["data"] and "adaptation" in rows["note-triad-live"]
     md = (tmp_path / "report.md").read_text()
     assert "| data |" in md and "| note-triad-live |" in md
+    assert "## Harmonic rhythm" in md and "sync EMD" in md
+
+
+def test_a_chasing_row_scores_high_harmony_and_a_full_chase():
+    """The counter-metric in the report: the cheating triads, each struck one frame after the note it
+    follows, keep most of their note-in-chord but chase on every change and leave the data's timing."""
+    from jamcore.eval.baselines import note_triad_cheat
+    from jamcore.eval.systems import System
+    from jamcore.rhythm import chasing_chords
+
+    chaser = System("chaser", "baseline", lambda m, rng: chasing_chords(m, note_triad_cheat(m, rng)), causal=True)
+    cfg = R.EvalConfig(songs=4, seed=1)
+    rows = R.evaluate(synthetic_songs(), [data_system(), chaser], cfg, progress=False)["systems"]
+    data, chase = rows["data"]["metrics"], rows["chaser"]["metrics"]
+    assert data["chase_share"] == 0.0 and data["sync_emd"] == 0.0 and data["on_beat_share"] == 1.0
+    assert chase["nic"] >= data["nic"] - 0.1
+    assert chase["chase_share"] == 1.0 and chase["on_beat_share"] == 0.0
+    assert chase["sync_emd"] == pytest.approx(1000.0)  # every onset one frame late: one bin, all the mass
 
 
 def test_same_seed_same_numbers():

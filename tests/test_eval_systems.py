@@ -28,6 +28,7 @@ def test_streaming_policy_adapter_is_causal_and_grammatical():
                        for i in range(48)])
     chords = harmonize(melody, np.random.default_rng(0))
     assert chords.shape == melody.shape
+    assert (chords[:4] == T.NO_CHORD).all() and chords[4] != T.NO_CHORD  # listens a beat, then plays, as live
     assert T.CHORD_SLOT_MASK[chords].all()  # the streaming sampler masks by grammar
     assert not M.invalid_chord_frames(chords).any()
     assert np.array_equal(chords, harmonize(melody, np.random.default_rng(0)))  # seeded, resets per song
@@ -61,3 +62,20 @@ def test_play_duet_alternates_and_both_hear_everything():
     assert len(melody) == len(chords) == 16
     assert chord_agent.heard == melody_agent.heard == list(zip(chords.tolist(), melody.tolist()))
     assert M.note_in_chord(melody, chords).ratio == 1.0
+
+
+@pytest.mark.parametrize("checkpoint,seed", [("gapt-1.0", 0), ("mle", 5)])
+def test_eval_scores_the_chords_harmonize_plays(checkpoint, seed):
+    """`jamcore eval` and `jamcore harmonize` run one loop: the same song, checkpoint and seed give the
+    same chords, frame for frame (the demo melody, at the default temperature both commands use; the
+    report seeds each song's loop with ``np.random.default_rng(seed)``, as ``harmonize --seed`` does)."""
+    from jamcore.assets.make_demo_melody import PATH
+    from jamcore.eval.systems import checkpoint_system
+    from jamcore.harmonize import harmonize_file
+    from jamcore.music.midi_io import load_user_melody
+
+    heard, _, _ = harmonize_file(PATH, checkpoint=checkpoint, seed=seed)
+    row = checkpoint_system(checkpoint)
+    bpb = load_user_melody(PATH)[0].meter.beats_per_bar
+    scored = row.harmonize(np.array(heard.melody_tokens), np.random.default_rng(seed), beats_per_bar=bpb)
+    assert scored.tolist() == heard.chord_tokens

@@ -30,42 +30,28 @@ def folk_tune():
 
 
 def test_shipped_policy_harmonizes_a_test_split_folk_tune(tmp_path, folk_tune):
-    """The default checkpoint on a held-out folk tune: files as specified, and chords that follow the tune.
+    """The default checkpoint on a held-out folk tune: MIDI, JSON and WAV files as specified.
 
-    The issue's bar: note-in-chord >= 0.60 on this tune, with the shipped defaults. Measured over ten
-    seeds (0.651 pooled, per seed 0.60-0.68; `bench/bench_harmonize.py --tunes 1 --seeds $(seq 0 19)`:
-    0.639), against the same chords a tritone away (0.012).
+    How well the chords follow the tune (note-in-chord >= 0.60 over ten seeds) is a seeded regression:
+    `bench/regressions.py shipped_harmonizes`.
     """
     out, js, wav = tmp_path / "out.mid", tmp_path / "out.json", tmp_path / "out.wav"
     r = jam("harmonize", folk_tune, "--out", out, "--json", js, "--wav", wav, "--soundfont", TIMGM, "--seed", "1")
     assert r.returncode == 0, r.stderr
     nic = float(r.stdout.split("note-in-chord ")[1].split()[0].rstrip(";"))
-    print(f"{folk_tune.name}: note-in-chord {nic:.3f}")
+    assert 0.0 <= nic <= 1.0
     mid = mido.MidiFile(str(out))
     assert mid.type == 1 and mid.tracks[1].name == "chords"
     melody_in = [m.note for m in mido.MidiFile(str(folk_tune)) if m.type == "note_on" and m.velocity]
     melody_out = [m.note for m in mid.tracks[0] if m.type == "note_on" and m.velocity]
     assert melody_out == melody_in  # track 0 is the melody as given
-    chords = json.loads(js.read_text())
+    doc = json.loads(js.read_text())
+    chords = doc["chords"]
     assert chords and all({"frame", "frames", "symbol", "pitches"} <= set(c) for c in chords)
     assert all(a["frame"] + a["frames"] <= b["frame"] for a, b in zip(chords, chords[1:]))
-    # Musical agreement over ten seeds: the melody against the chords and against them moved a tritone.
-    from jamcore import tokens as T
-    from jamcore.harmonize import harmonize_file
-
-    hits = shifted = scored = 0
-    for seed in range(10):
-        result, _, _ = harmonize_file(folk_tune, seed=seed)
-        mel = T.TOKEN_PITCH[np.asarray(result.melody_tokens)]
-        for c in result.events:
-            pcs = {p % 12 for p in c["pitches"]}
-            for f in range(c["frame"], c["frame"] + c["frames"]):
-                if mel[f] >= 0:
-                    scored += 1
-                    hits += (mel[f] % 12) in pcs
-                    shifted += ((mel[f] + 6) % 12) in pcs
-    print(f"ten seeds: note-in-chord {hits / scored:.3f}, tritone-shifted {shifted / scored:.3f}")
-    assert scored > 2000 and hits / scored >= 0.60 and hits > 10 * shifted, (hits, shifted, scored)
+    assert doc["settings"]["grid"] == "16th" and doc["settings"]["seed"] == 1
+    assert doc["metrics"]["nic"] == pytest.approx(nic, abs=0.005)  # the figure printed, unrounded
+    assert sum(doc["metrics"]["onset_gap_histogram"]) == sum(1 for c in chords)  # one gap per chord onset
     import wave
 
     with wave.open(str(wav)) as w:
@@ -80,23 +66,38 @@ def test_harmonize_is_reproducible_with_a_seed(tmp_path, folk_tune):
     assert (tmp_path / "a.json").read_text() == (tmp_path / "b.json").read_text()
 
 
+def test_grid_bar_changes_chords_on_bar_lines_only(tmp_path, folk_tune):
+    """`--grid bar`: after the first chord every change falls on a bar line, and the JSON says so."""
+    js = tmp_path / "bar.json"
+    r = jam("harmonize", folk_tune, "--out", tmp_path / "bar.mid", "--json", js, "--grid", "bar", "--seed", "3")
+    assert r.returncode == 0, r.stderr
+    assert "grid bar" in r.stdout
+    doc = json.loads(js.read_text())
+    bar = int(doc["settings"]["beats_per_bar"] * 4)
+    starts = [c["frame"] for c in doc["chords"]]
+    assert len(starts) > 4 and all(f % bar == 0 for f in starts[1:]), (bar, starts)
+    m = doc["metrics"]
+    assert m["chase_share"] <= 0.1 and m["changes_per_bar"] <= 1.0
+    bad = jam("harmonize", folk_tune, "--out", tmp_path / "x.mid", "--grid", "quarter")
+    assert bad.returncode != 0 and "--grid" in bad.stderr
+
+
 def test_harmonize_listens_a_beat_after_the_first_note_then_plays_a_chord():
     import torch
 
     from jamcore import tokens as T
     from jamcore.config import ModelConfig
-    from jamcore.harmonize import harmonize_tokens
     from jamcore.models.policy import ChordPolicy
-    from jamcore.stream import StreamingPolicy
+    from jamcore.stream import StreamingPolicy, play
 
     torch.manual_seed(0)
     stream = StreamingPolicy(ChordPolicy(ModelConfig(d_model=32, n_layers=1, n_heads=2, dropout=0.0)))
     melody = [T.SILENCE] * 6 + [T.note_on(60)] + [T.note_hold(60)] * 40
     for seed in range(5):
-        chords = harmonize_tokens(stream, melody, seed=seed, listen_beats=1.0)
+        chords = play(stream, melody, 1.0, 1.0, np.random.default_rng(seed), listen_beats=1.0)
         assert chords[:10] == [T.NO_CHORD] * 10  # frames 0-5 silent, first note at 6, heard for 4 frames
         assert T.TOKEN_CHORD[chords[10]] >= 0  # then a chord, never silence first
-    assert harmonize_tokens(stream, melody, listen_beats=0.0)[7] != T.NO_CHORD
+    assert play(stream, melody, 1.0, 1.0, np.random.default_rng(0), listen_beats=0.0)[7] != T.NO_CHORD
 
 
 def _midi(path, notes, tempo=500000):

@@ -5,7 +5,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import dataclasses
+
 import pytest
+
+from jamcore.config import TRAIN_PROFILES
+from jamcore.train.loop import training_config
+from jamcore.train.reward_models import REWARD_PROFILES
+from jamcore.train.rl import RL_PROFILES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,9 +30,19 @@ def test_pipeline_smoke_runs_end_to_end(tmp_path):
         assert card["vocab_version"] and "metrics" in card and "command" in card
     assert json.loads((tmp_path / "gapt-1.0.json").read_text())["adv_weight"] == 1.0
     assert json.loads((tmp_path / "rl.json").read_text())["adv_weight"] == 0.0
+    # The config is the truth: every stage ran its profile exactly (the pipeline passes --profile only).
+    profiles = {"mle": TRAIN_PROFILES["policy"]["smoke"], "anchor": TRAIN_PROFILES["anchor"]["smoke"],
+                "melody": TRAIN_PROFILES["melody"]["smoke"], "rl": RL_PROFILES["smoke"],
+                "gapt-1.0": dataclasses.replace(RL_PROFILES["smoke"], adv_weight=1.0),
+                "rewards/discriminative-s1": dataclasses.replace(REWARD_PROFILES[("smoke", "discriminative")], seed=1)}
+    for name, cfg in profiles.items():
+        training = json.loads((tmp_path / f"{name}.json").read_text())["training"]
+        assert {k: training[k] for k in training_config(cfg)} == training_config(cfg), name
+    # RL started from the pipeline's own mle, and the report scored every checkpoint it trained.
+    assert json.loads((tmp_path / "rl.json").read_text())["parent"] == "mle"
     metrics = json.loads((tmp_path / "state" / "eval" / "metrics.json").read_text())
     assert {"data", "mle", "rl", "gapt-1.0"} <= set(metrics["systems"])
-    assert metrics["systems"]["gapt-1.0"]["duet"]["nic"] >= 0  # model vs model ran
+    assert set(metrics["systems"]["gapt-1.0"]["duet"]) >= {"nic", "entropy_song_mean"}  # model vs model ran
     # Run again: every stage is found done and skipped.
     again = subprocess.run(["bash", str(ROOT / "training" / "pipeline.sh"), "smoke", str(tmp_path)], env=env,
                            capture_output=True, text=True, timeout=600, cwd=ROOT)

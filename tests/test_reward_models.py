@@ -6,7 +6,8 @@ import pytest
 import torch
 
 from jamcore import tokens as T
-from jamcore.checkpoints import CheckpointError, load_model, save_checkpoint
+from jamcore.checkpoints import CheckpointError
+from jamcore.models.saved import load_model, save_checkpoint
 from jamcore.config import DataConfig, ModelConfig, override
 from jamcore.data.build import build_corpus
 from jamcore.models.reward_models import ContrastiveReward, DiscriminativeReward, RewardEnsemble
@@ -164,7 +165,7 @@ def test_ensemble_is_the_mean_of_its_members(trained, tmp_path):
     for p in other.parameters():  # a second, different member of the same kind
         p.data.add_(0.05 * torch.randn_like(p))
     save_checkpoint(other, tmp_path / "contrastive-s9", {"seed": 9})
-    ens = RewardEnsemble.from_names([str(stem), str(tmp_path / "contrastive-s9")])
+    ens = RewardEnsemble([load_model(stem)[0], load_model(tmp_path / "contrastive-s9")[0]]).eval()
     assert ens.kind == "contrastive" and not ens.training
     mel = torch.full((2, 16), T.note_on(62))
     ch = torch.full((2, 16), T.chord_on(Chord(2, "min")))

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 import torch
 
-from jamcore.checkpoints import load_model
+from jamcore.models.saved import load_model
 from jamcore.config import PROFILES, DataConfig
 from jamcore.data.build import build_corpus
-from jamcore.train.mle import lr_at, train
+from jamcore.train.loop import lr_at
+from jamcore.train.mle import train
 
 LIMIT = 12
 
@@ -47,7 +48,7 @@ def test_smoke_policy_run_lowers_validation_loss_and_writes_a_card(tmp_path, cor
 
 
 def test_fine_tune_starts_from_the_given_weights_and_names_its_parent(tmp_path, corpus):
-    from jamcore.errors import CommandError
+    from jamcore.errors import CheckpointError
 
     train(smoke(steps=3), kind="policy", name="base", out_dir=tmp_path, corpus=corpus, progress=False)
     base, _ = load_model(tmp_path / "base", "policy")
@@ -57,7 +58,7 @@ def test_fine_tune_starts_from_the_given_weights_and_names_its_parent(tmp_path, 
     ft, card = load_model(tmp_path / "ft", "policy")
     assert card["parent"] == str(tmp_path / "base")
     assert all(torch.equal(a, b) for a, b in zip(base.state_dict().values(), ft.state_dict().values()))
-    with pytest.raises(CommandError, match="init=nowhere"):
+    with pytest.raises(CheckpointError, match="init=nowhere"):
         train(smoke(steps=1, init="nowhere"), kind="policy", name="x", out_dir=tmp_path, corpus=corpus,
               progress=False)
 
@@ -89,11 +90,13 @@ def test_resume_after_an_interrupted_run_continues_from_the_saved_step(tmp_path,
 
 
 @pytest.mark.slow
-def test_torchrun_two_processes_end_with_identical_weights(tmp_path, corpus):
+@pytest.mark.parametrize("stage,kind", [(["mle"], "policy"), (["reward", "--kind", "contrastive"], "contrastive")])
+def test_torchrun_two_processes_end_with_identical_weights(tmp_path, corpus, stage, kind):
+    """Every trainer is torchrun-ready: two gloo processes on CPU average their gradients and end in step."""
     torchrun = shutil.which("torchrun", path=str(Path(sys.executable).parent))
     assert torchrun, "torchrun not found next to the interpreter"
     env = dict(os.environ, JAMCORE_CACHE_DIR=str(tmp_path / "cache"), OMP_NUM_THREADS="1")
-    cmd = [torchrun, "--standalone", "--nproc_per_node=2", "-m", "jamcore.cli", "train", "mle", "--profile", "smoke",
+    cmd = [torchrun, "--standalone", "--nproc_per_node=2", "-m", "jamcore.cli", "train", *stage, "--profile", "smoke",
            "--set", "steps=4", "--data-limit", str(LIMIT), "--out", str(tmp_path / "ddp"), "--no-progress",
            "--name", "ddp"]
     # Build the small corpus once first, so the two ranks do not both build it.
@@ -109,7 +112,7 @@ def test_torchrun_two_processes_end_with_identical_weights(tmp_path, corpus):
     assert r0.keys() == r1.keys()
     for k in r0:
         assert torch.equal(r0[k], r1[k]), k
-    final = load_model(tmp_path / "ddp" / "ddp", "policy")[0].state_dict()
+    final = load_model(tmp_path / "ddp" / "ddp", kind)[0].state_dict()
     assert all(torch.equal(final[k], r0[k]) for k in r0)
 
 

@@ -14,6 +14,11 @@ import json
 import math
 from pathlib import Path
 
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (after choosing the file-only backend)
+
 ROOT = Path(__file__).resolve().parents[1]
 COLUMNS = [
     ("nic", "NIC", "{:.3f}"),
@@ -54,17 +59,6 @@ def table(systems: dict, names: list[str], extra: dict[str, dict] | None = None)
     return "\n".join(lines)
 
 
-def adaptation_table(systems: dict, names: list[str]) -> str:
-    lines = ["| system | NIC before | drop | recovery (beats) |", "| --- | ---: | ---: | ---: |"]
-    for n in names:
-        a = systems.get(n, {}).get("adaptation") or systems.get(n, {}).get("metrics", {})
-        before = a.get("adapt_nic_before", a.get("nic_before"))
-        drop = a.get("adapt_drop", a.get("drop"))
-        rec = a.get("adapt_recovery_beats", a.get("recovery_beats"))
-        lines.append(f"| `{n}` | {_fmt(before, '{:.3f}')} | {_fmt(drop, '{:.3f}')} | {_fmt(rec, '{:.1f}')} |")
-    return "\n".join(lines)
-
-
 def read_log(path: Path) -> list[dict]:
     if not path.is_file():
         return []
@@ -73,11 +67,6 @@ def read_log(path: Path) -> list[dict]:
 
 
 def plot_curves(logs: dict[str, list[dict]], out: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     keys = [("reward_total", "total reward"), ("nic", "note-in-chord of rollouts"),
             ("entropy_song_mean", "within-song chord entropy (nats)"), ("distinct_chords", "distinct chords per song"),
             ("kl_anchor", "KL to the offline anchor"), ("reward_adversarial", "adversarial reward (lambda * r_adv)")]
@@ -95,11 +84,6 @@ def plot_curves(logs: dict[str, list[dict]], out: Path) -> None:
 
 
 def plot_knob(systems: dict, names: list[str], lambdas: dict[str, float], out: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
     for n in names:
         if n not in systems:
@@ -338,10 +322,11 @@ Rollout metrics on training melodies (16 episodes a step, temperature 1), first 
 {header}
 
 ## Method, and where each piece lives
-- Policy reward per episode: coherence ensembles + rule penalties (`jamcore/rewards.py`), plus per
-  decision the harmony credit of the bar ahead (`RewardSet.harmony_credit`) and the KL to the offline
-  anchor (`jamcore/train/rl.py`), + **lambda * r_adv**, with
-  `r_adv = -log(1 - D(chords) + eps)` (`jamcore/train/gapt.py: adversarial_reward`).
+- Policy reward, every term composed in one place (`jamcore/rewards.py: RewardSet.score`): per episode
+  the coherence ensembles + rule penalties + **lambda * r_adv**, with `r_adv = -log(1 - D(chords) + eps)`
+  (`adversarial_reward`); per decision the harmony credit of the bar ahead (`RewardSet.harmony_credit`).
+  The KL to the offline anchor comes from its log-probs, computed once per step
+  (`jamcore/train/rl.py: reference_log_probs`).
 - D sees the policy's chord stream only (`jamcore/models/discriminator.py`), trained on fresh rollouts
   (label 0) against the data chords paired with the same melodies (label 1), label smoothing 0.1
   (`discriminator_step`).
@@ -350,14 +335,14 @@ Rollout metrics on training melodies (16 episodes a step, temperature 1), first 
   fooling it). Defaults in `ScheduleConfig`.
 
 ```
-for step in range(steps):
-    melodies, data_chords = sample(train windows)
-    chords = rollout(policy, melodies)                 # online: chord t from melody < t
-    R = coherence(melodies, chords) + rules(chords)    # per episode; + harmony credit per decision
-    if lambda > 0: R += lambda * -log(1 - D(chords))   # computed before D's update
-    A = R - mean(R over the 4 plays of the same melody)  # group-relative advantage (small profile)
-    PPO_clip(A) + beta * KL(policy || anchor) - ent * H   # per decision; GAE + value head when group = 1
-    if lambda > 0 and schedule.should_train(step): D.update(chords -> 0, data_chords -> 1)
+for step in range(steps):                                # jamcore/train/rl.py: train_rl
+    melodies, data_chords = sample(train windows)          # sample_episodes
+    chords = rollout(policy, melodies)                     # train/rollout.py: chord t from melody < t
+    R = coherence(melodies, chords) + rules(chords)        # RewardSet.score; + harmony credit per decision
+    if lambda > 0: R += lambda * -log(1 - D(chords))       #   (computed before D's update)
+    A = R - mean(R over the 4 plays of the same melody)    # ppo.advantages (GAE + value head when group = 1)
+    PPO_clip(A) + beta * KL(policy || anchor) - ent * H    # ppo.ppo_update, per decision
+    if lambda > 0 and schedule.should_train(step): D.update(chords -> 0, data_chords -> 1)  # gapt.py
     schedule.record(mean r_adv)
 ```
 

@@ -6,17 +6,17 @@
 #   training/pipeline.sh smoke [OUT]   seconds per stage, for CI (default OUT: a temp dir)
 #   training/pipeline.sh small [OUT]   the shipped run (default OUT: jamcore/checkpoints), ~2.5 h on 2 cores
 #
-# Every stage resumes from its last training state if the script is run again after a kill
+# Every stage runs its profile (`--profile smoke|small`, and `hack` for the reward-hacking baseline): the
+# recipe lives in the profile tables (jamcore/config.py, jamcore/train/reward_models.py, jamcore/train/rl.py),
+# so a card's config is the profile's. Every stage resumes from its last training state if the script is run again after a kill
 # (stages whose checkpoint already exists are skipped). Extra arguments after OUT go to every
 # training command, e.g. `--data-dir /path/to/datasets`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE="${1:-smoke}"
 case "$MODE" in
-    smoke) OUT="${2:-$(mktemp -d)}"; RL_PROFILE=smoke; LAMBDAS="1.0"; MLE_SET=(); ANCHOR_SET=() ;;
-    small) OUT="${2:-jamcore/checkpoints}"; RL_PROFILE=small; LAMBDAS="0.25 1.0 4.0"
-           MLE_SET=(--set threads=2 --set steps=1600)  # the shipped mle: 1600 steps, ~50 min on 2 cores
-           ANCHOR_SET=(--set model.n_layers=4 --set steps=600) ;;
+    smoke) OUT="${2:-$(mktemp -d)}"; LAMBDAS="1.0" ;;
+    small) OUT="${2:-jamcore/checkpoints}"; LAMBDAS="0.25 1.0 4.0" ;;
     *) echo "usage: $0 smoke|small [OUT] [extra training args]" >&2; exit 2 ;;
 esac
 shift $(( $# >= 2 ? 2 : $# ))
@@ -43,28 +43,24 @@ stage() {  # stage NAME DEST_DIR COMMAND...
 }
 
 $JAM data build "${EXTRA[@]}"
-stage mle "$OUT" $JAM train mle --profile "$MODE" "${MLE_SET[@]}"
-stage anchor "$OUT" $JAM train anchor --profile "$MODE" "${ANCHOR_SET[@]}"
+stage mle "$OUT" $JAM train mle --profile "$MODE"
+stage anchor "$OUT" $JAM train anchor --profile "$MODE"
 stage melody "$OUT" $JAM train melody --profile "$MODE"   # the simulated partner for model-vs-model eval
 for kind in contrastive discriminative; do
     for seed in 0 1; do
         stage "$kind-s$seed" "$OUT/rewards" $JAM train reward --kind "$kind" --seed "$seed" --profile "$MODE"
     done
 done
-CK=(--checkpoint-dir "$OUT")
-# RL looks up mle/anchor in OUT and the reward models in OUT/rewards.
-RWD=(--set "contrastive=$OUT/rewards/contrastive-s0,$OUT/rewards/contrastive-s1"
-     --set "discriminative=$OUT/rewards/discriminative-s0,$OUT/rewards/discriminative-s1")
-stage rl "$OUT" $JAM train rl --profile "$RL_PROFILE" "${CK[@]}" "${RWD[@]}"
+CK=(--checkpoint-dir "$OUT")  # RL finds mle/anchor in OUT and the reward models in OUT/rewards
+stage rl "$OUT" $JAM train rl --profile "$MODE" "${CK[@]}"
 names="mle,rl"
 if [ "$MODE" = small ]; then  # the reward-hacking baseline (docs/reward-hacking.md)
-    stage discriminative-wrong-s0 "$OUT/rewards" $JAM train reward --kind discriminative --seed 0 \
-        --profile "$MODE" --set wrong_fraction=0.5
-    stage rl-hack "$OUT" $JAM train rl --profile hack "${CK[@]}" --set "discriminative=$OUT/rewards/discriminative-wrong-s0"
+    stage discriminative-wrong-s0 "$OUT/rewards" $JAM train reward --kind discriminative --profile hack
+    stage rl-hack "$OUT" $JAM train rl --profile hack "${CK[@]}"
     names="$names,rl-hack"
 fi
 for lam in $LAMBDAS; do
-    stage "gapt-$lam" "$OUT" $JAM train gapt --adv-weight "$lam" --profile "$RL_PROFILE" "${CK[@]}" "${RWD[@]}"
+    stage "gapt-$lam" "$OUT" $JAM train gapt --adv-weight "$lam" --profile "$MODE" "${CK[@]}"
     names="$names,gapt-$lam"
 done
 SONGS=50; EMBED="$OUT/rewards/contrastive-s0"

@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 import json
 import math
+import multiprocessing as mp
 import os
 import shutil
 import sys
@@ -22,15 +23,18 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import numpy as np
+from tqdm import tqdm
 
 from jamcore.config import DataConfig
+from jamcore.data.cocopops import read_cocopops
+from jamcore.data.sources import SOURCES, read_song
+from jamcore.data.stats import chord_onset_counts, note_in_chord, plot_stats, source_summary
+from jamcore.errors import CommandError
+from jamcore.music.song import Song
 from jamcore.music.time import FRAMES_PER_BEAT
-
-if TYPE_CHECKING:  # numpy and the token tables load lazily: `jamcore --help` imports this module
-    import numpy as np
-
-    from jamcore.music.song import Song
+from jamcore.tokens import NO_CHORD, VOCAB_VERSION, encode_chords, encode_melody
 
 CODE_VERSION = "data-4"
 SPLITS = ("train", "valid", "test")
@@ -92,8 +96,6 @@ def enabled_sources(cfg: DataConfig) -> list[str]:
 
 def cache_dir_for(cfg: DataConfig, limit: int | None = None) -> Path:
     """``cfg.cache_dir/<hash of the parsing-relevant config + CODE_VERSION + VOCAB_VERSION>``."""
-    from jamcore.tokens import VOCAB_VERSION
-
     limit = _limit(cfg, limit)
     relevant = {
         "data_dir": str(Path(cfg.data_dir).resolve()),
@@ -116,8 +118,6 @@ def cache_dir_for(cfg: DataConfig, limit: int | None = None) -> Path:
 
 def _parse_one(job: tuple[str, str, str]):
     # Top-level so worker processes can import it.
-    from jamcore.data.sources import read_song
-
     source, data_dir, name = job
     return source, read_song(source, Path(data_dir), name)
 
@@ -129,10 +129,6 @@ def parse_sources(cfg: DataConfig, *, limit: int | None = None, workers: int = D
 
     ``limit`` keeps the first N ids of each source (tests and quick looks).
     """
-    from tqdm import tqdm
-
-    from jamcore.data.sources import SOURCES
-
     data_dir = Path(cfg.data_dir)
     songs: dict[str, list[Song]] = {}
     skipped: dict[str, list[tuple[str, str]]] = {}
@@ -152,8 +148,6 @@ def parse_sources(cfg: DataConfig, *, limit: int | None = None, workers: int = D
 
     bar = tqdm(total=len(jobs), desc="parsing songs", unit="song", disable=not progress, file=sys.stderr)
     if workers > 1 and len(jobs) > 50:
-        import multiprocessing as mp
-
         with mp.get_context("spawn" if sys.platform == "darwin" else "fork").Pool(workers) as pool:
             results = []
             for item in pool.imap(_parse_one, jobs, chunksize=8):
@@ -174,17 +168,12 @@ def parse_sources(cfg: DataConfig, *, limit: int | None = None, workers: int = D
 
     if cfg.cocopops:
         try:
-            from jamcore.data.cocopops import read_cocopops
-        except ImportError as exc:
-            errors["cocopops"] = f"the CoCoPops reader is not available in this build ({exc})"
+            cs, cskip = read_cocopops(data_dir)
+        except (OSError, ValueError) as exc:
+            errors["cocopops"] = f"CoCoPops reader failed: {exc}"
         else:
-            try:
-                cs, cskip = read_cocopops(data_dir)
-            except (OSError, ValueError) as exc:
-                errors["cocopops"] = f"CoCoPops reader failed: {exc}"
-            else:
-                songs["cocopops"] = list(cs[:limit] if limit else cs)
-                skipped["cocopops"] = [tuple(s) for s in cskip]
+            songs["cocopops"] = list(cs[:limit] if limit else cs)
+            skipped["cocopops"] = [tuple(s) for s in cskip]
     for source, message in errors.items():
         print(f"jamcore: warning: source {source} left out: {message}", file=sys.stderr)
     return songs, skipped, unknown, errors
@@ -192,8 +181,6 @@ def parse_sources(cfg: DataConfig, *, limit: int | None = None, workers: int = D
 
 def tokenize_song(song: Song) -> tuple[np.ndarray, np.ndarray]:
     """(melody, chords) int16 tokens on the 16th-note grid, long enough for every event."""
-    from jamcore.tokens import encode_chords, encode_melody
-
     n_frames = max(math.ceil(song.length_beats * FRAMES_PER_BEAT - 1e-6), 1)
     return encode_melody(song.melody, n_frames), encode_chords(song.chords, n_frames)
 
@@ -203,8 +190,6 @@ def tokenize_song(song: Song) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _json_safe(value):
-    import numpy as np
-
     if isinstance(value, dict):
         return {str(k): _json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -217,11 +202,6 @@ def _json_safe(value):
 def build_corpus(cfg: DataConfig | None = None, *, limit: int | None = None, workers: int = DEFAULT_WORKERS,
                  progress: bool = True, verbose: bool = False) -> TokenCorpus:
     """Parse, split, tokenize and write the cache (replacing any existing one for this config)."""
-    import numpy as np
-
-    from jamcore.data.stats import chord_onset_counts, note_in_chord, plot_stats, source_summary
-    from jamcore.tokens import NO_CHORD, VOCAB_VERSION
-
     cfg = cfg or DataConfig()
     limit = _limit(cfg, limit)
     t0 = time.perf_counter()
@@ -305,8 +285,6 @@ def build_corpus(cfg: DataConfig | None = None, *, limit: int | None = None, wor
 
 def _write_cache(out: Path, corpus: TokenCorpus, stats: dict, onsets: dict, plot_stats) -> None:
     """Write into a temporary sibling folder and rename it into place, so readers never see half a cache."""
-    import numpy as np
-
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=out.name + ".tmp-", dir=out.parent))
     try:
@@ -325,8 +303,6 @@ def _write_cache(out: Path, corpus: TokenCorpus, stats: dict, onsets: dict, plot
 
 
 def read_cache(folder: Path) -> TokenCorpus:
-    import numpy as np
-
     arrays = np.load(folder / "corpus.npz", allow_pickle=False)
     records = [SongRecord(**r) for r in json.loads((folder / "corpus.json").read_text())["records"]]
     return TokenCorpus(records, arrays["melody"].astype(np.int16), arrays["chords"].astype(np.int16))
@@ -355,8 +331,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from jamcore.cli import CommandError
-
     cfg = DataConfig()
     changes = {}
     if args.data_dir is not None:
@@ -373,8 +347,6 @@ def run(args: argparse.Namespace) -> int:
     if not args.force and (folder / "corpus.npz").exists():
         corpus = read_cache(folder)
         stats = json.loads((folder / "stats.json").read_text())
-        from jamcore.data.stats import source_summary
-
         for s in stats["sources"].values():
             print(source_summary(s) if "parsed" in s else f"{s['source']}: left out ({s['error']})")
         print(f"{len(corpus.records)} songs, {len(corpus.melody):,} frames: cached in {folder} "

@@ -14,7 +14,8 @@ import numpy as np
 
 from jamcore import tokens as T
 from jamcore.config import DataConfig
-from jamcore.music.meter import bar_frames
+from jamcore.data.chord_noise import corrupt, respell
+from jamcore.music.meter import bar_frames, metric_ids
 from jamcore.music.time import FRAMES_PER_BEAT
 
 
@@ -40,28 +41,17 @@ class WindowBatch:
         """Metrical ids ``[B, n_tokens]`` for the first ``n_tokens`` of ``online()`` (None if unknown)."""
         if self.first_frame is None:
             return None
-        from jamcore.music.meter import metric_ids
-
         return metric_ids(n_tokens, self.first_frame, self.bar_len)
 
     def online(self, chords: np.ndarray | None = None, melody: np.ndarray | None = None) -> np.ndarray:
         """``[B, 1 + 2W]``: ``BOS, c0, m0, c1, m1, ...`` (PAD frames stay PAD)."""
-        chords = self.chords if chords is None else chords
-        melody = self.melody if melody is None else melody
-        b, w = melody.shape
-        seq = np.full((b, 1 + 2 * w), T.PAD, dtype=np.int64)
-        seq[:, 0] = T.BOS
-        seq[:, 1::2] = chords
-        seq[:, 2::2] = melody
-        return seq
+        return T.interleave(self.chords if chords is None else chords, self.melody if melody is None else melody)
 
     def chord_pair(self) -> tuple[np.ndarray, np.ndarray]:
         """(chords fed ``[B, W]``, chord targets ``[B, W]``): the data's chords twice when clean; when
         noised, the corrupted chords and the data's chords re-spelled against them."""
         if self.chords_in is None:
             return self.chords, self.chords
-        from jamcore.data.chord_noise import respell
-
         return self.chords_in, respell(self.chords, self.chords_in)
 
     def online_pair(self) -> tuple[np.ndarray, np.ndarray]:
@@ -77,13 +67,8 @@ class WindowBatch:
         return self.online(chords_in)[:, :-1], self.online(targets_c, targets_m)[:, 1:]
 
     def melody_first(self) -> np.ndarray:
-        """``[B, 1 + 2W]``: ``BOS, m0, c0, m1, c1, ...`` (the melody agent's order)."""
-        b, w = self.melody.shape
-        seq = np.full((b, 1 + 2 * w), T.PAD, dtype=np.int64)
-        seq[:, 0] = T.BOS
-        seq[:, 1::2] = self.melody
-        seq[:, 2::2] = self.chords
-        return seq
+        """``[B, 1 + 2W]``: ``BOS, m0, c0, m1, c1, ...`` (the melody agent's order: melody in the first slot)."""
+        return T.interleave(self.melody, self.chords)
 
 
 class WindowSampler:
@@ -141,8 +126,6 @@ class WindowSampler:
             ids.append(rec.song_id)
             first[i], bars[i] = start, bar_frames(rec.beats_per_bar)
         if self.chord_noise > 0:
-            from jamcore.data.chord_noise import corrupt
-
             chords_in, span = corrupt(ch, self.rng, self.chord_noise)
             return WindowBatch(mel, ch, sources, ids, chords_in, span, first, bars)
         return WindowBatch(mel, ch, sources, ids, first_frame=first, bar_len=bars)

@@ -8,12 +8,16 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import matplotlib
 import numpy as np
 
 from jamcore.music.chords import PITCH_NAMES, QUALITIES
 from jamcore.tokens import (
     CHORD_HOLD_BASE, CHORD_ON_BASE, N_CHORDS, NO_CHORD, SILENCE, TOKEN_CHORD_PCS, TOKEN_PITCH,
 )
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (after choosing the file-only backend)
 
 
 def note_in_chord(melody: np.ndarray, chords: np.ndarray) -> tuple[int, int]:
@@ -67,11 +71,6 @@ def source_summary(source_stats: dict) -> str:
 
 def plot_stats(onsets_by_source: dict[str, np.ndarray], path: Path) -> None:
     """Chord-quality and root distributions per source (chord onsets), as a PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     fig, (ax_q, ax_r) = plt.subplots(1, 2, figsize=(13, 4.5))
     names = sorted(onsets_by_source)
     width = 0.8 / max(len(names), 1)

@@ -2,12 +2,12 @@
 
 A *harmonizer* is any callable ``harmonize(melody_tokens, rng) -> chord_tokens`` (same length). It is
 handed the whole melody array for convenience, but it must be **causal**: the chord of frame t may
-depend on melody frames before t only, as live (DESIGN.md section 2). Nothing here can enforce that
+depend on melody frames before t only, as live (docs/architecture.md). Nothing here can enforce that
 for a black box; ``check_causal`` tests it on one melody, and the report runs it on every system
 that claims to be live. A non-causal harmonizer (the cheating baseline) "adapts" at once: that is
 the point of including it.
 
-The perturbation test (REFERENCE 5.2, GAPT Fig. 7): transpose the melody by k semitones from beat
+The perturbation test (docs/metrics.md, "Adaptation"; GAPT Fig. 7): transpose the melody by k semitones from beat
 16 on (``jamcore.tokens.transpose_tokens`` on the melody only), harmonize the perturbed melody, and
 follow the sliding one-bar note-in-chord curve. "Recovery" is the number of beats after the change
 until the first one-bar window lying wholly after the change is back within 10% of the pre-change

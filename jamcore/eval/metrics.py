@@ -30,6 +30,8 @@ from jamcore.tokens import (
     CHORD_HOLD_BASE,
     CHORD_ON_BASE,
     N_CHORDS,
+    NOTE_HOLD_BASE,
+    NOTE_ON_BASE,
     TOKEN_CHORD,
     TOKEN_CHORD_PCS,
     TOKEN_PITCH,
@@ -37,7 +39,7 @@ from jamcore.tokens import (
     chord_grammar_violations,
 )
 
-# Reference constants of the rule penalties (REFERENCE.md section 3.2); the RL reward reuses them.
+# Reference constants of the rule penalties (docs/metrics.md, "Rule penalties"); the RL reward reuses them.
 REPETITION_MAX_EVENTS = 4  # more than 4 re-articulations of the same chord in a row is a violation
 SILENCE_MAX_SHARE = 0.04  # chord silence under melody tolerated up to the training-set rate
 SILENCE_EXEMPT_FRAMES = 8  # the first frames may be silent ("wait and see" is fine)
@@ -186,7 +188,7 @@ def windowed_mean(frame_values: np.ndarray, window_frames: int, hop_frames: int 
 
 
 def note_in_chord_per_beat(melody: np.ndarray, chords: np.ndarray) -> np.ndarray:
-    """NIC of each beat (4 frames) on its own, NaN for beats with nothing scored (REFERENCE 5.1)."""
+    """NIC of each beat (4 frames) on its own, NaN for beats with nothing scored (docs/metrics.md, "Harmony")."""
     return windowed_mean(note_in_chord_frames(melody, chords), FRAMES_PER_BEAT)
 
 
@@ -413,7 +415,7 @@ def repeated_event_runs(chords: np.ndarray) -> np.ndarray:
 
 
 def repetition_penalty(chords: np.ndarray, max_events: int = REPETITION_MAX_EVENTS) -> float:
-    """REFERENCE 3.2: each run of more than ``max_events`` same-chord events costs -(run length)/10."""
+    """docs/metrics.md, rule penalties: each run of more than ``max_events`` same-chord events costs -(run length)/10."""
     runs = repeated_event_runs(chords)
     return -PENALTY_PER_FRAME * float(runs[runs > max_events].sum()) + 0.0  # no -0.0 in logs
 
@@ -436,7 +438,7 @@ def silence_penalty(
     max_share: float = SILENCE_MAX_SHARE,
     exempt_frames: int = SILENCE_EXEMPT_FRAMES,
 ) -> float:
-    """REFERENCE 3.2: -0.1 per chord-silent note frame (after the first ``exempt_frames``), only if
+    """docs/metrics.md, rule penalties: -0.1 per chord-silent note frame (after the first ``exempt_frames``), only if
     they exceed ``max_share`` of the melody's note frames."""
     silent = chord_silence_frames(melody, chords)
     silent[:exempt_frames] = False
@@ -455,7 +457,7 @@ def invalid_chord_frames(chords: np.ndarray) -> np.ndarray:
 
 
 def invalid_penalty(melody: np.ndarray, chords: np.ndarray) -> float:
-    """REFERENCE 3.2: -10 if any frame with a melody note has an invalid chord token, else 0."""
+    """docs/metrics.md, rule penalties: -10 if any frame with a melody note has an invalid chord token, else 0."""
     m, c = _pair(melody, chords)
     bad = invalid_chord_frames(c) & (TOKEN_PITCH[m] >= 0)
     return INVALID_PENALTY if bad.any() else 0.0
@@ -504,6 +506,107 @@ def chord_rhythm(chords: np.ndarray, beats_per_bar: float = 4.0, bar_offset_fram
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# Harmonic rhythm against the melody: the chase, chord lengths, the ReaLchords rhythm metrics
+
+ONSET_GAP_BINS = 18  # intervals 0..17 frames, then one bin for "longer or no note onset before" (RC App. K)
+CHORD_LENGTH_BINS = 34  # chord lengths 0..33 frames, then one bin for longer ones (RC App. K)
+
+
+def melody_onsets(melody: np.ndarray) -> np.ndarray:
+    """Boolean per frame: a melody note begins (a NOTE_ON, or a note whose pitch differs from the frame
+    before: a malformed hold still starts a new note)."""
+    m = _tokens(melody, "melody")
+    pitch = TOKEN_PITCH[m].astype(np.int64)
+    starts = (m >= NOTE_ON_BASE) & (m < NOTE_HOLD_BASE)
+    if m.size > 1:
+        starts[1:] |= (pitch[1:] >= 0) & (pitch[1:] != pitch[:-1])
+    if m.size:
+        starts[0] |= pitch[0] >= 0
+    return starts
+
+
+@dataclass(frozen=True)
+class ChordChase:
+    """Chord onsets against melody onsets: how many come one frame *after* a note began (the chase)."""
+
+    onsets: int  # chord onsets (every chord event start, re-strikes included; no-chord excluded)
+    chasing: int  # onsets one frame after a melody onset and not on one
+    with_note: int  # onsets on a melody onset (struck with the note: what the data mostly does)
+
+    @property
+    def chase_share(self) -> float:
+        return self.chasing / self.onsets if self.onsets else math.nan
+
+    @property
+    def with_note_share(self) -> float:
+        return self.with_note / self.onsets if self.onsets else math.nan
+
+
+def chord_chase(melody: np.ndarray, chords: np.ndarray) -> ChordChase:
+    """Count the chord onsets that chase the melody: at frame t with a note onset at t-1 and none at t.
+
+    The chord for frame t is chosen before frame t's melody is heard, so a policy that waits for each
+    note and changes chord one 16th later scores on note-in-chord while always sounding late.
+    """
+    m, c = _pair(melody, chords)
+    on = chord_onsets(c)
+    mel_on = melody_onsets(m)
+    after = np.zeros_like(mel_on)
+    after[1:] = mel_on[:-1]
+    return ChordChase(onsets=int(on.sum()), chasing=int((on & after & ~mel_on).sum()),
+                      with_note=int((on & mel_on).sum()))
+
+
+def onset_gaps(melody: np.ndarray, chords: np.ndarray) -> np.ndarray:
+    """Per chord onset: frames since the latest melody onset at or before it (0 = struck with the note),
+    -1 where no note has begun yet."""
+    m, c = _pair(melody, chords)
+    frames = np.flatnonzero(chord_onsets(c))
+    mel = np.flatnonzero(melody_onsets(m))
+    k = np.searchsorted(mel, frames, side="right") - 1
+    return np.where(k >= 0, frames - mel[np.maximum(k, 0)], -1) if mel.size else np.full(frames.size, -1)
+
+
+def onset_gap_histogram(melody: np.ndarray, chords: np.ndarray, bins: int = ONSET_GAP_BINS) -> np.ndarray:
+    """Counts of ``onset_gaps`` in bins 0..bins-1 frames plus a last bin for longer gaps or none."""
+    g = onset_gaps(melody, chords)
+    return np.bincount(np.where((g < 0) | (g >= bins), bins, g), minlength=bins + 1)
+
+
+def chord_lengths(chords: np.ndarray) -> np.ndarray:
+    """Length in frames of every chord event (re-strikes start new events; no-chord excluded)."""
+    _, lengths, idx = chord_event_sequence(chords)
+    return lengths[idx >= 0]
+
+
+def chord_length_histogram(chords: np.ndarray, bins: int = CHORD_LENGTH_BINS) -> np.ndarray:
+    """Counts of chord lengths in bins 0..bins-1 frames plus a last bin for longer chords."""
+    return np.bincount(np.minimum(chord_lengths(chords), bins), minlength=bins + 1)
+
+
+def histogram_emd(a: np.ndarray, b: np.ndarray) -> float:
+    """Earth mover's distance between two histograms over the same ordered bins, one bin apart = 1
+    (the L1 distance of their cumulative shares). NaN when either is empty."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape:
+        raise ValueError(f"histograms differ in bins: {a.shape} vs {b.shape}")
+    if a.sum() <= 0 or b.sum() <= 0:
+        return math.nan
+    return float(np.abs(np.cumsum(a / a.sum()) - np.cumsum(b / b.sum())).sum())
+
+
+def sync_emd(hist: np.ndarray, reference: np.ndarray) -> float:
+    """ReaLchords' synchronisation: EMD between onset-gap histograms (``onset_gap_histogram``) of a
+    system and of the data, in thousandths of a frame as the paper reports it. 0 = the data's timing."""
+    return 1000.0 * histogram_emd(hist, reference)
+
+
+def rhythm_diversity(length_hist: np.ndarray) -> float:
+    """ReaLchords' rhythmic diversity: entropy (nats) of a chord-length histogram."""
+    return entropy_nats(length_hist)
+
+
 def pitch_classes_per_chord(chords: np.ndarray) -> tuple[int, int]:
     """(sum of pitch-class counts, number of chord events): their ratio is the average chord size.
 
@@ -523,6 +626,8 @@ def song_metrics(melody: np.ndarray, chords: np.ndarray, beats_per_bar: float = 
     """Every per-song number at once (a flat dict of floats, NaN where undefined)."""
     nic = note_in_chord(melody, chords)
     rhythm = chord_rhythm(chords, beats_per_bar)
+    chase = chord_chase(melody, chords)
+    lengths = chord_lengths(chords)
     pcs_sum, n_events = pitch_classes_per_chord(chords)
     runs = repeated_event_runs(chords)
     n = len(chords)
@@ -542,6 +647,10 @@ def song_metrics(melody: np.ndarray, chords: np.ndarray, beats_per_bar: float = 
         "changes_per_bar": rhythm.changes_per_bar,
         "on_bar_share": rhythm.on_bar_share,
         "on_beat_share": rhythm.on_beat_share,
+        "chase_share": chase.chase_share,
+        "with_note_share": chase.with_note_share,
+        "chord_beats": float(lengths.mean()) / FRAMES_PER_BEAT if lengths.size else math.nan,
+        "rhythm_diversity": rhythm_diversity(chord_length_histogram(chords)),
         "pcs_per_chord": pcs_sum / n_events if n_events else math.nan,
     }
 
@@ -577,6 +686,8 @@ def corpus_metrics(
     pcs_sum = n_events = 0
     rhythm_onsets = rhythm_bars = on_bar = on_beat = 0.0
     silence = notes = invalid = frames = 0
+    chasing = with_note = chord_frames_in_events = 0
+    length_hist = np.zeros(CHORD_LENGTH_BINS + 1, dtype=np.int64)
     for (m, c), b in zip(songs, bpb):
         pooled_nic = pooled_nic + note_in_chord(m, c)
         hist += chord_histogram(c)
@@ -589,6 +700,11 @@ def corpus_metrics(
         rhythm_bars += r.bars
         on_bar += r.on_bar
         on_beat += r.on_beat
+        chase = chord_chase(m, c)
+        chasing, with_note = chasing + chase.chasing, with_note + chase.with_note
+        lengths = chord_lengths(c)
+        chord_frames_in_events += int(lengths.sum())
+        length_hist += chord_length_histogram(c)
         silence += int(np.count_nonzero(chord_silence_frames(m, c)))
         notes += int(np.count_nonzero(note_frames(m)))
         invalid += int(np.count_nonzero(invalid_chord_frames(c)))
@@ -622,6 +738,10 @@ def corpus_metrics(
         "changes_per_bar": rhythm_onsets / rhythm_bars if rhythm_bars else math.nan,
         "on_bar_share": on_bar / rhythm_onsets if rhythm_onsets else math.nan,
         "on_beat_share": on_beat / rhythm_onsets if rhythm_onsets else math.nan,
+        "chase_share": chasing / rhythm_onsets if rhythm_onsets else math.nan,
+        "with_note_share": with_note / rhythm_onsets if rhythm_onsets else math.nan,
+        "chord_beats": chord_frames_in_events / n_events / FRAMES_PER_BEAT if n_events else math.nan,
+        "rhythm_diversity": rhythm_diversity(length_hist),
         "pcs_per_chord": pcs_sum / n_events if n_events else math.nan,
     }
     if embed is not None:
@@ -637,5 +757,8 @@ __all__ = [
     "vendi_from_kernel", "transition_bag_embedding", "transition_bag_vendi", "longest_chord_run_frames", "longest_chord_run_beats",
     "repeated_event_runs", "repetition_penalty", "chord_silence_frames", "chord_silence_share",
     "silence_penalty", "invalid_chord_frames", "invalid_penalty", "frames_per_bar", "chord_rhythm",
+    "ONSET_GAP_BINS", "CHORD_LENGTH_BINS", "melody_onsets", "ChordChase", "chord_chase", "onset_gaps",
+    "onset_gap_histogram", "chord_lengths", "chord_length_histogram", "histogram_emd", "sync_emd",
+    "rhythm_diversity",
     "pitch_classes_per_chord", "song_metrics", "corpus_metrics",
 ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import platform
 import time
 import zlib
@@ -25,12 +26,25 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
+import matplotlib
 import numpy as np
+import torch
+from tqdm import tqdm
 
+from jamcore.checkpoints import DEFAULT_TEMPERATURE, CheckpointError, resolve
+from jamcore.config import DataConfig
+from jamcore.data.build import load_corpus
+from jamcore.errors import CommandError
 from jamcore.eval import adaptation as A
 from jamcore.eval import metrics as M
-from jamcore.eval.systems import System, baseline_systems, data_system
+from jamcore.eval.systems import System, baseline_systems, checkpoint_system, data_system, play_duet
+from jamcore.models.saved import load_model
+from jamcore.music.grid import DEFAULT_GRID, GRIDS
 from jamcore.music.time import FRAMES_PER_BEAT
+from jamcore.stream import MelodyAgentStream
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (after choosing the file-only backend)
 
 
 @dataclass(frozen=True)
@@ -46,8 +60,9 @@ class EvalConfig:
     change_beat: int = A.CHANGE_BEAT
     window_beats: int = 4  # the sliding NIC window: one 4/4 bar for every song
     cold_start_beats: int = A.COLD_START_BEATS
-    temperature: float = 1.0
+    temperature: float = DEFAULT_TEMPERATURE  # what a performer hears (jamcore.checkpoints)
     top_p: float = 1.0
+    grid: str = DEFAULT_GRID  # where checkpoints may change chord (jamcore.music.grid)
     embed: str | None = None  # contrastive reward checkpoint whose chord encoder embeds songs for Vendi
     melody_agent: str | None = None  # melody-agent checkpoint for model-vs-model duets
 
@@ -60,10 +75,6 @@ def chord_embedder(name: str | None, directory: str | None = None):
     if not name:
         return None
     if name not in _EMBEDDERS:
-        import torch
-
-        from jamcore.checkpoints import load_model
-
         model, _ = load_model(name, "contrastive", directory)
 
         def embed(chord_seqs):
@@ -90,28 +101,6 @@ class EvalSong:
 
 # ---------------------------------------------------------------------------------------------
 # Songs
-
-
-def _beats_per_bar(rec: Any) -> float:
-    """Bar length of a corpus record in quarter beats, whatever shape its meter comes in (4 if none)."""
-    for attr in ("beats_per_bar",):
-        v = getattr(rec, attr, None)
-        if isinstance(v, (int, float)) and v > 0:
-            return float(v)
-    meter = getattr(rec, "meter", None)
-    if meter is not None:
-        v = getattr(meter, "beats_per_bar", None)
-        if isinstance(v, (int, float)) and v > 0:
-            return float(v)
-        if isinstance(meter, str) and "/" in meter:
-            num, den = meter.split("/", 1)
-            try:
-                return int(num) * 4.0 / int(den)
-            except ValueError:
-                pass
-        if isinstance(meter, (tuple, list)) and len(meter) == 2:
-            return meter[0] * 4.0 / meter[1]
-    return 4.0
 
 
 def cut_window(melody: np.ndarray, chords: np.ndarray, window_frames: int, beats_per_bar: float
@@ -141,18 +130,14 @@ def load_songs(cfg: EvalConfig, data_dir: str | None = None, corpus=None) -> lis
     (and built first if there is no cache, which takes minutes).
     """
     if corpus is None:
-        from jamcore.config import DataConfig
-        from jamcore.data.build import load_corpus
-
         dcfg = DataConfig() if data_dir is None else DataConfig(data_dir=Path(data_dir))
         corpus = load_corpus(dcfg)
     songs = []
     for rec in corpus.split(cfg.split):
         melody, chords = corpus.tokens(rec)
-        bpb = _beats_per_bar(rec)
+        bpb = rec.beats_per_bar
         m, c, start = cut_window(np.asarray(melody), np.asarray(chords), cfg.window_frames, bpb)
-        songs.append(EvalSong(str(getattr(rec, "song_id", len(songs))), str(getattr(rec, "source", "?")),
-                              m, c, bpb, start))
+        songs.append(EvalSong(rec.song_id, rec.source, m, c, bpb, start))
     if not songs:
         raise ValueError(f"the {cfg.split!r} split has no songs")
     return select_songs(songs, cfg.songs, cfg.seed, cfg.min_beats)
@@ -176,7 +161,8 @@ def evaluate_system(system: System, songs: Sequence[EvalSong], cfg: EvalConfig, 
             chords = s.chords
         else:
             meter = {"beats_per_bar": s.beats_per_bar} if system.kind == "checkpoint" else {}
-            chords = np.asarray(system.harmonize(s.melody, _rng(cfg.seed, system.name, i), **meter), dtype=np.int64)
+            # Seeded as `jamcore harmonize --seed`: the same song, checkpoint and seed play the same chords.
+            chords = np.asarray(system.harmonize(s.melody, np.random.default_rng(cfg.seed), **meter), dtype=np.int64)
             if chords.shape != s.melody.shape:
                 raise ValueError(f"system {system.name!r} returned {chords.shape} chords for {s.melody.shape} frames")
         outputs.append(chords)
@@ -208,6 +194,11 @@ def evaluate_system(system: System, songs: Sequence[EvalSong], cfg: EvalConfig, 
         "curves": {"nic_per_beat": per_beat, "nic_sliding": sliding},
         "chord_histogram": hist,
         "rank_within_song": rank_within[: int(np.count_nonzero(rank_within))],
+        # Pooled over songs; the onset-gap one is compared with the data's (sync_emd, set in ``evaluate``).
+        "rhythm_histograms": {
+            "onset_gap": np.sum([M.onset_gap_histogram(m, c) for m, c in pairs], axis=0),
+            "chord_length": np.sum([M.chord_length_histogram(c) for c in outputs], axis=0),
+        },
     }
     if system.harmonize is not None:
         adapt = A.perturbation_test(
@@ -234,10 +225,6 @@ def duet_metrics(chord_agent, songs: Sequence[EvalSong], cfg: EvalConfig) -> dic
     Both pick frame t from the shared history before t. The melody agent reacts to the chords, so this
     is the setting where a policy's own choices come back to it.
     """
-    from jamcore.checkpoints import load_model
-    from jamcore.eval.systems import play_duet
-    from jamcore.stream import MelodyAgentStream
-
     model, _ = load_model(cfg.melody_agent, "melody", cfg.checkpoint_dir)
     agent = MelodyAgentStream(model)
     n = min(cfg.window_frames or agent.window_frames, agent.window_frames)
@@ -250,8 +237,6 @@ def duet_metrics(chord_agent, songs: Sequence[EvalSong], cfg: EvalConfig) -> dic
 
 def evaluate(songs: Sequence[EvalSong], systems: Sequence[System], cfg: EvalConfig, progress: bool = True) -> dict:
     """Run every system on the songs; returns the JSON-ready results (NaN kept as float here)."""
-    from tqdm import tqdm
-
     if not songs:
         raise ValueError("no songs to evaluate")
     units = sum(len(songs) * (1 if s.harmonize is None else 2) for s in systems)
@@ -266,12 +251,21 @@ def evaluate(songs: Sequence[EvalSong], systems: Sequence[System], cfg: EvalConf
         for system in systems:
             bar.set_postfix_str(system.name)
             results["systems"][system.name] = evaluate_system(system, songs, cfg, bar)
+    add_sync_emd(results["systems"])
     return results
 
 
-def _machine() -> dict[str, Any]:
-    import os
+def add_sync_emd(systems: dict[str, dict]) -> None:
+    """ReaLchords' synchronisation of every row against the data row's onset gaps (none without one)."""
+    ref = next((r for r in systems.values() if r["kind"] == "data"), None)
+    if ref is None:
+        return
+    for r in systems.values():
+        gaps = r["rhythm_histograms"]["onset_gap"]
+        r["metrics"]["sync_emd"] = M.sync_emd(gaps, ref["rhythm_histograms"]["onset_gap"])
 
+
+def _machine() -> dict[str, Any]:
     return {"platform": platform.platform(), "python": platform.python_version(), "numpy": np.__version__,
             "cpus": os.cpu_count()}
 
@@ -317,11 +311,15 @@ TABLE_HARMONY_DIVERSITY = [
     ("vendi_bag", "Vendi (bag, abs)"), ("vendi_bag_rel", "Vendi (bag, rel)"), ("vendi_embed", "Vendi (contrastive emb.)"),
     ("pcs_per_chord", "pcs/chord"),
 ]
-TABLE_RULES_RHYTHM = [
+TABLE_RULES = [
     ("longest_run_beats_song_mean", "longest run (beats, mean)"), ("longest_run_beats_max", "longest run (max)"),
     ("repeat_runs_over_song_mean", ">4 repeats/song"), ("chord_silence", "chord silence"),
-    ("invalid_share", "invalid"), ("changes_per_bar", "onsets/bar"), ("on_bar_share", "on bar line"),
-    ("on_beat_share", "on beat"),
+    ("invalid_share", "invalid"),
+]
+TABLE_RHYTHM = [
+    ("chase_share", "chase"), ("with_note_share", "with a note"), ("on_beat_share", "on beat"),
+    ("on_bar_share", "on bar line"), ("changes_per_bar", "onsets/bar"), ("chord_beats", "chord length (beats)"),
+    ("sync_emd", "sync EMD (x1e3)"), ("rhythm_diversity", "rhythm diversity (nats)"),
 ]
 TABLE_ADAPTATION = [
     ("pre_level", "NIC before"), ("drop", "drop"), ("recovery_beats", "recovery (beats, mean curve)"),
@@ -339,7 +337,8 @@ def markdown_report(results: dict) -> str:
         "",
         f"{n} songs from the `{cfg['split']}` split ({', '.join(sources)}), windows of "
         f"{cfg['window_frames'] or 'all'} frames from the bar before the first note, cold start; seed "
-        f"{cfg['seed']}; machine: {results['machine']['platform']}, {results['machine']['cpus']} CPUs. "
+        f"{cfg['seed']}; checkpoints at temperature {cfg['temperature']:g}, top-p {cfg['top_p']:g}, grid "
+        f"{cfg.get('grid', DEFAULT_GRID)}; machine: {results['machine']['platform']}, {results['machine']['cpus']} CPUs. "
         "Definitions: docs/metrics.md. NIC alone is gameable (see note-triad-cheat): read it beside the "
         "diversity columns.",
         "",
@@ -357,8 +356,13 @@ def markdown_report(results: dict) -> str:
         return rows
 
     lines += table(TABLE_HARMONY_DIVERSITY, "metrics")
-    lines += ["", "## Rule penalties and rhythm", ""]
-    lines += table(TABLE_RULES_RHYTHM, "metrics")
+    lines += ["", "## Harmonic rhythm", "",
+              "Shares of chord onsets: one frame after a melody onset and not on one (chase), struck with a "
+              "melody onset, on a beat, on a bar line. Sync EMD: ReaLchords' synchronisation against the data "
+              "row (0 = the data's timing); rhythm diversity: entropy of chord lengths.", ""]
+    lines += table(TABLE_RHYTHM, "metrics")
+    lines += ["", "## Rule penalties", ""]
+    lines += table(TABLE_RULES, "metrics")
     if any(r.get("duet") for r in systems.values()):
         lines += ["", f"## Model vs model: each policy against the melody agent `{cfg.get('melody_agent')}`", ""]
         duet_cols = [("nic", "NIC"), ("entropy_song_mean", "H song-mean (nats)"),
@@ -387,7 +391,7 @@ def markdown_report(results: dict) -> str:
 
 _BAR_METRICS = [
     ("nic", "NIC"), ("cold_start_nic", "cold-start NIC"), ("entropy_song_mean", "H song-mean (nats)"),
-    ("entropy_pooled", "H pooled (nats)"), ("distinct_chords_song_mean", "chords/song"), ("vendi_bag", "Vendi (bag)"),
+    ("chase_share", "chase share"), ("distinct_chords_song_mean", "chords/song"), ("vendi_bag", "Vendi (bag)"),
     ("longest_run_beats_song_mean", "longest run (beats)"), ("pcs_per_chord", "pcs/chord"),
     ("changes_per_bar", "onsets/bar"),
 ]
@@ -395,11 +399,6 @@ _BAR_METRICS = [
 
 def write_plots(results: dict, out: Path) -> list[Path]:
     """metric_bars.png, chord_rank.png, adaptation.png (matplotlib, headless)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     systems = results["systems"]
     names = list(systems)
     colors = {n: ("black" if systems[n]["kind"] == "data" else f"C{i}") for i, n in enumerate(names)}
@@ -492,8 +491,12 @@ def add_arguments(parser) -> None:
     parser.add_argument("--frames", type=int, default=256, help="window length in frames, 0 = whole songs")
     parser.add_argument("--out", default="runs/eval", help="output directory (default runs/eval)")
     parser.add_argument("--data-dir", default=None, help="datasets directory (default: ../shared/datasets)")
-    parser.add_argument("--temperature", type=float, default=1.0, help="checkpoint sampling temperature")
+    parser.add_argument("--temperature", type=float, default=DEFAULT_TEMPERATURE,
+                        help=f"checkpoint sampling temperature (default {DEFAULT_TEMPERATURE:g}, as live)")
     parser.add_argument("--top-p", type=float, default=1.0, help="checkpoint nucleus sampling")
+    parser.add_argument("--grid", default=DEFAULT_GRID, choices=GRIDS,
+                        help=f"where checkpoints may change chord: every 16th, beat, half bar or bar "
+                             f"(default {DEFAULT_GRID})")
     parser.add_argument("--transpose", type=int, default=A.TRANSPOSE_SEMITONES,
                         help="semitones of the mid-song transposition (default +6)")
     parser.add_argument("--embed", default="contrastive-s0",
@@ -508,8 +511,6 @@ def add_arguments(parser) -> None:
 def _optional_checkpoint(name: str | None, directory: str | None, what: str) -> str | None:
     if not name or name.lower() == "none":
         return None
-    from jamcore.checkpoints import CheckpointError, resolve
-
     try:
         resolve(name, directory)
     except CheckpointError:
@@ -522,8 +523,6 @@ def _embed_name(args) -> str | None:
     """The --embed checkpoint if it can be found, else None (the model-free Vendi scores remain)."""
     if not args.embed or args.embed.lower() == "none":
         return None
-    from jamcore.checkpoints import CheckpointError, resolve
-
     try:
         resolve(args.embed, args.checkpoint_dir)
     except CheckpointError:
@@ -533,27 +532,20 @@ def _embed_name(args) -> str | None:
 
 
 def run(args) -> int:
-    from jamcore.cli import CommandError
-
     names = tuple(n.strip() for n in args.checkpoints.split(",") if n.strip())
     cfg = EvalConfig(checkpoints=names, checkpoint_dir=args.checkpoint_dir, split=args.split, songs=args.songs,
                      seed=args.seed, window_frames=args.frames, semitones=args.transpose,
-                     temperature=args.temperature, top_p=args.top_p, embed=_embed_name(args),
+                     temperature=args.temperature, top_p=args.top_p, grid=args.grid, embed=_embed_name(args),
                      melody_agent=_optional_checkpoint(args.melody_agent, args.checkpoint_dir, "melody agent"))
     systems = [data_system()] + ([] if args.no_baselines else baseline_systems())
     if names:
-        from jamcore.checkpoints import CheckpointError
-        from jamcore.eval.systems import checkpoint_system
-
         if args.threads:
-            import torch
-
             torch.set_num_threads(args.threads)
         for n in names:
-            try:
-                systems.append(checkpoint_system(n, args.checkpoint_dir, args.temperature, args.top_p))
-            except CheckpointError as exc:
-                raise CommandError(str(exc)) from exc
+            system = checkpoint_system(n, args.checkpoint_dir, args.temperature, args.top_p)
+            system.agent.set_grid(args.grid)
+            system.note += f", grid {args.grid}"
+            systems.append(system)
     try:
         songs = load_songs(cfg, args.data_dir)
     except (ModuleNotFoundError, FileNotFoundError, ValueError) as exc:

@@ -1,13 +1,15 @@
 """The systems an evaluation compares: the data's own chords, the rule baselines, and checkpoints.
 
 Every system but the data is a harmonizer ``harmonize(melody, rng) -> chords`` (see
-``jamcore.eval.adaptation``). A checkpoint becomes one through ``StreamingPolicy``, frame by frame,
-exactly as live: sample the chord of frame t from what has been pushed (frames < t), then push that
-chord with the melody token of frame t. So the adapter is causal by construction.
+``jamcore.eval.adaptation``). A checkpoint becomes one through the live loop itself
+(``jamcore.stream.play``, as ``jamcore harmonize`` and the bridge play): it listens a beat after the
+first note, then samples the chord of frame t from what has been pushed (frames < t) and pushes that
+chord with the melody token of frame t. So the evaluation scores what a performer hears, and the
+adapter is causal by construction.
 
-Also the hook for model-vs-model sessions: ``play_duet`` runs a chord agent against a melody agent
-that reacts too (REFERENCE 5.3). The learned melody agent is not built yet; when it is, anything
-with ``sample_melody(temperature, top_p, rng)`` and ``push(chord, melody)`` plugs in.
+Also model-vs-model sessions: ``play_duet`` runs a chord agent against a melody agent that reacts too
+(the learned melody agent, ``jamcore.stream.MelodyAgentStream``, or anything with
+``sample_melody(temperature, top_p, rng)`` and ``push(chord, melody)``).
 """
 from __future__ import annotations
 
@@ -16,8 +18,10 @@ from typing import Protocol
 
 import numpy as np
 
+from jamcore.checkpoints import DEFAULT_TEMPERATURE, load_policy_weights
 from jamcore.eval.adaptation import Harmonizer
 from jamcore.eval.baselines import note_triad_cheat, note_triad_live, tonic_triad
+from jamcore.stream import LISTEN_BEATS, StreamingPolicy, play
 
 
 @dataclass
@@ -48,32 +52,26 @@ def baseline_systems() -> list[System]:
     ]
 
 
-def checkpoint_harmonizer(policy, temperature: float = 1.0, top_p: float = 1.0) -> Harmonizer:
-    """Wrap a ``StreamingPolicy`` as a harmonizer: cold start, one frame at a time, as live.
+def checkpoint_harmonizer(policy: StreamingPolicy, temperature: float = DEFAULT_TEMPERATURE, top_p: float = 1.0,
+                          listen_beats: float = LISTEN_BEATS) -> Harmonizer:
+    """Wrap a ``StreamingPolicy`` as a harmonizer: a fresh session per song, played by the live loop.
 
-    The session is reset per song; it slides its own window on songs longer than its training window.
-    Frame 0 is a downbeat; ``beats_per_bar`` is the song's bar (heard by policies with a metrical input).
+    The session slides its own window on songs longer than its training window. Frame 0 is a downbeat;
+    ``beats_per_bar`` is the song's bar (heard by policies with a metrical input).
     """
     def harmonize(melody: np.ndarray, rng: np.random.Generator, beats_per_bar: float = 4.0) -> np.ndarray:
         policy.set_meter(beats_per_bar)
-        policy.reset()
-        out = np.empty(len(melody), dtype=np.int64)
-        for t, m in enumerate(np.asarray(melody, dtype=np.int64)):
-            c = policy.sample_chord(temperature, top_p, rng)
-            policy.push(c, int(m))
-            out[t] = c
-        return out
+        return np.asarray(play(policy, np.asarray(melody, dtype=np.int64), temperature, top_p, rng, listen_beats),
+                          dtype=np.int64)
 
     return harmonize
 
 
-def checkpoint_system(name: str, directory=None, temperature: float = 1.0, top_p: float = 1.0) -> System:
+def checkpoint_system(name: str, directory=None, temperature: float = DEFAULT_TEMPERATURE,
+                      top_p: float = 1.0) -> System:
     """Load a policy checkpoint (shipped name or path) as a report row."""
-    from jamcore.checkpoints import load_policy
-    from jamcore.stream import StreamingPolicy
-
-    model, card = load_policy(name, directory)
-    policy = StreamingPolicy(model)
+    weights, card = load_policy_weights(name, directory)
+    policy = StreamingPolicy(weights)
     note = f"temperature {temperature:g}, top-p {top_p:g}"
     if "adv_weight" in card:
         note += f", adversarial weight {card['adv_weight']}"
@@ -82,7 +80,7 @@ def checkpoint_system(name: str, directory=None, temperature: float = 1.0, top_p
 
 
 # ---------------------------------------------------------------------------------------------
-# Model-vs-model hook (the learned melody agent comes later)
+# Model vs model: a chord agent against the learned melody agent (``jamcore.stream.MelodyAgentStream``)
 
 
 class ChordAgent(Protocol):

@@ -14,36 +14,22 @@ from __future__ import annotations
 
 import numpy as np
 
-
-def _float32(v) -> np.ndarray:
-    """A weight as a float32 array, from a torch tensor or (loaded without torch) a NumPy array."""
-    if hasattr(v, "detach"):
-        v = v.detach().float().cpu().numpy()
-    return np.ascontiguousarray(v, dtype=np.float32)
-
-
-class NumpyCheckpoint:
-    """A policy checkpoint's weights as NumPy arrays, standing in for the PyTorch network where only the
-    real-time engine needs them (``jamcore.checkpoints`` loads this when torch is not installed)."""
-
-    def __init__(self, cfg, tensors: dict[str, np.ndarray], kind: str = "policy"):
-        self.cfg = cfg
-        self.kind = kind
-        self._tensors = tensors
-
-    def state_dict(self) -> dict[str, np.ndarray]:
-        return dict(self._tensors)
-
-    def eval(self) -> "NumpyCheckpoint":
-        return self
+from jamcore.tokens import VOCAB_SIZE
 
 
 class NumpyWeights:
-    """The policy's weights as contiguous float32 arrays, laid out for ``x @ W``, plus rotary tables."""
+    """The policy's weights as contiguous float32 arrays, laid out for ``x @ W``, plus rotary tables.
 
-    def __init__(self, model, max_len: int | None = None):
-        cfg = model.cfg
-        sd = {k: _float32(v) for k, v in model.state_dict().items()}
+    ``NumpyWeights(model)`` copies a PyTorch ``ChordPolicy``; ``from_state(cfg, arrays)`` takes the
+    tensors of a checkpoint as NumPy arrays (``jamcore.checkpoints.load_policy_weights``: no torch)."""
+
+    def __init__(self, model=None, max_len: int | None = None, *, cfg=None, state: dict | None = None):
+        if model is not None:
+            cfg = model.cfg
+            state = {k: v.detach().float().cpu().numpy() for k, v in model.state_dict().items()}
+        self.cfg = cfg
+        self.state = state  # the checkpoint's arrays by name (blends mix these)
+        sd = {k: np.asarray(v, dtype=np.float32) for k, v in state.items()}
         self.d = cfg.d_model
         self.h = cfg.n_heads
         self.hd = cfg.d_model // cfg.n_heads
@@ -70,6 +56,25 @@ class NumpyWeights:
         self.sin = (np.sin(freqs) * np.tile([-1.0, 1.0], self.hd // 2)).astype(np.float32)
         self.scale = np.float32(1.0 / np.sqrt(self.hd))
 
+    @classmethod
+    def from_state(cls, cfg, state: dict, max_len: int | None = None) -> "NumpyWeights":
+        return cls(cfg=cfg, state=state, max_len=max_len)
+
+    @staticmethod
+    def expected_shapes(cfg, vocab_size: int = VOCAB_SIZE) -> dict[str, tuple[int, ...]]:
+        """Every tensor of a ``ChordPolicy`` checkpoint with its shape (the strict load checks them)."""
+        d, hidden = cfg.d_model, int(cfg.ff_mult * cfg.d_model * 2 / 3)
+        shapes = {"embed.weight": (vocab_size, d), "norm.weight": (d,), "head.weight": (vocab_size, d),
+                  "value_head.weight": (1, d), "value_head.bias": (1,)}
+        if cfg.metric_slots:
+            shapes["metric.weight"] = (cfg.metric_slots, d)
+        for i in range(cfg.n_layers):
+            p = f"blocks.{i}."
+            shapes.update({p + "norm1.weight": (d,), p + "attn.qkv.weight": (3 * d, d), p + "attn.out.weight": (d, d),
+                           p + "norm2.weight": (d,), p + "ff.gate_up.weight": (2 * hidden, d),
+                           p + "ff.down.weight": (d, hidden)})
+        return shapes
+
 
 def _rms(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     ms = (x * x) @ np.full(x.shape[-1], 1.0 / x.shape[-1], dtype=np.float32)  # mean square per row
@@ -93,7 +98,7 @@ class NumpyPolicy:
 
     def __init__(self, model=None, max_len: int | None = None, weights: NumpyWeights | None = None,
                  _block=None):
-        self.w = weights or NumpyWeights(model, max_len)
+        self.w = weights or (model if isinstance(model, NumpyWeights) else NumpyWeights(model, max_len))
         self.max_len = min(max_len or self.w.max_len, self.w.max_len)
         w = self.w
         if _block is None:

@@ -8,6 +8,7 @@ The value head (used by PPO) reads the same trunk: V at the token before each ch
 """
 from __future__ import annotations
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -55,6 +56,10 @@ class ChordPolicy(nn.Module):
             return logits, self.value_head(h).squeeze(-1)
         return logits
 
+    def engine(self, max_len: int | None = None) -> "TorchEngine":
+        """This network behind the streaming engine interface (``jamcore.stream``'s torch engine)."""
+        return TorchEngine(self, max_len or self.cfg.max_len)
+
     def new_cache(self, batch: int = 1, max_len: int | None = None) -> KVCache:
         p = next(self.parameters())
         return KVCache(self.cfg.n_layers, batch, self.cfg.n_heads, max_len or self.cfg.max_len,
@@ -68,3 +73,25 @@ class ChordPolicy(nn.Module):
         if with_value:
             return logits, self.value_head(h).squeeze(-1)
         return logits
+
+
+class TorchEngine:
+    """One KV cache of a ``ChordPolicy`` with the NumPy engine's interface (step / rewind / length)."""
+
+    def __init__(self, model: ChordPolicy, max_len: int):
+        self.model = model
+        self.cache = model.new_cache(1, max_len)
+
+    @property
+    def length(self) -> int:
+        return self.cache.length
+
+    def rewind(self, length: int) -> None:
+        self.cache.rewind(length)
+
+    def step(self, ids, all_logits: bool = False, meter=None) -> np.ndarray:
+        with torch.inference_mode():
+            m = None if meter is None else torch.as_tensor(np.asarray(meter, dtype=np.int64))[None]
+            out = self.model.step(torch.as_tensor(np.asarray(ids, dtype=np.int64))[None], self.cache, meter=m)[0]
+        out = out.float().numpy()
+        return out if all_logits else out[-1]

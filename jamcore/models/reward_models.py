@@ -14,7 +14,6 @@ both parts exist (``common_length``), so a shorter chord stream never changes th
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Sequence
 
 import torch
@@ -209,13 +208,6 @@ class RewardEnsemble(nn.Module):
         if len(self.kinds) != 1:
             raise ValueError(f"this ensemble mixes kinds {self.kinds}: use score_by_kind")
         return self.kinds[0]
-
-    @classmethod
-    def from_names(cls, names: Sequence[str | Path], directory: str | Path | None = None) -> "RewardEnsemble":
-        """Load members by checkpoint name or path (``jamcore.checkpoints.load_model``), in eval mode."""
-        from jamcore.checkpoints import load_model
-
-        return cls([load_model(n, directory=directory)[0] for n in names]).eval()
 
     def score_by_kind(self, melody: torch.Tensor, chords: torch.Tensor) -> dict[str, torch.Tensor]:
         """{kind: mean score [B] of the members of that kind}."""

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-# The fixed quality list (DESIGN.md section 2). Order matters: it is the token order, and on a tie
+# The fixed quality list (the vocabulary: jamcore/tokens.py). Order matters: it is the token order, and on a tie
 # the simpler (earlier) quality wins when naming a pitch set.
 QUALITIES: tuple[str, ...] = (
     "maj", "min", "dim", "aug", "sus2", "sus4", "7", "maj7", "min7", "m7b5", "dim7", "6", "min6", "9",

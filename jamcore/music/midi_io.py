@@ -2,7 +2,7 @@
 
 ``load_user_melody`` reads a MIDI or MusicXML file, picks the melody line, makes it monophonic and says
 what it dropped; ``write_harmonized_midi`` writes the melody and the voiced chords as a type-1 MIDI file
-(track 0 the melody, track 1 named ``chords``), as ``jamcore harmonize`` promises (DESIGN.md section 8).
+(track 0 the melody, track 1 named ``chords``), as ``jamcore harmonize`` promises (README.md).
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 
 import mido
 
+from jamcore.errors import JamcoreError
 from jamcore.music.chords import ChordLabelError, parse_musicxml_kind
 from jamcore.music.song import ChordSpan, Meter, Note, Song, monophonic
 
@@ -26,7 +27,7 @@ DRUM_CHANNEL = 9
 OUT_TICKS_PER_BEAT = 480
 
 
-class MelodyFileError(ValueError):
+class MelodyFileError(JamcoreError, ValueError):
     """A user's melody file we cannot use; the message says what was wrong and what is expected."""
 
 

@@ -21,6 +21,7 @@ from typing import Sequence
 
 import numpy as np
 
+from jamcore.errors import JamcoreError
 from jamcore.music.song import Note
 from jamcore.music.time import beats_to_seconds
 from jamcore.music.voicing import VoicedChord
@@ -35,7 +36,7 @@ CHORD_CHANNEL = 1
 CHORD_VELOCITY = 72
 
 
-class RenderError(RuntimeError):
+class RenderError(JamcoreError, RuntimeError):
     """No usable soundfont or synthesizer (a user-facing, one-line problem)."""
 
 

@@ -83,7 +83,7 @@ class Song:
 
 
 def monophonic(notes: list[Note] | tuple[Note, ...]) -> tuple[Note, ...]:
-    """Reduce overlapping notes to one line: when notes overlap, the newest wins (DESIGN.md s.2)."""
+    """Reduce overlapping notes to one line: when notes overlap, the newest wins (the melody is one line)."""
     ordered = sorted(notes, key=lambda n: (n.start, -n.pitch))
     out: list[Note] = []
     for note in ordered:

@@ -12,7 +12,7 @@ _FRAME_EPS = 1e-6
 
 
 def beat_to_frame(beat: float) -> int:
-    """Frame index of an event at song position ``beat`` (DESIGN.md section 2)."""
+    """Frame index of an event at song position ``beat`` (the 16th-note grid: docs/metrics.md)."""
     return math.floor(FRAMES_PER_BEAT * beat + _FRAME_EPS)
 
 
@@ -20,20 +20,5 @@ def frame_to_beat(frame: int) -> float:
     return frame / FRAMES_PER_BEAT
 
 
-def seconds_per_frame(bpm: float) -> float:
-    return 60.0 / bpm / FRAMES_PER_BEAT
-
-
 def beats_to_seconds(beats: float, bpm: float) -> float:
     return beats * 60.0 / bpm
-
-
-def seconds_to_beats(seconds: float, bpm: float) -> float:
-    return seconds * bpm / 60.0
-
-
-def span_to_frames(start_beat: float, end_beat: float) -> tuple[int, int]:
-    """Half-open frame range [start, end) covered by an event; at least one frame long."""
-    start = beat_to_frame(start_beat)
-    end = beat_to_frame(end_beat)
-    return start, max(end, start + 1)

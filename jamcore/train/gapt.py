@@ -1,7 +1,8 @@
 """GAPT's adversarial part: the reward from the discriminator, its update, and its two-stage schedule.
 
-- ``adversarial_reward``: ``r_adv = -log(1 - D + eps)``, D = P(chords are data). Monotone in D; 0 when
-  D is sure the chords are the policy's, large when the policy fools it.
+- ``adversarial_reward`` (a reward term, so it lives in ``jamcore.rewards``): ``r_adv = -log(1 - D + eps)``,
+  D = P(chords are data). Monotone in D; 0 when D is sure the chords are the policy's, large when the
+  policy fools it.
 - ``discriminator_step``: one gradient step on fresh rollouts (label 0) vs the data chords paired
   with the same melodies (label 1), cross-entropy with label smoothing 0.1.
 - ``DiscriminatorSchedule``: during warm-up D trains every k policy steps; afterwards only while the
@@ -16,13 +17,9 @@ from dataclasses import dataclass, field
 import torch
 import torch.nn.functional as F
 
-EPS = 1e-6
+from jamcore.rewards import adversarial_reward
 
-
-def adversarial_reward(p_data: torch.Tensor, eps: float = EPS) -> torch.Tensor:
-    """``-log(1 - D + eps)`` per episode."""
-    return -torch.log1p(-p_data.clamp(0.0, 1.0) + eps)
-
+__all__ = ["adversarial_reward", "ScheduleConfig", "DiscriminatorSchedule", "discriminator_step"]
 
 @dataclass(frozen=True)
 class ScheduleConfig:

@@ -7,74 +7,51 @@ windows, gradients are all-reduced and averaged, rank 0 writes.
 """
 from __future__ import annotations
 
-from jamcore.checkpoints import with_ext
-
 import dataclasses
-import json
-import math
-import os
-import platform
-import shlex
 import sys
 import time
 from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from tqdm import tqdm
+
+from jamcore import tokens as T
+from jamcore.config import TRAIN_PROFILES, DataConfig
+from jamcore.data.build import load_corpus
+from jamcore.data.loader import WindowSampler
+from jamcore.errors import CheckpointError
+from jamcore.models.anchor import OfflineAnchor
+from jamcore.models.policy import ChordPolicy
+from jamcore.models.saved import load_model, save_checkpoint
+from jamcore.music.time import FRAMES_PER_BEAT
+from jamcore.train import loop
+from jamcore.train.rollout import rollout
 
 KIND_DEFAULT_NAME = {"policy": "mle", "anchor": "anchor", "melody": "melody"}
 
 
 def add_arguments(parser, kind: str = "policy") -> None:
     parser.set_defaults(kind=kind)
-    parser.add_argument("--profile", default="small", choices=["smoke", "small", "base"],
-                        help="size and length of the run (smoke: seconds, for tests; small: the shipped model)")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="override a training config field, e.g. --set steps=2000 --set model.d_model=192")
-    parser.add_argument("--name", default=None, help=f"checkpoint name (default: {KIND_DEFAULT_NAME[kind]})")
-    parser.add_argument("--out", default="runs", help="directory for the checkpoint and training state")
-    parser.add_argument("--resume", action="store_true", help="continue from the last training state in --out")
-    parser.add_argument("--seed", type=int, default=None, help="random seed (default: the profile's)")
-    parser.add_argument("--data-dir", default=None, help="datasets folder (default ../shared/datasets)")
-    parser.add_argument("--cocopops", action="store_true", help="also train on CoCoPops (research-only license)")
+    loop.add_common_arguments(parser, TRAIN_PROFILES[kind], KIND_DEFAULT_NAME[kind])
     parser.add_argument("--data-limit", type=int, default=None, help="use only the first N songs of each source")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar (log lines instead)")
 
 
 def run(args) -> int:
-    from jamcore.cli import CommandError
-    from jamcore.config import PROFILES, override
-
-    cfg = PROFILES[args.profile]
-    try:
-        cfg = override(cfg, args.set)
-    except ValueError as exc:
-        raise CommandError(str(exc)) from exc
-    if args.seed is not None:
-        cfg = dataclasses.replace(cfg, seed=args.seed)
-    name = args.name or KIND_DEFAULT_NAME[args.kind]
-    train(cfg, kind=args.kind, name=name, out_dir=Path(args.out), resume=args.resume,
-          data_dir=args.data_dir, cocopops=args.cocopops, progress=not args.no_progress, data_limit=args.data_limit)
+    cfg = loop.config_from_args(TRAIN_PROFILES[args.kind][args.profile], args)
+    train(cfg, kind=args.kind, name=args.name or KIND_DEFAULT_NAME[args.kind], out_dir=Path(args.out),
+          resume=args.resume, data_dir=args.data_dir, cocopops=args.cocopops, progress=not args.no_progress,
+          data_limit=args.data_limit)
     return 0
 
 
 # ---------------------------------------------------------------------------------------------
 
 
-def lr_at(step: int, cfg, peak: float | None = None) -> float:
-    """Linear warm-up to ``peak`` (default ``cfg.lr``), then cosine down to ``peak * min_lr_ratio`` at
-    ``cfg.steps``. Shared by every trainer (RL passes its actor learning rate as ``peak``)."""
-    peak = cfg.lr if peak is None else peak
-    if step < cfg.warmup_steps:
-        return peak * (step + 1) / cfg.warmup_steps
-    t = min(1.0, (step - cfg.warmup_steps) / max(1, cfg.steps - cfg.warmup_steps))
-    return peak * (cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * t)))
-
-
 def build_model(kind: str, model_cfg):
     if kind == "anchor":
-        from jamcore.models.anchor import OfflineAnchor
-
         return OfflineAnchor(model_cfg)
-    from jamcore.models.policy import ChordPolicy
-
     model = ChordPolicy(model_cfg)
     if kind == "melody":
         model.kind = "melody"
@@ -86,12 +63,6 @@ def batch_loss(model, kind: str, batch, span_beats_only: bool = False):
 
     ``span_beats_only`` (policy): inside a noised span, chord targets off the beat are not scored, so
     the recovery the span teaches happens on beats rather than on any 16th."""
-    import numpy as np
-    import torch
-    import torch.nn.functional as F
-
-    from jamcore import tokens as T
-
     if kind == "anchor":
         mel = torch.from_numpy(batch.melody)
         ch_in, targets = (torch.from_numpy(x) for x in batch.chord_pair())
@@ -102,8 +73,6 @@ def batch_loss(model, kind: str, batch, span_beats_only: bool = False):
         if kind == "policy":
             inputs, targets = batch.online_pair()
             if span_beats_only and batch.noise_span is not None:
-                from jamcore.music.time import FRAMES_PER_BEAT
-
                 off_beat = (np.arange(targets.shape[1] // 2) % FRAMES_PER_BEAT) != 0
                 targets = targets.copy()
                 chord_t = targets[:, 0::2]
@@ -137,14 +106,6 @@ def batch_loss(model, kind: str, batch, span_beats_only: bool = False):
 def with_own_chords(model, batch, rng, share: float, generator):
     """``batch`` with the chord inputs of a random ``share`` of its windows replaced by the model's own
     free-running chords on their melodies (targets stay the data's; see ``WindowBatch.chord_pair``)."""
-    import dataclasses
-
-    import numpy as np
-    import torch
-
-    from jamcore import tokens as T
-    from jamcore.train.rl import rollout
-
     rows = np.flatnonzero(rng.random(len(batch.melody)) < share)
     if len(rows) == 0:
         return batch
@@ -163,19 +124,14 @@ def with_own_chords(model, batch, rng, share: float, generator):
 
 def _init_from(model, name: str, kind: str) -> None:
     """Copy a checkpoint's weights into ``model`` (fine-tuning); shapes must match exactly."""
-    from jamcore.checkpoints import CheckpointError, load_model
-    from jamcore.cli import CommandError
-
     try:
         source, _ = load_model(name, "anchor" if kind == "anchor" else "policy")
         model.load_state_dict(source.state_dict())
     except (CheckpointError, FileNotFoundError, ValueError, RuntimeError) as exc:
-        raise CommandError(f"--set init={name}: cannot start from it: {exc}".splitlines()[0]) from exc
+        raise CheckpointError(f"init={name}: cannot start from it: {exc}".splitlines()[0]) from exc
 
 
 def evaluate(model, kind: str, batches) -> dict[str, float]:
-    import torch
-
     model.eval()
     tot_loss = tot_n = 0.0
     c_loss = c_correct = c_n = 0.0
@@ -196,79 +152,6 @@ def evaluate(model, kind: str, batches) -> dict[str, float]:
     }
 
 
-# ---------------------------------------------------------------------------------------------
-# Training state (resume): model + optimizer tensors in safetensors, the rest in JSON. No pickle.
-
-
-def save_state(path: Path, model, opt, step: int, sampler_state: dict, history: list) -> None:
-    import torch
-
-    from jamcore.checkpoints import _atomic_write_bytes, save_tensors
-
-    tensors = {f"model.{k}": v for k, v in model.state_dict().items()}
-    sd = opt.state_dict()
-    for idx, st in sd["state"].items():
-        for k, v in st.items():
-            tensors[f"opt.{idx}.{k}"] = v if torch.is_tensor(v) else torch.tensor(v)
-    tensors["torch_rng"] = torch.get_rng_state()
-    save_tensors(with_ext(path, ".safetensors"), tensors)
-    meta = {"step": step, "param_groups": sd["param_groups"], "sampler": sampler_state, "history": history}
-    _atomic_write_bytes(with_ext(path, ".json"), json.dumps(meta, default=_jsonable).encode())
-
-
-def _jsonable(x):
-    if isinstance(x, (set, tuple)):
-        return list(x)
-    return str(x)
-
-
-def load_state(path: Path, model, opt):
-    import torch
-    from safetensors.torch import load_file
-
-    tensors = load_file(str(with_ext(path, ".safetensors")))
-    meta = json.loads(with_ext(path, ".json").read_text())
-    model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
-    state: dict = {}
-    for k, v in tensors.items():
-        if k.startswith("opt."):
-            _, idx, name = k.split(".", 2)
-            state.setdefault(int(idx), {})[name] = v
-    groups = meta["param_groups"]
-    for g in groups:
-        if "betas" in g:
-            g["betas"] = tuple(g["betas"])
-    opt.load_state_dict({"state": state, "param_groups": groups})
-    torch.set_rng_state(tensors["torch_rng"])
-    return meta
-
-
-# ---------------------------------------------------------------------------------------------
-
-
-def average_gradients(model, world: int) -> None:
-    """All-reduce and average gradients across ranks (plain data parallelism; parameters that got no
-    gradient on this step, like the value head in MLE, are simply skipped on every rank)."""
-    import torch.distributed as dist
-
-    for p in model.parameters():
-        if p.grad is not None:
-            dist.all_reduce(p.grad)
-            p.grad /= world
-
-
-def _dist_setup():
-    import torch
-    import torch.distributed as dist
-
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    if world <= 1:
-        return 0, 1, None
-    backend = "nccl" if torch.cuda.is_available() else "gloo"
-    dist.init_process_group(backend=backend)
-    return dist.get_rank(), world, dist
-
-
 def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("runs"), resume: bool = False,
           data_dir: str | None = None, cocopops: bool = False, progress: bool = True, corpus=None,
           data_limit: int | None = None, stop_after: int | None = None) -> dict:
@@ -277,18 +160,10 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
     ``corpus`` (tests) skips loading; ``stop_after`` ends the run after that many steps of this call
     without a final checkpoint, exactly as a kill right after a periodic save would (tests of resume).
     """
-    import numpy as np
-    import torch
-    from tqdm import tqdm
-
-    from jamcore.checkpoints import save_checkpoint
-    from jamcore.config import DataConfig
-    from jamcore.data.build import load_corpus
-    from jamcore.data.loader import WindowSampler
-
-    rank, world, dist = _dist_setup()
-    if cfg.threads:
-        torch.set_num_threads(cfg.threads)
+    if resume:
+        loop.require_state(out_dir / f"{name}-state")
+    rank, world, group = loop.dist_setup()
+    loop.set_threads(cfg.threads)
     torch.manual_seed(cfg.seed)  # identical initial weights on every rank
     data_cfg = DataConfig(cocopops=cocopops, limit=data_limit, **({"data_dir": Path(data_dir)} if data_dir else {}))
     if corpus is None:
@@ -307,18 +182,7 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
 
     out_dir.mkdir(parents=True, exist_ok=True)
     state_path = out_dir / f"{name}-state"  # + .json / .safetensors
-    step, history = 0, []
-    if resume:
-        if not with_ext(state_path, ".json").is_file():
-            from jamcore.cli import CommandError
-
-            raise CommandError(f"--resume: no training state at {state_path}.json")
-        meta = load_state(state_path, model, opt)
-        step, history = meta["step"], meta.get("history", [])
-        sampler.rng.bit_generator.state = meta["sampler"][str(rank)] if str(rank) in meta["sampler"] else \
-            sampler.rng.bit_generator.state
-        if rank == 0:
-            print(f"resuming {name} from step {step}", file=sys.stderr)
+    step, history = loop.resume(state_path, model, opt, sampler, rank) if resume else (0, [])
 
     t0 = time.time()
     bar = tqdm(total=cfg.steps, initial=step, desc=f"train {name}", disable=(rank != 0 or not progress),
@@ -329,11 +193,10 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
     while step < cfg.steps:
         if stop_after is not None and step - first_step >= stop_after:
             bar.close()
-            if dist is not None:
-                dist.destroy_process_group()
+            if group is not None:
+                group.destroy_process_group()
             return metrics
-        for g in opt.param_groups:
-            g["lr"] = lr_at(step, cfg)
+        loop.set_lr(opt, loop.lr_at(step, cfg))
         batch = sampler.sample(cfg.batch_size)
         if kind == "policy" and cfg.own_chords > 0:
             rollout_gen.manual_seed(cfg.seed * 7919 + rank * 104_729 + step)
@@ -341,8 +204,8 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
         loss, _ = batch_loss(model, kind, batch, cfg.span_beats_only)
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        if dist is not None:
-            average_gradients(model, world)
+        if group is not None:
+            loop.average_gradients(model, world)
         grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
         opt.step()
         step += 1
@@ -357,25 +220,16 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
                 bar.write(f"step {step}: valid loss {metrics['valid_loss']:.4f}, "
                           f"chord acc {metrics['valid_chord_accuracy']:.3f}")
         if step % cfg.checkpoint_every == 0 or step == cfg.steps:
-            # Every rank's sampler state is gathered so a resumed multi-process run continues exactly.
-            states = {str(rank): sampler.rng.bit_generator.state}
-            if dist is not None:
-                gathered = [None] * world
-                dist.all_gather_object(gathered, sampler.rng.bit_generator.state)
-                states = {str(i): s for i, s in enumerate(gathered)}
+            states = loop.sampler_states(sampler, rank, world, group)
             if rank == 0:
-                save_state(state_path, model, opt, step, states, history)
+                loop.save_state(state_path, model, opt, step, states, history)
     bar.close()
     if rank == 0:
         card = {
-            "command": "jamcore " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv else "",
-            "training": {"profile": cfg.profile, **{k: v for k, v in dataclasses.asdict(cfg).items() if k != "model"},
-                         "world_size": world, "wall_seconds": round(time.time() - t0, 1),
-                         "machine": f"{platform.machine()} {os.cpu_count()} cpus, torch {torch.__version__}"},
+            **loop.card_base(cfg, t0, world),
             "data": {"sources": [s for s in ("nottingham", "pop909", "cocopops") if getattr(data_cfg, s)],
                      "mix": dict(data_cfg.mix), "windows_frames": cfg.window_frames,
                      "train_songs": len(corpus.split("train")), "valid_songs": len(corpus.split("valid"))},
-            "seed": cfg.seed,
             "adv_weight": None,
             "parent": cfg.init or None,
             "metrics": metrics,
@@ -384,11 +238,5 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
         save_checkpoint(model, out_dir / name, card)
         print(f"wrote {out_dir / name}.safetensors (valid loss {metrics.get('valid_loss', float('nan')):.4f}, "
               f"chord accuracy {metrics.get('valid_chord_accuracy', float('nan')):.3f})", file=sys.stderr)
-    if dist is not None:
-        # Every rank leaves its final weights beside the checkpoint: proof that the ranks stayed in sync.
-        from jamcore.checkpoints import save_tensors
-
-        save_tensors(out_dir / f"{name}.rank{rank}.safetensors", model.state_dict())
-        dist.barrier()
-        dist.destroy_process_group()
+    loop.dist_finish(group, model, out_dir, name, rank)
     return metrics

@@ -1,14 +1,20 @@
-"""PPO maths as pure functions: GAE, clipped policy loss, value loss, full-vocabulary KL, entropy,
-explained variance. Tensors in, tensors out; no model, no data, so each piece is checked by hand in
-the tests.
+"""PPO: the maths as pure functions (GAE, group advantages, clipped policy loss, value loss,
+full-vocabulary KL, entropy, explained variance), checked by hand in the tests; then the two steps of
+the RL loop built from them: ``advantages`` (both estimators side by side) and ``ppo_update`` (one
+epoch of clipped PPO over minibatches), over the policy's log-prob tables (``policy_tables``).
 
 Shapes: ``[B, T]`` over the T chord positions of B episodes, with a ``mask`` [B, T] (True = a real
 chord decision; padding after a short melody is False).
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import torch
 import torch.nn.functional as F
+
+from jamcore import tokens as T
+from jamcore.train.rollout import allowed_chords
 
 
 def masked_mean(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -107,3 +113,101 @@ def explained_variance(values: torch.Tensor, returns: torch.Tensor, mask: torch.
     res = returns - values
     var_res = masked_mean((res - masked_mean(res, mask)) ** 2, mask)
     return 1.0 - var_res / var_r.clamp(min=1e-8)
+
+
+# ---------------------------------------------------------------------------------------------
+# The policy's distribution over chord decisions (the constrained sampler's)
+
+
+def policy_tables(policy, melody: torch.Tensor, chords: torch.Tensor, with_value: bool,
+                  meter: torch.Tensor | None = None):
+    """(log-prob tables [B, T, V] of every chord decision, V(s_t) [B, T] or None, grammar masks [B, T, V]).
+
+    ``meter``: metrical ids [B, 2T] as in ``jamcore.train.rollout.rollout``."""
+    seq = torch.from_numpy(T.interleave(chords.numpy(), melody.numpy()))
+    out = policy(seq[:, :-1], with_value=with_value, meter=meter)
+    logits, values = (out if with_value else (out, None))
+    chord_logits = logits[:, 0::2]  # BOS and every melody position predict the next chord
+    allowed = allowed_chords(torch.where(chords == T.PAD, torch.full_like(chords, T.NO_CHORD), chords))
+    logp = masked_log_softmax(chord_logits, allowed)
+    return logp, (values[:, 0::2] if values is not None else None), allowed
+
+
+# ---------------------------------------------------------------------------------------------
+# Advantages: group-relative (the shipped runs) or GAE with the value head (the paper's PPO)
+
+
+def advantages(episode: torch.Tensor, local: torch.Tensor | None, dense: torch.Tensor | None,
+               kl_penalty: torch.Tensor, values: torch.Tensor, mask: torch.Tensor, group: int,
+               std_norm: bool = False, gamma: float = 1.0, lam: float = 0.95) -> tuple[torch.Tensor, torch.Tensor]:
+    """(advantages [B, T], returns [B, T]) from the rewards of ``jamcore.rewards.Reward``.
+
+    ``group > 1``: each decision's return is its episode reward plus its own credit (``local`` windowed
+    coherence + ``dense`` harmony), centred per frame across the plays of its melody; the KL enters the
+    loss instead (``ppo_update``) and returns are unused (zeros). ``group == 1``: per-decision rewards
+    (the KL penalty, the episode reward on the last decision, the local credit spread over the episode
+    and the dense credit) through GAE, whitened.
+    """
+    if group > 1:
+        credit = [x for x in (local, dense) if x is not None]
+        adv = group_advantages(episode, sum(credit) if credit else None, mask, group, std_norm)
+        return adv, torch.zeros_like(adv)
+    step_rewards = kl_penalty * mask
+    last_idx = mask.long().sum(1).clamp(min=1) - 1
+    step_rewards[torch.arange(len(last_idx)), last_idx] += episode
+    if local is not None:
+        step_rewards = step_rewards + local / mask.sum(1, keepdim=True).clamp(min=1)
+    if dense is not None:
+        step_rewards = step_rewards + dense * mask
+    adv, returns = gae(step_rewards, values, mask, gamma, lam)
+    return normalize(adv, mask), returns
+
+
+# ---------------------------------------------------------------------------------------------
+# One PPO update
+
+
+def ppo_update(policy, opt, melody: torch.Tensor, chords: torch.Tensor, meter: torch.Tensor | None,
+               old_logp: torch.Tensor, adv: torch.Tensor, returns: torch.Tensor, mask: torch.Tensor,
+               references: dict[str, tuple[float, torch.Tensor]], order: torch.Tensor, cfg,
+               sync: Callable | None = None) -> dict[str, float]:
+    """``cfg.epochs`` passes of clipped PPO over the minibatches of ``order`` (a permutation of the
+    episodes); returns the mean diagnostics (approx_kl, clipfrac, pg_loss, v_loss, entropy).
+
+    Group advantages (``cfg.group_size > 1``): loss = policy loss - entropy bonus + each reference's
+    ``coef * KL(pi || ref)`` (``references``: name -> (coef, log-prob table [B, T, V])). GAE: policy
+    loss + value loss - entropy bonus (the KL is already in the rewards). ``sync`` averages gradients
+    across ranks."""
+    policy.train()
+    group = cfg.group_size > 1
+    # Padding frames (short songs) take NO_CHORD, an always-allowed token: a PAD there would give
+    # log-probabilities of -inf and NaN ratios.
+    acted = torch.where(mask, chords, torch.full_like(chords, T.NO_CHORD))
+    stats = {"approx_kl": 0.0, "clipfrac": 0.0, "pg_loss": 0.0, "v_loss": 0.0, "entropy": 0.0}
+    n_updates = 0
+    for _ in range(cfg.epochs):
+        for mb in order.chunk(cfg.minibatches):
+            logp_all, values, _ = policy_tables(policy, melody[mb], chords[mb], with_value=True,
+                                                meter=None if meter is None else meter[mb])
+            logp = logp_all.gather(-1, acted[mb].unsqueeze(-1)).squeeze(-1)
+            pg, diag = policy_loss(logp, old_logp[mb], adv[mb], mask[mb], cfg.clip)
+            ent = masked_mean(entropy(logp_all), mask[mb])
+            if group:
+                vl = torch.zeros(())
+                loss = pg - cfg.ent_coef * ent
+                for coef, ref in references.values():
+                    loss = loss + coef * masked_mean(full_kl(logp_all, ref[mb]), mask[mb])
+            else:
+                vl = value_loss(values, returns[mb], mask[mb])
+                loss = pg + cfg.vf_coef * vl - cfg.ent_coef * ent
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            if sync is not None:
+                sync(policy)
+            torch.nn.utils.clip_grad_norm_(policy.parameters(), cfg.grad_clip)
+            opt.step()
+            for k, v in (("approx_kl", diag["approx_kl"]), ("clipfrac", diag["clipfrac"]), ("pg_loss", pg),
+                         ("v_loss", vl), ("entropy", ent)):
+                stats[k] += float(v.detach())
+            n_updates += 1
+    return {k: v / max(n_updates, 1) for k, v in stats.items()}

@@ -20,19 +20,28 @@ real-vs-shifted accuracy for the discriminative one, and for both real-vs-wrong-
 """
 from __future__ import annotations
 
-from jamcore.checkpoints import with_ext
-
 import dataclasses
 import math
-import os
-import platform
-import shlex
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from jamcore.config import ModelConfig
+import numpy as np
+import torch
+import torch.nn.functional as F
+from tqdm import tqdm
+
+from jamcore.config import DataConfig, ModelConfig
+from jamcore.data.build import load_corpus
+from jamcore.data.chord_noise import wrong_harmony
+from jamcore.data.loader import WindowBatch, WindowSampler
+from jamcore.errors import CommandError
+from jamcore.models.reward_models import ContrastiveReward, DiscriminativeReward, info_nce_loss
+from jamcore.models.saved import save_checkpoint
+from jamcore.music.time import FRAMES_PER_BEAT
+from jamcore.tokens import PAD
+from jamcore.train import loop
 
 KINDS = ("contrastive", "discriminative")
 
@@ -92,44 +101,34 @@ REWARD_PROFILES: dict[tuple[str, str], RewardTrainConfig] = {
     # Measured: real-vs-mismatched is learned (pairwise ~0.91-0.94), real-vs-shifted stays at chance at
     # this size and length (~0.5): rhythm needs a longer or larger run.
     ("small", "contrastive"): RewardTrainConfig(
-        profile="small", kind="contrastive", model=_SMALL_MODEL, steps=400, batch_size=64),
+        profile="small", kind="contrastive", model=_SMALL_MODEL, steps=400, batch_size=64, threads=1),
     ("small", "discriminative"): RewardTrainConfig(
-        profile="small", kind="discriminative", model=_SMALL_MODEL, steps=400, batch_size=32, eval_every=200),
+        profile="small", kind="discriminative", model=_SMALL_MODEL, steps=400, batch_size=32, eval_every=200,
+        threads=1),
+    # The wrong-harmony judge the reward-hacking baseline `rl-hack` exploits (docs/reward-hacking.md):
+    # `jamcore train reward --kind discriminative --profile hack --name discriminative-wrong-s0`.
+    ("hack", "discriminative"): RewardTrainConfig(
+        profile="hack", kind="discriminative", model=_SMALL_MODEL, steps=400, batch_size=32, eval_every=200,
+        wrong_fraction=0.5, threads=1),
 }
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("--kind", required=True, choices=KINDS, help="which reward model to train")
-    parser.add_argument("--profile", default="small", choices=["smoke", "small"],
-                        help="size and length of the run (smoke: seconds, for tests; small: the shipped models)")
-    parser.add_argument("--seed", type=int, default=None, help="random seed (default: the profile's, 0)")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="override a config field, e.g. --set steps=600 --set model.d_model=128")
-    parser.add_argument("--name", default=None, help="checkpoint name (default: KIND-sSEED)")
-    parser.add_argument("--out", default="runs", help="directory for the checkpoint and training state")
-    parser.add_argument("--resume", action="store_true", help="continue from the last training state in --out")
-    parser.add_argument("--data-dir", default=None, help="datasets folder (default ../shared/datasets)")
-    parser.add_argument("--cocopops", action="store_true", help="also train on CoCoPops (research-only license)")
+    loop.add_common_arguments(parser, {p for p, _ in REWARD_PROFILES}, "KIND-sSEED")
     parser.add_argument("--data-limit", type=int, default=None, help="use only the first N songs of each source")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar (log lines instead)")
 
 
 def run(args) -> int:
-    from jamcore.cli import CommandError
-    from jamcore.config import override
-
-    cfg = REWARD_PROFILES[(args.profile, args.kind)]
-    try:
-        cfg = override(cfg, args.set)
-    except ValueError as exc:
-        raise CommandError(str(exc)) from exc
+    if (args.profile, args.kind) not in REWARD_PROFILES:
+        raise CommandError(f"--profile {args.profile} has no {args.kind} reward model; it has "
+                           + ", ".join(k for p, k in REWARD_PROFILES if p == args.profile))
+    cfg = loop.config_from_args(REWARD_PROFILES[(args.profile, args.kind)], args)
     if cfg.kind != args.kind:
         raise CommandError("set the kind with --kind, not --set kind=...")
-    if args.seed is not None:
-        cfg = dataclasses.replace(cfg, seed=args.seed)
-    name = args.name or f"{cfg.kind}-s{cfg.seed}"
-    train_reward(cfg, name=name, out_dir=Path(args.out), resume=args.resume, data_dir=args.data_dir,
-                 cocopops=args.cocopops, data_limit=args.data_limit, progress=not args.no_progress)
+    train_reward(cfg, name=args.name or f"{cfg.kind}-s{cfg.seed}", out_dir=Path(args.out), resume=args.resume,
+                 data_dir=args.data_dir, cocopops=args.cocopops, data_limit=args.data_limit,
+                 progress=not args.no_progress)
     return 0
 
 
@@ -139,8 +138,6 @@ def run(args) -> int:
 
 def mismatch_permutation(song_ids, rng):
     """A permutation with no window paired to a window of its own song (where the batch allows it)."""
-    import numpy as np
-
     ids = np.asarray(song_ids)
     n = len(ids)
     perm = rng.permutation(n)
@@ -156,10 +153,6 @@ def mismatch_permutation(song_ids, rng):
 
 
 def _cut(tokens, start: int, stop: int, width: int):
-    import numpy as np
-
-    from jamcore.tokens import PAD
-
     out = np.full(width, PAD, dtype=np.int64)
     out[: stop - start] = tokens[start:stop]
     return out
@@ -175,17 +168,11 @@ def discriminative_pairs(melody, chords, song_ids, rng, shift_fraction: float, s
     shorter of the two), or with its own chords moved by a few beats (``shift_fraction``). Real i is
     window i cut exactly as fake i, so a real and its fake always have the same length and melody.
     """
-    import numpy as np
-
-    from jamcore.tokens import PAD
-
     b, w = melody.shape
     lengths = (melody != PAD).sum(1)
     perm = mismatch_permutation(song_ids, rng)
     wrong = None
     if wrong_fraction > 0:
-        from jamcore.data.chord_noise import wrong_harmony
-
         wrong = np.where(melody != PAD, wrong_harmony(chords, rng), PAD)
     mel = np.full((2 * b, w), PAD, dtype=np.int64)
     ch = np.full((2 * b, w), PAD, dtype=np.int64)
@@ -218,11 +205,6 @@ def heldout_windows(corpus, split: str, data_cfg, window_frames: int, n: int, se
     Spreading over songs first keeps the evaluation about many songs, and the song ids let the
     mismatches avoid pairing two windows of one song.
     """
-    import numpy as np
-
-    from jamcore.data.loader import WindowBatch, WindowSampler
-    from jamcore.music.time import FRAMES_PER_BEAT
-
     sampler = WindowSampler(corpus, split, data_cfg, window_frames, seed=seed, augment=False)
     rng = np.random.default_rng(seed)
     recs = sorted((r for s in sampler.sources for r in sampler.records[s]), key=lambda r: r.song_id)
@@ -245,19 +227,9 @@ def heldout_windows(corpus, split: str, data_cfg, window_frames: int, n: int, se
 
 def batch_loss(model, cfg: RewardTrainConfig, batch, rng):
     """Training loss and (loss-free) diagnostics for one batch of windows."""
-    import numpy as np
-    import torch
-    import torch.nn.functional as F
-
-    from jamcore.models.reward_models import info_nce_loss
-    from jamcore.music.time import FRAMES_PER_BEAT
-
     if cfg.kind == "contrastive":
         hard = None
         if cfg.wrong_fraction > 0:
-            from jamcore.data.chord_noise import wrong_harmony
-            from jamcore.tokens import PAD
-
             hard = torch.from_numpy(np.where(batch.melody != PAD, wrong_harmony(batch.chords, rng), PAD))
         loss, cos = info_nce_loss(model, torch.from_numpy(batch.melody), torch.from_numpy(batch.chords), hard)
         acc = float((cos.argmax(1) == torch.arange(len(cos))).float().mean())
@@ -273,11 +245,6 @@ def batch_loss(model, cfg: RewardTrainConfig, batch, rng):
 
 def evaluate(model, cfg: RewardTrainConfig, windows, suffix: str = "") -> dict[str, float]:
     """Held-out metrics on fixed windows (keys end in ``suffix``), deterministic for given windows."""
-    import numpy as np
-    import torch
-
-    from jamcore.music.time import FRAMES_PER_BEAT
-
     rng = np.random.default_rng(1234)  # the same fakes at every evaluation
     shift_frames = [b * FRAMES_PER_BEAT for b in cfg.shift_beats]
     was_training = model.training
@@ -346,29 +313,18 @@ def train_reward(cfg: RewardTrainConfig, name: str, out_dir: Path = Path("runs")
                  progress: bool = True, corpus=None) -> dict:
     """Train one reward model and write ``out_dir/name`` (.safetensors + .json); returns its metrics.
 
-    ``corpus`` (tests) skips loading the cached datasets.
-    """
-    import numpy as np
-    import torch
-    from tqdm import tqdm
-
-    from jamcore.checkpoints import save_checkpoint
-    from jamcore.config import DataConfig
-    from jamcore.data.loader import WindowSampler
-    from jamcore.models.reward_models import ContrastiveReward, DiscriminativeReward
-    from jamcore.train.mle import load_state, lr_at, save_state
-
+    ``corpus`` (tests) skips loading the cached datasets. Data-parallel under torchrun: each rank draws
+    its own windows, gradients are averaged, rank 0 writes."""
     if cfg.kind not in KINDS:
         raise ValueError(f"unknown reward kind {cfg.kind!r}; expected one of {KINDS}")
-    if cfg.threads:
-        torch.set_num_threads(cfg.threads)
-    torch.manual_seed(cfg.seed)
+    if resume:
+        loop.require_state(out_dir / f"{name}-state")
+    rank, world, group = loop.dist_setup()
+    loop.set_threads(cfg.threads)
+    torch.manual_seed(cfg.seed)  # identical initial weights on every rank
     data_cfg = DataConfig(cocopops=cocopops, limit=data_limit, **({"data_dir": Path(data_dir)} if data_dir else {}))
-    if corpus is None:
-        from jamcore.data.build import load_corpus
-
-        corpus = load_corpus(data_cfg, progress=progress)
-    sampler = WindowSampler(corpus, "train", data_cfg, cfg.window_frames, seed=cfg.seed * 1000 + 17)
+    corpus = corpus if corpus is not None else load_corpus(data_cfg, progress=(rank == 0 and progress))
+    sampler = WindowSampler(corpus, "train", data_cfg, cfg.window_frames, seed=cfg.seed * 1000 + 17 + rank)
     # The valid windows are the same for every seed and kind, so the cards compare like with like.
     eval_short = heldout_windows(corpus, "valid", data_cfg, cfg.window_frames, cfg.eval_windows, seed=0)
     eval_long = (heldout_windows(corpus, "valid", data_cfg, cfg.eval_long_frames, cfg.eval_windows, seed=0)
@@ -382,35 +338,28 @@ def train_reward(cfg: RewardTrainConfig, name: str, out_dir: Path = Path("runs")
 
     out_dir.mkdir(parents=True, exist_ok=True)
     state_path = out_dir / f"{name}-state"  # + .json / .safetensors
-    step, history = 0, []
-    if resume:
-        if not with_ext(state_path, ".json").is_file():
-            from jamcore.cli import CommandError
-
-            raise CommandError(f"--resume: no training state at {state_path}.json")
-        meta = load_state(state_path, model, opt)
-        step, history = meta["step"], meta.get("history", [])
-        sampler.rng.bit_generator.state = meta["sampler"]["0"]
-        print(f"resuming {name} from step {step}", file=sys.stderr)
+    step, history = loop.resume(state_path, model, opt, sampler, rank) if resume else (0, [])
 
     t0 = time.time()
-    bar = tqdm(total=cfg.steps, initial=step, desc=f"train {name}", disable=not progress, dynamic_ncols=True)
+    bar = tqdm(total=cfg.steps, initial=step, desc=f"train {name}", disable=(rank != 0 or not progress),
+               dynamic_ncols=True)
     metrics: dict[str, float] = {}
     model.train()
     while step < cfg.steps:
-        for g in opt.param_groups:
-            g["lr"] = lr_at(step, cfg)
+        loop.set_lr(opt, loop.lr_at(step, cfg))
         batch = sampler.sample(cfg.batch_size)
         # The fakes draw from the sampler's generator too, so a resumed run continues exactly.
         loss, diag = batch_loss(model, cfg, batch, sampler.rng)
         opt.zero_grad(set_to_none=True)
         loss.backward()
+        if group is not None:
+            loop.average_gradients(model, world)
         grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
         opt.step()
         step += 1
         bar.update(1)
         bar.set_postfix(loss=f"{loss.item():.3f}", **{k: f"{v:.2f}" for k, v in diag.items()})
-        if not progress and step % 50 == 0:
+        if not progress and rank == 0 and step % 50 == 0:
             print(f"step {step} loss {loss.item():.4f} grad_norm {float(grad_norm):.2f} "
                   + " ".join(f"{k} {v:.3f}" for k, v in diag.items()), file=sys.stderr, flush=True)
         if step % cfg.eval_every == 0 or step == cfg.steps:
@@ -418,31 +367,32 @@ def train_reward(cfg: RewardTrainConfig, name: str, out_dir: Path = Path("runs")
             if step == cfg.steps and eval_long is not None:
                 metrics.update(evaluate(model, cfg, eval_long, suffix=f"_w{cfg.eval_long_frames}"))
             history.append({"step": step, "train_loss": loss.item(), **diag, **metrics})
-            bar.write(f"step {step}: " + ", ".join(f"{k} {v:.3f}" for k, v in metrics.items()))
+            if rank == 0:
+                bar.write(f"step {step}: " + ", ".join(f"{k} {v:.3f}" for k, v in metrics.items()))
         if step % cfg.checkpoint_every == 0 or step == cfg.steps:
-            save_state(state_path, model, opt, step, {"0": sampler.rng.bit_generator.state}, history)
+            states = loop.sampler_states(sampler, rank, world, group)
+            if rank == 0:
+                loop.save_state(state_path, model, opt, step, states, history)
     bar.close()
     if not metrics:  # resumed after the last step: evaluate what was loaded
         metrics = evaluate(model, cfg, eval_short)
         if eval_long is not None:
             metrics.update(evaluate(model, cfg, eval_long, suffix=f"_w{cfg.eval_long_frames}"))
-    card = {
-        "command": "jamcore " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv else "",
-        "training": {**{k: v for k, v in dataclasses.asdict(cfg).items() if k != "model"},
-                     "wall_seconds": round(time.time() - t0, 1), "threads": torch.get_num_threads(),
-                     "machine": f"{platform.machine()} {os.cpu_count()} cpus, torch {torch.__version__}"},
-        "data": {"sources": [s for s in ("nottingham", "pop909", "cocopops") if getattr(data_cfg, s)],
-                 "mix": dict(data_cfg.mix), "window_frames": cfg.window_frames,
-                 "transpose": [data_cfg.transpose_min, data_cfg.transpose_max], "limit": data_limit,
-                 "train_songs": len(corpus.split("train")), "valid_songs": len(corpus.split("valid")),
-                 "eval_windows": len(eval_short.melody), "eval_batch": cfg.eval_batch},
-        "seed": cfg.seed,
-        "adv_weight": None,
-        "parent": None,
-        "metrics": metrics,
-        "history": history,
-    }
-    save_checkpoint(model, out_dir / name, card)
-    print(f"wrote {out_dir / name}.safetensors ({card['training']['wall_seconds']} s): "
-          + ", ".join(f"{k} {v:.3f}" for k, v in metrics.items()), file=sys.stderr)
+    if rank == 0:
+        card = {
+            **loop.card_base(cfg, t0, world),
+            "data": {"sources": [s for s in ("nottingham", "pop909", "cocopops") if getattr(data_cfg, s)],
+                     "mix": dict(data_cfg.mix), "window_frames": cfg.window_frames,
+                     "transpose": [data_cfg.transpose_min, data_cfg.transpose_max], "limit": data_limit,
+                     "train_songs": len(corpus.split("train")), "valid_songs": len(corpus.split("valid")),
+                     "eval_windows": len(eval_short.melody), "eval_batch": cfg.eval_batch},
+            "adv_weight": None,
+            "parent": None,
+            "metrics": metrics,
+            "history": history,
+        }
+        save_checkpoint(model, out_dir / name, card)
+        print(f"wrote {out_dir / name}.safetensors ({card['training']['wall_seconds']} s): "
+              + ", ".join(f"{k} {v:.3f}" for k, v in metrics.items()), file=sys.stderr)
+    loop.dist_finish(group, model, out_dir, name, rank)
     return metrics
