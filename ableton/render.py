@@ -36,6 +36,7 @@ def layout(patch: dict[str, Any]) -> dict[str, Any]:
             "rect": box["presentation_rect"],
             "enum": v.get("parameter_enum"), "range": [v.get("parameter_mmin"), v.get("parameter_mmax")],
             "initial": (v.get("parameter_initial") or [None])[0],
+            "parameter": bool(box.get("parameter_enable")),
         })
     return {"size": p["openrect"][2:4], "items": items}
 
@@ -59,7 +60,7 @@ def draw(lay: dict[str, Any], path: Path) -> None:
         x, y, bw, bh = it["rect"]
         kind = it["maxclass"]
         if kind == "comment":
-            size = 9 if it["label"] != "Jam Bridge" else 12
+            size = 12 if it["label"] == "Jam Bridge" else 11 if bh > 20 else 8
             ax.text(x + 2, y + bh / 2, it["label"], color=TEXT, fontsize=size, va="center", ha="left",
                     weight="bold" if size > 9 else "normal")
         elif kind == "live.dial":
@@ -73,7 +74,8 @@ def draw(lay: dict[str, Any], path: Path) -> None:
             ax.text(cx, cy, f"{it['initial']:.2f}", color=TEXT, fontsize=6.5, ha="center", va="center")
         elif kind == "live.menu":
             ax.add_patch(Rectangle((x, y), bw, bh, facecolor=PANEL, edgecolor=DIM))
-            ax.text(x + 4, y + bh / 2, (it["enum"] or [""])[0], color=TEXT, fontsize=8, va="center")
+            shown = int(it["initial"]) if it["initial"] is not None else 0
+            ax.text(x + 4, y + bh / 2, (it["enum"] or [""])[shown], color=TEXT, fontsize=8, va="center")
             ax.text(x + bw - 8, y + bh / 2, "\u25be", color=TEXT, fontsize=8, va="center", ha="center")
         elif kind == "live.tab":
             items = it["enum"] or [""]
@@ -84,7 +86,15 @@ def draw(lay: dict[str, Any], path: Path) -> None:
                 ax.text(x + (i + 0.5) * seg, y + bh / 2, name, color="#000000" if on else TEXT, fontsize=7,
                         ha="center", va="center")
         elif kind == "live.toggle":
-            ax.add_patch(Circle((x + bw / 2, y + bh / 2), bw / 2, facecolor="#39d353", edgecolor=DIM))
+            on = it["initial"] if it["initial"] is not None else 1
+            color = "#39d353" if it["id"] and not it.get("parameter") else (ACCENT if on else PANEL)
+            ax.add_patch(Rectangle((x, y), bw, bh, facecolor=color, edgecolor=DIM))
+        elif kind == "live.button":
+            ax.add_patch(Circle((x + bw / 2, y + bh / 2), bw / 2, facecolor=PANEL, edgecolor=ACCENT, lw=1.5))
+        elif kind == "live.numbox":
+            ax.add_patch(Rectangle((x, y), bw, bh, facecolor=PANEL, edgecolor=DIM))
+            value = it["initial"] if it["initial"] is not None else it["range"][0]
+            ax.text(x + bw / 2, y + bh / 2, f"{value:g}", color=ACCENT, fontsize=7.5, ha="center", va="center")
         else:
             ax.add_patch(Rectangle((x, y), bw, bh, facecolor=PANEL, edgecolor=DIM))
     fig.savefig(path, dpi=100, metadata={LAYOUT_KEY: json.dumps(lay, sort_keys=True)})

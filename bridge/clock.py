@@ -9,6 +9,10 @@ the model at its arrival time, so the position never drifts from the host's, how
 - ``start`` / ``stop``: playing toggled (a start somewhere else is also a jump);
 - ``tempo``: bpm changed; the position stays continuous, only the rate changes.
 
+Live's loop brace (``/jam/loop``) is part of the model: while it is on and the song is before its end,
+the predicted position wraps from the loop end to its start, so the device's report at the loop start
+is a ``continue``, not a seek, and the session can plan across the loop before it happens.
+
 ``now`` is always passed in (seconds, ``time.monotonic()`` in the daemon) so tests drive time by hand.
 """
 from __future__ import annotations
@@ -30,6 +34,7 @@ class Anchor:
     beat: float
     bpm: float
     playing: bool
+    loop: tuple[float, float] | None = None  # (start, end) beats of Live's loop while it is on
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,7 @@ class Clock:
 
     def __init__(self) -> None:
         self.anchor: Anchor | None = None
+        self._loop: tuple[float, float] | None = None
 
     @property
     def known(self) -> bool:
@@ -75,15 +81,29 @@ class Clock:
     def bpm(self) -> float:
         return self.anchor.bpm if self.anchor is not None else 120.0
 
+    @property
+    def loop(self) -> tuple[float, float] | None:
+        return self._loop
+
+    def set_loop(self, on: bool, start: float, length: float) -> None:
+        """Live's loop brace: (start, end) in beats while it is on and at least a 16th long."""
+        self._loop = (float(start), float(start) + float(length)) if on and length >= 0.25 else None
+        if self.anchor is not None:
+            a = self.anchor
+            self.anchor = Anchor(a.wall, a.beat, a.bpm, a.playing, self._loop)
+
     def beat_at(self, now: float) -> float:
         """Song position at wall time ``now`` (0 before the first report)."""
         return beat_at(self.anchor, now)
 
     def wall_at(self, beat: float) -> float | None:
-        """Wall time at which the song reaches ``beat`` at the current tempo; None while stopped."""
+        """Wall time at which the song reaches ``beat`` at the current tempo; None while stopped.
+        Inside a loop that the song will wrap through, a beat behind the anchor is on the next pass."""
         a = self.anchor
         if a is None or not a.playing:
             return None
+        if a.loop is not None and a.loop[0] <= beat < a.beat < a.loop[1]:
+            beat += a.loop[1] - a.loop[0]  # reached on the next pass
         return a.wall + (beat - a.beat) * 60.0 / a.bpm
 
     def update(self, playing: bool, beat: float, bpm: float, now: float) -> ClockUpdate:
@@ -91,14 +111,15 @@ class Clock:
         if not (math.isfinite(beat) and math.isfinite(bpm) and bpm > 0):
             raise ValueError(f"bad transport report beat={beat} bpm={bpm}")
         old = self.anchor
-        self.anchor = Anchor(now, float(beat), float(bpm), bool(playing))
+        self.anchor = Anchor(now, float(beat), float(bpm), bool(playing), self._loop)
         if old is None:
             return ClockUpdate(started=playing, first=True, from_beat=beat, to_beat=beat)
         predicted = beat_at(old, now)
         return ClockUpdate(
             started=playing and not old.playing,
             stopped=old.playing and not playing,
-            jumped=abs(beat - predicted) > JUMP_TOLERANCE_BEATS,
+            jumped=_distance(beat, predicted, old.loop if old.beat < (old.loop or (0, 0))[1] else None)
+            > JUMP_TOLERANCE_BEATS,
             tempo_changed=abs(bpm - old.bpm) > TEMPO_TOLERANCE_BPM,
             from_beat=predicted,
             to_beat=float(beat),
@@ -111,4 +132,17 @@ def beat_at(anchor: Anchor | None, now: float) -> float:
         return 0.0
     if not anchor.playing:
         return anchor.beat
-    return anchor.beat + (now - anchor.wall) * anchor.bpm / 60.0
+    beat = anchor.beat + (now - anchor.wall) * anchor.bpm / 60.0
+    if anchor.loop is not None and anchor.beat < anchor.loop[1] <= beat:
+        start, end = anchor.loop
+        beat = start + (beat - end) % (end - start)
+    return beat
+
+
+def _distance(a: float, b: float, loop: tuple[float, float] | None) -> float:
+    """How far apart two positions are; inside a loop, the short way round (a report just before or
+    just after the wrap agrees with a prediction just after or just before it)."""
+    d = abs(a - b)
+    if loop is not None and loop[0] <= min(a, b):
+        d = min(d, abs(d - (loop[1] - loop[0])))
+    return d

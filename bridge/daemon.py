@@ -124,6 +124,7 @@ class Bridge:
         P.HELLO.path: "_hello", P.TRANSPORT.path: "_transport", P.NOTE.path: "_note",
         P.CHECKPOINT.path: "_checkpoint", P.BLEND.path: "_blend", P.SET.path: "_set",
         P.RESET.path: "_reset", P.PING.path: "_ping", P.LIST.path: "_list", P.BYE.path: "_bye",
+        P.LOOP.path: "_loop",
     }
 
     @classmethod
@@ -612,6 +613,10 @@ class Bridge:
         self._status(c, "setting", f"{key}={value}")
         if note:
             self._status(c, "setting", note)
+
+    def _loop(self, msg: Inbound, c: Client) -> None:
+        on, start, length = msg.args
+        c.session.set_loop(bool(on), start, length)
 
     def _reset(self, msg: Inbound, c: Client) -> None:
         c.session.reset(msg.arrival)

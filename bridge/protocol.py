@@ -44,14 +44,17 @@ RESET = Address("/jam/reset", "", (), "forget the session (new song)")
 PING = Address("/jam/ping", "n", ("seq",), "answered by /jam/pong i seq")
 LIST = Address("/jam/list", "", (), "answered by /jam/checkpoints s...")
 BYE = Address("/jam/bye", "", (), "unregister (the device is closing)")
+LOOP = Address("/jam/loop", "nnn", ("on", "start", "length"),
+               "Live's loop brace (beats): the bridge plans across the loop end before the song wraps")
 
-INCOMING: tuple[Address, ...] = (HELLO, TRANSPORT, NOTE, CHECKPOINT, BLEND, SET, RESET, PING, LIST, BYE)
+INCOMING: tuple[Address, ...] = (HELLO, TRANSPORT, NOTE, CHECKPOINT, BLEND, SET, RESET, PING, LIST, BYE, LOOP)
 
 # Bridge -> device
 READY = Address("/jam/ready", "ss", ("version", "checkpoint"), "registration accepted")
 CHORD = Address("/jam/chord", "iisi*", ("frame", "frames", "symbol", "pitch..."),
-                "a committed chord starting at `frame` lasting `frames`, voiced as MIDI pitches")
-NOCHORD = Address("/jam/nochord", "i", ("frame",), "silence from `frame`")
+                "from `frame` play this chord (voiced as MIDI pitches) until the next chord or silence; "
+                "`frames`: how much of the run is committed so far (it grows on re-sends)")
+NOCHORD = Address("/jam/nochord", "i", ("frame",), "silence from `frame` until the next chord")
 STATUS = Address("/jam/status", "sv", ("key", "value"), "connection, checkpoint, latency figures (heartbeat each beat)")
 ERROR = Address("/jam/error", "ss", ("address", "reason"), "a bad message was refused; the bridge keeps running")
 PONG = Address("/jam/pong", "i", ("seq",), "answer to /jam/ping")
@@ -72,6 +75,7 @@ LIMITS: dict[str, dict[str, tuple[float, float, bool]]] = {
     NOTE.path: {"pitch": (0, 127, True), "velocity": (0, 127, True), "beat": (0.0, 1e6, False)},
     BLEND.path: {"t": (0.0, 1.0, False)},
     PING.path: {"seq": (-2**31, 2**31 - 1, True)},
+    LOOP.path: {"on": (0, 1, True), "start": (0.0, 1e6, False), "length": (0.0, 1e6, False)},
 }
 # /jam/set values per key: a numeric range (low, high, integral) or a tuple of allowed strings.
 SETTING_VALUES: dict[str, tuple] = {

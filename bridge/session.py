@@ -21,6 +21,12 @@ no-chord: chords guessed over silence set a random key that the policy then keep
 keyed by (seed, frame), so re-planning a frame reuses its draw and a seeded session is reproducible
 whatever the timing of its replans.
 
+Live's loop (``/jam/loop``): the clock wraps its prediction at the loop end, and ``advance`` starts a
+*continuous* segment there (the performance goes on, the song frames jump back), so the plan runs across
+the loop before it happens. Frames past the loop end are sent with song frames numbered on from the
+loop end (a device maps them onto the next pass); once the loop has wrapped, the run that spans the
+wrap is not re-sent from its onset (the device keeps it sounding) and nothing before the wrap is.
+
 Checkpoint hot swap: ``swap_job`` builds and primes a new policy from a snapshot of the history on a
 worker thread; at the next frame boundary ``step`` pushes the few frames heard since, and swaps. The
 committed chords stay, so the device hears no gap; a failed load leaves the old policy playing.
@@ -150,6 +156,7 @@ class Session:
         self.cursor = 0  # pframe sounding now
         self.seg_p0 = 0  # segment: pframe seg_p0 is song frame seg_f0
         self.seg_f0 = beat_to_frame(max(self.clock.beat_at(now), 0.0)) if self.clock.known else 0
+        self._seg_continuous = False  # the segment began at a loop wrap (not a seek): no onset forced
         self._segments = [(self.seg_p0, self.seg_f0)]
         self.policy.reset()  # after the segment: its first token already hears the song's bar position
         self._dirty_from: int | None = 0  # earliest pframe whose real melody may have changed
@@ -208,6 +215,38 @@ class Session:
     def pframe(self, song_frame: int) -> int:
         return song_frame - self.seg_f0 + self.seg_p0
 
+    def _loop_frames(self) -> tuple[int, int] | None:
+        loop = self.clock.loop
+        return None if loop is None else (beat_to_frame(loop[0]), beat_to_frame(loop[1]))
+
+    def pframe_near(self, song_frame: int) -> int:
+        """``pframe``, but inside Live's loop the pass nearest the cursor (a note stamped just before
+        the wrap may arrive just after it, and the other way round)."""
+        p = self.pframe(song_frame)
+        lf = self._loop_frames()
+        if lf is not None and lf[0] <= song_frame < lf[1]:
+            n = lf[1] - lf[0]
+            p = min((p - n, p, p + n), key=lambda q: abs(q - self.cursor))
+        return p
+
+    def set_loop(self, on: bool, start: float, length: float) -> None:
+        """Live's loop brace (``/jam/loop``): plan across the loop end before the song wraps."""
+        self.clock.set_loop(on, start, length)
+        self._resend = True
+
+    def _follow_wraps(self, now_frame: int) -> None:
+        """The clock wrapped at the loop end: start a continuous segment at the loop start (as many
+        times as the loop went round since the last turn)."""
+        lf = self._loop_frames()
+        if lf is None or not self.clock.playing:
+            return
+        start, end = lf
+        while start <= now_frame < end and self.seg_f0 < end and self.pframe(now_frame) < self.cursor:
+            self.seg_p0, self.seg_f0 = self.pframe(end), start
+            self._seg_continuous = True
+            self._new_segment()
+            self._resend = True
+
     # ------------------------------------------------------------------ input
     def on_transport(self, playing: bool, beat: float, bpm: float, now: float) -> ClockUpdate:
         """Follow the transport. A jump starts a new segment and drops the plan past the jump point."""
@@ -215,6 +254,7 @@ class Session:
         upd = self.clock.update(playing, beat, bpm, now)
         if not was_known:
             self.seg_p0, self.seg_f0 = self.cursor, beat_to_frame(beat)
+            self._seg_continuous = False
             self._new_segment()
             self._resend = True
         elif upd.jumped:
@@ -231,6 +271,7 @@ class Session:
         # The frame in progress at the jump is history (as heard); the new position starts a new frame.
         p0 = self.cursor + 1
         self.seg_p0, self.seg_f0 = p0, beat_to_frame(beat)
+        self._seg_continuous = False
         self._new_segment()
         self.cursor = p0
         del self.committed[p0:]
@@ -247,11 +288,11 @@ class Session:
         """Record a melody note (velocity 0: note off). Returns a refusal reason or None."""
         if not self.clock.known:
             return "no transport yet: send /jam/transport before notes"
-        p = self.pframe(beat_to_frame(beat))
+        p = self.pframe_near(beat_to_frame(beat))
         if p > self.cursor + EARLY_NOTE_FRAMES:
             return (f"note at beat {beat:g} is {(p - self.cursor) / FRAMES_PER_BEAT:g} beats ahead of the "
                     f"transport; send /jam/transport on every change (start, stop, seek, tempo)")
-        if p < max(self.cursor - LATE_NOTE_FRAMES, self.seg_p0):
+        if p < max(self.cursor - LATE_NOTE_FRAMES, 0 if self._seg_continuous else self.seg_p0):
             self.late_notes += 1  # too old to matter, or from before a jump
             return None
         if velocity > 0:
@@ -338,6 +379,7 @@ class Session:
         s = self.settings
         now_beat = max(self.clock.beat_at(now), 0.0)
         h = horizon(now_beat, s.lookahead_beats, s.commit_beats)
+        self._follow_wraps(h.now_frame)
         now_p = max(self.pframe(h.now_frame), self.cursor, self.seg_p0)
         advanced = now_p > self.cursor
         if advanced:
@@ -442,14 +484,22 @@ class Session:
         return res
 
     def committed_sends(self) -> list[ChordSend]:
-        """Committed runs of the current segment from the frame sounding now to the commit edge."""
-        seg = self.committed[self.seg_p0:]
+        """Committed runs of the current segment from the frame sounding now to the commit edge.
+
+        A segment that began at a loop wrap is continuous: the run in progress there started before it
+        and still sounds on the device, so it is not re-sent (from here its onset would name a frame of
+        the pass that just ended)."""
+        p0 = self.seg_p0 - 1 if self._seg_continuous else self.seg_p0
+        seg = self.committed[p0:]
+        f0 = self.song_frame(p0)
         out = []
-        for r in chord_runs(seg, self.seg_f0, self.song_frame(self.cursor), self.song_frame(len(self.committed))):
+        for r in chord_runs(seg, f0, self.song_frame(self.cursor), self.song_frame(len(self.committed))):
+            if r.frame < self.seg_f0:
+                continue
             if r.chord is None:
                 out.append(ChordSend(r.frame, r.frames, None))
             else:
-                out.append(ChordSend(r.frame, r.frames, r.chord.symbol, self.voicings[self.seg_p0 + r.onset_index]))
+                out.append(ChordSend(r.frame, r.frames, r.chord.symbol, self.voicings[p0 + r.onset_index]))
         return out
 
     # ------------------------------------------------------------------ checkpoint hot swap

@@ -18,7 +18,7 @@
 		"openrect" : [
 			0.0,
 			0.0,
-			300.0,
+			420.0,
 			169.0
 		],
 		"openinpresentation" : 1,
@@ -28,7 +28,7 @@
 			8.0,
 			8.0
 		],
-		"devicewidth" : 300.0,
+		"devicewidth" : 420.0,
 		"latency" : 0,
 		"is_mpe" : 0,
 		"minimum_live_version" : "",
@@ -40,7 +40,7 @@
 					"text" : "udpsend 127.0.0.1 7400",
 					"patching_rect" : [
 						620.0,
-						860.0,
+						900.0,
 						166.0,
 						22.0
 					],
@@ -52,19 +52,17 @@
 				"box" : {
 					"id" : "obj-2",
 					"maxclass" : "newobj",
-					"text" : "live.thisdevice",
+					"text" : "udpreceive 7401",
 					"patching_rect" : [
-						20.0,
+						620.0,
 						20.0,
 						117.0,
 						22.0
 					],
 					"numinlets" : 1,
-					"numoutlets" : 3,
+					"numoutlets" : 1,
 					"outlettype" : [
-						"bang",
-						"int",
-						"int"
+						""
 					]
 				}
 			},
@@ -72,134 +70,24 @@
 				"box" : {
 					"id" : "obj-3",
 					"maxclass" : "newobj",
-					"text" : "t b b b b",
+					"text" : "node.script jam_launcher.js @autostart 1",
 					"patching_rect" : [
 						20.0,
-						50.0,
-						75.0,
+						900.0,
+						292.0,
 						22.0
 					],
 					"numinlets" : 1,
-					"numoutlets" : 4,
+					"numoutlets" : 2,
 					"outlettype" : [
-						"bang",
-						"bang",
-						"bang",
-						"bang"
+						"",
+						""
 					]
 				}
 			},
 			{
 				"box" : {
 					"id" : "obj-4",
-					"maxclass" : "message",
-					"text" : "/jam/hello 7401",
-					"patching_rect" : [
-						20.0,
-						120.0,
-						117.0,
-						22.0
-					],
-					"numinlets" : 2,
-					"numoutlets" : 1,
-					"outlettype" : [
-						""
-					]
-				}
-			},
-			{
-				"box" : {
-					"id" : "obj-5",
-					"maxclass" : "message",
-					"text" : "/jam/list",
-					"patching_rect" : [
-						140.0,
-						120.0,
-						75.0,
-						22.0
-					],
-					"numinlets" : 2,
-					"numoutlets" : 1,
-					"outlettype" : [
-						""
-					]
-				}
-			},
-			{
-				"box" : {
-					"id" : "obj-6",
-					"maxclass" : "message",
-					"text" : "1",
-					"patching_rect" : [
-						220.0,
-						120.0,
-						30.0,
-						22.0
-					],
-					"numinlets" : 2,
-					"numoutlets" : 1,
-					"outlettype" : [
-						""
-					]
-				}
-			},
-			{
-				"box" : {
-					"id" : "obj-7",
-					"maxclass" : "message",
-					"text" : "path live_set",
-					"patching_rect" : [
-						260.0,
-						120.0,
-						103.0,
-						22.0
-					],
-					"numinlets" : 2,
-					"numoutlets" : 1,
-					"outlettype" : [
-						""
-					]
-				}
-			},
-			{
-				"box" : {
-					"id" : "obj-8",
-					"maxclass" : "newobj",
-					"text" : "metro 1000",
-					"patching_rect" : [
-						220.0,
-						160.0,
-						82.0,
-						22.0
-					],
-					"numinlets" : 2,
-					"numoutlets" : 1,
-					"outlettype" : [
-						"bang"
-					]
-				}
-			},
-			{
-				"box" : {
-					"id" : "obj-9",
-					"maxclass" : "message",
-					"text" : "/jam/ping 1",
-					"patching_rect" : [
-						220.0,
-						190.0,
-						89.0,
-						22.0
-					],
-					"numinlets" : 2,
-					"numoutlets" : 1,
-					"outlettype" : [
-						""
-					]
-				}
-			},
-			{
-				"box" : {
-					"id" : "obj-10",
 					"maxclass" : "comment",
 					"text" : "Jam Bridge",
 					"patching_rect" : [
@@ -213,8 +101,8 @@
 					"presentation_rect" : [
 						8.0,
 						4.0,
-						150.0,
-						22.0
+						110.0,
+						20.0
 					],
 					"numinlets" : 1,
 					"numoutlets" : 0
@@ -222,7 +110,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-11",
+					"id" : "obj-5",
 					"maxclass" : "comment",
 					"text" : "link",
 					"patching_rect" : [
@@ -233,9 +121,9 @@
 					],
 					"presentation" : 1,
 					"presentation_rect" : [
-						236.0,
-						6.0,
-						32.0,
+						350.0,
+						5.0,
+						34.0,
 						18.0
 					],
 					"numinlets" : 1,
@@ -244,22 +132,22 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-12",
+					"id" : "obj-6",
 					"maxclass" : "live.toggle",
-					"parameter_enable" : 1,
+					"parameter_enable" : 0,
 					"varname" : "link",
 					"patching_rect" : [
-						20.0,
-						660.0,
-						16.0,
-						16.0
+						60.0,
+						630.0,
+						14.0,
+						14.0
 					],
 					"presentation" : 1,
 					"presentation_rect" : [
-						270.0,
-						8.0,
-						16.0,
-						16.0
+						388.0,
+						7.0,
+						14.0,
+						14.0
 					],
 					"saved_attribute_attributes" : {
 						"valueof" : {
@@ -282,7 +170,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-13",
+					"id" : "obj-7",
 					"maxclass" : "comment",
 					"text" : "Checkpoint",
 					"patching_rect" : [
@@ -294,8 +182,8 @@
 					"presentation" : 1,
 					"presentation_rect" : [
 						8.0,
-						34.0,
-						70.0,
+						28.0,
+						66.0,
 						18.0
 					],
 					"numinlets" : 1,
@@ -304,21 +192,21 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-14",
+					"id" : "obj-8",
 					"maxclass" : "live.menu",
 					"parameter_enable" : 1,
 					"varname" : "checkpoint",
 					"patching_rect" : [
 						120.0,
 						660.0,
-						208.0,
+						120.0,
 						18.0
 					],
 					"presentation" : 1,
 					"presentation_rect" : [
-						80.0,
-						34.0,
-						208.0,
+						76.0,
+						28.0,
+						120.0,
 						18.0
 					],
 					"saved_attribute_attributes" : {
@@ -327,9 +215,16 @@
 							"parameter_shortname" : "Checkpoint",
 							"parameter_type" : 2,
 							"parameter_enum" : [
+								"gapt-0.25",
+								"gapt-1.0",
+								"gapt-4.0",
 								"mle",
 								"rl",
-								"gapt-1.0"
+								"blend"
+							],
+							"parameter_initial_enable" : 1,
+							"parameter_initial" : [
+								1
 							]
 						}
 					},
@@ -344,21 +239,123 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-15",
+					"id" : "obj-9",
+					"maxclass" : "comment",
+					"text" : "Output",
+					"patching_rect" : [
+						500.0,
+						630.0,
+						54.0,
+						20.0
+					],
+					"presentation" : 1,
+					"presentation_rect" : [
+						204.0,
+						28.0,
+						46.0,
+						18.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 0
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-10",
+					"maxclass" : "live.tab",
+					"parameter_enable" : 1,
+					"varname" : "output",
+					"patching_rect" : [
+						500.0,
+						660.0,
+						160.0,
+						18.0
+					],
+					"presentation" : 1,
+					"presentation_rect" : [
+						252.0,
+						28.0,
+						160.0,
+						18.0
+					],
+					"saved_attribute_attributes" : {
+						"valueof" : {
+							"parameter_longname" : "Output",
+							"parameter_shortname" : "Output",
+							"parameter_type" : 2,
+							"parameter_enum" : [
+								"midi",
+								"audio",
+								"both"
+							]
+						}
+					},
+					"numinlets" : 1,
+					"numoutlets" : 3,
+					"outlettype" : [
+						"",
+						"",
+						"float"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-11",
+					"maxclass" : "live.dial",
+					"parameter_enable" : 1,
+					"varname" : "blend",
+					"patching_rect" : [
+						260.0,
+						660.0,
+						56.0,
+						48.0
+					],
+					"presentation" : 1,
+					"presentation_rect" : [
+						8.0,
+						50.0,
+						56.0,
+						48.0
+					],
+					"saved_attribute_attributes" : {
+						"valueof" : {
+							"parameter_longname" : "Blend",
+							"parameter_shortname" : "Blend",
+							"parameter_type" : 0,
+							"parameter_mmin" : 0.0,
+							"parameter_mmax" : 1.0,
+							"parameter_initial_enable" : 1,
+							"parameter_initial" : [
+								0.5
+							]
+						}
+					},
+					"numinlets" : 1,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"",
+						"float"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-12",
 					"maxclass" : "live.dial",
 					"parameter_enable" : 1,
 					"varname" : "temperature",
 					"patching_rect" : [
 						340.0,
 						660.0,
-						64.0,
+						56.0,
 						48.0
 					],
 					"presentation" : 1,
 					"presentation_rect" : [
-						8.0,
-						64.0,
-						64.0,
+						68.0,
+						50.0,
+						56.0,
 						48.0
 					],
 					"saved_attribute_attributes" : {
@@ -384,21 +381,21 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-16",
+					"id" : "obj-13",
 					"maxclass" : "live.dial",
 					"parameter_enable" : 1,
 					"varname" : "lookahead",
 					"patching_rect" : [
 						420.0,
 						660.0,
-						64.0,
+						56.0,
 						48.0
 					],
 					"presentation" : 1,
 					"presentation_rect" : [
-						80.0,
-						64.0,
-						64.0,
+						128.0,
+						50.0,
+						56.0,
 						48.0
 					],
 					"saved_attribute_attributes" : {
@@ -424,20 +421,20 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-17",
+					"id" : "obj-14",
 					"maxclass" : "comment",
-					"text" : "Output",
+					"text" : "Voicing",
 					"patching_rect" : [
-						500.0,
+						580.0,
 						630.0,
-						54.0,
+						61.0,
 						20.0
 					],
 					"presentation" : 1,
 					"presentation_rect" : [
-						156.0,
-						64.0,
-						60.0,
+						204.0,
+						50.0,
+						46.0,
 						18.0
 					],
 					"numinlets" : 1,
@@ -446,32 +443,31 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-18",
+					"id" : "obj-15",
 					"maxclass" : "live.tab",
 					"parameter_enable" : 1,
-					"varname" : "output",
+					"varname" : "voicing",
 					"patching_rect" : [
-						500.0,
+						580.0,
 						660.0,
-						132.0,
-						20.0
+						100.0,
+						18.0
 					],
 					"presentation" : 1,
 					"presentation_rect" : [
-						156.0,
-						84.0,
-						132.0,
-						20.0
+						252.0,
+						50.0,
+						100.0,
+						18.0
 					],
 					"saved_attribute_attributes" : {
 						"valueof" : {
-							"parameter_longname" : "Output",
-							"parameter_shortname" : "Output",
+							"parameter_longname" : "Voicing",
+							"parameter_shortname" : "Voicing",
 							"parameter_type" : 2,
 							"parameter_enum" : [
-								"midi",
-								"audio",
-								"both"
+								"bass",
+								"close"
 							]
 						}
 					},
@@ -486,20 +482,20 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-19",
+					"id" : "obj-16",
 					"maxclass" : "comment",
-					"text" : "bridge 127.0.0.1:7400, replies on :7401",
+					"text" : "Chord ch",
 					"patching_rect" : [
-						20.0,
-						720.0,
-						285.0,
+						660.0,
+						630.0,
+						68.0,
 						20.0
 					],
 					"presentation" : 1,
 					"presentation_rect" : [
-						8.0,
-						140.0,
-						284.0,
+						204.0,
+						74.0,
+						56.0,
 						18.0
 					],
 					"numinlets" : 1,
@@ -508,7 +504,873 @@
 			},
 			{
 				"box" : {
+					"id" : "obj-17",
+					"maxclass" : "live.numbox",
+					"parameter_enable" : 1,
+					"varname" : "channel",
+					"patching_rect" : [
+						660.0,
+						660.0,
+						40.0,
+						18.0
+					],
+					"presentation" : 1,
+					"presentation_rect" : [
+						262.0,
+						74.0,
+						40.0,
+						18.0
+					],
+					"saved_attribute_attributes" : {
+						"valueof" : {
+							"parameter_longname" : "Chord channel",
+							"parameter_shortname" : "Chord ch",
+							"parameter_type" : 1,
+							"parameter_mmin" : 1.0,
+							"parameter_mmax" : 16.0,
+							"parameter_initial_enable" : 1,
+							"parameter_initial" : [
+								2
+							]
+						}
+					},
+					"numinlets" : 1,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"",
+						"float"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-18",
+					"maxclass" : "comment",
+					"text" : "Thru",
+					"patching_rect" : [
+						720.0,
+						630.0,
+						40.0,
+						20.0
+					],
+					"presentation" : 1,
+					"presentation_rect" : [
+						306.0,
+						74.0,
+						30.0,
+						18.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 0
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-19",
+					"maxclass" : "live.toggle",
+					"parameter_enable" : 1,
+					"varname" : "thru",
+					"patching_rect" : [
+						720.0,
+						660.0,
+						14.0,
+						14.0
+					],
+					"presentation" : 1,
+					"presentation_rect" : [
+						338.0,
+						76.0,
+						14.0,
+						14.0
+					],
+					"saved_attribute_attributes" : {
+						"valueof" : {
+							"parameter_longname" : "Thru",
+							"parameter_shortname" : "Thru",
+							"parameter_type" : 2,
+							"parameter_enum" : [
+								"off",
+								"on"
+							],
+							"parameter_initial_enable" : 1,
+							"parameter_initial" : [
+								1
+							]
+						}
+					},
+					"numinlets" : 1,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
 					"id" : "obj-20",
+					"maxclass" : "live.button",
+					"parameter_enable" : 1,
+					"varname" : "reset",
+					"patching_rect" : [
+						780.0,
+						660.0,
+						16.0,
+						16.0
+					],
+					"presentation" : 1,
+					"presentation_rect" : [
+						360.0,
+						74.0,
+						16.0,
+						16.0
+					],
+					"saved_attribute_attributes" : {
+						"valueof" : {
+							"parameter_longname" : "Reset",
+							"parameter_shortname" : "Reset",
+							"parameter_type" : 2,
+							"parameter_enum" : [
+								"off",
+								"on"
+							]
+						}
+					},
+					"numinlets" : 1,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-21",
+					"maxclass" : "comment",
+					"text" : "Reset",
+					"patching_rect" : [
+						780.0,
+						630.0,
+						47.0,
+						20.0
+					],
+					"presentation" : 1,
+					"presentation_rect" : [
+						378.0,
+						74.0,
+						36.0,
+						18.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 0
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-22",
+					"maxclass" : "comment",
+					"text" : "Port",
+					"patching_rect" : [
+						840.0,
+						630.0,
+						40.0,
+						20.0
+					],
+					"presentation" : 1,
+					"presentation_rect" : [
+						8.0,
+						102.0,
+						30.0,
+						18.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 0
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-23",
+					"maxclass" : "live.numbox",
+					"parameter_enable" : 1,
+					"varname" : "port",
+					"patching_rect" : [
+						840.0,
+						660.0,
+						50.0,
+						18.0
+					],
+					"presentation" : 1,
+					"presentation_rect" : [
+						40.0,
+						102.0,
+						50.0,
+						18.0
+					],
+					"saved_attribute_attributes" : {
+						"valueof" : {
+							"parameter_longname" : "Port",
+							"parameter_shortname" : "Port",
+							"parameter_type" : 1,
+							"parameter_mmin" : 1024.0,
+							"parameter_mmax" : 65535.0,
+							"parameter_initial_enable" : 1,
+							"parameter_initial" : [
+								7400
+							]
+						}
+					},
+					"numinlets" : 1,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"",
+						"float"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-24",
+					"maxclass" : "comment",
+					"text" : "Blend: rl to gapt-4.0",
+					"patching_rect" : [
+						900.0,
+						630.0,
+						159.0,
+						20.0
+					],
+					"presentation" : 1,
+					"presentation_rect" : [
+						96.0,
+						102.0,
+						104.0,
+						18.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 0
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-25",
+					"maxclass" : "comment",
+					"text" : "-",
+					"patching_rect" : [
+						20.0,
+						700.0,
+						30.0,
+						20.0
+					],
+					"fontsize" : 14.0,
+					"varname" : "status_chord",
+					"presentation" : 1,
+					"presentation_rect" : [
+						204.0,
+						98.0,
+						60.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 0
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-26",
+					"maxclass" : "comment",
+					"text" : "gapt-1.0",
+					"patching_rect" : [
+						120.0,
+						700.0,
+						68.0,
+						20.0
+					],
+					"varname" : "status_checkpoint",
+					"presentation" : 1,
+					"presentation_rect" : [
+						266.0,
+						102.0,
+						146.0,
+						18.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 0
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-27",
+					"maxclass" : "comment",
+					"text" : "latency -",
+					"patching_rect" : [
+						260.0,
+						700.0,
+						75.0,
+						20.0
+					],
+					"varname" : "status_latency",
+					"presentation" : 1,
+					"presentation_rect" : [
+						8.0,
+						124.0,
+						120.0,
+						18.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 0
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-28",
+					"maxclass" : "comment",
+					"text" : "bridge 127.0.0.1",
+					"patching_rect" : [
+						400.0,
+						700.0,
+						124.0,
+						20.0
+					],
+					"varname" : "status_bridge",
+					"presentation" : 1,
+					"presentation_rect" : [
+						130.0,
+						124.0,
+						282.0,
+						18.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 0
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-29",
+					"maxclass" : "comment",
+					"text" : "no errors",
+					"patching_rect" : [
+						560.0,
+						700.0,
+						75.0,
+						20.0
+					],
+					"varname" : "status_error",
+					"presentation" : 1,
+					"presentation_rect" : [
+						8.0,
+						146.0,
+						404.0,
+						18.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 0
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-30",
+					"maxclass" : "newobj",
+					"text" : "live.thisdevice",
+					"patching_rect" : [
+						20.0,
+						20.0,
+						117.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 3,
+					"outlettype" : [
+						"bang",
+						"int",
+						"int"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-31",
+					"maxclass" : "newobj",
+					"text" : "t b b b b b b b",
+					"patching_rect" : [
+						20.0,
+						50.0,
+						117.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 7,
+					"outlettype" : [
+						"bang",
+						"bang",
+						"bang",
+						"bang",
+						"bang",
+						"bang",
+						"bang"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-32",
+					"maxclass" : "message",
+					"text" : "path this_device",
+					"patching_rect" : [
+						20.0,
+						90.0,
+						124.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-33",
+					"maxclass" : "newobj",
+					"text" : "live.path",
+					"patching_rect" : [
+						20.0,
+						120.0,
+						75.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 3,
+					"outlettype" : [
+						"",
+						"",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-34",
+					"maxclass" : "newobj",
+					"text" : "route id",
+					"patching_rect" : [
+						20.0,
+						150.0,
+						68.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-35",
+					"maxclass" : "newobj",
+					"text" : "expr 7401+$i1%500",
+					"patching_rect" : [
+						20.0,
+						180.0,
+						131.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-36",
+					"maxclass" : "newobj",
+					"text" : "t i i",
+					"patching_rect" : [
+						20.0,
+						210.0,
+						47.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"int",
+						"int"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-37",
+					"maxclass" : "message",
+					"text" : "port $1",
+					"patching_rect" : [
+						120.0,
+						240.0,
+						61.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-38",
+					"maxclass" : "message",
+					"text" : "/jam/hello 7401",
+					"patching_rect" : [
+						20.0,
+						300.0,
+						117.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-39",
+					"maxclass" : "newobj",
+					"text" : "prepend set /jam/hello",
+					"patching_rect" : [
+						20.0,
+						240.0,
+						166.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-40",
+					"maxclass" : "newobj",
+					"text" : "t b i i",
+					"patching_rect" : [
+						840.0,
+						700.0,
+						61.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 3,
+					"outlettype" : [
+						"bang",
+						"int",
+						"int"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-41",
+					"maxclass" : "message",
+					"text" : "port $1",
+					"patching_rect" : [
+						900.0,
+						730.0,
+						61.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-42",
+					"maxclass" : "message",
+					"text" : "start $1",
+					"patching_rect" : [
+						840.0,
+						730.0,
+						68.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-43",
+					"maxclass" : "newobj",
+					"text" : "t b",
+					"patching_rect" : [
+						20.0,
+						270.0,
+						33.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 1,
+					"outlettype" : [
+						"bang"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-44",
+					"maxclass" : "message",
+					"text" : "path live_set",
+					"patching_rect" : [
+						260.0,
+						90.0,
+						103.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-45",
+					"maxclass" : "newobj",
+					"text" : "delay 3000",
+					"patching_rect" : [
+						960.0,
+						150.0,
+						82.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						"bang"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-46",
+					"maxclass" : "message",
+					"text" : "1",
+					"patching_rect" : [
+						220.0,
+						120.0,
+						30.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-47",
+					"maxclass" : "newobj",
+					"text" : "t i i",
+					"patching_rect" : [
+						220.0,
+						150.0,
+						47.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"int",
+						"int"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-48",
+					"maxclass" : "newobj",
+					"text" : "metro 1000",
+					"patching_rect" : [
+						220.0,
+						180.0,
+						82.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						"bang"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-49",
+					"maxclass" : "message",
+					"text" : "/jam/ping 1",
+					"patching_rect" : [
+						220.0,
+						210.0,
+						89.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-50",
+					"maxclass" : "newobj",
+					"text" : "metro 16n @quantize 16n",
+					"patching_rect" : [
+						1000.0,
+						20.0,
+						173.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						"bang"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-51",
+					"maxclass" : "newobj",
+					"text" : "freebang",
+					"patching_rect" : [
+						20.0,
+						960.0,
+						68.0,
+						22.0
+					],
+					"numinlets" : 0,
+					"numoutlets" : 1,
+					"outlettype" : [
+						"bang"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-52",
+					"maxclass" : "newobj",
+					"text" : "t b b b",
+					"patching_rect" : [
+						20.0,
+						990.0,
+						61.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 3,
+					"outlettype" : [
+						"bang",
+						"bang",
+						"bang"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-53",
+					"maxclass" : "message",
+					"text" : "/jam/bye",
+					"patching_rect" : [
+						100.0,
+						1020.0,
+						68.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-54",
+					"maxclass" : "message",
+					"text" : "stop",
+					"patching_rect" : [
+						20.0,
+						1020.0,
+						40.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-55",
+					"maxclass" : "newobj",
+					"text" : "route status",
+					"patching_rect" : [
+						20.0,
+						930.0,
+						96.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-56",
+					"maxclass" : "newobj",
+					"text" : "prepend set bridge",
+					"patching_rect" : [
+						120.0,
+						930.0,
+						138.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-57",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/set temperature",
 					"patching_rect" : [
@@ -526,25 +1388,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-21",
-					"maxclass" : "newobj",
-					"text" : "prepend /jam/set lookahead_beats",
-					"patching_rect" : [
-						420.0,
-						760.0,
-						236.0,
-						22.0
-					],
-					"numinlets" : 1,
-					"numoutlets" : 1,
-					"outlettype" : [
-						""
-					]
-				}
-			},
-			{
-				"box" : {
-					"id" : "obj-22",
+					"id" : "obj-58",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/set output",
 					"patching_rect" : [
@@ -562,7 +1406,99 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-23",
+					"id" : "obj-59",
+					"maxclass" : "newobj",
+					"text" : "prepend /jam/set voicing",
+					"patching_rect" : [
+						580.0,
+						760.0,
+						180.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-60",
+					"maxclass" : "newobj",
+					"text" : "t f f",
+					"patching_rect" : [
+						420.0,
+						730.0,
+						47.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"float",
+						"float"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-61",
+					"maxclass" : "newobj",
+					"text" : "prepend /jam/set lookahead_beats",
+					"patching_rect" : [
+						420.0,
+						760.0,
+						236.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-62",
+					"maxclass" : "newobj",
+					"text" : "expr int($f1*4+2.5)",
+					"patching_rect" : [
+						480.0,
+						790.0,
+						145.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-63",
+					"maxclass" : "newobj",
+					"text" : "route blend",
+					"patching_rect" : [
+						120.0,
+						730.0,
+						89.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-64",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/checkpoint",
 					"patching_rect" : [
@@ -580,7 +1516,118 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-24",
+					"id" : "obj-65",
+					"maxclass" : "newobj",
+					"text" : "speedlim 100",
+					"patching_rect" : [
+						260.0,
+						730.0,
+						96.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-66",
+					"maxclass" : "newobj",
+					"text" : "t f b",
+					"patching_rect" : [
+						260.0,
+						760.0,
+						47.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"float",
+						"bang"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-67",
+					"maxclass" : "message",
+					"text" : "set 5",
+					"patching_rect" : [
+						320.0,
+						790.0,
+						47.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-68",
+					"maxclass" : "message",
+					"text" : "/jam/blend rl gapt-4.0 $1",
+					"patching_rect" : [
+						260.0,
+						820.0,
+						187.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-69",
+					"maxclass" : "newobj",
+					"text" : "t b b b",
+					"patching_rect" : [
+						780.0,
+						700.0,
+						61.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 3,
+					"outlettype" : [
+						"bang",
+						"bang",
+						"bang"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-70",
+					"maxclass" : "message",
+					"text" : "/jam/reset",
+					"patching_rect" : [
+						780.0,
+						730.0,
+						82.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-71",
 					"maxclass" : "newobj",
 					"text" : "midiin",
 					"patching_rect" : [
@@ -598,12 +1645,12 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-25",
+					"id" : "obj-72",
 					"maxclass" : "newobj",
 					"text" : "midiout",
 					"patching_rect" : [
 						320.0,
-						400.0,
+						420.0,
 						61.0,
 						22.0
 					],
@@ -613,7 +1660,44 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-26",
+					"id" : "obj-73",
+					"maxclass" : "newobj",
+					"text" : "t i i",
+					"patching_rect" : [
+						320.0,
+						50.0,
+						47.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"int",
+						"int"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-74",
+					"maxclass" : "newobj",
+					"text" : "gate 1 1",
+					"patching_rect" : [
+						320.0,
+						390.0,
+						68.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-75",
 					"maxclass" : "newobj",
 					"text" : "midiparse",
 					"patching_rect" : [
@@ -638,7 +1722,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-27",
+					"id" : "obj-76",
 					"maxclass" : "newobj",
 					"text" : "t l b",
 					"patching_rect" : [
@@ -657,7 +1741,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-28",
+					"id" : "obj-77",
 					"maxclass" : "newobj",
 					"text" : "transport",
 					"patching_rect" : [
@@ -683,7 +1767,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-29",
+					"id" : "obj-78",
 					"maxclass" : "newobj",
 					"text" : "expr $f1/480.",
 					"patching_rect" : [
@@ -701,7 +1785,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-30",
+					"id" : "obj-79",
 					"maxclass" : "newobj",
 					"text" : "pack i i f",
 					"patching_rect" : [
@@ -719,7 +1803,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-31",
+					"id" : "obj-80",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/note",
 					"patching_rect" : [
@@ -737,7 +1821,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-32",
+					"id" : "obj-81",
 					"maxclass" : "newobj",
 					"text" : "midiformat",
 					"patching_rect" : [
@@ -756,7 +1840,26 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-33",
+					"id" : "obj-82",
+					"maxclass" : "newobj",
+					"text" : "t i b",
+					"patching_rect" : [
+						660.0,
+						700.0,
+						47.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"int",
+						"bang"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-83",
 					"maxclass" : "newobj",
 					"text" : "zl reg",
 					"patching_rect" : [
@@ -775,7 +1878,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-34",
+					"id" : "obj-84",
 					"maxclass" : "newobj",
 					"text" : "t b b",
 					"patching_rect" : [
@@ -794,7 +1897,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-35",
+					"id" : "obj-85",
 					"maxclass" : "message",
 					"text" : "zlclear",
 					"patching_rect" : [
@@ -812,7 +1915,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-36",
+					"id" : "obj-86",
 					"maxclass" : "newobj",
 					"text" : "iter",
 					"patching_rect" : [
@@ -830,7 +1933,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-37",
+					"id" : "obj-87",
 					"maxclass" : "newobj",
 					"text" : "pack 0 0",
 					"patching_rect" : [
@@ -848,13 +1951,146 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-38",
+					"id" : "obj-88",
 					"maxclass" : "newobj",
-					"text" : "udpreceive 7401",
+					"text" : "zl reg",
+					"patching_rect" : [
+						900.0,
+						560.0,
+						54.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-89",
+					"maxclass" : "newobj",
+					"text" : "t b",
+					"patching_rect" : [
+						900.0,
+						530.0,
+						33.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 1,
+					"outlettype" : [
+						"bang"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-90",
+					"maxclass" : "newobj",
+					"text" : "route nochord",
+					"patching_rect" : [
+						700.0,
+						340.0,
+						103.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-91",
+					"maxclass" : "newobj",
+					"text" : "t b b b",
 					"patching_rect" : [
 						620.0,
-						20.0,
-						117.0,
+						370.0,
+						61.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 3,
+					"outlettype" : [
+						"bang",
+						"bang",
+						"bang"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-92",
+					"maxclass" : "message",
+					"text" : "set -",
+					"patching_rect" : [
+						620.0,
+						400.0,
+						47.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-93",
+					"maxclass" : "newobj",
+					"text" : "t l b b",
+					"patching_rect" : [
+						760.0,
+						370.0,
+						61.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 3,
+					"outlettype" : [
+						"",
+						"bang",
+						"bang"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-94",
+					"maxclass" : "newobj",
+					"text" : "zl slice 1",
+					"patching_rect" : [
+						760.0,
+						400.0,
+						82.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-95",
+					"maxclass" : "newobj",
+					"text" : "prepend set",
+					"patching_rect" : [
+						760.0,
+						430.0,
+						89.0,
 						22.0
 					],
 					"numinlets" : 1,
@@ -866,13 +2102,86 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-39",
+					"id" : "obj-96",
 					"maxclass" : "newobj",
-					"text" : "route /jam/chord /jam/nochord /jam/ready /jam/pong /jam/checkpoints /jam/status",
+					"text" : "t l",
+					"patching_rect" : [
+						700.0,
+						460.0,
+						33.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-97",
+					"maxclass" : "newobj",
+					"text" : "t l l",
+					"patching_rect" : [
+						840.0,
+						430.0,
+						47.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-98",
+					"maxclass" : "newobj",
+					"text" : "iter",
+					"patching_rect" : [
+						840.0,
+						460.0,
+						40.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-99",
+					"maxclass" : "newobj",
+					"text" : "pack 0 90",
+					"patching_rect" : [
+						840.0,
+						490.0,
+						75.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-100",
+					"maxclass" : "newobj",
+					"text" : "route /jam/chord /jam/nochord /jam/ready /jam/pong /jam/status /jam/error",
 					"patching_rect" : [
 						620.0,
 						50.0,
-						565.0,
+						523.0,
 						22.0
 					],
 					"numinlets" : 7,
@@ -890,7 +2199,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-40",
+					"id" : "obj-101",
 					"maxclass" : "newobj",
 					"text" : "coll",
 					"patching_rect" : [
@@ -911,37 +2220,126 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-41",
+					"id" : "obj-102",
 					"maxclass" : "newobj",
-					"text" : "coll",
+					"text" : "t i i",
 					"patching_rect" : [
-						860.0,
-						300.0,
-						40.0,
+						620.0,
+						140.0,
+						47.0,
 						22.0
 					],
 					"numinlets" : 1,
-					"numoutlets" : 4,
+					"numoutlets" : 2,
 					"outlettype" : [
-						"",
-						"",
-						"",
+						"int",
+						"int"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-103",
+					"maxclass" : "newobj",
+					"text" : "expr $i1-$i2*($i3<$i4)*($i1>=$i4)*($i4-$i5)",
+					"patching_rect" : [
+						680.0,
+						170.0,
+						313.0,
+						22.0
+					],
+					"numinlets" : 5,
+					"numoutlets" : 1,
+					"outlettype" : [
 						""
 					]
 				}
 			},
 			{
 				"box" : {
-					"id" : "obj-42",
+					"id" : "obj-104",
 					"maxclass" : "newobj",
-					"text" : "t l l",
+					"text" : "prepend 0",
 					"patching_rect" : [
-						620.0,
-						90.0,
+						700.0,
+						270.0,
+						75.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-105",
+					"maxclass" : "newobj",
+					"text" : "t i i",
+					"patching_rect" : [
+						680.0,
+						190.0,
 						47.0,
 						22.0
 					],
 					"numinlets" : 1,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"int",
+						"int"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-106",
+					"maxclass" : "message",
+					"text" : "set $1",
+					"patching_rect" : [
+						700.0,
+						210.0,
+						54.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-107",
+					"maxclass" : "newobj",
+					"text" : "expr ($i1>$i2)*($i1-$i2<=$i4)+(($i1>$i2)*($i1-$i2<=$i4)==0)*($i6<=$i2)*($i2<$i6+$i5)*($i3<$i6)*2",
+					"patching_rect" : [
+						620.0,
+						210.0,
+						684.0,
+						22.0
+					],
+					"numinlets" : 6,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-108",
+					"maxclass" : "newobj",
+					"text" : "gate 2",
+					"patching_rect" : [
+						620.0,
+						240.0,
+						54.0,
+						22.0
+					],
+					"numinlets" : 2,
 					"numoutlets" : 2,
 					"outlettype" : [
 						"",
@@ -951,12 +2349,51 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-43",
+					"id" : "obj-109",
+					"maxclass" : "newobj",
+					"text" : "t l l l",
+					"patching_rect" : [
+						620.0,
+						90.0,
+						61.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 3,
+					"outlettype" : [
+						"",
+						"",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-110",
+					"maxclass" : "newobj",
+					"text" : "zl slice 2",
+					"patching_rect" : [
+						560.0,
+						120.0,
+						82.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-111",
 					"maxclass" : "newobj",
 					"text" : "unpack i i",
 					"patching_rect" : [
-						680.0,
-						120.0,
+						560.0,
+						150.0,
 						82.0,
 						22.0
 					],
@@ -970,65 +2407,49 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-44",
+					"id" : "obj-112",
 					"maxclass" : "newobj",
-					"text" : "expr $i1+$i2",
+					"text" : "zl slice 1",
 					"patching_rect" : [
-						680.0,
-						150.0,
-						96.0,
-						22.0
-					],
-					"numinlets" : 2,
-					"numoutlets" : 1,
-					"outlettype" : [
-						""
-					]
-				}
-			},
-			{
-				"box" : {
-					"id" : "obj-45",
-					"maxclass" : "message",
-					"text" : "$1 end",
-					"patching_rect" : [
-						680.0,
-						180.0,
-						54.0,
-						22.0
-					],
-					"numinlets" : 2,
-					"numoutlets" : 1,
-					"outlettype" : [
-						""
-					]
-				}
-			},
-			{
-				"box" : {
-					"id" : "obj-46",
-					"maxclass" : "message",
-					"text" : "$1 nochord",
-					"patching_rect" : [
-						760.0,
-						90.0,
+						620.0,
+						120.0,
 						82.0,
 						22.0
 					],
 					"numinlets" : 2,
-					"numoutlets" : 1,
+					"numoutlets" : 2,
 					"outlettype" : [
+						"",
 						""
 					]
 				}
 			},
 			{
 				"box" : {
-					"id" : "obj-47",
+					"id" : "obj-113",
 					"maxclass" : "newobj",
-					"text" : "t l b b",
+					"text" : "zl slice 2",
 					"patching_rect" : [
-						840.0,
+						680.0,
+						120.0,
+						82.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-114",
+					"maxclass" : "newobj",
+					"text" : "t b i b",
+					"patching_rect" : [
+						760.0,
 						90.0,
 						61.0,
 						22.0
@@ -1036,15 +2457,51 @@
 					"numinlets" : 1,
 					"numoutlets" : 3,
 					"outlettype" : [
-						"",
 						"bang",
+						"int",
 						"bang"
 					]
 				}
 			},
 			{
 				"box" : {
-					"id" : "obj-48",
+					"id" : "obj-115",
+					"maxclass" : "message",
+					"text" : "1",
+					"patching_rect" : [
+						820.0,
+						90.0,
+						30.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-116",
+					"maxclass" : "message",
+					"text" : "nochord",
+					"patching_rect" : [
+						820.0,
+						120.0,
+						61.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-117",
 					"maxclass" : "message",
 					"text" : "1",
 					"patching_rect" : [
@@ -1062,7 +2519,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-49",
+					"id" : "obj-118",
 					"maxclass" : "message",
 					"text" : "0",
 					"patching_rect" : [
@@ -1080,18 +2537,42 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-50",
+					"id" : "obj-119",
 					"maxclass" : "newobj",
-					"text" : "t b b b",
+					"text" : "t i",
 					"patching_rect" : [
-						900.0,
-						120.0,
-						61.0,
+						860.0,
+						230.0,
+						33.0,
 						22.0
 					],
 					"numinlets" : 1,
-					"numoutlets" : 3,
+					"numoutlets" : 1,
 					"outlettype" : [
+						"int"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-120",
+					"maxclass" : "newobj",
+					"text" : "t b b b b b b b b b",
+					"patching_rect" : [
+						840.0,
+						90.0,
+						145.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 9,
+					"outlettype" : [
+						"bang",
+						"bang",
+						"bang",
+						"bang",
+						"bang",
+						"bang",
 						"bang",
 						"bang",
 						"bang"
@@ -1100,44 +2581,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-51",
-					"maxclass" : "newobj",
-					"text" : "unpack s s",
-					"patching_rect" : [
-						840.0,
-						150.0,
-						82.0,
-						22.0
-					],
-					"numinlets" : 1,
-					"numoutlets" : 2,
-					"outlettype" : [
-						"",
-						""
-					]
-				}
-			},
-			{
-				"box" : {
-					"id" : "obj-52",
-					"maxclass" : "newobj",
-					"text" : "prepend setsymbol",
-					"patching_rect" : [
-						840.0,
-						240.0,
-						131.0,
-						22.0
-					],
-					"numinlets" : 1,
-					"numoutlets" : 1,
-					"outlettype" : [
-						""
-					]
-				}
-			},
-			{
-				"box" : {
-					"id" : "obj-53",
+					"id" : "obj-121",
 					"maxclass" : "newobj",
 					"text" : "t b b",
 					"patching_rect" : [
@@ -1156,25 +2600,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-54",
-					"maxclass" : "newobj",
-					"text" : "delay 3000",
-					"patching_rect" : [
-						960.0,
-						150.0,
-						82.0,
-						22.0
-					],
-					"numinlets" : 2,
-					"numoutlets" : 1,
-					"outlettype" : [
-						"bang"
-					]
-				}
-			},
-			{
-				"box" : {
-					"id" : "obj-55",
+					"id" : "obj-122",
 					"maxclass" : "newobj",
 					"text" : "t b b b",
 					"patching_rect" : [
@@ -1194,13 +2620,52 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-56",
+					"id" : "obj-123",
 					"maxclass" : "newobj",
-					"text" : "prepend _parameter_range",
+					"text" : "route checkpoint latency_p50_ms",
 					"patching_rect" : [
-						1040.0,
+						1140.0,
 						90.0,
-						180.0,
+						229.0,
+						22.0
+					],
+					"numinlets" : 3,
+					"numoutlets" : 3,
+					"outlettype" : [
+						"",
+						"",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-124",
+					"maxclass" : "newobj",
+					"text" : "t l l",
+					"patching_rect" : [
+						1140.0,
+						120.0,
+						47.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-125",
+					"maxclass" : "newobj",
+					"text" : "prepend setsymbol",
+					"patching_rect" : [
+						1140.0,
+						150.0,
+						131.0,
 						22.0
 					],
 					"numinlets" : 1,
@@ -1212,26 +2677,61 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-57",
+					"id" : "obj-126",
 					"maxclass" : "newobj",
-					"text" : "route checkpoint",
+					"text" : "prepend set",
 					"patching_rect" : [
-						1140.0,
-						90.0,
-						124.0,
+						1200.0,
+						150.0,
+						89.0,
 						22.0
 					],
-					"numinlets" : 2,
-					"numoutlets" : 2,
+					"numinlets" : 1,
+					"numoutlets" : 1,
 					"outlettype" : [
-						"",
 						""
 					]
 				}
 			},
 			{
 				"box" : {
-					"id" : "obj-58",
+					"id" : "obj-127",
+					"maxclass" : "message",
+					"text" : "set latency $1 ms",
+					"patching_rect" : [
+						1260.0,
+						120.0,
+						131.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-128",
+					"maxclass" : "message",
+					"text" : "set $2",
+					"patching_rect" : [
+						1340.0,
+						90.0,
+						54.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-129",
 					"maxclass" : "message",
 					"text" : "clear",
 					"patching_rect" : [
@@ -1249,7 +2749,25 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-59",
+					"id" : "obj-130",
+					"maxclass" : "newobj",
+					"text" : "t b",
+					"patching_rect" : [
+						780.0,
+						240.0,
+						33.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 1,
+					"outlettype" : [
+						"bang"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-131",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -1267,7 +2785,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-60",
+					"id" : "obj-132",
 					"maxclass" : "newobj",
 					"text" : "transport",
 					"patching_rect" : [
@@ -1293,7 +2811,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-61",
+					"id" : "obj-133",
 					"maxclass" : "newobj",
 					"text" : "zl reg",
 					"patching_rect" : [
@@ -1312,7 +2830,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-62",
+					"id" : "obj-134",
 					"maxclass" : "newobj",
 					"text" : "expr $f1/480.",
 					"patching_rect" : [
@@ -1330,7 +2848,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-63",
+					"id" : "obj-135",
 					"maxclass" : "newobj",
 					"text" : "pack i f f",
 					"patching_rect" : [
@@ -1348,7 +2866,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-64",
+					"id" : "obj-136",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -1366,7 +2884,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-65",
+					"id" : "obj-137",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/transport",
 					"patching_rect" : [
@@ -1384,7 +2902,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-66",
+					"id" : "obj-138",
 					"maxclass" : "newobj",
 					"text" : "live.path",
 					"patching_rect" : [
@@ -1404,7 +2922,31 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-67",
+					"id" : "obj-139",
+					"maxclass" : "newobj",
+					"text" : "t l l l l l l l",
+					"patching_rect" : [
+						1250.0,
+						40.0,
+						117.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 7,
+					"outlettype" : [
+						"",
+						"",
+						"",
+						"",
+						"",
+						"",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-140",
 					"maxclass" : "newobj",
 					"text" : "live.observer is_playing",
 					"patching_rect" : [
@@ -1423,11 +2965,11 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-68",
+					"id" : "obj-141",
 					"maxclass" : "newobj",
 					"text" : "live.observer tempo",
 					"patching_rect" : [
-						1420.0,
+						1360.0,
 						60.0,
 						145.0,
 						22.0
@@ -1442,7 +2984,102 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-69",
+					"id" : "obj-142",
+					"maxclass" : "newobj",
+					"text" : "live.observer loop",
+					"patching_rect" : [
+						1470.0,
+						60.0,
+						138.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-143",
+					"maxclass" : "newobj",
+					"text" : "live.observer loop_start",
+					"patching_rect" : [
+						1580.0,
+						60.0,
+						180.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-144",
+					"maxclass" : "newobj",
+					"text" : "live.observer loop_length",
+					"patching_rect" : [
+						1690.0,
+						60.0,
+						187.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-145",
+					"maxclass" : "newobj",
+					"text" : "live.observer signature_numerator",
+					"patching_rect" : [
+						1800.0,
+						60.0,
+						243.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-146",
+					"maxclass" : "newobj",
+					"text" : "live.observer signature_denominator",
+					"patching_rect" : [
+						1910.0,
+						60.0,
+						257.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-147",
 					"maxclass" : "newobj",
 					"text" : "sel 0",
 					"patching_rect" : [
@@ -1461,7 +3098,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-70",
+					"id" : "obj-148",
 					"maxclass" : "newobj",
 					"text" : "t b b b b",
 					"patching_rect" : [
@@ -1482,25 +3119,250 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-71",
+					"id" : "obj-149",
 					"maxclass" : "newobj",
-					"text" : "metro 16n @quantize 16n",
+					"text" : "pack i f f",
 					"patching_rect" : [
-						1000.0,
-						20.0,
-						173.0,
+						1500.0,
+						100.0,
+						82.0,
 						22.0
 					],
-					"numinlets" : 2,
+					"numinlets" : 3,
 					"numoutlets" : 1,
 					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-150",
+					"maxclass" : "newobj",
+					"text" : "t b f",
+					"patching_rect" : [
+						1620.0,
+						80.0,
+						47.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"bang",
+						"float"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-151",
+					"maxclass" : "newobj",
+					"text" : "t b f",
+					"patching_rect" : [
+						1680.0,
+						80.0,
+						47.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"bang",
+						"float"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-152",
+					"maxclass" : "newobj",
+					"text" : "t l l b",
+					"patching_rect" : [
+						1500.0,
+						130.0,
+						61.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 3,
+					"outlettype" : [
+						"",
+						"",
 						"bang"
 					]
 				}
 			},
 			{
 				"box" : {
-					"id" : "obj-72",
+					"id" : "obj-153",
+					"maxclass" : "newobj",
+					"text" : "prepend /jam/loop",
+					"patching_rect" : [
+						1500.0,
+						160.0,
+						131.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-154",
+					"maxclass" : "newobj",
+					"text" : "unpack i f f",
+					"patching_rect" : [
+						1600.0,
+						160.0,
+						96.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 3,
+					"outlettype" : [
+						"int",
+						"float",
+						"float"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-155",
+					"maxclass" : "newobj",
+					"text" : "expr int($f1*4+0.5)+int($f2*4+0.5)",
+					"patching_rect" : [
+						1700.0,
+						190.0,
+						250.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-156",
+					"maxclass" : "newobj",
+					"text" : "t f f",
+					"patching_rect" : [
+						1650.0,
+						190.0,
+						47.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"float",
+						"float"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-157",
+					"maxclass" : "newobj",
+					"text" : "expr int($f1*4+0.5)",
+					"patching_rect" : [
+						1650.0,
+						220.0,
+						145.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-158",
+					"maxclass" : "newobj",
+					"text" : "expr $i1*4./($i2+($i2==0))",
+					"patching_rect" : [
+						1900.0,
+						100.0,
+						194.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-159",
+					"maxclass" : "newobj",
+					"text" : "t b i",
+					"patching_rect" : [
+						2000.0,
+						80.0,
+						47.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"bang",
+						"int"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-160",
+					"maxclass" : "newobj",
+					"text" : "sel 0",
+					"patching_rect" : [
+						1900.0,
+						115.0,
+						47.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"bang",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-161",
+					"maxclass" : "newobj",
+					"text" : "prepend /jam/set beats_per_bar",
+					"patching_rect" : [
+						1900.0,
+						130.0,
+						222.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-162",
 					"maxclass" : "newobj",
 					"text" : "transport",
 					"patching_rect" : [
@@ -1526,7 +3388,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-73",
+					"id" : "obj-163",
 					"maxclass" : "newobj",
 					"text" : "expr int($f1/120.+0.5)",
 					"patching_rect" : [
@@ -1544,12 +3406,90 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-74",
+					"id" : "obj-164",
 					"maxclass" : "newobj",
-					"text" : "t i i i i",
+					"text" : "t i i i i i",
 					"patching_rect" : [
 						1000.0,
 						110.0,
+						89.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 5,
+					"outlettype" : [
+						"int",
+						"int",
+						"int",
+						"int",
+						"int"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-165",
+					"maxclass" : "newobj",
+					"text" : "expr ($i1!=$i2+1)*(1+($i3*($i1==$i4)*($i2==$i5-1)==0))",
+					"patching_rect" : [
+						1180.0,
+						140.0,
+						390.0,
+						22.0
+					],
+					"numinlets" : 5,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-166",
+					"maxclass" : "newobj",
+					"text" : "sel 1 2",
+					"patching_rect" : [
+						1180.0,
+						170.0,
+						61.0,
+						22.0
+					],
+					"numinlets" : 3,
+					"numoutlets" : 3,
+					"outlettype" : [
+						"bang",
+						"bang",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-167",
+					"maxclass" : "message",
+					"text" : "-1000",
+					"patching_rect" : [
+						1330.0,
+						160.0,
+						47.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-168",
+					"maxclass" : "newobj",
+					"text" : "t i i i i",
+					"patching_rect" : [
+						1330.0,
+						190.0,
 						75.0,
 						22.0
 					],
@@ -1565,75 +3505,59 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-75",
+					"id" : "obj-169",
 					"maxclass" : "newobj",
-					"text" : "expr $i1-$i2",
+					"text" : "t b b",
 					"patching_rect" : [
-						1180.0,
-						140.0,
-						96.0,
-						22.0
-					],
-					"numinlets" : 2,
-					"numoutlets" : 1,
-					"outlettype" : [
-						""
-					]
-				}
-			},
-			{
-				"box" : {
-					"id" : "obj-76",
-					"maxclass" : "newobj",
-					"text" : "sel 1",
-					"patching_rect" : [
-						1180.0,
-						170.0,
+						1120.0,
+						200.0,
 						47.0,
 						22.0
 					],
-					"numinlets" : 2,
+					"numinlets" : 1,
 					"numoutlets" : 2,
 					"outlettype" : [
 						"bang",
-						""
+						"bang"
 					]
 				}
 			},
 			{
 				"box" : {
-					"id" : "obj-77",
+					"id" : "obj-170",
 					"maxclass" : "newobj",
-					"text" : "t b b b",
+					"text" : "t b b b b",
 					"patching_rect" : [
 						1180.0,
 						200.0,
+						75.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 4,
+					"outlettype" : [
+						"bang",
+						"bang",
+						"bang",
+						"bang"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-171",
+					"maxclass" : "newobj",
+					"text" : "t i i i",
+					"patching_rect" : [
+						900.0,
+						140.0,
 						61.0,
 						22.0
 					],
 					"numinlets" : 1,
 					"numoutlets" : 3,
 					"outlettype" : [
-						"bang",
-						"bang",
-						"bang"
-					]
-				}
-			},
-			{
-				"box" : {
-					"id" : "obj-78",
-					"maxclass" : "newobj",
-					"text" : "t i i",
-					"patching_rect" : [
-						860.0,
-						220.0,
-						47.0,
-						22.0
-					],
-					"numinlets" : 1,
-					"numoutlets" : 2,
-					"outlettype" : [
+						"int",
 						"int",
 						"int"
 					]
@@ -1641,25 +3565,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-79",
-					"maxclass" : "message",
-					"text" : "remove $1",
-					"patching_rect" : [
-						860.0,
-						250.0,
-						75.0,
-						22.0
-					],
-					"numinlets" : 2,
-					"numoutlets" : 1,
-					"outlettype" : [
-						""
-					]
-				}
-			},
-			{
-				"box" : {
-					"id" : "obj-80",
+					"id" : "obj-172",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -1678,7 +3584,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-81",
+					"id" : "obj-173",
 					"maxclass" : "message",
 					"text" : "remove $1",
 					"patching_rect" : [
@@ -1696,119 +3602,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-82",
-					"maxclass" : "newobj",
-					"text" : "route nochord",
-					"patching_rect" : [
-						700.0,
-						340.0,
-						103.0,
-						22.0
-					],
-					"numinlets" : 2,
-					"numoutlets" : 2,
-					"outlettype" : [
-						"",
-						""
-					]
-				}
-			},
-			{
-				"box" : {
-					"id" : "obj-83",
-					"maxclass" : "newobj",
-					"text" : "t l b",
-					"patching_rect" : [
-						760.0,
-						370.0,
-						47.0,
-						22.0
-					],
-					"numinlets" : 1,
-					"numoutlets" : 2,
-					"outlettype" : [
-						"",
-						"bang"
-					]
-				}
-			},
-			{
-				"box" : {
-					"id" : "obj-84",
-					"maxclass" : "newobj",
-					"text" : "zl slice 2",
-					"patching_rect" : [
-						760.0,
-						400.0,
-						82.0,
-						22.0
-					],
-					"numinlets" : 2,
-					"numoutlets" : 2,
-					"outlettype" : [
-						"",
-						""
-					]
-				}
-			},
-			{
-				"box" : {
-					"id" : "obj-85",
-					"maxclass" : "newobj",
-					"text" : "t l l",
-					"patching_rect" : [
-						760.0,
-						430.0,
-						47.0,
-						22.0
-					],
-					"numinlets" : 1,
-					"numoutlets" : 2,
-					"outlettype" : [
-						"",
-						""
-					]
-				}
-			},
-			{
-				"box" : {
-					"id" : "obj-86",
-					"maxclass" : "newobj",
-					"text" : "iter",
-					"patching_rect" : [
-						760.0,
-						460.0,
-						40.0,
-						22.0
-					],
-					"numinlets" : 1,
-					"numoutlets" : 1,
-					"outlettype" : [
-						""
-					]
-				}
-			},
-			{
-				"box" : {
-					"id" : "obj-87",
-					"maxclass" : "newobj",
-					"text" : "pack 0 90",
-					"patching_rect" : [
-						760.0,
-						490.0,
-						75.0,
-						22.0
-					],
-					"numinlets" : 2,
-					"numoutlets" : 1,
-					"outlettype" : [
-						""
-					]
-				}
-			},
-			{
-				"box" : {
-					"id" : "obj-88",
+					"id" : "obj-174",
 					"maxclass" : "newobj",
 					"text" : "expr $i1%4",
 					"patching_rect" : [
@@ -1826,7 +3620,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-89",
+					"id" : "obj-175",
 					"maxclass" : "newobj",
 					"text" : "sel 0",
 					"patching_rect" : [
@@ -1845,19 +3639,58 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-90",
-					"maxclass" : "message",
-					"text" : "-1000",
+					"id" : "obj-176",
+					"maxclass" : "newobj",
+					"text" : "t i i",
 					"patching_rect" : [
-						1330.0,
-						160.0,
+						1600.0,
+						250.0,
 						47.0,
 						22.0
 					],
-					"numinlets" : 2,
-					"numoutlets" : 1,
+					"numinlets" : 1,
+					"numoutlets" : 2,
 					"outlettype" : [
-						""
+						"int",
+						"int"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-177",
+					"maxclass" : "newobj",
+					"text" : "t i i",
+					"patching_rect" : [
+						1650.0,
+						250.0,
+						47.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"int",
+						"int"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-178",
+					"maxclass" : "newobj",
+					"text" : "t i i",
+					"patching_rect" : [
+						1700.0,
+						250.0,
+						47.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"int",
+						"int"
 					]
 				}
 			}
@@ -1866,11 +3699,107 @@
 			{
 				"patchline" : {
 					"source" : [
+						"obj-30",
+						0
+					],
+					"destination" : [
+						"obj-31",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-31",
+						6
+					],
+					"destination" : [
+						"obj-32",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-32",
+						0
+					],
+					"destination" : [
+						"obj-33",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-33",
+						0
+					],
+					"destination" : [
+						"obj-34",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-34",
+						0
+					],
+					"destination" : [
+						"obj-35",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-35",
+						0
+					],
+					"destination" : [
+						"obj-36",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-36",
+						1
+					],
+					"destination" : [
+						"obj-37",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-37",
+						0
+					],
+					"destination" : [
 						"obj-2",
 						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-36",
+						0
 					],
 					"destination" : [
-						"obj-3",
+						"obj-39",
 						0
 					]
 				}
@@ -1878,11 +3807,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-3",
-						3
+						"obj-39",
+						0
 					],
 					"destination" : [
-						"obj-7",
+						"obj-38",
 						0
 					]
 				}
@@ -1890,176 +3819,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-3",
-						2
-					],
-					"destination" : [
-						"obj-4",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-3",
-						1
-					],
-					"destination" : [
-						"obj-5",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-3",
-						0
-					],
-					"destination" : [
-						"obj-6",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-4",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-5",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-6",
-						0
-					],
-					"destination" : [
-						"obj-8",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-8",
-						0
-					],
-					"destination" : [
-						"obj-9",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-9",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-15",
-						0
-					],
-					"destination" : [
-						"obj-20",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-20",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-16",
-						0
-					],
-					"destination" : [
-						"obj-21",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-21",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-18",
-						1
-					],
-					"destination" : [
-						"obj-22",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-22",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-14",
-						1
+						"obj-31",
+						5
 					],
 					"destination" : [
 						"obj-23",
@@ -2074,7 +3835,7 @@
 						0
 					],
 					"destination" : [
-						"obj-1",
+						"obj-40",
 						0
 					]
 				}
@@ -2082,83 +3843,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-24",
-						0
-					],
-					"destination" : [
-						"obj-25",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-24",
-						0
-					],
-					"destination" : [
-						"obj-26",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-26",
-						0
-					],
-					"destination" : [
-						"obj-27",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-27",
-						1
-					],
-					"destination" : [
-						"obj-28",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-28",
-						7
-					],
-					"destination" : [
-						"obj-29",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-29",
-						0
-					],
-					"destination" : [
-						"obj-30",
+						"obj-40",
 						2
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-27",
-						0
 					],
 					"destination" : [
-						"obj-30",
+						"obj-41",
 						0
 					]
 				}
@@ -2166,19 +3855,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-30",
-						0
-					],
-					"destination" : [
-						"obj-31",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-31",
+						"obj-41",
 						0
 					],
 					"destination" : [
@@ -2190,23 +3867,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-32",
-						0
-					],
-					"destination" : [
-						"obj-25",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-34",
+						"obj-40",
 						1
 					],
 					"destination" : [
-						"obj-33",
+						"obj-42",
 						0
 					]
 				}
@@ -2214,11 +3879,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-34",
+						"obj-42",
 						0
 					],
 					"destination" : [
-						"obj-35",
+						"obj-3",
 						0
 					]
 				}
@@ -2226,23 +3891,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-35",
+						"obj-40",
 						0
 					],
 					"destination" : [
-						"obj-33",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-33",
-						0
-					],
-					"destination" : [
-						"obj-36",
+						"obj-43",
 						0
 					]
 				}
@@ -2250,23 +3903,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-36",
+						"obj-43",
 						0
 					],
 					"destination" : [
-						"obj-37",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-37",
-						0
-					],
-					"destination" : [
-						"obj-32",
+						"obj-38",
 						0
 					]
 				}
@@ -2278,7 +3919,7 @@
 						0
 					],
 					"destination" : [
-						"obj-39",
+						"obj-1",
 						0
 					]
 				}
@@ -2286,56 +3927,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-39",
-						0
-					],
-					"destination" : [
-						"obj-42",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-42",
-						0
-					],
-					"destination" : [
-						"obj-40",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-42",
-						1
-					],
-					"destination" : [
-						"obj-43",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-43",
-						1
-					],
-					"destination" : [
-						"obj-44",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-43",
-						0
+						"obj-31",
+						2
 					],
 					"destination" : [
 						"obj-44",
@@ -2346,8 +3939,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-44",
-						0
+						"obj-31",
+						1
 					],
 					"destination" : [
 						"obj-45",
@@ -2358,20 +3951,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-45",
+						"obj-31",
 						0
-					],
-					"destination" : [
-						"obj-41",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-39",
-						1
 					],
 					"destination" : [
 						"obj-46",
@@ -2386,18 +3967,6 @@
 						0
 					],
 					"destination" : [
-						"obj-40",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-39",
-						2
-					],
-					"destination" : [
 						"obj-47",
 						0
 					]
@@ -2406,151 +3975,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-48",
-						0
-					],
-					"destination" : [
-						"obj-12",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-49",
-						0
-					],
-					"destination" : [
-						"obj-12",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
 						"obj-47",
-						2
-					],
-					"destination" : [
-						"obj-48",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-47",
-						1
-					],
-					"destination" : [
-						"obj-50",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-50",
-						2
-					],
-					"destination" : [
-						"obj-15",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-50",
-						1
-					],
-					"destination" : [
-						"obj-16",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-50",
-						0
-					],
-					"destination" : [
-						"obj-18",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-47",
-						1
-					],
-					"destination" : [
-						"obj-5",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-47",
-						0
-					],
-					"destination" : [
-						"obj-51",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-51",
-						1
-					],
-					"destination" : [
-						"obj-52",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-52",
-						0
-					],
-					"destination" : [
-						"obj-14",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-39",
-						3
-					],
-					"destination" : [
-						"obj-53",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-53",
 						1
 					],
 					"destination" : [
@@ -2562,32 +3987,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-53",
+						"obj-48",
 						0
-					],
-					"destination" : [
-						"obj-54",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-54",
-						0
-					],
-					"destination" : [
-						"obj-55",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-55",
-						2
 					],
 					"destination" : [
 						"obj-49",
@@ -2598,235 +3999,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-55",
-						1
-					],
-					"destination" : [
-						"obj-4",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-55",
-						0
-					],
-					"destination" : [
-						"obj-54",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-47",
-						2
-					],
-					"destination" : [
-						"obj-54",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-3",
-						0
-					],
-					"destination" : [
-						"obj-54",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-39",
-						4
-					],
-					"destination" : [
-						"obj-56",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-56",
-						0
-					],
-					"destination" : [
-						"obj-14",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-39",
-						5
-					],
-					"destination" : [
-						"obj-57",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-57",
-						0
-					],
-					"destination" : [
-						"obj-52",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-58",
-						0
-					],
-					"destination" : [
-						"obj-40",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-58",
-						0
-					],
-					"destination" : [
-						"obj-41",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-59",
-						0
-					],
-					"destination" : [
-						"obj-60",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-60",
-						6
-					],
-					"destination" : [
-						"obj-61",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-60",
-						7
-					],
-					"destination" : [
-						"obj-62",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-62",
-						0
-					],
-					"destination" : [
-						"obj-63",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-60",
-						4
-					],
-					"destination" : [
-						"obj-63",
-						2
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-60",
-						0
-					],
-					"destination" : [
-						"obj-64",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-64",
-						0
-					],
-					"destination" : [
-						"obj-61",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-61",
-						0
-					],
-					"destination" : [
-						"obj-63",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-63",
-						0
-					],
-					"destination" : [
-						"obj-65",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-65",
+						"obj-49",
 						0
 					],
 					"destination" : [
@@ -2838,7 +4011,295 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-7",
+						"obj-47",
+						0
+					],
+					"destination" : [
+						"obj-50",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-51",
+						0
+					],
+					"destination" : [
+						"obj-52",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-52",
+						1
+					],
+					"destination" : [
+						"obj-53",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-53",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-52",
+						0
+					],
+					"destination" : [
+						"obj-54",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-54",
+						0
+					],
+					"destination" : [
+						"obj-3",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-3",
+						0
+					],
+					"destination" : [
+						"obj-55",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-55",
+						0
+					],
+					"destination" : [
+						"obj-56",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-56",
+						0
+					],
+					"destination" : [
+						"obj-28",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-12",
+						0
+					],
+					"destination" : [
+						"obj-57",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-57",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-10",
+						1
+					],
+					"destination" : [
+						"obj-58",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-58",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-15",
+						1
+					],
+					"destination" : [
+						"obj-59",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-59",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-13",
+						0
+					],
+					"destination" : [
+						"obj-60",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-60",
+						0
+					],
+					"destination" : [
+						"obj-61",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-61",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-60",
+						1
+					],
+					"destination" : [
+						"obj-62",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-8",
+						1
+					],
+					"destination" : [
+						"obj-63",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-63",
+						0
+					],
+					"destination" : [
+						"obj-11",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-63",
+						1
+					],
+					"destination" : [
+						"obj-64",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-64",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-11",
+						0
+					],
+					"destination" : [
+						"obj-65",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-65",
 						0
 					],
 					"destination" : [
@@ -2851,11 +4312,23 @@
 				"patchline" : {
 					"source" : [
 						"obj-66",
-						0
+						1
 					],
 					"destination" : [
 						"obj-67",
-						1
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-67",
+						0
+					],
+					"destination" : [
+						"obj-8",
+						0
 					]
 				}
 			},
@@ -2867,14 +4340,26 @@
 					],
 					"destination" : [
 						"obj-68",
-						1
+						0
 					]
 				}
 			},
 			{
 				"patchline" : {
 					"source" : [
-						"obj-67",
+						"obj-68",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-20",
 						0
 					],
 					"destination" : [
@@ -2898,23 +4383,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-68",
+						"obj-70",
 						0
 					],
 					"destination" : [
-						"obj-59",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-6",
-						0
-					],
-					"destination" : [
-						"obj-71",
+						"obj-1",
 						0
 					]
 				}
@@ -2926,6 +4399,54 @@
 						0
 					],
 					"destination" : [
+						"obj-73",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-19",
+						0
+					],
+					"destination" : [
+						"obj-74",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-31",
+						4
+					],
+					"destination" : [
+						"obj-19",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-73",
+						0
+					],
+					"destination" : [
+						"obj-74",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-74",
+						0
+					],
+					"destination" : [
 						"obj-72",
 						0
 					]
@@ -2934,11 +4455,47 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-72",
+						"obj-73",
+						1
+					],
+					"destination" : [
+						"obj-75",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-75",
+						0
+					],
+					"destination" : [
+						"obj-76",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-76",
+						1
+					],
+					"destination" : [
+						"obj-77",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-77",
 						7
 					],
 					"destination" : [
-						"obj-73",
+						"obj-78",
 						0
 					]
 				}
@@ -2946,11 +4503,23 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-73",
+						"obj-78",
 						0
 					],
 					"destination" : [
-						"obj-74",
+						"obj-79",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-76",
+						0
+					],
+					"destination" : [
+						"obj-79",
 						0
 					]
 				}
@@ -2958,11 +4527,59 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-74",
+						"obj-79",
+						0
+					],
+					"destination" : [
+						"obj-80",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-80",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-81",
+						0
+					],
+					"destination" : [
+						"obj-72",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-17",
+						0
+					],
+					"destination" : [
+						"obj-82",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-31",
 						3
 					],
 					"destination" : [
-						"obj-75",
+						"obj-17",
 						0
 					]
 				}
@@ -2970,192 +4587,12 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-75",
-						0
-					],
-					"destination" : [
-						"obj-76",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-76",
-						1
-					],
-					"destination" : [
-						"obj-77",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-77",
-						2
-					],
-					"destination" : [
-						"obj-34",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-77",
-						1
-					],
-					"destination" : [
-						"obj-58",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-77",
-						0
-					],
-					"destination" : [
-						"obj-59",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-74",
-						2
-					],
-					"destination" : [
-						"obj-78",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-78",
-						1
-					],
-					"destination" : [
-						"obj-41",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-78",
-						0
-					],
-					"destination" : [
-						"obj-79",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-79",
-						0
-					],
-					"destination" : [
-						"obj-41",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-41",
-						0
-					],
-					"destination" : [
-						"obj-34",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-74",
-						1
-					],
-					"destination" : [
-						"obj-80",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-80",
-						1
-					],
-					"destination" : [
-						"obj-40",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-80",
+						"obj-82",
 						0
 					],
 					"destination" : [
 						"obj-81",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-81",
-						0
-					],
-					"destination" : [
-						"obj-40",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-40",
-						0
-					],
-					"destination" : [
-						"obj-82",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-82",
-						0
-					],
-					"destination" : [
-						"obj-34",
-						0
+						6
 					]
 				}
 			},
@@ -3166,7 +4603,7 @@
 						1
 					],
 					"destination" : [
-						"obj-83",
+						"obj-84",
 						0
 					]
 				}
@@ -3174,11 +4611,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-83",
-						1
+						"obj-69",
+						2
 					],
 					"destination" : [
-						"obj-34",
+						"obj-84",
 						0
 					]
 				}
@@ -3186,8 +4623,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-83",
-						0
+						"obj-52",
+						2
 					],
 					"destination" : [
 						"obj-84",
@@ -3202,6 +4639,18 @@
 						1
 					],
 					"destination" : [
+						"obj-83",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-84",
+						0
+					],
+					"destination" : [
 						"obj-85",
 						0
 					]
@@ -3211,10 +4660,10 @@
 				"patchline" : {
 					"source" : [
 						"obj-85",
-						1
+						0
 					],
 					"destination" : [
-						"obj-33",
+						"obj-83",
 						1
 					]
 				}
@@ -3222,7 +4671,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-85",
+						"obj-83",
 						0
 					],
 					"destination" : [
@@ -3250,43 +4699,7 @@
 						0
 					],
 					"destination" : [
-						"obj-32",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-74",
-						0
-					],
-					"destination" : [
-						"obj-75",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-74",
-						0
-					],
-					"destination" : [
-						"obj-88",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-88",
-						0
-					],
-					"destination" : [
-						"obj-89",
+						"obj-81",
 						0
 					]
 				}
@@ -3298,19 +4711,7 @@
 						0
 					],
 					"destination" : [
-						"obj-59",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-70",
-						3
-					],
-					"destination" : [
-						"obj-90",
+						"obj-88",
 						0
 					]
 				}
@@ -3322,19 +4723,19 @@
 						0
 					],
 					"destination" : [
-						"obj-75",
-						1
+						"obj-91",
+						0
 					]
 				}
 			},
 			{
 				"patchline" : {
 					"source" : [
-						"obj-70",
+						"obj-91",
 						2
 					],
 					"destination" : [
-						"obj-34",
+						"obj-84",
 						0
 					]
 				}
@@ -3342,11 +4743,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-70",
+						"obj-91",
 						1
 					],
 					"destination" : [
-						"obj-58",
+						"obj-89",
 						0
 					]
 				}
@@ -3354,40 +4755,2021 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-70",
+						"obj-91",
 						0
 					],
 					"destination" : [
-						"obj-59",
+						"obj-92",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-90",
+						1
+					],
+					"destination" : [
+						"obj-93",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-93",
+						2
+					],
+					"destination" : [
+						"obj-84",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-93",
+						1
+					],
+					"destination" : [
+						"obj-89",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-93",
+						0
+					],
+					"destination" : [
+						"obj-94",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-94",
+						0
+					],
+					"destination" : [
+						"obj-95",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-95",
+						0
+					],
+					"destination" : [
+						"obj-96",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-92",
+						0
+					],
+					"destination" : [
+						"obj-96",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-96",
+						0
+					],
+					"destination" : [
+						"obj-25",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-94",
+						1
+					],
+					"destination" : [
+						"obj-97",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-97",
+						1
+					],
+					"destination" : [
+						"obj-83",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-97",
+						0
+					],
+					"destination" : [
+						"obj-98",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-98",
+						0
+					],
+					"destination" : [
+						"obj-99",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-99",
+						0
+					],
+					"destination" : [
+						"obj-81",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-2",
+						0
+					],
+					"destination" : [
+						"obj-100",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-101",
+						0
+					],
+					"destination" : [
+						"obj-90",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-102",
+						1
+					],
+					"destination" : [
+						"obj-103",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-103",
+						0
+					],
+					"destination" : [
+						"obj-105",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-105",
+						0
+					],
+					"destination" : [
+						"obj-106",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-106",
+						0
+					],
+					"destination" : [
+						"obj-104",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-105",
+						1
+					],
+					"destination" : [
+						"obj-107",
+						5
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-102",
+						0
+					],
+					"destination" : [
+						"obj-107",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-107",
+						0
+					],
+					"destination" : [
+						"obj-108",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-108",
+						0
+					],
+					"destination" : [
+						"obj-104",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-104",
+						0
+					],
+					"destination" : [
+						"obj-101",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-108",
+						1
+					],
+					"destination" : [
+						"obj-90",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-100",
+						0
+					],
+					"destination" : [
+						"obj-109",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-109",
+						2
+					],
+					"destination" : [
+						"obj-110",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-110",
+						0
+					],
+					"destination" : [
+						"obj-111",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-111",
+						1
+					],
+					"destination" : [
+						"obj-107",
+						4
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-109",
+						1
+					],
+					"destination" : [
+						"obj-112",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-112",
+						0
+					],
+					"destination" : [
+						"obj-102",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-109",
+						0
+					],
+					"destination" : [
+						"obj-113",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-113",
+						1
+					],
+					"destination" : [
+						"obj-108",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-100",
+						1
+					],
+					"destination" : [
+						"obj-114",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-114",
+						2
+					],
+					"destination" : [
+						"obj-115",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-115",
+						0
+					],
+					"destination" : [
+						"obj-107",
+						4
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-114",
+						1
+					],
+					"destination" : [
+						"obj-102",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-114",
+						0
+					],
+					"destination" : [
+						"obj-116",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-116",
+						0
+					],
+					"destination" : [
+						"obj-108",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-117",
+						0
+					],
+					"destination" : [
+						"obj-119",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-118",
+						0
+					],
+					"destination" : [
+						"obj-119",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-119",
+						0
+					],
+					"destination" : [
+						"obj-6",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-100",
+						2
+					],
+					"destination" : [
+						"obj-120",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-120",
+						8
+					],
+					"destination" : [
+						"obj-117",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-120",
+						7
+					],
+					"destination" : [
+						"obj-45",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-120",
+						6
+					],
+					"destination" : [
+						"obj-12",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-120",
+						5
+					],
+					"destination" : [
+						"obj-13",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-120",
+						4
+					],
+					"destination" : [
+						"obj-10",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-120",
+						3
+					],
+					"destination" : [
+						"obj-15",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-120",
+						0
+					],
+					"destination" : [
+						"obj-8",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-100",
+						3
+					],
+					"destination" : [
+						"obj-121",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-121",
+						1
+					],
+					"destination" : [
+						"obj-117",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-121",
+						0
+					],
+					"destination" : [
+						"obj-45",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-45",
+						0
+					],
+					"destination" : [
+						"obj-122",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-122",
+						2
+					],
+					"destination" : [
+						"obj-118",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-122",
+						1
+					],
+					"destination" : [
+						"obj-38",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-122",
+						0
+					],
+					"destination" : [
+						"obj-45",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-100",
+						4
+					],
+					"destination" : [
+						"obj-123",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-123",
+						0
+					],
+					"destination" : [
+						"obj-124",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-124",
+						1
+					],
+					"destination" : [
+						"obj-125",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-125",
+						0
+					],
+					"destination" : [
+						"obj-8",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-124",
+						0
+					],
+					"destination" : [
+						"obj-126",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-126",
+						0
+					],
+					"destination" : [
+						"obj-26",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-123",
+						1
+					],
+					"destination" : [
+						"obj-127",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-127",
+						0
+					],
+					"destination" : [
+						"obj-27",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-100",
+						5
+					],
+					"destination" : [
+						"obj-128",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-128",
+						0
+					],
+					"destination" : [
+						"obj-29",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-69",
+						1
+					],
+					"destination" : [
+						"obj-130",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-130",
+						0
+					],
+					"destination" : [
+						"obj-129",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-129",
+						0
+					],
+					"destination" : [
+						"obj-101",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-131",
+						0
+					],
+					"destination" : [
+						"obj-132",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-132",
+						6
+					],
+					"destination" : [
+						"obj-133",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-132",
+						7
+					],
+					"destination" : [
+						"obj-134",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-134",
+						0
+					],
+					"destination" : [
+						"obj-135",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-132",
+						4
+					],
+					"destination" : [
+						"obj-135",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-132",
+						0
+					],
+					"destination" : [
+						"obj-136",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-136",
+						0
+					],
+					"destination" : [
+						"obj-133",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-133",
+						0
+					],
+					"destination" : [
+						"obj-135",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-135",
+						0
+					],
+					"destination" : [
+						"obj-137",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-137",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-44",
+						0
+					],
+					"destination" : [
+						"obj-138",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-138",
+						0
+					],
+					"destination" : [
+						"obj-139",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-139",
+						0
+					],
+					"destination" : [
+						"obj-140",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-139",
+						1
+					],
+					"destination" : [
+						"obj-141",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-139",
+						2
+					],
+					"destination" : [
+						"obj-142",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-139",
+						3
+					],
+					"destination" : [
+						"obj-143",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-139",
+						4
+					],
+					"destination" : [
+						"obj-144",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-139",
+						5
+					],
+					"destination" : [
+						"obj-145",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-139",
+						6
+					],
+					"destination" : [
+						"obj-146",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-140",
+						0
+					],
+					"destination" : [
+						"obj-147",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-147",
+						0
+					],
+					"destination" : [
+						"obj-148",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-147",
+						1
+					],
+					"destination" : [
+						"obj-131",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-141",
+						0
+					],
+					"destination" : [
+						"obj-131",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-142",
+						0
+					],
+					"destination" : [
+						"obj-149",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-143",
+						0
+					],
+					"destination" : [
+						"obj-150",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-150",
+						1
+					],
+					"destination" : [
+						"obj-149",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-150",
+						0
+					],
+					"destination" : [
+						"obj-149",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-144",
+						0
+					],
+					"destination" : [
+						"obj-151",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-151",
+						1
+					],
+					"destination" : [
+						"obj-149",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-151",
+						0
+					],
+					"destination" : [
+						"obj-149",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-120",
+						1
+					],
+					"destination" : [
+						"obj-149",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-149",
+						0
+					],
+					"destination" : [
+						"obj-152",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-152",
+						0
+					],
+					"destination" : [
+						"obj-153",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-153",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-152",
+						1
+					],
+					"destination" : [
+						"obj-154",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-154",
+						2
+					],
+					"destination" : [
+						"obj-155",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-154",
+						1
+					],
+					"destination" : [
+						"obj-156",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-156",
+						1
+					],
+					"destination" : [
+						"obj-157",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-156",
+						0
+					],
+					"destination" : [
+						"obj-155",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-145",
+						0
+					],
+					"destination" : [
+						"obj-158",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-146",
+						0
+					],
+					"destination" : [
+						"obj-159",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-159",
+						1
+					],
+					"destination" : [
+						"obj-158",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-159",
+						0
+					],
+					"destination" : [
+						"obj-158",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-120",
+						2
+					],
+					"destination" : [
+						"obj-158",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-158",
+						0
+					],
+					"destination" : [
+						"obj-160",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-160",
+						1
+					],
+					"destination" : [
+						"obj-161",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-161",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-50",
+						0
+					],
+					"destination" : [
+						"obj-162",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-162",
+						7
+					],
+					"destination" : [
+						"obj-163",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-163",
+						0
+					],
+					"destination" : [
+						"obj-164",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-164",
+						4
+					],
+					"destination" : [
+						"obj-165",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-165",
+						0
+					],
+					"destination" : [
+						"obj-166",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-167",
+						0
+					],
+					"destination" : [
+						"obj-168",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-166",
+						0
+					],
+					"destination" : [
+						"obj-169",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-169",
+						1
+					],
+					"destination" : [
+						"obj-167",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-169",
+						0
+					],
+					"destination" : [
+						"obj-131",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-166",
+						1
+					],
+					"destination" : [
+						"obj-170",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-170",
+						3
+					],
+					"destination" : [
+						"obj-167",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-170",
+						2
+					],
+					"destination" : [
+						"obj-84",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-170",
+						1
+					],
+					"destination" : [
+						"obj-129",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-170",
+						0
+					],
+					"destination" : [
+						"obj-131",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-164",
+						3
+					],
+					"destination" : [
+						"obj-171",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-171",
+						2
+					],
+					"destination" : [
+						"obj-103",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-171",
+						1
+					],
+					"destination" : [
+						"obj-107",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-171",
+						0
+					],
+					"destination" : [
+						"obj-88",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-88",
+						0
+					],
+					"destination" : [
+						"obj-107",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-168",
+						3
+					],
+					"destination" : [
+						"obj-103",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-168",
+						2
+					],
+					"destination" : [
+						"obj-107",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-168",
+						1
+					],
+					"destination" : [
+						"obj-107",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-168",
+						0
+					],
+					"destination" : [
+						"obj-165",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-164",
+						2
+					],
+					"destination" : [
+						"obj-172",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-172",
+						1
+					],
+					"destination" : [
+						"obj-101",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-172",
+						0
+					],
+					"destination" : [
+						"obj-173",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-173",
+						0
+					],
+					"destination" : [
+						"obj-101",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-164",
+						1
+					],
+					"destination" : [
+						"obj-174",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-174",
+						0
+					],
+					"destination" : [
+						"obj-175",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-175",
+						0
+					],
+					"destination" : [
+						"obj-131",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-164",
+						0
+					],
+					"destination" : [
+						"obj-165",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-154",
+						0
+					],
+					"destination" : [
+						"obj-176",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-176",
+						1
+					],
+					"destination" : [
+						"obj-103",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-176",
+						0
+					],
+					"destination" : [
+						"obj-165",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-157",
+						0
+					],
+					"destination" : [
+						"obj-177",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-177",
+						1
+					],
+					"destination" : [
+						"obj-103",
+						4
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-177",
+						0
+					],
+					"destination" : [
+						"obj-165",
+						3
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-155",
+						0
+					],
+					"destination" : [
+						"obj-178",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-178",
+						1
+					],
+					"destination" : [
+						"obj-103",
+						3
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-178",
+						0
+					],
+					"destination" : [
+						"obj-165",
+						4
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-62",
+						0
+					],
+					"destination" : [
+						"obj-107",
+						3
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-152",
+						2
+					],
+					"destination" : [
+						"obj-129",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-148",
+						3
+					],
+					"destination" : [
+						"obj-167",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-148",
+						2
+					],
+					"destination" : [
+						"obj-84",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-148",
+						1
+					],
+					"destination" : [
+						"obj-129",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-148",
+						0
+					],
+					"destination" : [
+						"obj-131",
 						0
 					]
 				}
 			}
 		],
 		"parameters" : {
+			"obj-8" : [
+				"Checkpoint",
+				"Checkpoint",
+				0
+			],
+			"obj-10" : [
+				"Output",
+				"Output",
+				0
+			],
+			"obj-11" : [
+				"Blend",
+				"Blend",
+				0
+			],
 			"obj-12" : [
-				"Link",
-				"Link",
-				0
-			],
-			"obj-14" : [
-				"Checkpoint",
-				"Checkpoint",
-				0
-			],
-			"obj-15" : [
 				"Temperature",
 				"Temp",
 				0
 			],
-			"obj-16" : [
+			"obj-13" : [
 				"Lookahead",
 				"Ahead",
 				0
 			],
-			"obj-18" : [
-				"Output",
-				"Output",
+			"obj-15" : [
+				"Voicing",
+				"Voicing",
+				0
+			],
+			"obj-17" : [
+				"Chord channel",
+				"Chord ch",
+				0
+			],
+			"obj-19" : [
+				"Thru",
+				"Thru",
+				0
+			],
+			"obj-20" : [
+				"Reset",
+				"Reset",
+				0
+			],
+			"obj-23" : [
+				"Port",
+				"Port",
 				0
 			]
 		},

@@ -45,6 +45,7 @@ class Patcher:
 
     def comment(self, text: str, x: float, y: float, present: tuple[float, float, float, float] | None = None,
                 **attrs: Any) -> str:
+        """A comment; with a ``varname`` the patch can change its text (``set ...``): a status line."""
         box: dict[str, Any] = {"maxclass": "comment", "text": text,
                                "patching_rect": [float(x), float(y), _width(text), 20.0], **attrs}
         if present is not None:
@@ -55,8 +56,9 @@ class Patcher:
     def ui(self, maxclass: str, x: float, y: float, present: tuple[float, float, float, float],
            varname: str, longname: str, shortname: str, ptype: int, *, mmin: float | None = None,
            mmax: float | None = None, enum: tuple[str, ...] | None = None, initial: float | None = None,
-           unitstyle: int | None = None, **attrs: Any) -> str:
-        """A live.* parameter shown in the device view; Live saves its value with the set."""
+           unitstyle: int | None = None, parameter: bool = True, **attrs: Any) -> str:
+        """A live.* control shown in the device view. As a parameter (the default) Live saves its value
+        with the set and can automate it; ``parameter=False`` makes a display only (not saved)."""
         valueof: dict[str, Any] = {"parameter_longname": longname, "parameter_shortname": shortname,
                                    "parameter_type": ptype}
         if mmin is not None:
@@ -71,7 +73,7 @@ class Patcher:
         if unitstyle is not None:
             valueof["parameter_unitstyle"] = unitstyle
         w, h = present[2], present[3]
-        box = {"maxclass": maxclass, "parameter_enable": 1, "varname": varname,
+        box = {"maxclass": maxclass, "parameter_enable": int(parameter), "varname": varname,
                "patching_rect": [float(x), float(y), float(w), float(h)],
                "presentation": 1, "presentation_rect": [float(v) for v in present],
                "saved_attribute_attributes": {"valueof": valueof}, **attrs}
@@ -83,6 +85,10 @@ class Patcher:
             raise ValueError(f"{src} has no outlet {outlet}")
         if not 0 <= inlet < self._counts[dst].numinlets:
             raise ValueError(f"{dst} has no inlet {inlet}")
+        # House rule (MAX.md section 7): no fan-out. Max serves one outlet's connections right to left
+        # by the boxes' positions, so moving a box would change what the device does; use [t ...].
+        if any(ln["patchline"]["source"] == [src, outlet] for ln in self.lines):
+            raise ValueError(f"{src} outlet {outlet} is already connected: use a [t ...] to fan out")
         self.lines.append({"patchline": {"source": [src, outlet], "destination": [dst, inlet]}})
 
     def device(self, width: float) -> dict[str, Any]:

@@ -5,9 +5,10 @@ whose outlet or inlet no longer exists, so a generated patch with a wrong count 
 word. The generator takes its counts from here and the validator checks every box against here.
 
 Sources (see ``/work/shared/MAX.md`` section 4, counted over Max-saved patches): everything below except
-``coll``, ``zl``, ``iter`` and ``expr``, whose counts were read from Max-saved ``.maxpat`` files found with
-the code search (``coll``: 1 inlet, 4 outlets ``"" "" "" ""``; ``zl reg``: 2/2 ``"" ""``; ``iter``: 1/1
-``""``; ``expr``: one inlet per ``$iN``/``$fN`` up to the highest N, 1 outlet ``""``).
+``coll``, ``zl``, ``iter``, ``expr``, ``gate`` and ``freebang``, whose counts were read from Max-saved ``.maxpat``
+files found with the code search (``coll``: 1 inlet, 4 outlets ``"" "" "" ""``; ``zl reg``: 2/2 ``"" ""``;
+``iter``: 1/1 ``""``; ``expr``: one inlet per ``$iN``/``$fN`` up to the highest N, 1 outlet ``""``; ``gate N``:
+2 inlets, N outlets; ``freebang``: 0 inlets, 1 outlet ``bang``).
 """
 from __future__ import annotations
 
@@ -42,6 +43,9 @@ FIXED: dict[str, Counts] = {
     "coll": Counts(1, 4, ("", "", "", "")),
     "zl": Counts(2, 2, ("", "")),
     "iter": Counts(1, 1, ("",)),
+    "speedlim": Counts(2, 1, ("",)),
+    "freebang": Counts(0, 1, ("bang",)),
+    "node.script": Counts(1, 2, ("", "")),
 }
 
 # UI and box classes (the maxclass itself), as Max saves them.
@@ -54,6 +58,8 @@ UI: dict[str, Counts] = {
     "live.tab": Counts(1, 3, ("", "", "float")),
     "live.toggle": Counts(1, 1, ("",)),
     "live.text": Counts(1, 2, ("", "")),
+    "live.numbox": Counts(1, 2, ("", "float")),
+    "live.button": Counts(1, 1, ("",)),
 }
 
 
@@ -82,6 +88,8 @@ def counts_for(text: str) -> Counts:
         if name == "route":
             return Counts(k + 1, k + 1, ("",) * (k + 1))
         return Counts(k + 1, k + 1, ("bang",) * k + ("",))
+    if name == "gate":  # gate N: control inlet + data inlet, N outlets
+        return Counts(2, int(args[0]) if args else 1, ("",) * (int(args[0]) if args else 1))
     if name == "pack":
         return Counts(len(args), 1, ("",))
     if name == "unpack":

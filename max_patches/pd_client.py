@@ -1,10 +1,12 @@
 """The Pure Data client (vanilla Pd >= 0.51: [oscformat], [oscparse], [netsend -u -b], [text]).
 
 ``pd/jam_client.pd`` is the device's logic in a patching environment that runs headless anywhere: it
-registers with ``/jam/hello``, sends notes and the transport, stores chords by frame in a [text] (a
-re-sent chord replaces itself), plays each on its frame from its own 16th clock with note-offs on the
-next chord, at a chord's end and on stop, and prints everything it receives (``jam: ...``) and plays
-(``jam-note: pitch velocity``). Use it as an abstraction: its inlet takes
+registers with ``/jam/hello``, sends notes and the transport, stores chord events by frame in a [text]
+(a re-sent run replaces itself), plays each on its frame from its own 16th clock and holds it until the
+next event (``/jam/chord F ...``: this chord from F; ``/jam/nochord F``: silence from F; the run's
+length only grows on re-sends, so it never ends a chord), releases everything on stop, and prints
+everything it receives (``jam: ...``), each frame it reaches (``jam-frame: N``, before what plays there)
+and every note it plays (``jam-note: pitch velocity``). Use it as an abstraction: its inlet takes
 
     transport <playing 0/1> <beat> <bpm>    (starts/stops its clock at that song position)
     note <pitch> <velocity> <beat>          checkpoint <name>      set <key> <value>      reset      bye
@@ -91,13 +93,12 @@ def _loop(p: PdPatch, split: int, x: int, y: int) -> None:
 
 def client_patch() -> str:
     p = PdPatch()
-    chords, ends = "$0-chords", "$0-ends"
+    chords = "$0-chords"
     p.text(f"jamcore client - generated from bridge/protocol.py by max_patches/generate.py - do not edit. "
            f"Bridge {P.DEFAULT_HOST}:{P.DEFAULT_PORT} - replies on {P.DEFAULT_REPLY_PORT}.", 20, 10)
     send = p.obj("netsend -u -b", 20, 740)
     recv = p.obj("netreceive -u -b", 420, 40)
     chords_store = p.obj(f"text define {chords}", 900, 40)
-    ends_store = p.obj(f"text define {ends}", 900, 70)
     note_out = p.obj("outlet", 20, 780)
     frame_out = p.obj("outlet", 640, 780)
     note_print = p.obj("print jam-note", 100, 780)
@@ -204,7 +205,6 @@ def client_patch() -> str:
     clear = p.msg("clear", 900, 100)
     p.connect(stop, 0, clear)
     p.connect(clear, 0, chords_store)
-    p.connect(clear, 0, ends_store)
     p.connect(clock, 0, counter)
     advance = p.obj("t f f", 20, 615)
     p.connect(counter, 0, advance)
@@ -214,15 +214,8 @@ def client_patch() -> str:
     each = p.obj("t f f f f", 20, 640)
     p.connect(advance, 0, each)
     p.connect(each, 0, frame_out)  # last: what the host does on this frame comes after the frame's work
-    # a chord ends here
-    end_find = p.obj(f"text search {ends} 0", 400, 640)
-    p.connect(each, 3, end_find)
-    end_found = p.obj("moses 0", 400, 665)
-    p.connect(end_find, 0, end_found)
-    end_hit = p.obj("t f b", 400, 690)
-    p.connect(end_found, 1, end_hit)
-    p.connect(end_hit, 1, release)
-    p.connect(end_hit, 0, p.obj(f"text delete {ends}", 400, 715))
+    # the frame, printed first: what plays on it is printed after
+    p.connect(each, 3, p.obj("print jam-frame", 400, 640))
     # a chord (or silence) starts here
     find = p.obj(f"text search {chords} 0", 640, 600)
     p.connect(each, 2, find)
@@ -286,17 +279,7 @@ def client_patch() -> str:
     routed = (P.CHORD, P.NOCHORD)
     what = p.obj("route " + " ".join(a.path.rsplit("/", 1)[1] for a in routed), 420, 140)
     p.connect(jam, 0, what)
-    chord_t = p.obj("t l l", 420, 165)
-    p.connect(what, 0, chord_t)
-    p.connect(chord_t, 0, _upsert(p, chords, 420, 260))
-    span = p.obj("list split 2", 560, 190)
-    p.connect(chord_t, 1, span)
-    span_args = p.obj("unpack f f", 560, 215)
-    p.connect(span, 0, span_args)
-    end = p.obj("+", 560, 240)
-    p.connect(span_args, 1, end, 1)
-    p.connect(span_args, 0, end)
-    p.connect(end, 0, _upsert(p, ends, 560, 260 + 150))
+    p.connect(what, 0, _upsert(p, chords, 420, 260))
     silence = p.obj("list append nochord", 700, 165)
     p.connect(what, 1, silence)
     p.connect(silence, 0, _upsert(p, chords, 700, 260))

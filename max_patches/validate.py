@@ -7,7 +7,9 @@
 - every OSC address the patch sends is a device -> bridge address of ``bridge/protocol.py``, every
   address it routes is a bridge -> device one; [udpsend] goes to the bridge's default host and port,
   [udpreceive] and ``/jam/hello`` use the default reply port; every IPv4 address is in 127.0.0.0/8;
-- live.* parameters have unique long names; presentation rectangles lie inside the device view.
+- live.* parameters have unique long names; presentation rectangles lie inside the device view;
+- no outlet feeds two inlets (a fan-out): Max orders those by the boxes' positions, so the device's
+  behaviour would hang on its layout (MAX.md section 7); a [t ...] makes the order explicit.
 """
 from __future__ import annotations
 
@@ -51,6 +53,14 @@ def problems(patch: dict[str, Any]) -> list[str]:
             out.append(f"patchline from {src} outlet {outlet}: {_name(by_id[src])} has {by_id[src]['numoutlets']}")
         if not 0 <= inlet < by_id[dst]["numinlets"]:
             out.append(f"patchline to {dst} inlet {inlet}: {_name(by_id[dst])} has {by_id[dst]['numinlets']}")
+
+    fanned: dict[tuple[str, int], int] = {}
+    for line in patcher["lines"]:
+        src = tuple(line["patchline"]["source"])
+        fanned[src] = fanned.get(src, 0) + 1
+    for (src, outlet), n in sorted(fanned.items()):
+        if n > 1 and src in by_id:
+            out.append(f"{src} ({_name(by_id[src])}) outlet {outlet} fans out to {n} inlets: use a [t ...]")
 
     longnames = [b["saved_attribute_attributes"]["valueof"]["parameter_longname"]
                  for b in boxes if b.get("parameter_enable")]

@@ -73,7 +73,11 @@ def test_generated_patch_is_valid_and_a_midi_device_view(patch):
             assert box["text"]
     # Every parameter is listed for Live, with the long and short names the boxes carry.
     params = {i: v[0] for i, v in p["parameters"].items()}
-    assert set(params.values()) == {"Link", "Checkpoint", "Temperature", "Lookahead", "Output"}
+    assert set(params.values()) == {"Checkpoint", "Blend", "Temperature", "Lookahead", "Output", "Voicing",
+                                    "Chord channel", "Thru", "Reset", "Port"}
+    # The link light is a display: not a parameter (not automatable, not saved with the set).
+    light = next(b["box"] for b in p["boxes"] if b["box"].get("varname") == "link")
+    assert light["parameter_enable"] == 0
 
 
 @pytest.mark.parametrize("break_it, complaint", [
@@ -93,7 +97,8 @@ def test_generated_patch_is_valid_and_a_midi_device_view(patch):
     (lambda p: _route(p).update(text=_route(p)["text"].replace(P.CHORD.path, P.NOTE.path)), "routed"),
     (lambda p: _box(p, f"{P.HELLO.path} {P.DEFAULT_REPLY_PORT}").update(text=f"{P.HELLO.path} 9000"), "reply port"),
     (lambda p: next(b["box"] for b in p["boxes"] if b["box"].get("presentation"))
-     .update(presentation_rect=[280.0, 160.0, 40.0, 20.0]), "outside"),
+     .update(presentation_rect=[400.0, 160.0, 40.0, 20.0]), "outside"),
+    (lambda p: p["lines"].append(copy.deepcopy(p["lines"][0])), "fans out"),
 ])
 def test_validator_catches_what_max_would_silently_break(patch, break_it, complaint):
     broken = copy.deepcopy(patch)
@@ -121,53 +126,67 @@ def test_counts_table_follows_max_rules():
 
 
 def test_device_wiring_does_what_the_issue_asks(patch):
+    """The plumbing (what it plays is tested by executing the patch: tests/test_simulate.py)."""
     g = Graph(patch)
     send = g.text(f"udpsend {P.DEFAULT_HOST} {P.DEFAULT_PORT}")[0]
     recv = g.text(f"udpreceive {P.DEFAULT_REPLY_PORT}")[0]
     midiin, midiout = g.text("midiin")[0], g.text("midiout")[0]
-    # The performer's MIDI goes straight through, and into the note path to the bridge.
-    assert (midiout, 0) in g.out[(midiin, 0)]
+    # The performer's MIDI goes through (behind the Thru switch) and into the note path to the bridge.
+    thru = g.text("gate 1 1")[0]
+    assert g.reaches(midiin, 0, thru, 1) and (midiout, 0) in g.out[(thru, 0)]
+    assert g.reaches(g.ui("Thru"), 0, thru, 0)
     note = g.text(f"prepend {P.NOTE.path}")[0]
     assert g.reaches(midiin, 0, note) and g.reaches(note, 0, send)
-    # /jam/note is built from [pack i i f]: int32 pitch and velocity, float32 beat (ticks / 480).
     assert any(g.boxes[s]["text"] == "pack i i f" for (s, _), ds in g.out.items() if (note, 0) in ds)
     transport = g.text(f"prepend {P.TRANSPORT.path}")[0]
     assert any(g.boxes[s]["text"] == "pack i f f" for (s, _), ds in g.out.items() if (transport, 0) in ds)
-    assert g.reaches(transport, 0, send)
-    # Registration at load and again when the link is lost; ping each second.
+    # Registration at load and again when the link is lost; ping each second; bye when removed.
+    this = g.text("live.thisdevice")[0]
     hello = g.text(f"{P.HELLO.path} {P.DEFAULT_REPLY_PORT}")[0]
-    assert g.reaches(g.text("live.thisdevice")[0], 0, hello) and (send, 0) in g.out[(hello, 0)]
+    assert g.reaches(this, 0, hello) and (send, 0) in g.out[(hello, 0)]
     watchdog = g.text(f"delay {generate.WATCHDOG_MS}")[0]
-    assert g.reaches(watchdog, 0, hello)
-    assert g.reaches(watchdog, 0, watchdog) and g.reaches(g.text("live.thisdevice")[0], 0, watchdog)  # retries
+    assert g.reaches(watchdog, 0, hello) and g.reaches(watchdog, 0, watchdog) and g.reaches(this, 0, watchdog)
     assert g.reaches(g.text(f"metro {generate.PING_MS}")[0], 0, send)
-    # Chords and silences are routed into the frame store; the 16th clock reads it and plays MIDI out.
+    assert g.reaches(this, 0, recv)  # the reply port follows the device's id
+    bye = g.text(P.BYE.path)[0]
+    assert g.reaches(g.text("freebang")[0], 0, bye) and (send, 0) in g.out[(bye, 0)]
+    # The launcher hook (issue 16): start <port> on load, stop on removal, its status on the status line.
+    node = g.text(generate.LAUNCHER)[0]
+    assert g.reaches(this, 0, node) and g.reaches(g.text("freebang")[0], 0, node)
+    assert g.reaches(node, 0, g.find(lambda b: b.get("varname") == "status_bridge")[0])
+    # Chords are routed into the frame store; the 16th clock reads it and plays MIDI out.
     route = g.find(lambda b: b.get("text", "").startswith("route " + P.CHORD.path))[0]
     assert (route, 0) in g.out[(recv, 0)]
     words = g.boxes[route]["text"].split()[1:]
-    chords = g.find(lambda b: b.get("text") == "coll")
+    store = g.text("coll")[0]
     for addr in (P.CHORD.path, P.NOCHORD.path):
-        assert any(g.reaches(route, words.index(addr), c) for c in chords)
+        assert g.reaches(route, words.index(addr), store)
     clock = g.text("metro 16n @quantize 16n")[0]
-    assert any(g.reaches(clock, 0, c) for c in chords)
     fmt = g.text("midiformat")[0]
-    assert g.reaches(clock, 0, fmt) and (midiout, 0) in g.out[(fmt, 0)]
-    # Stop and seek clear the store and release the sounding notes (note-offs: velocity 0).
-    stop = g.text("live.observer is_playing")[0]
-    clear = g.text("clear")[0]
-    offs = g.text("pack 0 0")[0]
-    assert g.reaches(stop, 0, clear) and g.reaches(stop, 0, offs)
-    seek = g.text("sel 1")[0]
-    assert g.reaches(seek, 1, clear) and g.reaches(seek, 1, offs)
-    assert all((c, 0) in g.out[(clear, 0)] for c in chords)
-    # UI: pong lights the link; /jam/checkpoints fills the menu; controls send /jam/set and /jam/checkpoint.
-    assert g.reaches(route, words.index(P.PONG.path), g.ui("Link"))
-    assert g.reaches(route, words.index(P.CHECKPOINTS.path), g.ui("Checkpoint"))
+    assert g.reaches(clock, 0, store) and g.reaches(clock, 0, fmt) and (midiout, 0) in g.out[(fmt, 0)]
+    assert g.reaches(g.ui("Chord channel"), 0, fmt, 6)
+    # Live's song is observed and told to the bridge: loop brace and time signature.
+    for prop in ("is_playing", "tempo", "loop", "loop_start", "loop_length", "signature_numerator",
+                 "signature_denominator"):
+        assert g.text(f"live.observer {prop}")
+    assert g.reaches(g.text("live.observer loop_length")[0], 0, g.text(f"prepend {P.LOOP.path}")[0])
+    assert g.reaches(g.text("live.observer signature_denominator")[0], 0,
+                     g.text(f"prepend {P.SET.path} beats_per_bar")[0])
+    # Controls send their settings; after /jam/ready all of them go again.
     for name, prefix in (("Temperature", f"{P.SET.path} temperature"), ("Lookahead", f"{P.SET.path} lookahead_beats"),
-                         ("Output", f"{P.SET.path} output"), ("Checkpoint", P.CHECKPOINT.path)):
+                         ("Output", f"{P.SET.path} output"), ("Voicing", f"{P.SET.path} voicing"),
+                         ("Checkpoint", P.CHECKPOINT.path)):
         pre = g.text(f"prepend {prefix}")[0]
-        assert g.reaches(g.ui(name), 0 if name in ("Temperature", "Lookahead") else 1, pre)
+        assert g.reaches(g.ui(name), 0 if name in ("Temperature", "Lookahead") else 1, pre), name
         assert (send, 0) in g.out[(pre, 0)]
+        assert g.reaches(route, words.index(P.READY.path), pre), name
+    blend = g.text(f"{P.BLEND.path} {generate.BLEND_A} {generate.BLEND_B} $1")[0]
+    assert g.reaches(g.ui("Blend"), 0, blend) and (send, 0) in g.out[(blend, 0)]
+    assert g.reaches(g.ui("Reset"), 0, g.text(P.RESET.path)[0])
+    # The menu lists the shipped performable checkpoints, fixed, and follows what plays.
+    menu = g.boxes[g.ui("Checkpoint")]["saved_attribute_attributes"]["valueof"]
+    assert menu["parameter_enum"] == list(generate.CHECKPOINT_ITEMS) and "rl-hack" not in menu["parameter_enum"]
+    assert g.reaches(route, words.index(P.STATUS.path), g.ui("Checkpoint"))
     valueof = g.boxes[g.ui("Output")]["saved_attribute_attributes"]["valueof"]
     assert valueof["parameter_enum"] == list(P.OUTPUT_MODES)
     for name, key in (("Temperature", "temperature"), ("Lookahead", "lookahead_beats")):

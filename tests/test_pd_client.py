@@ -130,6 +130,30 @@ def parse(log: str):
     return chords, played, notes
 
 
+def durations(log: str) -> list[tuple[int, int, int]]:
+    """(frame, frames it sounded, frames until the next chord event the bridge sent) for each chord the
+    client struck, from the order of its prints (``jam-frame: N`` comes before what plays on N)."""
+    frame, strikes, events, last = None, {}, set(), None
+    held: dict[int, int] = {}
+    out = []
+    for line in log.splitlines():
+        words = line.split()
+        if words[:1] == ["jam-frame:"]:
+            frame = last = int(float(words[1]))
+        elif words[:2] in (["jam:", "chord"], ["jam:", "nochord"]):
+            events.add(int(float(words[2])))
+        elif words[:1] == ["jam-note:"] and frame is not None:
+            pitch, vel = int(float(words[1])), int(float(words[2]))
+            if vel > 0:
+                held[pitch] = frame
+                strikes.setdefault(frame, set()).add(pitch)
+            elif pitch in held:
+                start = held.pop(pitch)
+                nxt = min((e for e in events if e > start), default=None)
+                out.append((start, frame - start, None if nxt is None else nxt - start))
+    return [(s, n, want) for s, n, want in out if want is not None and s + n < (last or 0)]
+
+
 def test_pd_plays_a_melody_to_the_bridge_and_plays_the_chords_back(bridge):
     kind, port, recorder = bridge
     rc, log = run_pd(port, free_udp_port())
@@ -147,6 +171,10 @@ def test_pd_plays_a_melody_to_the_bridge_and_plays_the_chords_back(bridge):
     for pitch, vel in notes:
         sounding[pitch] = sounding.get(pitch, 0) + (1 if vel > 0 else -1)
     assert notes and all(v == 0 for v in sounding.values()), f"hanging notes: {sounding}"
+    # Each chord sounded until the next chord event, to the frame (re-sent runs grow: they never cut it).
+    held = durations(log)
+    assert held, log
+    assert all(n == want for _, n, want in held), held
     if kind == "fake":
         # The fake answers each note on the next beat: every beat of the melody got its chord.
         note_ons = [b for b, _, _ in DEMO_MELODY]
