@@ -216,6 +216,8 @@ def load_stem(stem: Path, kind: str | None = None):
         raise CheckpointError(f"unreadable weights {stem.name}.safetensors: {exc}") from exc
     check_finite(state, stem.name)
     model.load_state_dict(state)
+    if card.get("rhythm"):  # a rhythm-only reward model: it scores the rhythm view of what it is given
+        model.rhythm = True
     model.eval()
     return model, card
 

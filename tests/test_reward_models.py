@@ -195,3 +195,40 @@ def test_train_reward_command(corpus_dir, tmp_path, monkeypatch):
     assert {"valid_acc_mismatch", "valid_acc_shift", "valid_pairwise_shift_acc"} <= set(card["metrics"])
     assert card["data"]["valid_songs"] > 0 and card["training"]["steps"] == 2
     assert (tmp_path / "discriminative-s3.safetensors").stat().st_size < 5_000_000
+
+
+@pytest.mark.parametrize("kind", ["contrastive", "discriminative"])
+def test_rhythm_reward_command_trains_a_rhythm_only_judge(corpus_dir, tmp_path, monkeypatch, kind):
+    """`train reward --rhythm`: the card says rhythm, the loaded judge hears only timing (a transposed or
+    re-harmonised track in the same rhythm scores the same), and it scores the data's chords and their
+    chasing track in pairs, window by window."""
+    from jamcore.cli import main
+    from jamcore.train.reward_models import chase_scores
+
+    corpus, cache = corpus_dir
+    monkeypatch.setenv("JAMCORE_CACHE_DIR", str(cache))
+    rc = main(["train", "reward", "--kind", kind, "--rhythm", "--profile", "smoke", "--set", "steps=4",
+               "--set", "eval_windows=8", "--data-limit", str(LIMIT), "--out", str(tmp_path), "--no-progress"])
+    assert rc == 0
+    card = json.loads((tmp_path / f"{kind}-rhythm-s0.json").read_text())
+    assert card["rhythm"] is True and card["data"]["transpose"] == [0, 0]
+    model, _ = load_model(tmp_path / f"{kind}-rhythm-s0", kind)
+    assert model.rhythm
+    w = heldout_windows(corpus, "valid", DataConfig(limit=LIMIT), 64, 8, seed=7)
+    mel, ch = torch.from_numpy(w.melody), torch.from_numpy(w.chords)
+    # Every chord replaced by the next chord of the vocabulary, struck and held where the data's is.
+    on = (ch >= T.CHORD_ON_BASE) & (ch < T.CHORD_HOLD_BASE)
+    hold = ch >= T.CHORD_HOLD_BASE
+    base = torch.where(on, T.CHORD_ON_BASE, torch.where(hold, T.CHORD_HOLD_BASE, 0))
+    up_ch = torch.where(on | hold, base + (ch - base + 1) % T.N_CHORDS, ch)
+    assert not torch.equal(up_ch, ch)
+    assert torch.allclose(model.score(mel, ch), model.score(mel, up_ch))
+    own, chase = chase_scores(model, w.melody, w.chords)
+    assert own.shape == chase.shape == (8,) and np.isfinite(own).all() and np.isfinite(chase).all()
+    assert not np.allclose(own, chase)  # the chase moves chord onsets: a rhythm judge sees a different input
+
+
+def test_rhythm_judge_refuses_wrong_harmony_fakes(corpus_dir):
+    cfg = override(REWARD_PROFILES[("smoke", "discriminative")], ["rhythm=true", "wrong_fraction=0.5"])
+    with pytest.raises(Exception, match="wrong-harmony"):
+        train_reward(cfg, name="x", progress=False, corpus=corpus_dir[0], data_limit=LIMIT)

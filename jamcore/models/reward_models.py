@@ -10,6 +10,10 @@ Two judges, each trained in several seeds and used as ensembles by RL (``RewardE
 
 Both take per-frame token tensors ``[B, W]`` (PAD after a song's end) and judge only the frames where
 both parts exist (``common_length``), so a shorter chord stream never changes the verdict by its length.
+
+Either kind may be a *rhythm-only* judge (``rhythm = True``, set from the card's ``rhythm: true`` when
+loaded): it was trained on ``jamcore.rhythm.rhythm_view`` tokens, and ``score`` maps the full tokens it
+is given to that view itself, so RL hands every judge the same tensors.
 """
 from __future__ import annotations
 
@@ -22,11 +26,20 @@ from torch import nn
 
 from jamcore.config import ModelConfig
 from jamcore.models.transformer import Encoder, Rotary, init_weights
+from jamcore.rhythm import RHYTHM_OF_TOKEN
 from jamcore.tokens import BOS, PAD, VOCAB_SIZE
 
 SEP = BOS  # the separator between melody and chords in the discriminative input (as in the reference)
 LOGIT_SCALE_INIT = 1 / 0.07  # CLIP's temperature
 LOGIT_SCALE_MAX = 100.0  # CLIP's clamp: keeps the softmax from saturating when the scale runs away
+_RHYTHM_OF_TOKEN = torch.from_numpy(RHYTHM_OF_TOKEN)
+
+
+def judged_inputs(model: nn.Module, melody: torch.Tensor, chords: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """What ``model.score`` reads: the tokens as given, or their rhythm view for a rhythm-only judge."""
+    if getattr(model, "rhythm", False):
+        return _RHYTHM_OF_TOKEN[melody], _RHYTHM_OF_TOKEN[chords]
+    return melody, chords
 
 
 def common_length(melody: torch.Tensor, chords: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -63,6 +76,7 @@ class ContrastiveReward(nn.Module):
     """
 
     kind = "contrastive"
+    rhythm = False  # a rhythm-only judge: ``score`` reads the rhythm view (see the module doc)
 
     def __init__(self, cfg: ModelConfig, vocab_size: int = VOCAB_SIZE):
         super().__init__()
@@ -107,7 +121,7 @@ class ContrastiveReward(nn.Module):
 
     def score(self, melody: torch.Tensor, chords: torch.Tensor) -> torch.Tensor:
         """Reward [B] in [-1, 1]: cosine similarity of each melody with its own chords."""
-        melody, chords = common_length(melody, chords)
+        melody, chords = common_length(*judged_inputs(self, melody, chords))
         em, ec = self.forward(melody, chords)
         return (em * ec).sum(-1)
 
@@ -152,6 +166,7 @@ class DiscriminativeReward(nn.Module):
     """
 
     kind = "discriminative"
+    rhythm = False  # a rhythm-only judge: ``score`` reads the rhythm view (see the module doc)
 
     def __init__(self, cfg: ModelConfig, vocab_size: int = VOCAB_SIZE):
         super().__init__()
@@ -184,7 +199,7 @@ class DiscriminativeReward(nn.Module):
 
     def score(self, melody: torch.Tensor, chords: torch.Tensor) -> torch.Tensor:
         """Reward [B] (<= 0): log-probability that the pair is real."""
-        return self.log_prob_real(melody, chords)
+        return self.log_prob_real(*judged_inputs(self, melody, chords))
 
 
 class RewardEnsemble(nn.Module):

@@ -13,6 +13,12 @@ Why the wrong-harmony negatives: trained on mismatches only, both rewards scored
 ``mle`` policy's chords (note-in-chord 0.52) at or above the data's (0.78) on the same test melodies,
 so RL on them had nothing to climb.
 
+``--rhythm`` trains either kind as a rhythm-only judge (REFERENCE 2.3): every window, real or fake, is
+read through ``jamcore.rhythm.rhythm_view`` (silence / onset / hold for melody and chords), with no
+transposition (it would change nothing), and the card says ``rhythm: true``, so a loaded model scores
+the rhythm view of whatever tokens RL gives it. Its fakes are the mismatches and the time shifts; the
+wrong-harmony fakes keep the data's rhythm, so they are refused here.
+
 Training windows are transposed on the fly (``WindowSampler`` on the train split). The model card
 records held-out accuracy on fixed valid windows, at the training window length and at the RL episode
 length: R@1 and pairwise real-vs-mismatched accuracy for the contrastive model, real-vs-mismatched and
@@ -40,6 +46,7 @@ from jamcore.errors import CommandError
 from jamcore.models.reward_models import ContrastiveReward, DiscriminativeReward, info_nce_loss
 from jamcore.models.saved import save_checkpoint
 from jamcore.music.time import FRAMES_PER_BEAT
+from jamcore.rhythm import chasing_chords, rhythm_view
 from jamcore.tokens import PAD
 from jamcore.train import loop
 
@@ -80,6 +87,7 @@ class RewardTrainConfig:
     checkpoint_every: int = 100
     seed: int = 0
     threads: int = 0  # 0: torch default. 1 is much faster while another job holds the other core.
+    rhythm: bool = False  # a rhythm-only judge: trained on ``rhythm_view`` tokens, no transposition
 
 
 _SMALL_MODEL = ModelConfig(d_model=96, n_layers=2, n_heads=4, dropout=0.0)
@@ -116,6 +124,9 @@ REWARD_PROFILES: dict[tuple[str, str], RewardTrainConfig] = {
 def add_arguments(parser) -> None:
     parser.add_argument("--kind", required=True, choices=KINDS, help="which reward model to train")
     loop.add_common_arguments(parser, {p for p, _ in REWARD_PROFILES}, "KIND-sSEED")
+    parser.add_argument("--rhythm", action="store_true",
+                        help="a rhythm-only judge: read only silence / onset / hold of melody and chords "
+                             "(default name KIND-rhythm-sSEED)")
     parser.add_argument("--data-limit", type=int, default=None, help="use only the first N songs of each source")
 
 
@@ -123,10 +134,11 @@ def run(args) -> int:
     if (args.profile, args.kind) not in REWARD_PROFILES:
         raise CommandError(f"--profile {args.profile} has no {args.kind} reward model; it has "
                            + ", ".join(k for p, k in REWARD_PROFILES if p == args.profile))
-    cfg = loop.config_from_args(REWARD_PROFILES[(args.profile, args.kind)], args)
+    cfg = loop.config_from_args(REWARD_PROFILES[(args.profile, args.kind)], args,
+                                **({"rhythm": True} if args.rhythm else {}))
     if cfg.kind != args.kind:
         raise CommandError("set the kind with --kind, not --set kind=...")
-    train_reward(cfg, name=args.name or f"{cfg.kind}-s{cfg.seed}", out_dir=Path(args.out), resume=args.resume,
+    train_reward(cfg, name=args.name or f"{cfg.kind}{'-rhythm' if cfg.rhythm else ''}-s{cfg.seed}", out_dir=Path(args.out), resume=args.resume,
                  data_dir=args.data_dir, cocopops=args.cocopops, data_limit=args.data_limit,
                  progress=not args.no_progress)
     return 0
@@ -197,6 +209,11 @@ def discriminative_pairs(melody, chords, song_ids, rng, shift_fraction: float, s
         mel[b + i], ch[b + i] = m, fake_c
     label = np.concatenate([np.ones(b, dtype=np.int64), np.zeros(b, dtype=np.int64)])
     return mel, ch, label
+
+
+def rhythm_batch(batch: WindowBatch) -> WindowBatch:
+    """The batch's melody and chords as their rhythm view (what a rhythm-only judge trains on)."""
+    return dataclasses.replace(batch, melody=rhythm_view(batch.melody), chords=rhythm_view(batch.chords))
 
 
 def heldout_windows(corpus, split: str, data_cfg, window_frames: int, n: int, seed: int):
@@ -305,6 +322,24 @@ def evaluate(model, cfg: RewardTrainConfig, windows, suffix: str = "") -> dict[s
     return {f"valid_{k}{suffix}": v for k, v in out.items()}
 
 
+@torch.no_grad()
+def chase_scores(model, melody, chords, batch: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    """The judge's score of each window's own chords and of its chasing track (``chasing_chords``: the
+    data's chord changes struck with a melody note moved one frame late), paired per window: two [N]
+    arrays. A judge that hears the chase scores the first above the second (issue 15, item 2)."""
+    melody, chords = np.asarray(melody, dtype=np.int64), np.asarray(chords, dtype=np.int64)
+    chase = np.stack([np.where(m != PAD, chasing_chords(m, c), PAD) for m, c in zip(melody, chords)])
+    was_training = model.training
+    model.eval()
+    own, late = [], []
+    for lo in range(0, len(melody), batch):
+        m = torch.from_numpy(melody[lo:lo + batch])
+        own.append(model.score(m, torch.from_numpy(chords[lo:lo + batch])).float().numpy())
+        late.append(model.score(m, torch.from_numpy(chase[lo:lo + batch])).float().numpy())
+    model.train(was_training)
+    return np.concatenate(own), np.concatenate(late)
+
+
 # ---------------------------------------------------------------------------------------------
 
 
@@ -317,6 +352,9 @@ def train_reward(cfg: RewardTrainConfig, name: str, out_dir: Path = Path("runs")
     its own windows, gradients are averaged, rank 0 writes."""
     if cfg.kind not in KINDS:
         raise ValueError(f"unknown reward kind {cfg.kind!r}; expected one of {KINDS}")
+    if cfg.rhythm and cfg.wrong_fraction > 0:
+        raise CommandError("a rhythm-only reward model cannot train on wrong-harmony fakes (they keep the "
+                           "data's rhythm): leave wrong_fraction at 0 with --rhythm")
     if resume:
         loop.require_state(out_dir / f"{name}-state")
     rank, world, group = loop.dist_setup()
@@ -324,10 +362,12 @@ def train_reward(cfg: RewardTrainConfig, name: str, out_dir: Path = Path("runs")
     torch.manual_seed(cfg.seed)  # identical initial weights on every rank
     data_cfg = DataConfig(cocopops=cocopops, limit=data_limit, **({"data_dir": Path(data_dir)} if data_dir else {}))
     corpus = corpus if corpus is not None else load_corpus(data_cfg, progress=(rank == 0 and progress))
-    sampler = WindowSampler(corpus, "train", data_cfg, cfg.window_frames, seed=cfg.seed * 1000 + 17 + rank)
+    sampler = WindowSampler(corpus, "train", data_cfg, cfg.window_frames, seed=cfg.seed * 1000 + 17 + rank,
+                            augment=False if cfg.rhythm else None)
+    view = rhythm_batch if cfg.rhythm else (lambda b: b)
     # The valid windows are the same for every seed and kind, so the cards compare like with like.
-    eval_short = heldout_windows(corpus, "valid", data_cfg, cfg.window_frames, cfg.eval_windows, seed=0)
-    eval_long = (heldout_windows(corpus, "valid", data_cfg, cfg.eval_long_frames, cfg.eval_windows, seed=0)
+    eval_short = view(heldout_windows(corpus, "valid", data_cfg, cfg.window_frames, cfg.eval_windows, seed=0))
+    eval_long = (view(heldout_windows(corpus, "valid", data_cfg, cfg.eval_long_frames, cfg.eval_windows, seed=0))
                  if cfg.eval_long_frames else None)
     model_cfg = cfg.model
     longest = max(cfg.window_frames, cfg.eval_long_frames)
@@ -347,7 +387,7 @@ def train_reward(cfg: RewardTrainConfig, name: str, out_dir: Path = Path("runs")
     model.train()
     while step < cfg.steps:
         loop.set_lr(opt, loop.lr_at(step, cfg))
-        batch = sampler.sample(cfg.batch_size)
+        batch = view(sampler.sample(cfg.batch_size))
         # The fakes draw from the sampler's generator too, so a resumed run continues exactly.
         loss, diag = batch_loss(model, cfg, batch, sampler.rng)
         opt.zero_grad(set_to_none=True)
@@ -381,16 +421,18 @@ def train_reward(cfg: RewardTrainConfig, name: str, out_dir: Path = Path("runs")
     if rank == 0:
         card = {
             **loop.card_base(cfg, t0, world),
-            "data": {"sources": [s for s in ("nottingham", "pop909", "cocopops") if getattr(data_cfg, s)],
+            "data": {"rhythm_view": cfg.rhythm, "sources": [s for s in ("nottingham", "pop909", "cocopops") if getattr(data_cfg, s)],
                      "mix": dict(data_cfg.mix), "window_frames": cfg.window_frames,
-                     "transpose": [data_cfg.transpose_min, data_cfg.transpose_max], "limit": data_limit,
+                     "transpose": [0, 0] if cfg.rhythm else [data_cfg.transpose_min, data_cfg.transpose_max], "limit": data_limit,
                      "train_songs": len(corpus.split("train")), "valid_songs": len(corpus.split("valid")),
                      "eval_windows": len(eval_short.melody), "eval_batch": cfg.eval_batch},
             "adv_weight": None,
             "parent": None,
+            "rhythm": cfg.rhythm,
             "metrics": metrics,
             "history": history,
         }
+        model.rhythm = cfg.rhythm  # the saved judge reads full tokens, as a loaded one does
         save_checkpoint(model, out_dir / name, card)
         print(f"wrote {out_dir / name}.safetensors ({card['training']['wall_seconds']} s): "
               + ", ".join(f"{k} {v:.3f}" for k, v in metrics.items()), file=sys.stderr)
