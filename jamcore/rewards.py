@@ -2,6 +2,9 @@
 
 Sequence-level terms are placed on the episode's last chord decision (as in the reference system):
 - ``contrastive``, ``discriminative``: means of the reward-model ensembles (melody-chord coherence);
+- ``rhythm_contrastive``, ``rhythm_discriminative``: the rhythm-only ensembles (REFERENCE 2.3; they hear
+  only silence / onset / hold, so they judge *when* chords change against the melody, never which
+  chord), each weighted by ``weights.rhythm``, always on whole episodes;
 - ``invalid``, ``silence``, ``repetition``: rule penalties, the very definitions the evaluation uses
   (``jamcore.eval.metrics``), so reward and report cannot drift apart;
 - ``adversarial`` (GAPT only): ``lambda * -log(1 - D(chords))`` from the co-evolving discriminator.
@@ -38,6 +41,7 @@ class RewardWeights:
     silence: float = 1.0
     repetition: float = 1.0
     harmony: float = 0.0  # per-decision note-in-chord credit (off unless a profile turns it on)
+    rhythm: float = 0.0  # each rhythm-only ensemble's mean score (off unless a profile turns it on)
 
 
 @dataclass
@@ -103,11 +107,12 @@ class RewardSet:
 
     ``credit_bars`` > 0: the ensembles judge every window of that many bars (``local_coherence``)
     instead of whole episodes; ``harmony_horizon``/``harmony_onsets``: see ``harmony_credit``;
-    ``discriminator`` (GAPT): the co-evolving judge whose ``-log(1 - D)`` enters with ``adv_weight``."""
+    ``discriminator`` (GAPT): the co-evolving judge whose ``-log(1 - D)`` enters with ``adv_weight``;
+    ``rhythm_contrastive``/``rhythm_discriminative``: rhythm-only ensembles, weighted by ``weights.rhythm``."""
 
     def __init__(self, contrastive=None, discriminative=None, weights: RewardWeights = RewardWeights(),
                  credit_bars: int = 0, harmony_horizon: int = 16, harmony_onsets: bool = False,
-                 discriminator=None, adv_weight: float = 0.0):
+                 discriminator=None, adv_weight: float = 0.0, rhythm_contrastive=None, rhythm_discriminative=None):
         self.contrastive = contrastive
         self.discriminative = discriminative
         self.weights = weights
@@ -116,6 +121,8 @@ class RewardSet:
         self.harmony_onsets = harmony_onsets
         self.discriminator = discriminator
         self.adv_weight = adv_weight
+        self.rhythm_contrastive = rhythm_contrastive
+        self.rhythm_discriminative = rhythm_discriminative
 
     @torch.no_grad()
     def score(self, melody: torch.Tensor, chords: torch.Tensor) -> Reward:
@@ -134,6 +141,12 @@ class RewardSet:
         else:
             episode, terms = self(mel, ch)
             episode = torch.from_numpy(episode)
+        for name in ("rhythm_contrastive", "rhythm_discriminative"):
+            model = getattr(self, name)
+            if model is not None and self.weights.rhythm:
+                value = self.weights.rhythm * model.score(melody, chords).float()
+                terms[name] = value.numpy()
+                episode = episode + value
         dense = None
         if self.weights.harmony:
             dense, nic_share = self.harmony_credit(mel, ch, self.harmony_horizon, self.harmony_onsets)

@@ -23,13 +23,19 @@ def test_pipeline_smoke_runs_end_to_end(tmp_path):
     r = subprocess.run(["bash", str(ROOT / "training" / "pipeline.sh"), "smoke", str(tmp_path)], env=env,
                        capture_output=True, text=True, timeout=900, cwd=ROOT)
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-4000:]
-    for name in ("mle", "anchor", "melody", "rl", "gapt-1.0", "rewards/contrastive-s0", "rewards/contrastive-s1",
-                 "rewards/discriminative-s0", "rewards/discriminative-s1"):
+    rewards = [f"rewards/{kind}{r}-s{seed}" for kind in ("contrastive", "discriminative") for r in ("", "-rhythm")
+               for seed in (0, 1)]
+    for name in ("mle", "anchor", "melody", "rl", "gapt-1.0", *rewards):
         card = json.loads((tmp_path / f"{name}.json").read_text())
         assert (tmp_path / f"{name}.safetensors").is_file()
         assert card["vocab_version"] and "metrics" in card and "command" in card
     assert json.loads((tmp_path / "gapt-1.0.json").read_text())["adv_weight"] == 1.0
     assert json.loads((tmp_path / "rl.json").read_text())["adv_weight"] == 0.0
+    # The rhythm-only judges are rhythm-only, and RL and GAPT were paid by them (issue 15).
+    assert all(json.loads((tmp_path / f"{n}.json").read_text())["rhythm"] == ("rhythm" in n) for n in rewards)
+    for name in ("rl", "gapt-1.0"):
+        log = (tmp_path / "state" / f"{name}.log.csv").read_text().splitlines()[0].split(",")
+        assert {"reward_rhythm_contrastive", "reward_rhythm_discriminative"} <= set(log), name
     # The config is the truth: every stage ran its profile exactly (the pipeline passes --profile only).
     profiles = {"mle": TRAIN_PROFILES["policy"]["smoke"], "anchor": TRAIN_PROFILES["anchor"]["smoke"],
                 "melody": TRAIN_PROFILES["melody"]["smoke"], "rl": RL_PROFILES["smoke"],
@@ -46,4 +52,4 @@ def test_pipeline_smoke_runs_end_to_end(tmp_path):
     # Run again: every stage is found done and skipped.
     again = subprocess.run(["bash", str(ROOT / "training" / "pipeline.sh"), "smoke", str(tmp_path)], env=env,
                            capture_output=True, text=True, timeout=600, cwd=ROOT)
-    assert again.returncode == 0 and again.stdout.count("done already") == 9, again.stdout[-2000:]
+    assert again.returncode == 0 and again.stdout.count("done already") == 13, again.stdout[-2000:]

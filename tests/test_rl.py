@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 import torch
 
-from jamcore.config import PROFILES, DataConfig
+from jamcore.config import PROFILES, DataConfig, ModelConfig
 from jamcore.data.build import build_corpus
+from jamcore.data.loader import WindowSampler
 from jamcore.eval import metrics as M
 from jamcore.models.anchor import OfflineAnchor
 from jamcore.models.policy import ChordPolicy
@@ -250,3 +251,67 @@ def test_reward_set_scores_every_term_in_one_place():
     assert r.local is None and r.dense.shape == (2, 64)
     assert r.dense[0].min() == 1.0 and r.dense[1].max() == 0.0  # every note in C major; silence hits nothing
     assert r.terms["contrastive"][0] > r.terms["contrastive"][1] and r.terms["silence"][1] < 0
+
+
+def test_reward_set_adds_the_rhythm_term_from_the_rhythm_view():
+    """`weights.rhythm` > 0: each rhythm-only ensemble's score enters the episode reward as its own term,
+    judged on the rhythm view (a real rhythm `ContrastiveReward`: transposing the chords changes nothing)."""
+    from jamcore.models.reward_models import ContrastiveReward, RewardEnsemble
+    from jamcore.music.chords import Chord
+    from jamcore.rewards import RewardSet
+
+    torch.manual_seed(0)
+    judge = ContrastiveReward(ModelConfig(d_model=16, n_layers=1, n_heads=2, dropout=0.0, max_len=129)).eval()
+    judge.rhythm = True
+    note = np.array([T.note_on(64) if i % 4 == 0 else T.note_hold(64) for i in range(64)])
+    on_beat = np.array([T.chord_on(Chord(0, "maj")) if i % 16 == 0 else T.chord_hold(Chord(0, "maj")) for i in range(64)])
+    d_beat = np.array([T.chord_on(Chord(2, "maj")) if i % 16 == 0 else T.chord_hold(Chord(2, "maj")) for i in range(64)])
+    late = np.array([T.chord_on(Chord(0, "maj")) if i % 16 == 1 else (T.NO_CHORD if i == 0 else T.chord_hold(Chord(0, "maj")))
+                     for i in range(64)])
+    mel, ch = torch.from_numpy(np.stack([note] * 3)), torch.from_numpy(np.stack([on_beat, d_beat, late]))
+    rs = RewardSet(None, None, RewardWeights(contrastive=0.0, discriminative=0.0, rhythm=0.5),
+                   rhythm_contrastive=RewardEnsemble([judge]))
+    r = rs.score(mel, ch)
+    assert set(r.terms) == {"rhythm_contrastive", "invalid", "silence", "repetition"}
+    assert r.terms["rhythm_contrastive"] == pytest.approx(0.5 * judge.score(mel, ch).detach().numpy(), abs=1e-6)
+    assert r.terms["rhythm_contrastive"][0] == pytest.approx(r.terms["rhythm_contrastive"][1], abs=1e-6)
+    assert r.terms["rhythm_contrastive"][0] != pytest.approx(r.terms["rhythm_contrastive"][2], abs=1e-6)
+    episode_terms = sum(r.terms[k] for k in ("rhythm_contrastive", "invalid", "silence", "repetition"))
+    assert torch.allclose(r.episode, torch.from_numpy(episode_terms.astype(np.float32)), atol=1e-5)
+    off = RewardSet(None, None, RewardWeights(contrastive=0.0, discriminative=0.0),
+                    rhythm_contrastive=RewardEnsemble([judge])).score(mel, ch)
+    assert "rhythm_contrastive" not in off.terms
+
+
+def test_rollouts_sample_a_grid_per_melody_and_change_chords_only_on_it(corpus, tmp_path):
+    """`grid_choices`: each melody draws a grid (its group's plays share it); the sampled chords change only
+    at its points, and the PPO log-probs are the masked distribution's (off the grid the one allowed
+    continuation has probability 1)."""
+    from jamcore.train import ppo
+    from jamcore.train.rl import sample_episodes
+    from jamcore.train.rollout import rollout
+
+    c = cfg(grid_choices=("beat", "bar"), batch_size=16)
+    sampler = WindowSampler(corpus, "train", DataConfig(limit=12), c.episode_frames, seed=3)
+    ep = sample_episodes(sampler, c)
+    grid = ep.on_grid.numpy()
+    real = ep.melody.numpy() != T.PAD
+    assert all((grid[g * 4:(g + 1) * 4] == grid[g * 4]).all() for g in range(4))  # one grid per group
+    shares = sorted({round(float(grid[i][real[i]].mean()), 2) for i in range(16) if real[i].sum() >= 16})
+    assert shares and all(s <= 0.25 for s in shares)  # a beat (1 in 4) or a bar (1 in 12 or 16) grid
+    policy = models()["policy"]
+    chords = rollout(policy, ep.melody, 1.5, torch.Generator().manual_seed(0), ep.meter, ep.on_grid)
+    for m, ch, g in zip(ep.melody.numpy(), chords.numpy(), grid):
+        starts = M.chord_event_sequence(ch[m != T.PAD])[0]
+        assert g[starts[starts > 0]].all(), "a chord changed off the grid"
+    logp, _, allowed = ppo.policy_tables(policy, ep.melody, chords, False, ep.meter, ep.on_grid)
+    acted = torch.where(ep.melody != T.PAD, chords, torch.full_like(chords, T.NO_CHORD))
+    taken = logp.gather(-1, acted.unsqueeze(-1)).squeeze(-1)
+    assert torch.isfinite(taken).all()
+    off = ~ep.on_grid
+    assert (allowed[off].sum(-1) == 1).all() and torch.allclose(taken[off], torch.zeros(()))
+    # The default draws no grid: the unconstrained episodes of before, and a run with grids trains.
+    assert sample_episodes(WindowSampler(corpus, "train", DataConfig(limit=12), 32, seed=3), cfg()).on_grid is None
+    row = train_rl(cfg(steps=1, grid_choices=("16th", "beat", "half", "bar")), name="rl", out_dir=tmp_path,
+                   models=models(), corpus=corpus, progress=False)
+    assert np.isfinite(row["reward_total"]) and np.isfinite(row["approx_kl"])

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole pipeline, data to every shipped checkpoint and the evaluation report:
-#   data -> mle -> anchor -> melody agent -> reward models (2 seeds x 2 kinds) -> rl [-> rl-hack] -> gapt sweep
+#   data -> mle -> anchor -> melody agent -> reward models (2 seeds x 2 kinds, harmony and rhythm-only) -> rl
+#   [-> rl-hack] -> gapt sweep
 #   -> eval
 #
 #   training/pipeline.sh smoke [OUT]   seconds per stage, for CI (default OUT: a temp dir)
@@ -49,6 +50,8 @@ stage melody "$OUT" $JAM train melody --profile "$MODE"   # the simulated partne
 for kind in contrastive discriminative; do
     for seed in 0 1; do
         stage "$kind-s$seed" "$OUT/rewards" $JAM train reward --kind "$kind" --seed "$seed" --profile "$MODE"
+        stage "$kind-rhythm-s$seed" "$OUT/rewards" $JAM train reward --kind "$kind" --rhythm --seed "$seed" \
+            --profile "$MODE"
     done
 done
 CK=(--checkpoint-dir "$OUT")  # RL finds mle/anchor in OUT and the reward models in OUT/rewards

@@ -120,15 +120,15 @@ def explained_variance(values: torch.Tensor, returns: torch.Tensor, mask: torch.
 
 
 def policy_tables(policy, melody: torch.Tensor, chords: torch.Tensor, with_value: bool,
-                  meter: torch.Tensor | None = None):
+                  meter: torch.Tensor | None = None, on_grid: torch.Tensor | None = None):
     """(log-prob tables [B, T, V] of every chord decision, V(s_t) [B, T] or None, grammar masks [B, T, V]).
 
-    ``meter``: metrical ids [B, 2T] as in ``jamcore.train.rollout.rollout``."""
+    ``meter``, ``on_grid``: as in ``jamcore.train.rollout.rollout`` (the grid masks the tables too)."""
     seq = torch.from_numpy(T.interleave(chords.numpy(), melody.numpy()))
     out = policy(seq[:, :-1], with_value=with_value, meter=meter)
     logits, values = (out if with_value else (out, None))
     chord_logits = logits[:, 0::2]  # BOS and every melody position predict the next chord
-    allowed = allowed_chords(torch.where(chords == T.PAD, torch.full_like(chords, T.NO_CHORD), chords))
+    allowed = allowed_chords(torch.where(chords == T.PAD, torch.full_like(chords, T.NO_CHORD), chords), on_grid)
     logp = masked_log_softmax(chord_logits, allowed)
     return logp, (values[:, 0::2] if values is not None else None), allowed
 
@@ -170,14 +170,14 @@ def advantages(episode: torch.Tensor, local: torch.Tensor | None, dense: torch.T
 def ppo_update(policy, opt, melody: torch.Tensor, chords: torch.Tensor, meter: torch.Tensor | None,
                old_logp: torch.Tensor, adv: torch.Tensor, returns: torch.Tensor, mask: torch.Tensor,
                references: dict[str, tuple[float, torch.Tensor]], order: torch.Tensor, cfg,
-               sync: Callable | None = None) -> dict[str, float]:
+               sync: Callable | None = None, on_grid: torch.Tensor | None = None) -> dict[str, float]:
     """``cfg.epochs`` passes of clipped PPO over the minibatches of ``order`` (a permutation of the
     episodes); returns the mean diagnostics (approx_kl, clipfrac, pg_loss, v_loss, entropy).
 
     Group advantages (``cfg.group_size > 1``): loss = policy loss - entropy bonus + each reference's
     ``coef * KL(pi || ref)`` (``references``: name -> (coef, log-prob table [B, T, V])). GAE: policy
     loss + value loss - entropy bonus (the KL is already in the rewards). ``sync`` averages gradients
-    across ranks."""
+    across ranks; ``on_grid`` [B, T] is the episodes' grid (the log-probs are the masked distribution's)."""
     policy.train()
     group = cfg.group_size > 1
     # Padding frames (short songs) take NO_CHORD, an always-allowed token: a PAD there would give
@@ -188,7 +188,8 @@ def ppo_update(policy, opt, melody: torch.Tensor, chords: torch.Tensor, meter: t
     for _ in range(cfg.epochs):
         for mb in order.chunk(cfg.minibatches):
             logp_all, values, _ = policy_tables(policy, melody[mb], chords[mb], with_value=True,
-                                                meter=None if meter is None else meter[mb])
+                                                meter=None if meter is None else meter[mb],
+                                                on_grid=None if on_grid is None else on_grid[mb])
             logp = logp_all.gather(-1, acted[mb].unsqueeze(-1)).squeeze(-1)
             pg, diag = policy_loss(logp, old_logp[mb], adv[mb], mask[mb], cfg.clip)
             ent = masked_mean(entropy(logp_all), mask[mb])

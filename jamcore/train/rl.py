@@ -41,6 +41,7 @@ from jamcore.eval import metrics as M
 from jamcore.models.discriminator import ChordDiscriminator
 from jamcore.models.reward_models import RewardEnsemble
 from jamcore.models.saved import load_model, save_checkpoint
+from jamcore.music.grid import check_grid, grid_points
 from jamcore.rewards import RewardSet, RewardWeights
 from jamcore.train import loop, ppo
 from jamcore.train.gapt import DiscriminatorSchedule, ScheduleConfig, discriminator_step
@@ -79,6 +80,10 @@ class RLConfig:
     harmony_horizon: int = 16
     harmony_onsets: bool = False  # judge each note at its first frame only, weighted by its length
     episode_frames: int = 256
+    # Harmonic-rhythm grids (jamcore.music.grid) drawn per melody (all plays of a group share one):
+    # chords change only at its points, during sampling and in the PPO log-probs, as StreamingPolicy
+    # masks them live, so the policy learns to choose a chord for the span ahead. ("16th",): no mask.
+    grid_choices: tuple[str, ...] = ("16th",)
     actor_lr: float = 1e-4  # a 0.7 M model over 120 steps: approx_kl ~ 0.001-0.005 per update
     warmup_steps: int = 10
     min_lr_ratio: float = 0.1
@@ -107,6 +112,9 @@ class RLConfig:
     anchor: str = "anchor"
     contrastive: tuple[str, ...] = ("contrastive-s0", "contrastive-s1")
     discriminative: tuple[str, ...] = ("discriminative-s0", "discriminative-s1")
+    # The rhythm-only judges (``train reward --rhythm``), read when ``weights.rhythm`` > 0.
+    rhythm_contrastive: tuple[str, ...] = ("contrastive-rhythm-s0", "contrastive-rhythm-s1")
+    rhythm_discriminative: tuple[str, ...] = ("discriminative-rhythm-s0", "discriminative-rhythm-s1")
     seed: int = 0
     checkpoint_every: int = 10
     threads: int = 0
@@ -116,13 +124,15 @@ class RLConfig:
 
 RL_PROFILES: dict[str, RLConfig] = {
     "smoke": RLConfig(profile="smoke", steps=6, batch_size=8, minibatches=2, episode_frames=32, actor_lr=3e-4, group_size=4,
-                      warmup_steps=1, checkpoint_every=3, weights=RewardWeights(harmony=2.0),
+                      warmup_steps=1, checkpoint_every=3, weights=RewardWeights(harmony=2.0, rhythm=1.0),
                       schedule=ScheduleConfig(warmup_steps=3, every=1, window=2, threshold=0.5),
                       disc_model=ModelConfig(d_model=32, n_layers=1, n_heads=2, dropout=0.0, max_len=65)),
     # The shipped runs: the learned ensembles, the rules, and the rule-based harmony credit per decision
     # (the ensembles alone do not rank harmony at this scale: docs/reward-hacking.md).
     # `threads` is what the shipped runs used (one core each while another job held the other).
-    "small": RLConfig(weights=RewardWeights(harmony=2.0), threads=1),
+    # Issue 15: the rhythm-only ensembles join (weights.rhythm); the shipped rl/gapt cards predate them
+    # until `training/pipeline.sh small` is run again.
+    "small": RLConfig(weights=RewardWeights(harmony=2.0, rhythm=1.0), threads=1),
     # The reward-hacking baseline (docs/reward-hacking.md): no anchor KL, no entropy bonus, longer; a
     # discriminative reward trained with wrong-harmony negatives (`jamcore train reward --kind
     # discriminative --set wrong_fraction=0.5 --name discriminative-wrong-s0`) judging every 4-bar
@@ -174,8 +184,9 @@ def checkpoint_name(adv_weight: float) -> str:
 
 def load_models(cfg: RLConfig, ckpt_dir: str | None, given: dict | None) -> dict:
     """The policy to train and its frozen judges and references (``given`` ones, e.g. by tests, win):
-    policy, anchor (KL), mle (KL), the contrastive and discriminative ensembles. Reward models are
-    looked up in ``ckpt_dir/rewards`` (then by name among the shipped ones)."""
+    policy, anchor (KL), mle (KL), the contrastive and discriminative ensembles and their rhythm-only
+    counterparts (rhythm_contrastive, rhythm_discriminative). Reward models are looked up in
+    ``ckpt_dir/rewards`` (then by name among the shipped ones)."""
     models = dict(given or {})
     rewards_dir = Path(ckpt_dir) / "rewards" if ckpt_dir else None
     if "policy" not in models:
@@ -187,7 +198,14 @@ def load_models(cfg: RLConfig, ckpt_dir: str | None, given: dict | None) -> dict
     for kind in ("contrastive", "discriminative"):
         if kind not in models and getattr(cfg.weights, kind):
             models[kind] = RewardEnsemble([load_model(n, kind, rewards_dir)[0] for n in getattr(cfg, kind)])
-    for k in ("anchor", "mle", "contrastive", "discriminative"):
+        key, names = f"rhythm_{kind}", getattr(cfg, f"rhythm_{kind}")
+        if key not in models and cfg.weights.rhythm and names:
+            members = [load_model(n, kind, rewards_dir) for n in names]
+            for n, (_, card) in zip(names, members):
+                if not card.get("rhythm"):
+                    raise CommandError(f"reward model {n!r} is not rhythm-only (train it with --rhythm)")
+            models[key] = RewardEnsemble([m for m, _ in members])
+    for k in ("anchor", "mle", "contrastive", "discriminative", "rhythm_contrastive", "rhythm_discriminative"):
         if isinstance(models.get(k), torch.nn.Module):  # frozen judges and anchors
             models[k].eval().requires_grad_(False)
     return models
@@ -211,6 +229,7 @@ class Episodes:
     meter: torch.Tensor | None  # [B, 2T] the policy's metrical ids
     frame_meter: torch.Tensor | None  # [B, T] the anchor's
     data_chords: torch.Tensor  # [B, T] the data's chords for the same melodies (GAPT's positives)
+    on_grid: torch.Tensor | None = None  # [B, T] where a chord may change (None: every frame)
 
 
 def sample_episodes(sampler: WindowSampler, cfg: RLConfig) -> Episodes:
@@ -220,8 +239,15 @@ def sample_episodes(sampler: WindowSampler, cfg: RLConfig) -> Episodes:
     def rep(x):
         return None if x is None else torch.from_numpy(x).repeat_interleave(group, dim=0)
 
+    on_grid = None
+    if tuple(cfg.grid_choices) != ("16th",):  # the default draws nothing: the data stream stays the same
+        w = batch.melody.shape[1]
+        grids = [cfg.grid_choices[int(sampler.rng.integers(len(cfg.grid_choices)))] for _ in batch.melody]
+        points = np.stack([grid_points(w, check_grid(g), int(bar), int(first))
+                           for g, bar, first in zip(grids, batch.bar_len, batch.first_frame)])
+        on_grid = rep(points) | (rep(batch.melody) == T.PAD)  # past the song's end nothing is decided
     return Episodes(rep(batch.melody), rep(batch.meter(2 * batch.melody.shape[1])), rep(batch.frame_meter()),
-                    rep(batch.chords))
+                    rep(batch.chords), on_grid)
 
 
 def reference_log_probs(models: dict, cfg: RLConfig, ep: Episodes, chords: torch.Tensor, mask: torch.Tensor,
@@ -232,7 +258,7 @@ def reference_log_probs(models: dict, cfg: RLConfig, ep: Episodes, chords: torch
         logits = models["anchor"](ep.melody, torch.where(mask, chords, torch.zeros_like(chords)), meter=ep.frame_meter)
         refs["anchor"] = (cfg.kl_anchor, ppo.masked_log_softmax(logits, allowed))
     if models.get("mle") is not None:
-        refs["mle"] = (cfg.kl_mle, ppo.policy_tables(models["mle"], ep.melody, chords, False, ep.meter)[0])
+        refs["mle"] = (cfg.kl_mle, ppo.policy_tables(models["mle"], ep.melody, chords, False, ep.meter, ep.on_grid)[0])
     return refs
 
 
@@ -278,7 +304,8 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
         disc = ChordDiscriminator(dataclasses.replace(cfg.disc_model, max_len=cfg.episode_frames + 1)).eval()
         disc_opt = torch.optim.AdamW(disc.parameters(), lr=cfg.disc_lr, betas=(0.9, 0.95), weight_decay=0.0)
     rewards = RewardSet(models.get("contrastive"), models.get("discriminative"), cfg.weights, cfg.credit_bars,
-                        cfg.harmony_horizon, cfg.harmony_onsets, disc, cfg.adv_weight)
+                        cfg.harmony_horizon, cfg.harmony_onsets, disc, cfg.adv_weight,
+                        models.get("rhythm_contrastive"), models.get("rhythm_discriminative"))
 
     out_dir.mkdir(parents=True, exist_ok=True)
     state_path, disc_path = out_dir / f"{name}-state", out_dir / f"{name}-disc-state"  # + .json / .safetensors
@@ -299,13 +326,14 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
         # 1. rollout against dataset melodies
         ep = sample_episodes(sampler, cfg)
         policy.eval()
-        chords = rollout(policy, ep.melody, cfg.temperature, gen, ep.meter)
+        chords = rollout(policy, ep.melody, cfg.temperature, gen, ep.meter, ep.on_grid)
         mask = ep.melody != T.PAD
         # 2. reward: every term, composed in one place
         reward = rewards.score(ep.melody, chords)
         # 3. references: the old policy's log-probs and values; the KL to each frozen reference
         with torch.no_grad():
-            old_logp_all, old_values, allowed = ppo.policy_tables(policy, ep.melody, chords, True, ep.meter)
+            old_logp_all, old_values, allowed = ppo.policy_tables(policy, ep.melody, chords, True, ep.meter,
+                                                                  ep.on_grid)
             acted = torch.where(mask, chords, torch.full_like(chords, T.NO_CHORD))
             old_logp = old_logp_all.gather(-1, acted.unsqueeze(-1)).squeeze(-1)
             refs = reference_log_probs(models, cfg, ep, chords, mask, allowed)
@@ -319,7 +347,7 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
         # 5. one epoch of clipped PPO over minibatches
         order = torch.randperm(len(ep.melody), generator=gen)
         stats = ppo.ppo_update(policy, opt, ep.melody, chords, ep.meter, old_logp, adv, returns, mask, refs, order,
-                               cfg, sync)
+                               cfg, sync, ep.on_grid)
         ev = float(ppo.explained_variance(old_values, returns, mask)) if cfg.group_size <= 1 else float("nan")
         # 6. GAPT: the discriminator on these rollouts vs the paired data chords, per schedule
         d_train, d_stats = False, {}
