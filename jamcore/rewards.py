@@ -125,8 +125,9 @@ class RewardSet:
         self.rhythm_discriminative = rhythm_discriminative
 
     @torch.no_grad()
-    def score(self, melody: torch.Tensor, chords: torch.Tensor) -> Reward:
-        """Every reward term for episodes of per-frame tokens [B, T] (torch long)."""
+    def score(self, melody: torch.Tensor, chords: torch.Tensor, meter: torch.Tensor | None = None) -> Reward:
+        """Every reward term for episodes of per-frame tokens [B, T] (torch long); ``meter`` [B, T]: the
+        frames' bar positions, for a discriminator that hears the bar."""
         mel, ch = melody.numpy(), chords.numpy()
         local = None
         if self.credit_bars > 0:
@@ -154,7 +155,8 @@ class RewardSet:
             terms["harmony"] = self.weights.harmony * nic_share
         r_adv = None
         if self.discriminator is not None:
-            r_adv = adversarial_reward(self.discriminator.prob_data(chords))
+            heard = (chords,) if meter is None else (chords, meter)
+            r_adv = adversarial_reward(self.discriminator.prob_data(*heard))
             terms["adversarial"] = (self.adv_weight * r_adv).numpy()
             episode = episode + self.adv_weight * r_adv
         per_decision = (["contrastive", "discriminative"] if local is not None else []) + ["harmony"]

@@ -119,6 +119,21 @@ def test_gapt_run_trains_its_discriminator_and_logs_the_adversarial_term(tmp_pat
     assert (tmp_path / "gapt-1.0-disc-state.json").is_file()
 
 
+
+def test_gapt_run_with_a_discriminator_that_hears_the_bar(tmp_path, corpus):
+    """`disc_meter`: D is built with the metrical embedding, trains on the rollouts' bar positions and pays
+    the policy; its saved state holds the embedding."""
+    import json
+
+    row = train_rl(cfg(steps=3, adv_weight=1.0, disc_meter=True), name="gapt-1.0", out_dir=tmp_path, models=models(),
+                   corpus=corpus, progress=False)
+    assert row["reward_adversarial"] > 0 and np.isfinite(row["d_loss"])
+    state = json.loads((tmp_path / "gapt-1.0-disc-state.json").read_text())
+    assert state["step"] == 3
+    from safetensors.torch import load_file
+    assert "model.metric.weight" in load_file(str(tmp_path / "gapt-1.0-disc-state.safetensors"))
+
+
 def test_local_credit_blames_the_bars_that_are_wrong():
     """Windowed coherence credit: chords that fit in the first half and are a tritone off in the
     second; the decisions in the wrong half get less credit, and frames after a short song get none."""

@@ -61,13 +61,17 @@ class DiscriminatorSchedule:
 
 
 def discriminator_step(disc, opt, policy_chords: torch.Tensor, data_chords: torch.Tensor,
-                       label_smoothing: float = 0.1, grad_clip: float = 1.0, sync=None) -> dict[str, float]:
-    """One update of D on a batch of policy chords (0) and data chords (1). Returns loss and accuracy."""
+                       label_smoothing: float = 0.1, grad_clip: float = 1.0, sync=None,
+                       meter: torch.Tensor | None = None) -> dict[str, float]:
+    """One update of D on a batch of policy chords (0) and data chords (1). Returns loss and accuracy.
+
+    ``meter`` [B, T] (a discriminator that hears the bar): the frames' bar positions, the same for both
+    halves, as the policy's chords and the data's are for the same melody windows."""
     disc.train()
     x = torch.cat([policy_chords, data_chords], dim=0)
     y = torch.cat([torch.zeros(len(policy_chords), dtype=torch.long),
                    torch.ones(len(data_chords), dtype=torch.long)])
-    logits = disc(x)
+    logits = disc(x) if meter is None else disc(x, torch.cat([meter, meter], dim=0))
     loss = F.cross_entropy(logits, y, label_smoothing=label_smoothing)
     opt.zero_grad(set_to_none=True)
     loss.backward()

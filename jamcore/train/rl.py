@@ -42,6 +42,7 @@ from jamcore.models.discriminator import ChordDiscriminator
 from jamcore.models.reward_models import RewardEnsemble
 from jamcore.models.saved import load_model, save_checkpoint
 from jamcore.music.grid import check_grid, grid_points
+from jamcore.music.meter import METRIC_SLOTS
 from jamcore.rewards import RewardSet, RewardWeights
 from jamcore.train import loop, ppo
 from jamcore.train.gapt import DiscriminatorSchedule, ScheduleConfig, discriminator_step
@@ -105,6 +106,9 @@ class RLConfig:
     adv_weight: float = 0.0
     schedule: ScheduleConfig = ScheduleConfig()
     disc_model: ModelConfig = ModelConfig(d_model=96, n_layers=2, n_heads=4, dropout=0.1, max_len=257)
+    # The discriminator also hears each frame's place in the bar (issue 15): it can then tell a chord
+    # struck on the beat from one struck a 16th after it. False: the paper's chord-only D.
+    disc_meter: bool = False
     disc_lr: float = 3e-4
     label_smoothing: float = 0.1
     # Inputs
@@ -301,7 +305,8 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
     schedule = DiscriminatorSchedule(cfg.schedule)
     if cfg.adv_weight > 0:
         torch.manual_seed(cfg.seed + 1)
-        disc = ChordDiscriminator(dataclasses.replace(cfg.disc_model, max_len=cfg.episode_frames + 1)).eval()
+        disc = ChordDiscriminator(dataclasses.replace(cfg.disc_model, max_len=cfg.episode_frames + 1,
+                                                      metric_slots=METRIC_SLOTS if cfg.disc_meter else 0)).eval()
         disc_opt = torch.optim.AdamW(disc.parameters(), lr=cfg.disc_lr, betas=(0.9, 0.95), weight_decay=0.0)
     rewards = RewardSet(models.get("contrastive"), models.get("discriminative"), cfg.weights, cfg.credit_bars,
                         cfg.harmony_horizon, cfg.harmony_onsets, disc, cfg.adv_weight,
@@ -329,7 +334,8 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
         chords = rollout(policy, ep.melody, cfg.temperature, gen, ep.meter, ep.on_grid)
         mask = ep.melody != T.PAD
         # 2. reward: every term, composed in one place
-        reward = rewards.score(ep.melody, chords)
+        d_meter = ep.frame_meter if cfg.disc_meter else None  # what a discriminator that hears the bar reads
+        reward = rewards.score(ep.melody, chords, d_meter)
         # 3. references: the old policy's log-probs and values; the KL to each frozen reference
         with torch.no_grad():
             old_logp_all, old_values, allowed = ppo.policy_tables(policy, ep.melody, chords, True, ep.meter,
@@ -356,7 +362,7 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
             if d_train:
                 for mb in order.chunk(cfg.minibatches):
                     d_stats = discriminator_step(disc, disc_opt, chords[mb], ep.data_chords[mb], cfg.label_smoothing,
-                                                 sync=sync)
+                                                 sync=sync, meter=None if d_meter is None else d_meter[mb])
             schedule.record(float(reward.r_adv.mean()))
         # 7. logs: every reward term, KLs, PPO diagnostics, the evaluation metrics of the rollouts
         row = {"step": step + 1, "lr": opt.param_groups[0]["lr"], "reward_total": reward.total,
