@@ -168,6 +168,13 @@ def run(args) -> int:
             raise CommandError("--adv-weight must be >= 0")
         fields["adv_weight"] = args.adv_weight
     cfg = loop.config_from_args(RL_PROFILES[args.profile], args, **fields)
+    try:
+        if not cfg.grid_choices:
+            raise ValueError("grid_choices needs at least one grid")
+        for grid in cfg.grid_choices:
+            check_grid(grid)
+    except ValueError as exc:
+        raise CommandError(f"--set grid_choices: {exc}") from None
     train_rl(cfg, name=args.name or checkpoint_name(cfg.adv_weight), out_dir=Path(args.out),
              ckpt_dir=args.checkpoint_dir, resume=args.resume, data_dir=args.data_dir, cocopops=args.cocopops,
              progress=not args.no_progress)
