@@ -293,19 +293,22 @@ def evaluate(model, cfg: RewardTrainConfig, windows, suffix: str = "") -> dict[s
                                                   shift_frames)
                 s = model.score(torch.from_numpy(sm), torch.from_numpy(sc))
                 shift_acc.append((s[: hi - lo] > s[hi - lo:]).float())
-                wm, wc, _ = discriminative_pairs(windows.melody[lo:hi], windows.chords[lo:hi], ids, rng, 0.0,
-                                                 shift_frames, wrong_fraction=1.0)
-                s = model.score(torch.from_numpy(wm), torch.from_numpy(wc))
-                wrong_acc.append((s[: hi - lo] > s[hi - lo:]).float())
+                if not cfg.rhythm:  # wrong harmony in the data's rhythm: nothing a rhythm judge can hear
+                    wm, wc, _ = discriminative_pairs(windows.melody[lo:hi], windows.chords[lo:hi], ids, rng, 0.0,
+                                                     shift_frames, wrong_fraction=1.0)
+                    s = model.score(torch.from_numpy(wm), torch.from_numpy(wc))
+                    wrong_acc.append((s[: hi - lo] > s[hi - lo:]).float())
             out["r_at_1"] = float(torch.cat(r1).mean())
             out["r_at_1_chance"] = 1.0 / min(cfg.eval_batch, n)
             out["pairwise_mismatch_acc"] = pair_acc / max(pair_n, 1)
             out["pairwise_shift_acc"] = float(torch.cat(shift_acc).mean())
-            out["pairwise_wrong_acc"] = float(torch.cat(wrong_acc).mean())
+            if wrong_acc:
+                out["pairwise_wrong_acc"] = float(torch.cat(wrong_acc).mean())
             out["cos_real"] = float(torch.cat(cos_real).mean())
             out["cos_mismatch"] = float(torch.cat(cos_fake).mean())
         else:
-            for fake, frac, wrong in (("mismatch", 0.0, 0.0), ("shift", 1.0, 0.0), ("wrong", 0.0, 1.0)):
+            fakes = (("mismatch", 0.0, 0.0), ("shift", 1.0, 0.0)) + (() if cfg.rhythm else (("wrong", 0.0, 1.0),))
+            for fake, frac, wrong in fakes:
                 mel, ch, label = discriminative_pairs(windows.melody, windows.chords, windows.song_ids, rng, frac,
                                                       shift_frames, wrong)
                 logp = torch.cat([model.log_prob_real(torch.from_numpy(mel[lo:lo + cfg.eval_batch]),
