@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bridge import protocol as P  # noqa: E402
-from bridge.client import JamClient, Received  # noqa: E402
+from bridge.client import JamClient, free_port, Received  # noqa: E402
 
 
 def machine() -> dict:
@@ -56,14 +56,6 @@ def cpu_seconds(pid: int) -> float:
     """utime + stime of a process (all threads), in seconds."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Device:

@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bridge import protocol as P  # noqa: E402
-from bridge.client import JamClient  # noqa: E402
+from bridge.client import JamClient, free_port  # noqa: E402
 from bridge.server import encode  # noqa: E402
 from jamcore.checkpoints import SHIPPED_DIR  # noqa: E402
 
@@ -301,14 +301,6 @@ class Band:
 # The daemon
 
 
-def free_port() -> int:
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -388,6 +380,17 @@ def start_daemon(ckdir: Path, checkpoint: str, log_path: Path, level: str = "inf
 # Cases
 
 
+def _in_child(target, args: tuple, seconds: float) -> dict:
+    """Run an attacker in its own (spawned) process, so its sending never shares our interpreter lock;
+    returns what it put on its queue (seconds it ran, datagrams sent)."""
+    q = mp.get_context("spawn").Queue()
+    p = mp.get_context("spawn").Process(target=target, args=(*args, q))
+    p.start()
+    res = q.get(timeout=seconds + 60)
+    p.join(10)
+    return res
+
+
 def run_case(case: str, ctx: dict, seconds: float, rate: float, after: float) -> dict:
     band: Band = ctx["band"]
     pid, port = ctx["pid"], ctx["port"]
@@ -400,21 +403,12 @@ def run_case(case: str, ctx: dict, seconds: float, rate: float, after: float) ->
     mark = len(victim.received)
     extra: dict = {}
     t_start = time.monotonic()
-    spawn = mp.get_context("spawn")
     if case in FLOODS:
-        q = spawn.Queue()
-        p = spawn.Process(target=_flood, args=(port, case, rate, seconds, ctx["names"], ctx["outside"], q))
-        p.start()
-        res = q.get(timeout=seconds + 60)
-        p.join(10)
+        res = _in_child(_flood, (port, case, rate, seconds, ctx["names"], ctx["outside"]), seconds)
         t_start = time.monotonic() - res["seconds"]
         extra["achieved_rate"] = round(res["sent"] / res["seconds"])
     elif case == "hijack":
-        q = spawn.Queue()
-        p = spawn.Process(target=_stranger, args=(port, victim.reply_port, rate, seconds, q))
-        p.start()
-        res = q.get(timeout=seconds + 60)
-        p.join(10)
+        res = _in_child(_stranger, (port, victim.reply_port, rate, seconds), seconds)
         t_start = time.monotonic() - res["seconds"]
         extra["achieved_rate"] = round(res["sent"] / res["seconds"])
     elif case == "slots":

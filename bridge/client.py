@@ -198,6 +198,15 @@ class JamClient:
         self.close()
 
 
+def free_port() -> int:
+    """A UDP port on 127.0.0.1 that nothing holds right now (for benches that start a daemon)."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 def probe(port: int, host: str = P.DEFAULT_HOST, timeout: float = 0.5) -> bool:
     """Does a bridge answer ``/jam/ping`` on ``host:port``? What the device's launcher asks before it
     starts one (``max_patches/jam_launcher.js``), from a socket of its own and without registering."""
