@@ -389,6 +389,10 @@ def _same(a: Atom, b: Atom) -> bool:
 
 
 class Route(MaxObject):
+    """[route a b ...]: the first atom matched against each argument; a match leaves by its outlet
+    with the rest of the message, no match by the last outlet whole. A right inlet replaces its
+    argument."""
+
     def receive(self, inlet, msg):
         if inlet > 0:
             self.args[inlet - 1] = atoms_of(msg)[0]
@@ -397,23 +401,19 @@ class Route(MaxObject):
         if atoms:
             for i, a in enumerate(self.args):
                 if _same(atoms[0], a):
-                    self.out(i, msg_of(atoms[1:]))
+                    self.hit(i, atoms[1:])
                     return
         self.out(len(self.args), msg)
 
+    def hit(self, outlet: int, rest: list) -> None:
+        self.out(outlet, msg_of(rest))
 
-class Select(MaxObject):
-    def receive(self, inlet, msg):
-        if inlet > 0:
-            self.args[inlet - 1] = atoms_of(msg)[0]
-            return
-        atoms = atoms_of(msg)
-        if atoms:
-            for i, a in enumerate(self.args):
-                if _same(atoms[0], a):
-                    self.out(i, BANG)
-                    return
-        self.out(len(self.args), msg)
+
+class Select(Route):
+    """[select a b ...]: [route]'s matching, but a match sends a bang."""
+
+    def hit(self, outlet: int, rest: list) -> None:
+        self.out(outlet, BANG)
 
 
 def _typed(kind: Atom, value: Atom) -> Atom:
