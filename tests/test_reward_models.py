@@ -213,6 +213,9 @@ def test_rhythm_reward_command_trains_a_rhythm_only_judge(corpus_dir, tmp_path, 
     card = json.loads((tmp_path / f"{kind}-rhythm-s0.json").read_text())
     assert card["rhythm"] is True and card["data"]["transpose"] == [0, 0]
     assert not any("wrong" in k for k in card["metrics"])  # wrong harmony keeps the rhythm: not judged
+    # It trained on chasing tracks as fakes and is measured against them on the held-out windows.
+    assert card["training"]["chase_fraction"] > 0
+    assert any("chase" in k for k in card["metrics"])
     model, _ = load_model(tmp_path / f"{kind}-rhythm-s0", kind)
     assert model.rhythm
     w = heldout_windows(corpus, "valid", DataConfig(limit=LIMIT), 64, 8, seed=7)

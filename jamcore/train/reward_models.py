@@ -16,8 +16,11 @@ so RL on them had nothing to climb.
 ``--rhythm`` trains either kind as a rhythm-only judge (REFERENCE 2.3): every window, real or fake, is
 read through ``jamcore.rhythm.rhythm_view`` (silence / onset / hold for melody and chords), with no
 transposition (it would change nothing), and the card says ``rhythm: true``, so a loaded model scores
-the rhythm view of whatever tokens RL gives it. Its fakes are the mismatches and the time shifts; the
-wrong-harmony fakes keep the data's rhythm, so they are refused here.
+the rhythm view of whatever tokens RL gives it. Its fakes are the mismatches, the time shifts and (the
+rhythm profile's ``chase_fraction``) each window's chasing track (``jamcore.rhythm.chasing_chords``:
+the data's chord changes that come with a melody note moved one 16th late, the timing RL drifts to);
+the wrong-harmony fakes keep the data's rhythm, so they are refused here. Trained on mismatches and
+whole-beat shifts alone, a rhythm judge of this size ranked the data above its chasing track at chance.
 
 Training windows are transposed on the fly (``WindowSampler`` on the train split). The model card
 records held-out accuracy on fixed valid windows, at the training window length and at the RL episode
@@ -88,7 +91,14 @@ class RewardTrainConfig:
     seed: int = 0
     threads: int = 0  # 0: torch default. 1 is much faster while another job holds the other core.
     rhythm: bool = False  # a rhythm-only judge: trained on ``rhythm_view`` tokens, no transposition
+    # Chasing negatives (``jamcore.rhythm.chasing_chords``: the window's own chords, each change that
+    # comes with a melody note struck one 16th late). Discriminative: this share of the fakes (before the
+    # rest split by ``shift_fraction``). Contrastive: > 0 adds each window's chasing track as an extra
+    # negative. `--rhythm` sets ``RHYTHM_CHASE_FRACTION`` unless ``--set chase_fraction=...`` says otherwise.
+    chase_fraction: float = 0.0
 
+
+RHYTHM_CHASE_FRACTION = 0.34  # a rhythm judge's fakes: a third chases, the rest mismatches and shifts
 
 _SMALL_MODEL = ModelConfig(d_model=96, n_layers=2, n_heads=4, dropout=0.0)
 _SMOKE_MODEL = ModelConfig(d_model=32, n_layers=2, n_heads=2, dropout=0.0, max_len=129)
@@ -134,8 +144,12 @@ def run(args) -> int:
     if (args.profile, args.kind) not in REWARD_PROFILES:
         raise CommandError(f"--profile {args.profile} has no {args.kind} reward model; it has "
                            + ", ".join(k for p, k in REWARD_PROFILES if p == args.profile))
-    cfg = loop.config_from_args(REWARD_PROFILES[(args.profile, args.kind)], args,
-                                **({"rhythm": True} if args.rhythm else {}))
+    rhythm = {}
+    if args.rhythm:
+        rhythm = {"rhythm": True}
+        if not any(kv.split("=", 1)[0].strip() == "chase_fraction" for kv in (args.set or [])):
+            rhythm["chase_fraction"] = RHYTHM_CHASE_FRACTION
+    cfg = loop.config_from_args(REWARD_PROFILES[(args.profile, args.kind)], args, **rhythm)
     if cfg.kind != args.kind:
         raise CommandError("set the kind with --kind, not --set kind=...")
     train_reward(cfg, name=args.name or f"{cfg.kind}{'-rhythm' if cfg.rhythm else ''}-s{cfg.seed}", out_dir=Path(args.out), resume=args.resume,
@@ -171,14 +185,16 @@ def _cut(tokens, start: int, stop: int, width: int):
 
 
 def discriminative_pairs(melody, chords, song_ids, rng, shift_fraction: float, shift_frames: list[int],
-                         wrong_fraction: float = 0.0):
+                         wrong_fraction: float = 0.0, chase=None, chase_fraction: float = 0.0):
     """Real and fake pairs, one of each per window: ``(melody [2B, W], chords [2B, W], label [2B])``.
 
     Rows ``0..B-1`` are real (label 1), rows ``B..2B-1`` the matching fakes (label 0). Fake i is, with
     probability ``wrong_fraction``, window i with wrong harmony in its own rhythm
-    (``chord_noise.wrong_harmony``); otherwise window i's melody with another song's chords (cut to the
-    shorter of the two), or with its own chords moved by a few beats (``shift_fraction``). Real i is
-    window i cut exactly as fake i, so a real and its fake always have the same length and melody.
+    (``chord_noise.wrong_harmony``), else with probability ``chase_fraction`` ``chase[i]`` (the window's
+    chasing track, in the same view as ``chords``); otherwise window i's melody with another song's
+    chords (cut to the shorter of the two), or with its own chords moved by a few beats
+    (``shift_fraction``). Real i is window i cut exactly as fake i, so a real and its fake always have
+    the same length and melody.
     """
     b, w = melody.shape
     lengths = (melody != PAD).sum(1)
@@ -193,6 +209,8 @@ def discriminative_pairs(melody, chords, song_ids, rng, shift_fraction: float, s
         k = int(rng.choice(shift_frames)) if shift_frames else 0
         if wrong is not None and rng.random() < wrong_fraction:
             m, real_c, fake_c = melody[i], chords[i], wrong[i]
+        elif chase is not None and rng.random() < chase_fraction:
+            m, real_c, fake_c = melody[i], chords[i], chase[i]
         elif rng.random() < shift_fraction and 0 < k <= n // 2:
             if rng.random() < 0.5:  # chords late: melody frame t gets the chord of frame t - k
                 m = _cut(melody[i], k, n, w)
@@ -214,6 +232,12 @@ def discriminative_pairs(melody, chords, song_ids, rng, shift_fraction: float, s
 def rhythm_batch(batch: WindowBatch) -> WindowBatch:
     """The batch's melody and chords as their rhythm view (what a rhythm-only judge trains on)."""
     return dataclasses.replace(batch, melody=rhythm_view(batch.melody), chords=rhythm_view(batch.chords))
+
+
+def chasing_tracks(melody, chords) -> np.ndarray:
+    """Each window's chasing track (``jamcore.rhythm.chasing_chords``), PAD where the window is."""
+    melody, chords = np.asarray(melody, dtype=np.int64), np.asarray(chords, dtype=np.int64)
+    return np.stack([np.where(m != PAD, chasing_chords(m, c), PAD) for m, c in zip(melody, chords)])
 
 
 def heldout_windows(corpus, split: str, data_cfg, window_frames: int, n: int, seed: int):
@@ -242,26 +266,31 @@ def heldout_windows(corpus, split: str, data_cfg, window_frames: int, n: int, se
 # Losses and held-out metrics
 
 
-def batch_loss(model, cfg: RewardTrainConfig, batch, rng):
-    """Training loss and (loss-free) diagnostics for one batch of windows."""
+def batch_loss(model, cfg: RewardTrainConfig, batch, rng, chase=None):
+    """Training loss and (loss-free) diagnostics for one batch of windows (``chase``: the batch's chasing
+    tracks in the batch's view, when ``cfg.chase_fraction`` > 0)."""
     if cfg.kind == "contrastive":
         hard = None
         if cfg.wrong_fraction > 0:
             hard = torch.from_numpy(np.where(batch.melody != PAD, wrong_harmony(batch.chords, rng), PAD))
+        elif chase is not None:
+            hard = torch.from_numpy(chase)
         loss, cos = info_nce_loss(model, torch.from_numpy(batch.melody), torch.from_numpy(batch.chords), hard)
         acc = float((cos.argmax(1) == torch.arange(len(cos))).float().mean())
         return loss, {"r_at_1": acc, "logit_scale": float(model.logit_scale().detach())}
     shift_frames = [b * FRAMES_PER_BEAT for b in cfg.shift_beats]
     mel, ch, label = discriminative_pairs(batch.melody, batch.chords, batch.song_ids, rng, cfg.shift_fraction,
-                                          shift_frames, cfg.wrong_fraction)
+                                          shift_frames, cfg.wrong_fraction, chase, cfg.chase_fraction)
     logits = model(torch.from_numpy(mel), torch.from_numpy(ch))
     label_t = torch.from_numpy(label)
     loss = F.cross_entropy(logits, label_t)
     return loss, {"acc": float((logits.argmax(1) == label_t).float().mean())}
 
 
-def evaluate(model, cfg: RewardTrainConfig, windows, suffix: str = "") -> dict[str, float]:
-    """Held-out metrics on fixed windows (keys end in ``suffix``), deterministic for given windows."""
+def evaluate(model, cfg: RewardTrainConfig, windows, suffix: str = "", chase=None) -> dict[str, float]:
+    """Held-out metrics on fixed windows (keys end in ``suffix``), deterministic for given windows.
+
+    ``chase``: the windows' chasing tracks in the windows' view; adds real-vs-chase accuracy."""
     rng = np.random.default_rng(1234)  # the same fakes at every evaluation
     shift_frames = [b * FRAMES_PER_BEAT for b in cfg.shift_beats]
     was_training = model.training
@@ -269,7 +298,7 @@ def evaluate(model, cfg: RewardTrainConfig, windows, suffix: str = "") -> dict[s
     out: dict[str, float] = {}
     with torch.no_grad():
         if cfg.kind == "contrastive":
-            r1, pair_acc, pair_n, cos_real, cos_fake, shift_acc, wrong_acc = [], 0.0, 0, [], [], [], []
+            r1, pair_acc, pair_n, cos_real, cos_fake, shift_acc, wrong_acc, chase_acc = [], 0.0, 0, [], [], [], [], []
             n = len(windows.melody)
             for lo in range(0, n, cfg.eval_batch):
                 hi = min(n, lo + cfg.eval_batch)
@@ -298,19 +327,26 @@ def evaluate(model, cfg: RewardTrainConfig, windows, suffix: str = "") -> dict[s
                                                      shift_frames, wrong_fraction=1.0)
                     s = model.score(torch.from_numpy(wm), torch.from_numpy(wc))
                     wrong_acc.append((s[: hi - lo] > s[hi - lo:]).float())
+                if chase is not None:
+                    s_real = model.score(m, c)
+                    chase_acc.append((s_real > model.score(m, torch.from_numpy(chase[lo:hi]))).float())
             out["r_at_1"] = float(torch.cat(r1).mean())
             out["r_at_1_chance"] = 1.0 / min(cfg.eval_batch, n)
             out["pairwise_mismatch_acc"] = pair_acc / max(pair_n, 1)
             out["pairwise_shift_acc"] = float(torch.cat(shift_acc).mean())
             if wrong_acc:
                 out["pairwise_wrong_acc"] = float(torch.cat(wrong_acc).mean())
+            if chase_acc:
+                out["pairwise_chase_acc"] = float(torch.cat(chase_acc).mean())
             out["cos_real"] = float(torch.cat(cos_real).mean())
             out["cos_mismatch"] = float(torch.cat(cos_fake).mean())
         else:
-            fakes = (("mismatch", 0.0, 0.0), ("shift", 1.0, 0.0)) + (() if cfg.rhythm else (("wrong", 0.0, 1.0),))
-            for fake, frac, wrong in fakes:
+            fakes = ((("mismatch", 0.0, 0.0, 0.0), ("shift", 1.0, 0.0, 0.0))
+                     + (() if cfg.rhythm else (("wrong", 0.0, 1.0, 0.0),))
+                     + (() if chase is None else (("chase", 0.0, 0.0, 1.0),)))
+            for fake, frac, wrong, chased in fakes:
                 mel, ch, label = discriminative_pairs(windows.melody, windows.chords, windows.song_ids, rng, frac,
-                                                      shift_frames, wrong)
+                                                      shift_frames, wrong, chase, chased)
                 logp = torch.cat([model.log_prob_real(torch.from_numpy(mel[lo:lo + cfg.eval_batch]),
                                                       torch.from_numpy(ch[lo:lo + cfg.eval_batch]))
                                   for lo in range(0, len(mel), cfg.eval_batch)])
@@ -331,7 +367,7 @@ def chase_scores(model, melody, chords, batch: int = 64) -> tuple[np.ndarray, np
     data's chord changes struck with a melody note moved one frame late), paired per window: two [N]
     arrays. A judge that hears the chase scores the first above the second (issue 15, item 2)."""
     melody, chords = np.asarray(melody, dtype=np.int64), np.asarray(chords, dtype=np.int64)
-    chase = np.stack([np.where(m != PAD, chasing_chords(m, c), PAD) for m, c in zip(melody, chords)])
+    chase = chasing_tracks(melody, chords)
     was_training = model.training
     model.eval()
     own, late = [], []
@@ -368,10 +404,16 @@ def train_reward(cfg: RewardTrainConfig, name: str, out_dir: Path = Path("runs")
     sampler = WindowSampler(corpus, "train", data_cfg, cfg.window_frames, seed=cfg.seed * 1000 + 17 + rank,
                             augment=False if cfg.rhythm else None)
     view = rhythm_batch if cfg.rhythm else (lambda b: b)
+    view_tokens = rhythm_view if cfg.rhythm else (lambda a: a)
     # The valid windows are the same for every seed and kind, so the cards compare like with like.
-    eval_short = view(heldout_windows(corpus, "valid", data_cfg, cfg.window_frames, cfg.eval_windows, seed=0))
-    eval_long = (view(heldout_windows(corpus, "valid", data_cfg, cfg.eval_long_frames, cfg.eval_windows, seed=0))
-                 if cfg.eval_long_frames else None)
+    raw_short = heldout_windows(corpus, "valid", data_cfg, cfg.window_frames, cfg.eval_windows, seed=0)
+    raw_long = (heldout_windows(corpus, "valid", data_cfg, cfg.eval_long_frames, cfg.eval_windows, seed=0)
+                if cfg.eval_long_frames else None)
+    eval_short = view(raw_short)
+    eval_long = view(raw_long) if raw_long is not None else None
+    # Every judge is measured against the chase (a harmony judge too: it shows what it cannot hear).
+    chase_short = view_tokens(chasing_tracks(raw_short.melody, raw_short.chords))
+    chase_long = view_tokens(chasing_tracks(raw_long.melody, raw_long.chords)) if raw_long is not None else None
     model_cfg = cfg.model
     longest = max(cfg.window_frames, cfg.eval_long_frames)
     if model_cfg.max_len < longest + 1:  # rotary tables must cover the longest window judged
@@ -390,9 +432,11 @@ def train_reward(cfg: RewardTrainConfig, name: str, out_dir: Path = Path("runs")
     model.train()
     while step < cfg.steps:
         loop.set_lr(opt, loop.lr_at(step, cfg))
-        batch = view(sampler.sample(cfg.batch_size))
+        raw = sampler.sample(cfg.batch_size)
+        batch = view(raw)
+        chase = view_tokens(chasing_tracks(raw.melody, raw.chords)) if cfg.chase_fraction > 0 else None
         # The fakes draw from the sampler's generator too, so a resumed run continues exactly.
-        loss, diag = batch_loss(model, cfg, batch, sampler.rng)
+        loss, diag = batch_loss(model, cfg, batch, sampler.rng, chase)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         if group is not None:
@@ -406,9 +450,9 @@ def train_reward(cfg: RewardTrainConfig, name: str, out_dir: Path = Path("runs")
             print(f"step {step} loss {loss.item():.4f} grad_norm {float(grad_norm):.2f} "
                   + " ".join(f"{k} {v:.3f}" for k, v in diag.items()), file=sys.stderr, flush=True)
         if step % cfg.eval_every == 0 or step == cfg.steps:
-            metrics = evaluate(model, cfg, eval_short)
+            metrics = evaluate(model, cfg, eval_short, chase=chase_short)
             if step == cfg.steps and eval_long is not None:
-                metrics.update(evaluate(model, cfg, eval_long, suffix=f"_w{cfg.eval_long_frames}"))
+                metrics.update(evaluate(model, cfg, eval_long, suffix=f"_w{cfg.eval_long_frames}", chase=chase_long))
             history.append({"step": step, "train_loss": loss.item(), **diag, **metrics})
             if rank == 0:
                 bar.write(f"step {step}: " + ", ".join(f"{k} {v:.3f}" for k, v in metrics.items()))
@@ -418,9 +462,9 @@ def train_reward(cfg: RewardTrainConfig, name: str, out_dir: Path = Path("runs")
                 loop.save_state(state_path, model, opt, step, states, history)
     bar.close()
     if not metrics:  # resumed after the last step: evaluate what was loaded
-        metrics = evaluate(model, cfg, eval_short)
+        metrics = evaluate(model, cfg, eval_short, chase=chase_short)
         if eval_long is not None:
-            metrics.update(evaluate(model, cfg, eval_long, suffix=f"_w{cfg.eval_long_frames}"))
+            metrics.update(evaluate(model, cfg, eval_long, suffix=f"_w{cfg.eval_long_frames}", chase=chase_long))
     if rank == 0:
         card = {
             **loop.card_base(cfg, t0, world),
