@@ -1,8 +1,9 @@
 """`jamcore serve`: the real-time OSC daemon. Wires endpoint, clients' sessions, planner and outputs.
 
 Threads: the endpoint's receiver (parse, validate, enqueue), one engine (this module's ``Bridge.run``:
-every session's state, all model work, all sending), one checkpoint loader (hot swaps), and the
-audio callback when audio output is on. Only the engine touches sessions, so they need no locks.
+every session's state, all model work, all sending), one checkpoint loader (hot swaps: it waits for
+the loader's worker process, ``bridge.loader``, then primes the new policy), and the audio callback
+when audio output is on. Only the engine touches sessions, so they need no locks.
 
 The engine loop, each turn:
 1. take queued messages, a bounded batch per client in turn (``bridge.inbox``: one bounded queue per
@@ -74,7 +75,6 @@ TRANSPORT_EVERY_FRAMES = 1.0  # a client's transport moves at most once a frame 
 # Admission: a playing client costs (bpm / 15) frames a second times REPLAN_FACTOR model steps (notes
 # make the planner re-plan the lookahead) times the measured cost of one step.
 FRAME_BUDGET = 0.7  # of one core
-LOAD_PAUSE_S = 0.05  # the longest a load step waits for the engine to have no due frame
 SWAP_EVERY_S = 1.0  # a client's checkpoint loads start at most this often (the newest request waits)
 REPLAN_FACTOR = 4.0
 STATUS_EVERY_BEATS = 8  # latency figures ride along with every 8th heartbeat
@@ -168,10 +168,6 @@ class Bridge:
         self._hello_window, self._hello_answers = 0.0, 0
         self._stall_log = QuietLog(log, "engine stalled")
         self.handlers = {path: getattr(self, name) for path, name in self.HANDLERS.items()}
-        # Set while no client has a due frame to plan: checkpoint loads run in those gaps (Library.pause).
-        self._no_critical_work = threading.Event()
-        self._no_critical_work.set()
-        self.library.pause = lambda: self._no_critical_work.wait(LOAD_PAUSE_S)
 
     def _measure_frame_cost(self) -> float:
         """What one planned frame of the start-up policy costs here (a few steps, best of them)."""
@@ -233,6 +229,7 @@ class Bridge:
             self._status(c, "connection", "closed")
         self.endpoint.close()
         self._loader.shutdown(wait=False, cancel_futures=True)
+        self.library.close()
         self.audio.close()
 
     @property
@@ -305,10 +302,6 @@ class Bridge:
             if best_rank is None or rank < best_rank:
                 best, best_rank = c, rank
         self._rr += 1
-        if best_rank is not None and not best_rank[0]:
-            self._no_critical_work.clear()
-        else:
-            self._no_critical_work.set()
         if best is None:
             return
         t0 = time.thread_time()
@@ -547,13 +540,13 @@ class Bridge:
     def _checkpoint(self, msg: Inbound, c: Client) -> None:
         name = msg.args[0]
         if self._known(c, P.CHECKPOINT.path, msg, name):
-            self._start_swap(c, name, lambda: self.library.policy(name))
+            self._start_swap(c, name, lambda priming: self.library.primed(name, priming))
 
     def _blend(self, msg: Inbound, c: Client) -> None:
         a, b, t = msg.args
         t = quantise(t)
         if self._known(c, P.BLEND.path, msg, a, b):
-            self._start_swap(c, blend_name(a, b, t), lambda: self.library.blended_policy(a, b, t))
+            self._start_swap(c, blend_name(a, b, t), lambda priming: self.library.primed_blend(a, b, t, priming))
 
     def _known(self, c: Client, address: str, msg: Inbound, *names: str) -> bool:
         """Names in the library (checked here, on the engine: a file lookup, no loading)."""

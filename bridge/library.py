@@ -11,34 +11,33 @@ Memory is bounded: one cache entry per real pair of files (symlinks and ``..`` r
 ``MAX_LOADED`` networks (checkpoints and blends together, least recently used evicted first; the
 start-up checkpoint stays), and a blend's ``t`` is quantised to ``BLEND_STEPS`` steps, what a dial sends.
 
-Loading happens on a worker thread, never on the engine's: a model's weights are read-only at
-inference, so one loaded network serves every session that plays it, each with its own
-``StreamingPolicy`` (KV cache and history).
+Loading and blending happen in a worker process (``bridge.loader``): reading, checking, mixing and
+smoke-testing a network never holds the interpreter lock the daemon's engine needs. Only the start-up
+checkpoint loads here, before the engine runs. A model's weights are read-only at inference, so one
+loaded network serves every session that plays it, each with its own ``StreamingPolicy`` (KV cache and
+history).
 """
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Callable
 
-import numpy as np
-
-from jamcore import tokens as T
+from bridge.loader import BLEND_STEPS, Loader, blend_name, load_checked, quantise
+from bridge.priming import Priming
 from jamcore.checkpoints import (SHIPPED_DIR, CheckpointError, available_checkpoints, canonical_key,
-                                 find_in_library, load_policy_stem, resolve)
-from jamcore.models.numpy_policy import NumpyWeights
+                                 find_in_library, resolve)
 from jamcore.stream import StreamingPolicy
 
 MAX_LOADED = 8  # networks kept loaded (checkpoints and blends); a 3-layer 128-wide policy is ~3 MB
-BLEND_STEPS = 100  # blend t in steps of 0.01: a dial's resolution (Live's dials show 0..100 %)
-SMOKE_FRAMES = 3  # streaming steps of the smoke test (each ~5 ms of a loader thread the engine shares)
+__all__ = ["Library", "MAX_LOADED", "BLEND_STEPS", "blend_name", "quantise"]
 
 
 class Library:
     """Thread-safe LRU of loaded policy networks, keyed by their real files (and blends by recipe)."""
 
-    def __init__(self, directory: str | Path | list | tuple | None = None, max_loaded: int = MAX_LOADED):
+    def __init__(self, directory: str | Path | list | tuple | None = None, max_loaded: int = MAX_LOADED,
+                 loader: Loader | None = None):
         dirs = [] if directory is None else [directory] if isinstance(directory, (str, Path)) else list(directory)
         self.folders = [Path(d) for d in dirs] + [SHIPPED_DIR]
         self.max_loaded = max_loaded
@@ -47,9 +46,7 @@ class Library:
         self._pinned: set[tuple] = set()
         self._lock = threading.Lock()
         self.evictions = 0
-        # Called between the steps of a load or a blend (on the loader thread): the daemon waits there
-        # while its engine has due frames to plan, so a load never competes with a commit.
-        self.pause: Callable[[], None] = _no_pause
+        self.loader = loader or Loader()  # its worker process starts on the first load it is asked for
 
     # ------------------------------------------------------------------ names
     def stem(self, name: str) -> Path:
@@ -84,56 +81,49 @@ class Library:
         except CheckpointError:
             stem = resolve(name_or_path, self.folders[0] if len(self.folders) > 1 else None)
             self._extra[stem.name] = stem
-        self._load(stem)
+        key = canonical_key(stem)
+        if self._get(key) is None:
+            self._put(key, load_checked(stem))  # here: the engine does not run yet
         with self._lock:
-            self._pinned.add(canonical_key(stem))
+            self._pinned.add(key)
         return stem.name
 
     def load(self, name: str) -> tuple[object, dict]:
         """(model, card) for a checkpoint name in the library; raises ``CheckpointError`` with the reason."""
-        return self._load(self.stem(name))
-
-    def _load(self, stem: Path) -> tuple[object, dict]:
-        key = canonical_key(stem)
-        hit = self._get(key)
-        if hit is not None:
-            return hit
-        self.pause()
-        model, card = load_policy_stem(stem)  # NumPy weights straight from safetensors: no torch
-        self.pause()
-        smoke_test(model, stem.name, self.pause)
-        return self._put(key, (model, card))
+        return self._build(*self._recipe(name))[:2]
 
     def blend(self, a: str, b: str, t: float) -> tuple[object, dict]:
         """Weights ``(1 - t) * a + t * b`` of two checkpoints with the same architecture (t quantised)."""
+        return self._build(*self._blend_recipe(a, b, t))[:2]
+
+    def primed(self, name: str, priming: Priming) -> StreamingPolicy:
+        """A StreamingPolicy over checkpoint ``name``, primed with ``priming`` by the loader's worker."""
+        return self._build(*self._recipe(name), priming)[2]
+
+    def primed_blend(self, a: str, b: str, t: float, priming: Priming) -> StreamingPolicy:
+        return self._build(*self._blend_recipe(a, b, t), priming)[2]
+
+    def _recipe(self, name: str) -> tuple[tuple, tuple]:
+        stem = self.stem(name)
+        return canonical_key(stem), ("load", str(stem))
+
+    def _blend_recipe(self, a: str, b: str, t: float) -> tuple[tuple, tuple]:
         q = quantise(t)
-        ka, kb = canonical_key(self.stem(a)), canonical_key(self.stem(b))
+        (ka, ra), (kb, rb) = self._recipe(a), self._recipe(b)
         if q == 0.0 or ka == kb:
-            return self.load(a)
+            return ka, ra
         if q == 1.0:
-            return self.load(b)
-        key = ("blend", ka, kb, round(q * BLEND_STEPS))
+            return kb, rb
+        return ("blend", ka, kb, round(q * BLEND_STEPS)), ("blend", a, ra[1], b, rb[1], q)
+
+    def _build(self, key: tuple, recipe: tuple, priming: Priming | None = None):
+        """(model, card, primed policy or None): the cached network, or the worker's; the worker primes."""
         hit = self._get(key)
-        if hit is not None:
-            return hit
-        (ma, ca), (mb, cb) = self.load(a), self.load(b)
-        if ma.cfg != mb.cfg:  # configs, not card dicts: an older card lacks fields that default alike
-            raise CheckpointError(f"cannot blend {a!r} and {b!r}: their architectures differ "
-                                  f"({ca.get('model')} vs {cb.get('model')})")
-        sa, sb = ma.state, mb.state
-        mixed = {}
-        for i, k in enumerate(sa):
-            mixed[k] = (sa[k].astype(np.float32) * (1.0 - q) + sb[k].astype(np.float32) * q).astype(sa[k].dtype) \
-                if sa[k].dtype.kind == "f" else sa[k]
-            if i % 16 == 15:
-                self.pause()
-        model = NumpyWeights.from_state(ma.cfg, mixed)
-        name = blend_name(a, b, q)
-        self.pause()
-        smoke_test(model, name, self.pause)
-        card = dict(ca, name=name, parent=[a, b], blend=q,
-                    adv_weight=_mix(ca.get("adv_weight"), cb.get("adv_weight"), q))
-        return self._put(key, (model, card))
+        if hit is not None and priming is None:
+            return (*hit, None)
+        model, card, policy = self.loader.build(recipe, priming, hit[0] if hit is not None else None)
+        model, card = self._put(key, (model, card))
+        return model, card, policy
 
     def _get(self, key: tuple):
         with self._lock:
@@ -166,41 +156,6 @@ class Library:
     def blended_policy(self, a: str, b: str, t: float) -> StreamingPolicy:
         return StreamingPolicy(self.blend(a, b, t)[0])
 
-
-def _no_pause() -> None:
-    pass
-
-
-def smoke_test(model, name: str, pause: Callable[[], None] = _no_pause) -> None:
-    """A few streaming steps over a scale must give finite logits and a chord distribution that sums to
-    one: weights that load but cannot play (bit rot that kept the numbers finite but absurd, a network
-    that outputs NaN) are refused before any session switches to them."""
-    sp = StreamingPolicy(model)
-    for f in range(SMOKE_FRAMES):
-        mask = sp.chord_mask()
-        logits = np.asarray(sp.chord_logits(), dtype=np.float64)[mask]
-        if logits.size == 0 or not np.isfinite(logits).all():
-            raise CheckpointError(f"checkpoint {name!r} fails its smoke test: its chord logits are not finite")
-        p = np.exp(logits - logits.max())
-        total = p.sum()
-        if not np.isfinite(total) or total <= 0 or abs((p / total).sum() - 1.0) > 1e-6:
-            raise CheckpointError(f"checkpoint {name!r} fails its smoke test: no valid chord distribution")
-        chord = int(np.flatnonzero(mask)[int(np.argmax(logits))])
-        pause()
-        sp.push(chord, T.note_on(60 + 2 * f) if f % 2 == 0 else T.SILENCE)
-
-
-def quantise(t: float) -> float:
-    """A blend position on the dial's grid (0.01 steps), so 0.3 and 0.30001 are one blend."""
-    return round(min(max(float(t), 0.0), 1.0) * BLEND_STEPS) / BLEND_STEPS
-
-
-def blend_name(a: str, b: str, t: float) -> str:
-    return f"{a}+{b}@{quantise(t):.3g}"
-
-
-def _mix(x, y, t: float):
-    try:
-        return (1.0 - t) * float(x) + t * float(y)
-    except (TypeError, ValueError):
-        return None
+    def close(self) -> None:
+        """Stop the loader's worker process (the daemon's shutdown)."""
+        self.loader.close()

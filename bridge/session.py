@@ -27,8 +27,9 @@ the loop before it happens. Frames past the loop end are sent with song frames n
 loop end (a device maps them onto the next pass); once the loop has wrapped, the run that spans the
 wrap is not re-sent from its onset (the device keeps it sounding) and nothing before the wrap is.
 
-Checkpoint hot swap: ``swap_job`` builds and primes a new policy from a snapshot of the history on a
-worker thread; at the next frame boundary ``step`` pushes the few frames heard since, and swaps. The
+Checkpoint hot swap: ``swap_job`` snapshots the history (``bridge.priming.Priming``) for a job that
+builds and primes a new policy away from the engine (the daemon's loader); at the next frame boundary
+``step`` pushes the few frames heard since, and swaps. The
 committed chords stay, so the device hears no gap; a failed load leaves the old policy playing.
 """
 from __future__ import annotations
@@ -45,6 +46,7 @@ import numpy as np
 
 from bridge import protocol as P
 from bridge.clock import Clock, ClockUpdate
+from bridge.priming import Priming, song_frame_in
 from bridge.scheduler import chord_runs, horizon
 from jamcore import tokens as T
 from jamcore.checkpoints import DEFAULT_TEMPERATURE
@@ -175,10 +177,7 @@ class Session:
     def song_frame_at(self, p: int) -> int:
         """The song frame pframe ``p`` was (or will be) played at, across earlier segments too: what the
         policy's metrical input hears. Stable for frames already lived."""
-        for p0, f0 in reversed(self._segments):
-            if p >= p0:
-                return p - p0 + f0
-        return p
+        return song_frame_in(self._segments, p)
 
     def _new_segment(self) -> None:
         """The segment starting at ``seg_p0`` replaces the list's tail from there on. Segments that ended
@@ -512,8 +511,9 @@ class Session:
         """The load a swap waits for (the daemon cancels it when a newer request comes first)."""
         return self._pending[1] if self._pending else None
 
-    def swap_job(self, name: str, build: Callable[[], Any]) -> Callable[[], Any]:
-        """A job for the worker thread: ``build()`` a StreamingPolicy and prime it from the history so far.
+    def swap_job(self, name: str, build: Callable[[Priming], Any]) -> Callable[[], Any]:
+        """A job for the loader: ``build(priming)`` returns a StreamingPolicy primed with the history so
+        far (``Priming.apply``; the daemon's loader has its worker process do it).
 
         The snapshot is taken now (engine thread) and covers the frames already heard; ``step`` pushes
         the frames heard while the job ran before it swaps.
@@ -523,11 +523,11 @@ class Session:
         chords = [self.committed[p] if p < len(self.committed) else T.NO_CHORD for p in range(start, final)]
         melody = [self.melody_token(p) if p >= self.cursor - LATE_NOTE_FRAMES else
                   (self.pushed_m[p] if p < len(self.pushed_m) else T.SILENCE) for p in range(start, final)]
+        priming = Priming(start, tuple(chords), tuple(melody), self.settings.beats_per_bar, self.settings.grid,
+                          tuple(self._segments))
 
         def job():
-            policy = self._hear_meter(build())
-            policy.prime(chords, melody, start_frame=start)
-            return policy
+            return build(priming)
 
         self._snapshot = (start, chords, melody)
         return job
@@ -546,6 +546,10 @@ class Session:
             res.errors.append((P.CHECKPOINT.path, f"cannot switch to {name!r}: {exc}; keeping {self.checkpoint!r}"))
             return
         new = fut.result()
+        # It was primed elsewhere: from now on it hears this session's song position, bar and grid.
+        new.song_frame = self.song_frame_at
+        new.set_meter(self.settings.beats_per_bar)
+        new.set_grid(self.settings.grid)
         # Catch up on the frames heard since the snapshot, then hand the plan over.
         for p in range(snap, self.cursor):
             c = self.committed[p] if p < len(self.committed) else T.NO_CHORD

@@ -151,7 +151,7 @@ def test_hot_swap_keeps_every_committed_frame_and_primes_history():
     committed_before = list(s.committed)
     new = policy(1)
     fut: Future = Future()
-    job = s.swap_job("b", lambda: new)
+    job = s.swap_job("b", lambda priming: priming.apply(new))
     s.begin_swap("b", fut)
     sent = run(s, 4, t0=20 * SPF, start_frame=20)
     assert s.checkpoint == "a"  # still loading: the old policy plays on
@@ -168,7 +168,7 @@ def test_failed_swap_reports_and_keeps_playing():
     s = Session(policy(0), "a", seed=0)
     run(s, 8)
     fut: Future = Future()
-    s.swap_job("nope", lambda: None)
+    s.swap_job("nope", lambda priming: None)
     s.begin_swap("nope", fut)
     fut.set_exception(FileNotFoundError("no checkpoint named 'nope'"))
     s.on_transport(True, 2.0, BPM, 8 * SPF)

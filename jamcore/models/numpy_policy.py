@@ -122,6 +122,20 @@ class NumpyPolicy:
         v = np.zeros((weights.n_layers, 2, weights.h, m, weights.hd), dtype=np.float32)
         return cls(max_len=m, weights=weights, _block=(k, v, 0)), cls(max_len=m, weights=weights, _block=(k, v, 1))
 
+    def __getstate__(self) -> dict:
+        """Pickles with a pair's storage once: its keys and values are views of it, rebuilt on loading
+        (pickled as they are, the two caches would each get a copy that ``step_together`` never sees)."""
+        state = self.__dict__.copy()
+        if self._pair is not None:
+            del state["k"], state["v"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        if self._pair is not None:
+            k, v, slot = self._pair
+            self.k, self.v = k[:, slot], v[:, slot]
+
     def rewind(self, length: int) -> None:
         if not 0 <= length <= self.length:
             raise ValueError(f"cannot rewind a cache of length {self.length} to {length}")
