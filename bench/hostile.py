@@ -4,7 +4,8 @@ three honest devices play at 180 BPM.
 Each case runs its attack for ``--seconds`` (from a separate process, so the honest clients' timing is
 not the attacker's) and reports, for the honest clients, the frames whose chord arrived on time (before
 the frame started), late, or never, during the attack and in the ``--after`` seconds that follow; the
-daemon's RSS (idle before the suite, worst during the case) and how many bytes it logged. Cases:
+daemon's RSS with its checkpoint loader's (idle before the suite, worst during the case), the CPU seconds
+each used during the case, and how many bytes the daemon logged. Cases:
 
 - floods from one registered client at ``--rate`` datagrams/s: ``seek`` (transport jumps), ``note``,
   ``ping``, ``utf8`` (invalid UTF-8), ``deep`` (bundles nested 900 deep), ``blend`` (a new blend t in
@@ -301,11 +302,42 @@ class Band:
 # The daemon
 
 
+def children(pid: int) -> list[int]:
+    """The daemon's child processes (its checkpoint loader, once a client asked for a load)."""
+    out = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            out += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return out
+
+
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    """Resident memory of the daemon and its children (the loader's worker), MB."""
+    total = 0.0
+    for p in [pid] + children(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+        except OSError:
+            pass
+    return total
+
+
+def cpu_s(pid: int) -> tuple[float, float]:
+    """CPU seconds used so far by the daemon's own process and by its children (live and reaped)."""
+    def times(p: int) -> list[int]:
+        try:
+            f = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return [0, 0, 0, 0]
+        return [int(x) for x in f[11:15]]  # utime stime cutime cstime
+    tick = os.sysconf("SC_CLK_TCK")
+    own = times(pid)
+    kids = sum(sum(times(c)[:2]) for c in children(pid))
+    return (own[0] + own[1]) / tick, (own[2] + own[3] + kids) / tick
 
 
 def udp_drops(port: int) -> int:
@@ -397,6 +429,7 @@ def run_case(case: str, ctx: dict, seconds: float, rate: float, after: float) ->
     log_path: Path = ctx["log"]
     log0 = log_path.stat().st_size
     rss0 = rss_mb(pid)
+    cpu0 = cpu_s(pid)
     drops0 = udp_drops(port)
     watch = RssWatch(pid)
     victim = band.clients[0]
@@ -477,6 +510,7 @@ def run_case(case: str, ctx: dict, seconds: float, rate: float, after: float) ->
     t_end = time.monotonic()
     time.sleep(after + 1.0)
     peak = watch.close()
+    cpu1 = cpu_s(pid)
     switched = [r.args for r in victim.received[mark:] if r.address == P.STATUS.path
                 and r.args[0] in ("checkpoint", "setting")]
     out = {
@@ -486,6 +520,8 @@ def run_case(case: str, ctx: dict, seconds: float, rate: float, after: float) ->
         "rss_peak_mb": round(peak, 1),
         "rss_over_idle_mb": round(peak - ctx["rss_idle"], 1),
         "rss_over_case_start_mb": round(peak - rss0, 1),
+        "daemon_cpu_s": round(cpu1[0] - cpu0[0], 2),
+        "loader_cpu_s": round(cpu1[1] - cpu0[1], 2),
         "log_bytes": log_path.stat().st_size - log0,
         "kernel_drops": udp_drops(port) - drops0,
         "victim_checkpoint_or_settings_changed": switched if case in ("hijack", "badfiles") else None,
@@ -548,11 +584,14 @@ def main(argv=None) -> int:
     finally:
         if band is not None:
             band.stop()
+        kids = children(proc.pid)
         proc.terminate()
         try:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        time.sleep(0.5)
+        results["processes_left_after_exit"] = [k for k in kids if Path(f"/proc/{k}").exists()]
         results["log_bytes_total"] = log_path.stat().st_size
         if args.log:
             shutil.copy(log_path, args.log)

@@ -43,7 +43,7 @@ from jamcore.checkpoints import CheckpointError, canonical_key, load_policy_stem
 from jamcore.models.numpy_policy import NumpyWeights
 from jamcore.stream import StreamingPolicy
 
-LOADER_NICE = 5  # niceness added to the worker's: loads yield the CPU to the engine
+LOADER_NICE = 10  # niceness added to the worker's: loads yield the CPU to the engine
 LOAD_TIMEOUT_S = 30.0  # a request not answered by then: the worker is killed and the request refused
 KEPT = 4  # networks the worker keeps: the checkpoints blends are made from, the latest blends (~3-6 MB each)
 SMOKE_FRAMES = 3  # streaming steps of the smoke test
@@ -154,7 +154,9 @@ def _exit_status(proc: subprocess.Popen | None) -> int | None:
 def send_message(sock: socket.socket, obj, ref=None) -> None:
     buffers: list[pickle.PickleBuffer] = []
     head = io.BytesIO()
-    _Pickler(head, ref, buffers.append).dump(obj)
+    pickler = _Pickler(head, ref, buffers.append) if ref is not None else \
+        pickle.Pickler(head, protocol=5, buffer_callback=buffers.append)  # (persistent_id costs a call an object)
+    pickler.dump(obj)
     parts = [head.getbuffer()] + [b.raw() for b in buffers]
     sock.sendall(struct.pack(f"<I{len(parts)}Q", len(parts), *(p.nbytes for p in parts)))
     for part in parts:
@@ -162,16 +164,16 @@ def send_message(sock: socket.socket, obj, ref=None) -> None:
 
 
 def recv_message(sock: socket.socket, ref=None):
-    (n,) = struct.unpack("<I", _recv_exact(sock, 4))
+    (n,) = struct.unpack("<I", _recv_exact(sock, 4).tobytes())
     if not 0 < n <= MAX_PARTS:
         raise pickle.UnpicklingError(f"a message of {n} parts")
-    sizes = struct.unpack(f"<{n}Q", _recv_exact(sock, 8 * n))
+    sizes = struct.unpack(f"<{n}Q", _recv_exact(sock, 8 * n).tobytes())
     parts = [_recv_exact(sock, size) for size in sizes]
     return _Unpickler(io.BytesIO(parts[0]), ref, parts[1:]).load()
 
 
-def _recv_exact(sock: socket.socket, n: int) -> bytearray:
-    buf = bytearray(n)
+def _recv_exact(sock: socket.socket, n: int) -> np.ndarray:
+    buf = np.empty(n, dtype=np.uint8)  # not zeroed: the kernel fills it, without the interpreter lock
     view, got = memoryview(buf), 0
     while got < n:
         k = sock.recv_into(view[got:])
@@ -187,7 +189,7 @@ class _Pickler(pickle.Pickler):
         self._ref = ref
 
     def persistent_id(self, obj):
-        return "ref" if self._ref is not None and obj is self._ref else None
+        return "ref" if obj is self._ref else None
 
 
 class _Unpickler(pickle.Unpickler):
