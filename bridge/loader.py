@@ -60,6 +60,7 @@ class Loader:
         self.timeout = timeout
         self.nice = nice
         self.restarts = 0  # workers that died or hung and were replaced
+        self.sent = 0  # requests handed to a worker
         self._proc: subprocess.Popen | None = None
         self._sock: socket.socket | None = None
         self._lock = threading.Lock()
@@ -75,7 +76,9 @@ class Loader:
             if self._proc is None or self._proc.poll() is not None:
                 self._start()
             try:
+                self._sock.settimeout(self.timeout)
                 send_message(self._sock, (recipe, priming, have is not None))
+                self.sent += 1
                 ok, answer = recv_message(self._sock, have)
             except TimeoutError:
                 self._stop_worker(restarted=True)
@@ -109,7 +112,6 @@ class Loader:
                                           stdin=subprocess.DEVNULL)
         finally:
             theirs.close()  # only the worker holds its end: its death reads as EOF here
-        ours.settimeout(self.timeout)
         self._sock = ours
 
     def _stop_worker(self, restarted: bool = False) -> None:

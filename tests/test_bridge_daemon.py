@@ -59,6 +59,10 @@ def wait_ready(client, timeout=10.0):
     raise TimeoutError("daemon did not answer /jam/hello")
 
 
+def children(pid):
+    return [int(c) for t in Path(f"/proc/{pid}/task").iterdir() for c in (t / "children").read_text().split()]
+
+
 def stop(proc, sig=signal.SIGTERM):
     proc.send_signal(sig)
     out, _ = proc.communicate(timeout=5)
@@ -76,13 +80,19 @@ def test_serve_starts_fast_serves_and_stops_cleanly_on_sigterm_and_sigint(ckdir)
                 c.transport(True, 0.0, 480.0)
                 c.note(62, 100, 0.0)
                 c.wait_for(P.CHORD.path, timeout=2)
+                c.send(P.BLEND.path, "tiny", "tiny2", 0.5)  # made by the loader's worker process
+                c.wait_for(P.STATUS.path, lambda r: r.args == ("checkpoint", "tiny+tiny2@0.5"), timeout=10)
+                workers = children(proc.pid)
+                for w in workers:
+                    os.kill(w, signal.SIGINT)  # a Ctrl-C reaches the whole process group: the daemon decides
                 rc, out = stop(proc, sig)
                 c.wait_for(P.STATUS.path, lambda r: r.args == ("connection", "closed"), timeout=1)
         finally:
             if proc.poll() is None:
                 proc.kill()
         assert rc == 0, out
-        assert "listening on 127.0.0.1" in out and "stopped" in out
+        assert "listening on 127.0.0.1" in out and "stopped" in out and "Traceback" not in out
+        assert len(workers) == 1 and not any(Path(f"/proc/{w}").exists() for w in workers)  # no orphan
         # Python + torch import + checkpoint load; the budget is 3 s (loose here: shared CI cores).
         assert startup < 6.0, f"startup took {startup:.2f} s"
 

@@ -6,6 +6,7 @@ bounds the daemon promises (docs/reliability.md); timing figures are the benchma
 import json
 import logging
 import os
+import signal
 import socket
 import sys
 import threading
@@ -394,3 +395,76 @@ def test_admission_refuses_a_transport_the_engine_cannot_afford(bridge):
         assert p.never_sent() == []
     finally:
         p.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# The checkpoint loader's worker process (bridge/loader.py)
+
+
+def wait_for_status(c, predicate, since=0, timeout=20.0):
+    return c.wait_for(P.STATUS.path, predicate, timeout=timeout, since=since)
+
+
+def test_a_blend_is_made_in_the_loader_process_and_plays(bridge):
+    p = Player(bridge.port)
+    p.start()
+    try:
+        time.sleep(8 * SPF)
+        p.c.send(P.BLEND.path, "tiny", "tiny2", 0.25)
+        wait_for_status(p.c, lambda r: r.args == ("checkpoint", "tiny+tiny2@0.25"))
+        worker = bridge.library.loader.pid
+        assert worker is not None and worker != os.getpid()
+        assert "libtorch" not in Path(f"/proc/{worker}/maps").read_text()  # the live path stays torch-free
+        time.sleep(8 * SPF)
+        p.finish()
+        assert p.never_sent() == []
+        assert next(iter(bridge.clients.values())).session.checkpoint == "tiny+tiny2@0.25"
+    finally:
+        p.close()
+
+
+@pytest.mark.parametrize("how", ["killed", "hung"])
+def test_a_loader_that_dies_or_hangs_is_an_error_and_the_next_request_works(bridge, lib, how):
+    p = Player(bridge.port)
+    p.start()
+    try:
+        time.sleep(8 * SPF)
+        p.c.send(P.CHECKPOINT.path, "tiny2")  # starts the worker
+        wait_for_status(p.c, lambda r: r.args == ("checkpoint", "tiny2"))
+        worker = bridge.library.loader.pid
+        bridge.library.loader.timeout = 1.0 if how == "hung" else 30.0
+        os.kill(worker, signal.SIGSTOP)  # mid-request from here on: it cannot answer
+        time.sleep(1.1)  # a client's loads start at most once a second
+        mark, sent = len(p.c.received), bridge.library.loader.sent
+        p.c.send(P.BLEND.path, "tiny", "tiny2", 0.5)
+        wait_for_status(p.c, lambda r: r.args == ("loading", "tiny+tiny2@0.5"), since=mark)
+        while bridge.library.loader.sent == sent:  # until the stopped worker has the request
+            time.sleep(0.01)
+        if how == "killed":
+            os.kill(worker, signal.SIGKILL)
+        err = p.c.wait_for(P.ERROR.path, timeout=10, since=mark).args[1]
+        assert ("stopped" if how == "killed" else "took longer than") in err and "keeping 'tiny2'" in err, err
+        assert str(lib[0]) not in err and str(ROOT) not in err
+        assert not Path(f"/proc/{worker}").exists()  # killed and reaped
+        mark = len(p.c.received)
+        time.sleep(1.1)
+        p.c.send(P.BLEND.path, "tiny", "tiny2", 0.5)  # a fresh worker serves it
+        wait_for_status(p.c, lambda r: r.args == ("checkpoint", "tiny+tiny2@0.5"), since=mark)
+        assert bridge.library.loader.pid not in (None, worker) and bridge.library.loader.restarts == 1
+        p.finish()
+        assert p.never_sent() == []  # the old checkpoint played on meanwhile
+    finally:
+        p.close()
+
+
+def test_a_stopped_daemon_leaves_no_loader_behind(lib):
+    b = Bridge(port=0, checkpoint="tiny", checkpoint_dir=lib[0]).start_thread()
+    try:
+        with registered(b.port) as c:
+            c.send(P.BLEND.path, "tiny", "tiny2", 0.75)
+            wait_playing(c, time.monotonic(), lambda r: r.args == ("checkpoint", "tiny+tiny2@0.75"))
+            worker = b.library.loader.pid
+            assert worker is not None
+    finally:
+        b.stop()
+    assert b.library.loader.pid is None and not Path(f"/proc/{worker}").exists()
