@@ -162,6 +162,7 @@ class Session:
         self._segments = [(self.seg_p0, self.seg_f0)]
         self.policy.reset()  # after the segment: its first token already hears the song's bar position
         self._dirty_from: int | None = 0  # earliest pframe whose real melody may have changed
+        self._swap_valid_end = 0  # frames of a pending swap's snapshot before this still hold
         self._resend = True
         self.commit_end = 0
         self.plan_end = 0
@@ -183,6 +184,7 @@ class Session:
         """The segment starting at ``seg_p0`` replaces the list's tail from there on. Segments that ended
         before the oldest frame the policy may re-read (a window back) are dropped, and at most
         ``MAX_SEGMENTS`` are kept, so a flood of seeks costs a bounded list, not one entry per seek."""
+        self._swap_valid_end = min(self._swap_valid_end, self.seg_p0)  # song frames change from here on
         oldest = self.seg_p0 - SWAP_HISTORY_FRAMES
         kept = [sg for sg in self._segments if sg[0] < self.seg_p0]
         first = 0
@@ -342,6 +344,7 @@ class Session:
 
     # ------------------------------------------------------------------ planning
     def _rewind(self, p: int) -> None:
+        self._swap_valid_end = min(self._swap_valid_end, p)
         if p < len(self.pushed_c):
             self.policy.rewind(p)
             del self.pushed_c[p:]
@@ -523,13 +526,19 @@ class Session:
         chords = [self.committed[p] if p < len(self.committed) else T.NO_CHORD for p in range(start, final)]
         melody = [self.melody_token(p) if p >= self.cursor - LATE_NOTE_FRAMES else
                   (self.pushed_m[p] if p < len(self.pushed_m) else T.SILENCE) for p in range(start, final)]
-        priming = Priming(start, tuple(chords), tuple(melody), self.settings.beats_per_bar, self.settings.grid,
-                          tuple(self._segments))
+        # The committed frames ahead, with the melody the old policy imagined there: the new policy arrives
+        # holding them, so the frames that pass while it loads, and the commit edge, cost nothing on the
+        # engine (a real melody that differs is caught as a divergence, as with any imagined frame).
+        ahead = range(final, min(len(self.committed), len(self.pushed_m)))
+        ahead_c, ahead_m = [self.committed[p] for p in ahead], [self.pushed_m[p] for p in ahead]
+        priming = Priming(start, tuple(chords + ahead_c), tuple(melody + ahead_m), self.settings.beats_per_bar,
+                          self.settings.grid, tuple(self._segments))
 
         def job():
             return build(priming)
 
-        self._snapshot = (start, chords, melody)
+        self._snapshot = (start, chords + ahead_c, melody + ahead_m)
+        self._swap_valid_end = final + len(ahead_c)  # lowered by what invalidates those frames (_rewind...)
         return job
 
     def begin_swap(self, name: str, future: Future) -> None:
@@ -538,7 +547,7 @@ class Session:
     def _finish_swap(self, res: StepResult) -> None:
         name, fut, (start, chords, melody) = self._pending
         self._pending = None
-        snap = start + len(chords)
+        held = min(start + len(chords), self._swap_valid_end)  # what still holds of what the new policy holds
         if fut.cancelled():
             return
         exc = fut.exception()
@@ -550,16 +559,23 @@ class Session:
         new.song_frame = self.song_frame_at
         new.set_meter(self.settings.beats_per_bar)
         new.set_grid(self.settings.grid)
-        # Catch up on the frames heard since the snapshot, then hand the plan over.
-        for p in range(snap, self.cursor):
+        if held <= start:  # a reset since the snapshot: none of its history holds
+            new.reset()
+            start = held = 0
+        elif held < new.frames:  # a jump, a loop wrap or a rewind since the snapshot: drop what follows it
+            new.rewind(held)
+        chords, melody = chords[:held - start], melody[:held - start]
+        # Catch up on the frames heard since the snapshot beyond those it holds, then hand the plan over.
+        for p in range(held, self.cursor):
             c = self.committed[p] if p < len(self.committed) else T.NO_CHORD
             new.push(c, self.melody_token(p))
-        # Mirror exactly what the new policy holds; a late note in the snapshot is caught as a divergence.
+        # Mirror exactly what the new policy holds; a late note in the snapshot, or a real melody that
+        # differs from one it held as imagined, is caught as a divergence.
         self.policy = new
         self.pushed_c = self.pushed_c[:start] + chords + [
-            self.committed[p] if p < len(self.committed) else T.NO_CHORD for p in range(snap, self.cursor)]
-        self.pushed_m = self.pushed_m[:start] + melody + [self.melody_token(p) for p in range(snap, self.cursor)]
-        self._touch(max(start, self.cursor - LATE_NOTE_FRAMES))
+            self.committed[p] if p < len(self.committed) else T.NO_CHORD for p in range(held, self.cursor)]
+        self.pushed_m = self.pushed_m[:start] + melody + [self.melody_token(p) for p in range(held, self.cursor)]
+        self._touch(max(start, min(held, self.cursor - LATE_NOTE_FRAMES)))
         self.checkpoint = name
         res.swapped = name
         res.status.append(("checkpoint", name))

@@ -8,6 +8,7 @@ import torch
 from bridge.session import Session, Settings
 from jamcore import tokens as T
 from jamcore.config import ModelConfig
+from jamcore.music.meter import METRIC_SLOTS
 from jamcore.models.policy import ChordPolicy
 from jamcore.stream import StreamingPolicy
 
@@ -268,3 +269,40 @@ def test_a_metrical_policy_hears_song_bar_positions_across_a_loop_and_a_meter_ch
     assert_exact(16)
     s.set_meter(3.0)
     assert_exact(12)
+
+
+@pytest.mark.parametrize("during", ["notes", "seek"])
+def test_a_swap_primed_elsewhere_holds_the_committed_frames_ahead_and_mirrors_the_session(during):
+    """The new policy arrives primed with the history and the committed frames ahead (imagined melody);
+    what happened while it loaded (notes that differ from the imagined ones, a seek) is caught up, so
+    the policy ends up holding exactly what the session says it was fed."""
+    torch.manual_seed(1)
+    metric = ModelConfig(d_model=32, n_layers=2, n_heads=2, dropout=0.0, metric_slots=METRIC_SLOTS)
+    s = Session(StreamingPolicy(ChordPolicy(metric).eval()), "a", seed=0)
+    silent = during == "seek"  # only the song position differs after the seek: the bar must be heard
+    run(s, 20, note_at=(lambda f: None) if silent else (lambda f: 60 + f % 7))
+    new = StreamingPolicy(ChordPolicy(metric).eval())
+    fut: Future = Future()
+    job = s.swap_job("b", lambda priming: priming.apply(new))
+    s.begin_swap("b", fut)
+    assert len(s.committed) > s.cursor  # frames ahead are committed: the job holds them
+    ahead = len(s.committed)
+    if during == "seek":
+        run(s, 2, note_at=lambda f: None, t0=20 * SPF, start_frame=20)
+        s.on_transport(True, 1.5, BPM, 22 * SPF)  # to another place in the bar while it loads
+        fut.set_result(job())  # (primed from the snapshot taken before the seek)
+        run(s, 6, note_at=lambda f: None, t0=22 * SPF + 0.001, start_frame=6)
+    else:
+        run(s, 3, note_at=lambda f: 72 + f % 5, t0=20 * SPF, start_frame=20)  # not what was imagined
+        fut.set_result(job())
+        run(s, 3, note_at=lambda f: 72 + f % 5, t0=23 * SPF, start_frame=23)
+    assert new.frames >= ahead or during == "seek"
+    assert s.checkpoint == "b" and s.policy is new
+    assert new.frames == len(s.pushed_c) and new.history_start <= len(s.pushed_c)
+    kept = len(new.history[0])
+    assert list(new.history[0]) == s.pushed_c[-kept:] and list(new.history[1]) == s.pushed_m[-kept:]
+    assert all(s.pushed_c[p] == s.committed[p] for p in range(min(len(s.committed), len(s.pushed_c))))
+    ref = StreamingPolicy(new.model)  # the same history fed from scratch gives the same next chord
+    ref.song_frame = s.song_frame_at
+    ref.prime(s.pushed_c, s.pushed_m)
+    assert np.allclose(ref.chord_logits(), new.chord_logits(), atol=1e-4)
