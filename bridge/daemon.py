@@ -49,7 +49,7 @@ from bridge.library import Library, blend_name, quantise
 from bridge.outputs import NullOutput, OscOutput, open_audio
 from bridge.server import Endpoint, Inbound, build
 from bridge.session import Session, Settings
-from jamcore.checkpoints import DEFAULT_POLICY, CheckpointError
+from jamcore.checkpoints import DEFAULT_POLICY, CheckpointError, check_name
 from jamcore.errors import CommandError
 from jamcore.music.time import FRAMES_PER_BEAT
 from jamcore.stream import freeze_heap
@@ -101,7 +101,7 @@ class Client:
     transport_at: float = -1e9  # when a transport report was last applied
     quota_window: float = 0.0  # start of the second in which planned frames are counted
     planned_in_window: int = 0  # frames planned for it in that second (its share, see _plan_one)
-    wanted: tuple | None = None  # (name, build) of the newest checkpoint request not yet loading
+    wanted: tuple | None = None  # (name, msg, names, build) of the newest checkpoint request not yet loading
     swap_at: float = -1e9  # when its last load started
     dropped: int = 0  # messages dropped from its full queue
     dropped_told: float = -1e9  # when it was last told (once a second at most)
@@ -539,30 +539,32 @@ class Bridge:
 
     def _checkpoint(self, msg: Inbound, c: Client) -> None:
         name = msg.args[0]
-        if self._known(c, P.CHECKPOINT.path, msg, name):
-            self._start_swap(c, name, lambda priming: self.library.primed(name, priming))
+        self._start_swap(c, msg, name, (name,), lambda priming: self.library.primed(name, priming))
 
     def _blend(self, msg: Inbound, c: Client) -> None:
         a, b, t = msg.args
         t = quantise(t)
-        if self._known(c, P.BLEND.path, msg, a, b):
-            self._start_swap(c, blend_name(a, b, t), lambda priming: self.library.primed_blend(a, b, t, priming))
+        self._start_swap(c, msg, blend_name(a, b, t), (a, b),
+                         lambda priming: self.library.primed_blend(a, b, t, priming))
 
-    def _known(self, c: Client, address: str, msg: Inbound, *names: str) -> bool:
-        """Names in the library (checked here, on the engine: a file lookup, no loading)."""
+    def _known(self, c: Client, msg: Inbound, names: tuple[str, ...], lookup: bool) -> bool:
+        """Names spelt as names (``lookup`` False: string checks only) or in the library (a file lookup
+        on the engine, no loading: done only for the request that starts)."""
         try:
             for name in names:
-                self.library.stem(name)
+                self.library.stem(name) if lookup else check_name(name)
             return True
         except CheckpointError as exc:
-            self._error(c, address, f"{exc}; keeping {c.session.swapping or c.session.checkpoint!r}", msg.arrival)
+            self._error(c, msg.path, f"{exc}; keeping {c.session.swapping or c.session.checkpoint!r}", msg.arrival)
             return False
 
-    def _start_swap(self, c: Client, name: str, build_policy) -> None:
+    def _start_swap(self, c: Client, msg: Inbound, name: str, names: tuple[str, ...], build_policy) -> None:
         """The newest request wins: it replaces one not yet loading (a load waiting for the loader is
-        cancelled) and starts when the client's running load is done, at most every SWAP_EVERY_S."""
-        c.wanted = (name, build_policy)
-        self._submit_wanted(c, time.monotonic())
+        cancelled) and starts when the client's running load is done, at most every SWAP_EVERY_S; a
+        request replaced before it starts costs a string check."""
+        if self._known(c, msg, names, lookup=False):
+            c.wanted = (name, msg, names, build_policy)
+            self._submit_wanted(c, time.monotonic())
 
     def _submit_wanted(self, c: Client, now: float) -> None:
         pending = c.session.pending_future
@@ -570,7 +572,10 @@ class Bridge:
             return  # running: the wanted one starts when it is done
         if now - c.swap_at < SWAP_EVERY_S:
             return
-        (name, build_policy), c.wanted, c.swap_at = c.wanted, None, now
+        (name, msg, names, build_policy), c.wanted = c.wanted, None
+        if not self._known(c, msg, names, lookup=True):
+            return
+        c.swap_at = now
         job = c.session.swap_job(name, build_policy)
         library = self.library
 

@@ -371,12 +371,17 @@ def check_finite(state: dict, name: str) -> None:
 NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+@")
 
 
+def check_name(name: str) -> None:
+    """``CheckpointError`` unless ``name`` is spelt as a checkpoint name (no path; nothing is looked up)."""
+    if not name or len(name) > 128 or not set(name) <= NAME_CHARS or name.startswith("."):
+        raise CheckpointError(f"{name[:64]!r} is not a checkpoint name (names, not paths: see /jam/list)")
+
+
 def find_in_library(name: str, folders) -> Path:
     """The stem of checkpoint ``name`` in the first of ``folders`` that has it. A name, never a path:
     separators, a leading dot and other characters are refused, so nothing outside the folders can be
     reached. Errors name no folder (they go back to network clients)."""
-    if not name or len(name) > 128 or not set(name) <= NAME_CHARS or name.startswith("."):
-        raise CheckpointError(f"{name[:64]!r} is not a checkpoint name (names, not paths: see /jam/list)")
+    check_name(name)
     for folder in folders:
         stem = Path(folder) / name
         if with_ext(stem, ".json").is_file() and with_ext(stem, ".safetensors").is_file():
