@@ -41,7 +41,7 @@ from jamcore.eval import metrics as M
 from jamcore.models.discriminator import ChordDiscriminator
 from jamcore.models.reward_models import RewardEnsemble
 from jamcore.models.saved import load_model, save_checkpoint
-from jamcore.music.grid import check_grid, grid_points
+from jamcore.music.grid import GRIDS, check_grid, grid_points
 from jamcore.music.meter import METRIC_SLOTS
 from jamcore.rewards import RewardSet, RewardWeights
 from jamcore.train import loop, ppo
@@ -134,9 +134,9 @@ RL_PROFILES: dict[str, RLConfig] = {
     # The shipped runs: the learned ensembles, the rules, and the rule-based harmony credit per decision
     # (the ensembles alone do not rank harmony at this scale: docs/reward-hacking.md).
     # `threads` is what the shipped runs used (one core each while another job held the other).
-    # Issue 15: the rhythm-only ensembles join (weights.rhythm); the shipped rl/gapt cards predate them
-    # until `training/pipeline.sh small` is run again.
-    "small": RLConfig(weights=RewardWeights(harmony=2.0, rhythm=1.0), threads=1),
+    # Issue 15: the rhythm-only ensembles join (weights.rhythm), and every episode draws a harmonic-rhythm
+    # grid, so the policy learns to choose a chord for the span ahead under each grid a performer can pick.
+    "small": RLConfig(weights=RewardWeights(harmony=2.0, rhythm=1.0), grid_choices=GRIDS, threads=1),
     # The reward-hacking baseline (docs/reward-hacking.md): no anchor KL, no entropy bonus, longer; a
     # discriminative reward trained with wrong-harmony negatives (`jamcore train reward --kind
     # discriminative --set wrong_fraction=0.5 --name discriminative-wrong-s0`) judging every 4-bar
