@@ -85,6 +85,6 @@ else
     $JAM eval --checkpoints "$names" --checkpoint-dir "$OUT" --songs "$SONGS" --embed "$EMBED" --out "$STATE/eval"
     printf 'eval\t%s\tfresh\n' "$((SECONDS - t0))" >> "$STATE/times.tsv"
 fi
-[ "$MODE" = smoke ] || .venv/bin/python training/make_docs.py --write-cards --eval "$STATE/eval/metrics.json" --logs "$STATE" \
+[ "$MODE" = smoke ] || .venv/bin/python training/make_docs.py --write-cards --judges --eval "$STATE/eval/metrics.json" --logs "$STATE" \
     --checkpoints "$OUT"
 echo "pipeline: done in $((SECONDS - T_START)) s; checkpoints in $OUT, report in $STATE/eval/report.md"
