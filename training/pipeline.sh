@@ -33,37 +33,7 @@ STATE="${OUT}/state"   # training states, logs and curves (not shipped)
 mkdir -p "$OUT/rewards" "$STATE"
 echo "pipeline: $MODE -> $OUT"
 
-done_or_resume() {  # $1 = checkpoint stem, $2 = state dir, $3 = name: prints "skip", "--resume" or ""
-    if [ -f "$1.safetensors" ] && [ -f "$1.json" ]; then echo skip
-    elif [ -f "$2/$3-state.json" ]; then echo --resume
-    fi
-}
-
-stage() {  # stage NAME DEST_DIR COMMAND...
-    local name="$1" dest="$2"; shift 2
-    local how; how="$(done_or_resume "$dest/$name" "$STATE" "$name")"
-    if [ "$how" = skip ]; then echo "[$name] done already"; return; fi
-    echo "[$name] $*"
-    local t0=$SECONDS
-    "$@" --name "$name" --out "$STATE" --no-progress ${how:+$how} "${EXTRA[@]}"
-    # Ship only the weights and the model card; curves and logs stay with the state.
-    mv "$STATE/$name.safetensors" "$STATE/$name.json" "$dest/"
-    printf '%s\t%s\t%s\n' "$name" "$((SECONDS - t0))" "${how:-fresh}" >> "$STATE/times.tsv"
-    echo "[$name] $((SECONDS - t0)) s"
-}
-
-lanes() {  # lanes "FUNCTION_A" "FUNCTION_B": run both, side by side when LANES > 1; fail if either fails
-    if [ "$LANES" -gt 1 ]; then
-        "$1" & local a=$!
-        "$2" & local b=$!
-        local rc=0
-        wait "$a" || rc=$?
-        wait "$b" || rc=$?
-        [ "$rc" -eq 0 ] || { echo "pipeline: a stage failed (exit $rc)" >&2; exit "$rc"; }
-    else
-        "$1"; "$2"
-    fi
-}
+source training/stages.sh  # stage (skip / resume / time one training command) and lanes
 
 T_START=$SECONDS
 $JAM data build "${EXTRA[@]}"
@@ -107,9 +77,14 @@ names="mle$(printf ',%s' "${POLICIES[@]}")"
 SONGS=50; EMBED="$OUT/rewards/contrastive-s0"
 # The smoke reward models read short windows only: no learned-embedding Vendi score there.
 [ "$MODE" = smoke ] && SONGS=4 && EMBED=none
-t0=$SECONDS
-$JAM eval --checkpoints "$names" --checkpoint-dir "$OUT" --songs "$SONGS" --embed "$EMBED" --out "$STATE/eval"
-printf 'eval\t%s\tfresh\n' "$((SECONDS - t0))" >> "$STATE/times.tsv"
+# The report is current when no checkpoint is newer than it.
+if [ -f "$STATE/eval/metrics.json" ] && [ -z "$(find "$OUT" -name '*.safetensors' -newer "$STATE/eval/metrics.json")" ]; then
+    echo "[eval] done already"
+else
+    t0=$SECONDS
+    $JAM eval --checkpoints "$names" --checkpoint-dir "$OUT" --songs "$SONGS" --embed "$EMBED" --out "$STATE/eval"
+    printf 'eval\t%s\tfresh\n' "$((SECONDS - t0))" >> "$STATE/times.tsv"
+fi
 [ "$MODE" = smoke ] || .venv/bin/python training/make_docs.py --write-cards --eval "$STATE/eval/metrics.json" --logs "$STATE" \
     --checkpoints "$OUT"
 echo "pipeline: done in $((SECONDS - T_START)) s; checkpoints in $OUT, report in $STATE/eval/report.md"

@@ -273,13 +273,21 @@ def reference_log_probs(models: dict, cfg: RLConfig, ep: Episodes, chords: torch
     return refs
 
 
-def rollout_metrics(melody: torch.Tensor, chords: torch.Tensor, mask: torch.Tensor) -> dict[str, float]:
-    """The evaluation's metrics (``jamcore.eval.metrics``) on this step's rollouts."""
-    cm = M.corpus_metrics([(m[k], c[k]) for m, c, k in zip(melody.numpy(), chords.numpy(), mask.numpy())])
+def rollout_metrics(melody: torch.Tensor, chords: torch.Tensor, mask: torch.Tensor,
+                    on_grid: torch.Tensor | None = None) -> dict[str, float]:
+    """The evaluation's metrics (``jamcore.eval.metrics``) on this step's rollouts.
+
+    ``chase_share_free``: the chase among the episodes free to change on any 16th (no grid drawn, or the
+    ``16th`` grid), the only ones where it can show; NaN when the step drew none."""
+    songs = [(m[k], c[k]) for m, c, k in zip(melody.numpy(), chords.numpy(), mask.numpy())]
+    cm = M.corpus_metrics(songs)
+    free = [s for s, g in zip(songs, on_grid.numpy() if on_grid is not None else [None] * len(songs))
+            if g is None or g.all()]
     return {"nic": cm["nic"], "chord_entropy": cm["entropy_pooled"], "entropy_song_mean": cm["entropy_song_mean"],
             "distinct_chords": cm["distinct_chords_song_mean"],
             "longest_run_beats": cm["longest_run_beats_song_mean"], "changes_per_bar": cm["changes_per_bar"],
-            "on_beat_share": cm["on_beat_share"]}
+            "on_beat_share": cm["on_beat_share"], "chase_share": cm["chase_share"],
+            "chase_share_free": M.corpus_metrics(free)["chase_share"] if free else float("nan")}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -375,7 +383,7 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
         row = {"step": step + 1, "lr": opt.param_groups[0]["lr"], "reward_total": reward.total,
                **{f"reward_{k}": float(np.mean(v)) for k, v in reward.terms.items()},
                **{f"kl_{k}": float(ppo.masked_mean(v, mask)) for k, v in kl.items()}, **stats,
-               "explained_variance": ev, **rollout_metrics(ep.melody, chords, mask), "d_trained": int(d_train),
+               "explained_variance": ev, **rollout_metrics(ep.melody, chords, mask, ep.on_grid), "d_trained": int(d_train),
                **d_stats, "seconds": round(time.time() - t0, 1)}
         history.append(row)
         step += 1
