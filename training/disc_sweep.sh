@@ -10,7 +10,8 @@
 # `rl` (seed 0) is the pipeline's own stage, trained into OUT if missing; the other runs go to OUT/sweep.
 # Then all seven are evaluated on the test split twice: at the 16th grid, where a chord may come a 16th
 # after the note (the chase), and at the default grid: OUT/state/sweep-eval-16th and OUT/state/sweep-eval.
-# Resumable and timed like the pipeline (training/stages.sh).
+# Resumable and timed like the pipeline (training/stages.sh). SEED1="chord meter" (default) names the
+# discriminator arms that also train seed 1; runs missing from OUT are left out of the evaluation.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { echo "usage: $0 OUT [extra training args]" >&2; exit 2; }
@@ -29,15 +30,19 @@ gapt() {  # gapt D SEED: gapt-1.0 with the chord-only (D=chord) or metre-hearing
     stage "gapt-1.0-$1-s$2" "$SWEEP" $JAM train gapt --adv-weight 1.0 --profile small --seed "$2" \
         --set "disc_meter=$meter" "${CK[@]}"
 }
+SEED1="${SEED1:-chord meter}"
+seed1() { [[ " $SEED1 " == *" $1 "* ]] && gapt "$1" 1; return 0; }
 chord_lane() {
-    stage rl "$OUT" $JAM train rl --profile small "${CK[@]}"; gapt chord 0; gapt chord 1
+    stage rl "$OUT" $JAM train rl --profile small "${CK[@]}"; gapt chord 0; seed1 chord
     stage rl-norhythm "$SWEEP" $JAM train rl --profile small --set weights.rhythm=0 --set grid_choices=16th "${CK[@]}"
 }
-meter_lane() { stage rl-s1 "$SWEEP" $JAM train rl --profile small --seed 1 "${CK[@]}"; gapt meter 0; gapt meter 1; }
+meter_lane() { stage rl-s1 "$SWEEP" $JAM train rl --profile small --seed 1 "${CK[@]}"; gapt meter 0; seed1 meter; }
 lanes chord_lane meter_lane
 
-names="$OUT/rl,$SWEEP/rl-s1,$SWEEP/rl-norhythm"
-for d in chord meter; do for s in 0 1; do names="$names,$SWEEP/gapt-1.0-$d-s$s"; done; done
+names="$OUT/rl"
+for run in rl-s1 rl-norhythm gapt-1.0-chord-s0 gapt-1.0-chord-s1 gapt-1.0-meter-s0 gapt-1.0-meter-s1; do
+    [ -f "$SWEEP/$run.safetensors" ] && names="$names,$SWEEP/$run"
+done
 for grid in 16th default; do
     dest="$STATE/sweep-eval"; args=()
     [ "$grid" = 16th ] && dest="$STATE/sweep-eval-16th" && args=(--grid 16th)
