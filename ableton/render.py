@@ -80,8 +80,9 @@ def draw(lay: dict[str, Any], path: Path) -> None:
         elif kind == "live.tab":
             items = it["enum"] or [""]
             seg = bw / len(items)
+            chosen = int(it["initial"]) if it["initial"] is not None else 0
             for i, name in enumerate(items):
-                on = i == 0
+                on = i == chosen
                 ax.add_patch(Rectangle((x + i * seg, y), seg, bh, facecolor=ACCENT if on else PANEL, edgecolor=DIM))
                 ax.text(x + (i + 0.5) * seg, y + bh / 2, name, color="#000000" if on else TEXT, fontsize=7,
                         ha="center", va="center")

@@ -32,10 +32,11 @@ has no fan-out, so no behaviour depends on where a box sits; ``max_patches/simul
 - Controls (live.* parameters, saved with the set): Checkpoint (a fixed list of the shipped performable
   checkpoints plus ``blend``, so a saved choice always names the same model), Blend (``/jam/blend``
   between two checkpoints; turning it selects ``blend``), Temperature, Lookahead, Output, Voicing,
-  Chord channel, Thru, Reset, Port. After every ``/jam/ready`` the device re-sends all of them, the
-  loop and the time signature; the menu then follows ``/jam/status checkpoint`` (what really plays).
-  The status line shows the chord sounding, the checkpoint playing, the latency, the launcher's
-  status and the last ``/jam/error``.
+  Grid (where chords may change, ``/jam/set grid``; default the bridge's), Chord channel, Thru, Reset,
+  Port. After every ``/jam/ready`` the device re-sends all of them, the loop and the time signature;
+  the menu then follows ``/jam/status checkpoint`` (what really plays). The header shows the chord
+  sounding and the checkpoint playing; the status lines the latency, the launcher's status and the
+  last ``/jam/error``.
 """
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 from bridge import protocol as P  # noqa: E402
 from jamcore.checkpoints import DEFAULT_POLICY, DEFAULT_TEMPERATURE, available_checkpoints  # noqa: E402
+from jamcore.music.grid import DEFAULT_GRID, GRIDS  # noqa: E402
 from max_patches.maxpat import Patcher, dumps  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -99,20 +101,24 @@ def build_device() -> dict[str, Any]:
                 mmin=l_lo, mmax=l_hi, initial=DEFAULT_LOOKAHEAD_BEATS)
     p.comment("Voicing", 580, 630, present=(204, 50, 46, 18))
     voicing = p.ui("live.tab", 580, 660, (252, 50, 100, 18), "voicing", "Voicing", "Voicing", 2, enum=P.VOICINGS)
-    p.comment("Chord ch", 660, 630, present=(204, 74, 56, 18))
-    channel = p.ui("live.numbox", 660, 660, (262, 74, 40, 18), "channel", "Chord channel", "Chord ch", 1,
+    p.comment("Grid", 1000, 630, present=(204, 72, 46, 18))
+    grid = p.ui("live.tab", 1000, 660, (252, 72, 160, 18), "grid", "Grid", "Grid", 2, enum=GRIDS,
+                initial=GRIDS.index(DEFAULT_GRID))
+    p.comment("Chord ch", 660, 630, present=(204, 94, 56, 18))
+    channel = p.ui("live.numbox", 660, 660, (262, 94, 40, 18), "channel", "Chord channel", "Chord ch", 1,
                    mmin=1, mmax=16, initial=CHORD_CHANNEL)
-    p.comment("Thru", 720, 630, present=(306, 74, 30, 18))
-    thru = p.ui("live.toggle", 720, 660, (338, 76, 14, 14), "thru", "Thru", "Thru", 2, enum=("off", "on"),
+    p.comment("Thru", 720, 630, present=(306, 94, 30, 18))
+    thru = p.ui("live.toggle", 720, 660, (338, 96, 14, 14), "thru", "Thru", "Thru", 2, enum=("off", "on"),
                 initial=1)
-    reset = p.ui("live.button", 780, 660, (360, 74, 16, 16), "reset", "Reset", "Reset", 2, enum=("off", "on"))
-    p.comment("Reset", 780, 630, present=(378, 74, 36, 18))
+    reset = p.ui("live.button", 780, 660, (360, 94, 16, 16), "reset", "Reset", "Reset", 2, enum=("off", "on"))
+    p.comment("Reset", 780, 630, present=(378, 94, 36, 18))
     p.comment("Port", 840, 630, present=(8, 102, 30, 18))
     port = p.ui("live.numbox", 840, 660, (40, 102, 50, 18), "port", "Port", "Port", 1, mmin=1024, mmax=65535,
                 initial=P.DEFAULT_PORT)
     p.comment(f"Blend: {BLEND_A} to {BLEND_B}", 900, 630, present=(96, 102, 104, 18))
-    show_chord = p.comment("-", 20, 700, present=(204, 98, 60, 22), fontsize=14.0, varname="status_chord")
-    show_ckpt = p.comment(DEFAULT_POLICY, 120, 700, present=(266, 102, 146, 18), varname="status_checkpoint")
+    # The header: what sounds now and which checkpoint plays it, beside the name and the link light.
+    show_chord = p.comment("-", 20, 700, present=(124, 2, 76, 22), fontsize=14.0, varname="status_chord")
+    show_ckpt = p.comment(DEFAULT_POLICY, 120, 700, present=(204, 6, 142, 18), varname="status_checkpoint")
     show_lat = p.comment("latency -", 260, 700, present=(8, 124, 120, 18), varname="status_latency")
     show_bridge = p.comment(f"bridge {P.DEFAULT_HOST}", 400, 700, present=(130, 124, 282, 18),
                             varname="status_bridge")
@@ -190,7 +196,8 @@ def build_device() -> dict[str, Any]:
     # ---------------------------------------------------------------- controls -> bridge
     for ui, prefix, outlet, x in ((temp, f"{P.SET.path} temperature", 0, 340),
                                   (tab, f"{P.SET.path} output", 1, 500),
-                                  (voicing, f"{P.SET.path} voicing", 1, 580)):
+                                  (voicing, f"{P.SET.path} voicing", 1, 580),
+                                  (grid, f"{P.SET.path} grid", 1, 1000)):
         pre = p.obj(f"prepend {prefix}", x, 760)
         p.connect(ui, outlet, pre)
         p.connect(pre, 0, send)
@@ -364,14 +371,15 @@ def build_device() -> dict[str, Any]:
     p.connect(light_t, 0, light)
 
     # /jam/ready: light, watchdog, then every setting again (the set's values win over the bridge's).
-    ready = p.obj("t b b b b b b b b b", 840, 90)
+    ready = p.obj("t b b b b b b b b b b", 840, 90)
     p.connect(route, 2, ready)
-    p.connect(ready, 8, light_on)
-    p.connect(ready, 7, watchdog)
-    p.connect(ready, 6, temp)
-    p.connect(ready, 5, look)
-    p.connect(ready, 4, tab)
-    p.connect(ready, 3, voicing)
+    p.connect(ready, 9, light_on)
+    p.connect(ready, 8, watchdog)
+    p.connect(ready, 7, temp)
+    p.connect(ready, 6, look)
+    p.connect(ready, 5, tab)
+    p.connect(ready, 4, voicing)
+    p.connect(ready, 3, grid)
     # 2: time signature, 1: loop (wired below), 0: the checkpoint choice, last
     p.connect(ready, 0, menu)
 

@@ -484,6 +484,73 @@
 				"box" : {
 					"id" : "obj-16",
 					"maxclass" : "comment",
+					"text" : "Grid",
+					"patching_rect" : [
+						1000.0,
+						630.0,
+						40.0,
+						20.0
+					],
+					"presentation" : 1,
+					"presentation_rect" : [
+						204.0,
+						72.0,
+						46.0,
+						18.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 0
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-17",
+					"maxclass" : "live.tab",
+					"parameter_enable" : 1,
+					"varname" : "grid",
+					"patching_rect" : [
+						1000.0,
+						660.0,
+						160.0,
+						18.0
+					],
+					"presentation" : 1,
+					"presentation_rect" : [
+						252.0,
+						72.0,
+						160.0,
+						18.0
+					],
+					"saved_attribute_attributes" : {
+						"valueof" : {
+							"parameter_longname" : "Grid",
+							"parameter_shortname" : "Grid",
+							"parameter_type" : 2,
+							"parameter_enum" : [
+								"16th",
+								"beat",
+								"half",
+								"bar"
+							],
+							"parameter_initial_enable" : 1,
+							"parameter_initial" : [
+								1
+							]
+						}
+					},
+					"numinlets" : 1,
+					"numoutlets" : 3,
+					"outlettype" : [
+						"",
+						"",
+						"float"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-18",
+					"maxclass" : "comment",
 					"text" : "Chord ch",
 					"patching_rect" : [
 						660.0,
@@ -494,7 +561,7 @@
 					"presentation" : 1,
 					"presentation_rect" : [
 						204.0,
-						74.0,
+						94.0,
 						56.0,
 						18.0
 					],
@@ -504,7 +571,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-17",
+					"id" : "obj-19",
 					"maxclass" : "live.numbox",
 					"parameter_enable" : 1,
 					"varname" : "channel",
@@ -517,7 +584,7 @@
 					"presentation" : 1,
 					"presentation_rect" : [
 						262.0,
-						74.0,
+						94.0,
 						40.0,
 						18.0
 					],
@@ -544,7 +611,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-18",
+					"id" : "obj-20",
 					"maxclass" : "comment",
 					"text" : "Thru",
 					"patching_rect" : [
@@ -556,7 +623,7 @@
 					"presentation" : 1,
 					"presentation_rect" : [
 						306.0,
-						74.0,
+						94.0,
 						30.0,
 						18.0
 					],
@@ -566,7 +633,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-19",
+					"id" : "obj-21",
 					"maxclass" : "live.toggle",
 					"parameter_enable" : 1,
 					"varname" : "thru",
@@ -579,7 +646,7 @@
 					"presentation" : 1,
 					"presentation_rect" : [
 						338.0,
-						76.0,
+						96.0,
 						14.0,
 						14.0
 					],
@@ -607,7 +674,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-20",
+					"id" : "obj-22",
 					"maxclass" : "live.button",
 					"parameter_enable" : 1,
 					"varname" : "reset",
@@ -620,7 +687,7 @@
 					"presentation" : 1,
 					"presentation_rect" : [
 						360.0,
-						74.0,
+						94.0,
 						16.0,
 						16.0
 					],
@@ -644,7 +711,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-21",
+					"id" : "obj-23",
 					"maxclass" : "comment",
 					"text" : "Reset",
 					"patching_rect" : [
@@ -656,7 +723,7 @@
 					"presentation" : 1,
 					"presentation_rect" : [
 						378.0,
-						74.0,
+						94.0,
 						36.0,
 						18.0
 					],
@@ -666,7 +733,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-22",
+					"id" : "obj-24",
 					"maxclass" : "comment",
 					"text" : "Port",
 					"patching_rect" : [
@@ -688,7 +755,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-23",
+					"id" : "obj-25",
 					"maxclass" : "live.numbox",
 					"parameter_enable" : 1,
 					"varname" : "port",
@@ -728,7 +795,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-24",
+					"id" : "obj-26",
 					"maxclass" : "comment",
 					"text" : "Blend: rl to gapt-4.0",
 					"patching_rect" : [
@@ -750,7 +817,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-25",
+					"id" : "obj-27",
 					"maxclass" : "comment",
 					"text" : "-",
 					"patching_rect" : [
@@ -763,9 +830,9 @@
 					"varname" : "status_chord",
 					"presentation" : 1,
 					"presentation_rect" : [
-						204.0,
-						98.0,
-						60.0,
+						124.0,
+						2.0,
+						76.0,
 						22.0
 					],
 					"numinlets" : 1,
@@ -774,7 +841,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-26",
+					"id" : "obj-28",
 					"maxclass" : "comment",
 					"text" : "gapt-1.0",
 					"patching_rect" : [
@@ -786,9 +853,9 @@
 					"varname" : "status_checkpoint",
 					"presentation" : 1,
 					"presentation_rect" : [
-						266.0,
-						102.0,
-						146.0,
+						204.0,
+						6.0,
+						142.0,
 						18.0
 					],
 					"numinlets" : 1,
@@ -797,7 +864,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-27",
+					"id" : "obj-29",
 					"maxclass" : "comment",
 					"text" : "latency -",
 					"patching_rect" : [
@@ -820,7 +887,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-28",
+					"id" : "obj-30",
 					"maxclass" : "comment",
 					"text" : "bridge 127.0.0.1",
 					"patching_rect" : [
@@ -843,7 +910,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-29",
+					"id" : "obj-31",
 					"maxclass" : "comment",
 					"text" : "no errors",
 					"patching_rect" : [
@@ -866,7 +933,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-30",
+					"id" : "obj-32",
 					"maxclass" : "newobj",
 					"text" : "live.thisdevice",
 					"patching_rect" : [
@@ -886,7 +953,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-31",
+					"id" : "obj-33",
 					"maxclass" : "newobj",
 					"text" : "t b b b b b b b",
 					"patching_rect" : [
@@ -910,7 +977,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-32",
+					"id" : "obj-34",
 					"maxclass" : "message",
 					"text" : "path this_device",
 					"patching_rect" : [
@@ -928,7 +995,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-33",
+					"id" : "obj-35",
 					"maxclass" : "newobj",
 					"text" : "live.path",
 					"patching_rect" : [
@@ -948,7 +1015,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-34",
+					"id" : "obj-36",
 					"maxclass" : "newobj",
 					"text" : "route id",
 					"patching_rect" : [
@@ -967,7 +1034,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-35",
+					"id" : "obj-37",
 					"maxclass" : "newobj",
 					"text" : "expr 7401+$i1%500",
 					"patching_rect" : [
@@ -985,7 +1052,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-36",
+					"id" : "obj-38",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -1004,7 +1071,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-37",
+					"id" : "obj-39",
 					"maxclass" : "message",
 					"text" : "port $1",
 					"patching_rect" : [
@@ -1022,7 +1089,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-38",
+					"id" : "obj-40",
 					"maxclass" : "message",
 					"text" : "/jam/hello 7401",
 					"patching_rect" : [
@@ -1040,7 +1107,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-39",
+					"id" : "obj-41",
 					"maxclass" : "newobj",
 					"text" : "prepend set /jam/hello",
 					"patching_rect" : [
@@ -1058,7 +1125,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-40",
+					"id" : "obj-42",
 					"maxclass" : "newobj",
 					"text" : "t b i i",
 					"patching_rect" : [
@@ -1078,7 +1145,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-41",
+					"id" : "obj-43",
 					"maxclass" : "message",
 					"text" : "port $1",
 					"patching_rect" : [
@@ -1096,7 +1163,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-42",
+					"id" : "obj-44",
 					"maxclass" : "message",
 					"text" : "start $1",
 					"patching_rect" : [
@@ -1114,7 +1181,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-43",
+					"id" : "obj-45",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -1132,7 +1199,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-44",
+					"id" : "obj-46",
 					"maxclass" : "message",
 					"text" : "path live_set",
 					"patching_rect" : [
@@ -1150,7 +1217,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-45",
+					"id" : "obj-47",
 					"maxclass" : "newobj",
 					"text" : "delay 3000",
 					"patching_rect" : [
@@ -1168,7 +1235,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-46",
+					"id" : "obj-48",
 					"maxclass" : "message",
 					"text" : "1",
 					"patching_rect" : [
@@ -1186,7 +1253,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-47",
+					"id" : "obj-49",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -1205,7 +1272,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-48",
+					"id" : "obj-50",
 					"maxclass" : "newobj",
 					"text" : "metro 1000",
 					"patching_rect" : [
@@ -1223,7 +1290,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-49",
+					"id" : "obj-51",
 					"maxclass" : "message",
 					"text" : "/jam/ping 1",
 					"patching_rect" : [
@@ -1241,7 +1308,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-50",
+					"id" : "obj-52",
 					"maxclass" : "newobj",
 					"text" : "metro 16n @quantize 16n",
 					"patching_rect" : [
@@ -1259,7 +1326,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-51",
+					"id" : "obj-53",
 					"maxclass" : "newobj",
 					"text" : "freebang",
 					"patching_rect" : [
@@ -1277,7 +1344,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-52",
+					"id" : "obj-54",
 					"maxclass" : "newobj",
 					"text" : "t b b b",
 					"patching_rect" : [
@@ -1297,7 +1364,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-53",
+					"id" : "obj-55",
 					"maxclass" : "message",
 					"text" : "/jam/bye",
 					"patching_rect" : [
@@ -1315,7 +1382,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-54",
+					"id" : "obj-56",
 					"maxclass" : "message",
 					"text" : "stop",
 					"patching_rect" : [
@@ -1333,7 +1400,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-55",
+					"id" : "obj-57",
 					"maxclass" : "newobj",
 					"text" : "route status",
 					"patching_rect" : [
@@ -1352,7 +1419,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-56",
+					"id" : "obj-58",
 					"maxclass" : "newobj",
 					"text" : "prepend set bridge",
 					"patching_rect" : [
@@ -1370,7 +1437,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-57",
+					"id" : "obj-59",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/set temperature",
 					"patching_rect" : [
@@ -1388,7 +1455,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-58",
+					"id" : "obj-60",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/set output",
 					"patching_rect" : [
@@ -1406,7 +1473,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-59",
+					"id" : "obj-61",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/set voicing",
 					"patching_rect" : [
@@ -1424,7 +1491,25 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-60",
+					"id" : "obj-62",
+					"maxclass" : "newobj",
+					"text" : "prepend /jam/set grid",
+					"patching_rect" : [
+						1000.0,
+						760.0,
+						159.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-63",
 					"maxclass" : "newobj",
 					"text" : "t f f",
 					"patching_rect" : [
@@ -1443,7 +1528,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-61",
+					"id" : "obj-64",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/set lookahead_beats",
 					"patching_rect" : [
@@ -1461,7 +1546,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-62",
+					"id" : "obj-65",
 					"maxclass" : "newobj",
 					"text" : "expr int($f1*4+2.5)",
 					"patching_rect" : [
@@ -1479,7 +1564,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-63",
+					"id" : "obj-66",
 					"maxclass" : "newobj",
 					"text" : "route blend",
 					"patching_rect" : [
@@ -1498,7 +1583,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-64",
+					"id" : "obj-67",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/checkpoint",
 					"patching_rect" : [
@@ -1516,7 +1601,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-65",
+					"id" : "obj-68",
 					"maxclass" : "newobj",
 					"text" : "speedlim 100",
 					"patching_rect" : [
@@ -1534,7 +1619,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-66",
+					"id" : "obj-69",
 					"maxclass" : "newobj",
 					"text" : "t f b",
 					"patching_rect" : [
@@ -1553,7 +1638,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-67",
+					"id" : "obj-70",
 					"maxclass" : "message",
 					"text" : "set 5",
 					"patching_rect" : [
@@ -1571,7 +1656,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-68",
+					"id" : "obj-71",
 					"maxclass" : "message",
 					"text" : "/jam/blend rl gapt-4.0 $1",
 					"patching_rect" : [
@@ -1589,7 +1674,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-69",
+					"id" : "obj-72",
 					"maxclass" : "newobj",
 					"text" : "t b b b",
 					"patching_rect" : [
@@ -1609,7 +1694,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-70",
+					"id" : "obj-73",
 					"maxclass" : "message",
 					"text" : "/jam/reset",
 					"patching_rect" : [
@@ -1627,7 +1712,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-71",
+					"id" : "obj-74",
 					"maxclass" : "newobj",
 					"text" : "midiin",
 					"patching_rect" : [
@@ -1645,7 +1730,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-72",
+					"id" : "obj-75",
 					"maxclass" : "newobj",
 					"text" : "midiout",
 					"patching_rect" : [
@@ -1660,7 +1745,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-73",
+					"id" : "obj-76",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -1679,7 +1764,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-74",
+					"id" : "obj-77",
 					"maxclass" : "newobj",
 					"text" : "gate 1 1",
 					"patching_rect" : [
@@ -1697,7 +1782,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-75",
+					"id" : "obj-78",
 					"maxclass" : "newobj",
 					"text" : "midiparse",
 					"patching_rect" : [
@@ -1722,7 +1807,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-76",
+					"id" : "obj-79",
 					"maxclass" : "newobj",
 					"text" : "t l b",
 					"patching_rect" : [
@@ -1741,7 +1826,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-77",
+					"id" : "obj-80",
 					"maxclass" : "newobj",
 					"text" : "transport",
 					"patching_rect" : [
@@ -1767,7 +1852,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-78",
+					"id" : "obj-81",
 					"maxclass" : "newobj",
 					"text" : "expr $f1/480.",
 					"patching_rect" : [
@@ -1785,7 +1870,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-79",
+					"id" : "obj-82",
 					"maxclass" : "newobj",
 					"text" : "pack i i f",
 					"patching_rect" : [
@@ -1803,7 +1888,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-80",
+					"id" : "obj-83",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/note",
 					"patching_rect" : [
@@ -1821,7 +1906,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-81",
+					"id" : "obj-84",
 					"maxclass" : "newobj",
 					"text" : "midiformat",
 					"patching_rect" : [
@@ -1840,7 +1925,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-82",
+					"id" : "obj-85",
 					"maxclass" : "newobj",
 					"text" : "t i b",
 					"patching_rect" : [
@@ -1859,7 +1944,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-83",
+					"id" : "obj-86",
 					"maxclass" : "newobj",
 					"text" : "zl reg",
 					"patching_rect" : [
@@ -1878,7 +1963,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-84",
+					"id" : "obj-87",
 					"maxclass" : "newobj",
 					"text" : "t b b",
 					"patching_rect" : [
@@ -1897,7 +1982,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-85",
+					"id" : "obj-88",
 					"maxclass" : "message",
 					"text" : "zlclear",
 					"patching_rect" : [
@@ -1915,7 +2000,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-86",
+					"id" : "obj-89",
 					"maxclass" : "newobj",
 					"text" : "iter",
 					"patching_rect" : [
@@ -1933,7 +2018,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-87",
+					"id" : "obj-90",
 					"maxclass" : "newobj",
 					"text" : "pack 0 0",
 					"patching_rect" : [
@@ -1951,7 +2036,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-88",
+					"id" : "obj-91",
 					"maxclass" : "newobj",
 					"text" : "zl reg",
 					"patching_rect" : [
@@ -1970,7 +2055,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-89",
+					"id" : "obj-92",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -1988,7 +2073,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-90",
+					"id" : "obj-93",
 					"maxclass" : "newobj",
 					"text" : "route nochord",
 					"patching_rect" : [
@@ -2007,7 +2092,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-91",
+					"id" : "obj-94",
 					"maxclass" : "newobj",
 					"text" : "t b b b",
 					"patching_rect" : [
@@ -2027,7 +2112,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-92",
+					"id" : "obj-95",
 					"maxclass" : "message",
 					"text" : "set -",
 					"patching_rect" : [
@@ -2045,7 +2130,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-93",
+					"id" : "obj-96",
 					"maxclass" : "newobj",
 					"text" : "t l b b",
 					"patching_rect" : [
@@ -2065,7 +2150,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-94",
+					"id" : "obj-97",
 					"maxclass" : "newobj",
 					"text" : "zl slice 1",
 					"patching_rect" : [
@@ -2084,7 +2169,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-95",
+					"id" : "obj-98",
 					"maxclass" : "newobj",
 					"text" : "prepend set",
 					"patching_rect" : [
@@ -2102,7 +2187,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-96",
+					"id" : "obj-99",
 					"maxclass" : "newobj",
 					"text" : "t l",
 					"patching_rect" : [
@@ -2120,7 +2205,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-97",
+					"id" : "obj-100",
 					"maxclass" : "newobj",
 					"text" : "t l l",
 					"patching_rect" : [
@@ -2139,7 +2224,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-98",
+					"id" : "obj-101",
 					"maxclass" : "newobj",
 					"text" : "iter",
 					"patching_rect" : [
@@ -2157,7 +2242,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-99",
+					"id" : "obj-102",
 					"maxclass" : "newobj",
 					"text" : "pack 0 90",
 					"patching_rect" : [
@@ -2175,7 +2260,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-100",
+					"id" : "obj-103",
 					"maxclass" : "newobj",
 					"text" : "route /jam/chord /jam/nochord /jam/ready /jam/pong /jam/status /jam/error",
 					"patching_rect" : [
@@ -2199,7 +2284,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-101",
+					"id" : "obj-104",
 					"maxclass" : "newobj",
 					"text" : "coll",
 					"patching_rect" : [
@@ -2220,7 +2305,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-102",
+					"id" : "obj-105",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -2239,7 +2324,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-103",
+					"id" : "obj-106",
 					"maxclass" : "newobj",
 					"text" : "expr $i1-$i2*($i3<$i4)*($i1>=$i4)*($i4-$i5)",
 					"patching_rect" : [
@@ -2257,7 +2342,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-104",
+					"id" : "obj-107",
 					"maxclass" : "newobj",
 					"text" : "prepend 0",
 					"patching_rect" : [
@@ -2275,7 +2360,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-105",
+					"id" : "obj-108",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -2294,7 +2379,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-106",
+					"id" : "obj-109",
 					"maxclass" : "message",
 					"text" : "set $1",
 					"patching_rect" : [
@@ -2312,7 +2397,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-107",
+					"id" : "obj-110",
 					"maxclass" : "newobj",
 					"text" : "expr ($i1>$i2)*($i1-$i2<=$i4)+(($i1>$i2)*($i1-$i2<=$i4)==0)*($i6<=$i2)*($i2<$i6+$i5)*($i3<$i6)*2",
 					"patching_rect" : [
@@ -2330,7 +2415,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-108",
+					"id" : "obj-111",
 					"maxclass" : "newobj",
 					"text" : "gate 2",
 					"patching_rect" : [
@@ -2349,7 +2434,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-109",
+					"id" : "obj-112",
 					"maxclass" : "newobj",
 					"text" : "t l l l",
 					"patching_rect" : [
@@ -2369,7 +2454,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-110",
+					"id" : "obj-113",
 					"maxclass" : "newobj",
 					"text" : "zl slice 2",
 					"patching_rect" : [
@@ -2388,7 +2473,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-111",
+					"id" : "obj-114",
 					"maxclass" : "newobj",
 					"text" : "unpack i i",
 					"patching_rect" : [
@@ -2407,7 +2492,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-112",
+					"id" : "obj-115",
 					"maxclass" : "newobj",
 					"text" : "zl slice 1",
 					"patching_rect" : [
@@ -2426,7 +2511,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-113",
+					"id" : "obj-116",
 					"maxclass" : "newobj",
 					"text" : "zl slice 2",
 					"patching_rect" : [
@@ -2445,7 +2530,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-114",
+					"id" : "obj-117",
 					"maxclass" : "newobj",
 					"text" : "t b i b",
 					"patching_rect" : [
@@ -2465,7 +2550,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-115",
+					"id" : "obj-118",
 					"maxclass" : "message",
 					"text" : "1",
 					"patching_rect" : [
@@ -2483,7 +2568,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-116",
+					"id" : "obj-119",
 					"maxclass" : "message",
 					"text" : "nochord",
 					"patching_rect" : [
@@ -2501,7 +2586,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-117",
+					"id" : "obj-120",
 					"maxclass" : "message",
 					"text" : "1",
 					"patching_rect" : [
@@ -2519,7 +2604,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-118",
+					"id" : "obj-121",
 					"maxclass" : "message",
 					"text" : "0",
 					"patching_rect" : [
@@ -2537,7 +2622,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-119",
+					"id" : "obj-122",
 					"maxclass" : "newobj",
 					"text" : "t i",
 					"patching_rect" : [
@@ -2555,18 +2640,19 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-120",
+					"id" : "obj-123",
 					"maxclass" : "newobj",
-					"text" : "t b b b b b b b b b",
+					"text" : "t b b b b b b b b b b",
 					"patching_rect" : [
 						840.0,
 						90.0,
-						145.0,
+						159.0,
 						22.0
 					],
 					"numinlets" : 1,
-					"numoutlets" : 9,
+					"numoutlets" : 10,
 					"outlettype" : [
+						"bang",
 						"bang",
 						"bang",
 						"bang",
@@ -2581,7 +2667,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-121",
+					"id" : "obj-124",
 					"maxclass" : "newobj",
 					"text" : "t b b",
 					"patching_rect" : [
@@ -2600,7 +2686,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-122",
+					"id" : "obj-125",
 					"maxclass" : "newobj",
 					"text" : "t b b b",
 					"patching_rect" : [
@@ -2620,7 +2706,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-123",
+					"id" : "obj-126",
 					"maxclass" : "newobj",
 					"text" : "route checkpoint latency_p50_ms",
 					"patching_rect" : [
@@ -2640,7 +2726,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-124",
+					"id" : "obj-127",
 					"maxclass" : "newobj",
 					"text" : "t l l",
 					"patching_rect" : [
@@ -2659,7 +2745,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-125",
+					"id" : "obj-128",
 					"maxclass" : "newobj",
 					"text" : "prepend setsymbol",
 					"patching_rect" : [
@@ -2677,7 +2763,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-126",
+					"id" : "obj-129",
 					"maxclass" : "newobj",
 					"text" : "prepend set",
 					"patching_rect" : [
@@ -2695,7 +2781,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-127",
+					"id" : "obj-130",
 					"maxclass" : "message",
 					"text" : "set latency $1 ms",
 					"patching_rect" : [
@@ -2713,7 +2799,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-128",
+					"id" : "obj-131",
 					"maxclass" : "message",
 					"text" : "set $2",
 					"patching_rect" : [
@@ -2731,7 +2817,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-129",
+					"id" : "obj-132",
 					"maxclass" : "message",
 					"text" : "clear",
 					"patching_rect" : [
@@ -2749,7 +2835,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-130",
+					"id" : "obj-133",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -2767,7 +2853,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-131",
+					"id" : "obj-134",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -2785,7 +2871,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-132",
+					"id" : "obj-135",
 					"maxclass" : "newobj",
 					"text" : "transport",
 					"patching_rect" : [
@@ -2811,7 +2897,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-133",
+					"id" : "obj-136",
 					"maxclass" : "newobj",
 					"text" : "zl reg",
 					"patching_rect" : [
@@ -2830,7 +2916,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-134",
+					"id" : "obj-137",
 					"maxclass" : "newobj",
 					"text" : "expr $f1/480.",
 					"patching_rect" : [
@@ -2848,7 +2934,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-135",
+					"id" : "obj-138",
 					"maxclass" : "newobj",
 					"text" : "pack i f f",
 					"patching_rect" : [
@@ -2866,7 +2952,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-136",
+					"id" : "obj-139",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -2884,7 +2970,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-137",
+					"id" : "obj-140",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/transport",
 					"patching_rect" : [
@@ -2902,7 +2988,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-138",
+					"id" : "obj-141",
 					"maxclass" : "newobj",
 					"text" : "live.path",
 					"patching_rect" : [
@@ -2922,7 +3008,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-139",
+					"id" : "obj-142",
 					"maxclass" : "newobj",
 					"text" : "t l l l l l l l",
 					"patching_rect" : [
@@ -2946,7 +3032,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-140",
+					"id" : "obj-143",
 					"maxclass" : "newobj",
 					"text" : "live.observer is_playing",
 					"patching_rect" : [
@@ -2965,7 +3051,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-141",
+					"id" : "obj-144",
 					"maxclass" : "newobj",
 					"text" : "live.observer tempo",
 					"patching_rect" : [
@@ -2984,7 +3070,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-142",
+					"id" : "obj-145",
 					"maxclass" : "newobj",
 					"text" : "live.observer loop",
 					"patching_rect" : [
@@ -3003,7 +3089,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-143",
+					"id" : "obj-146",
 					"maxclass" : "newobj",
 					"text" : "live.observer loop_start",
 					"patching_rect" : [
@@ -3022,7 +3108,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-144",
+					"id" : "obj-147",
 					"maxclass" : "newobj",
 					"text" : "live.observer loop_length",
 					"patching_rect" : [
@@ -3041,7 +3127,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-145",
+					"id" : "obj-148",
 					"maxclass" : "newobj",
 					"text" : "live.observer signature_numerator",
 					"patching_rect" : [
@@ -3060,7 +3146,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-146",
+					"id" : "obj-149",
 					"maxclass" : "newobj",
 					"text" : "live.observer signature_denominator",
 					"patching_rect" : [
@@ -3079,7 +3165,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-147",
+					"id" : "obj-150",
 					"maxclass" : "newobj",
 					"text" : "sel 0",
 					"patching_rect" : [
@@ -3098,7 +3184,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-148",
+					"id" : "obj-151",
 					"maxclass" : "newobj",
 					"text" : "t b b b b",
 					"patching_rect" : [
@@ -3119,7 +3205,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-149",
+					"id" : "obj-152",
 					"maxclass" : "newobj",
 					"text" : "pack i f f",
 					"patching_rect" : [
@@ -3137,7 +3223,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-150",
+					"id" : "obj-153",
 					"maxclass" : "newobj",
 					"text" : "t b f",
 					"patching_rect" : [
@@ -3156,7 +3242,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-151",
+					"id" : "obj-154",
 					"maxclass" : "newobj",
 					"text" : "t b f",
 					"patching_rect" : [
@@ -3175,7 +3261,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-152",
+					"id" : "obj-155",
 					"maxclass" : "newobj",
 					"text" : "t l l b",
 					"patching_rect" : [
@@ -3195,7 +3281,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-153",
+					"id" : "obj-156",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/loop",
 					"patching_rect" : [
@@ -3213,7 +3299,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-154",
+					"id" : "obj-157",
 					"maxclass" : "newobj",
 					"text" : "unpack i f f",
 					"patching_rect" : [
@@ -3233,7 +3319,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-155",
+					"id" : "obj-158",
 					"maxclass" : "newobj",
 					"text" : "expr int($f1*4+0.5)+int($f2*4+0.5)",
 					"patching_rect" : [
@@ -3251,7 +3337,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-156",
+					"id" : "obj-159",
 					"maxclass" : "newobj",
 					"text" : "t f f",
 					"patching_rect" : [
@@ -3270,7 +3356,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-157",
+					"id" : "obj-160",
 					"maxclass" : "newobj",
 					"text" : "expr int($f1*4+0.5)",
 					"patching_rect" : [
@@ -3288,7 +3374,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-158",
+					"id" : "obj-161",
 					"maxclass" : "newobj",
 					"text" : "expr $i1*4./($i2+($i2==0))",
 					"patching_rect" : [
@@ -3306,7 +3392,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-159",
+					"id" : "obj-162",
 					"maxclass" : "newobj",
 					"text" : "t b i",
 					"patching_rect" : [
@@ -3325,7 +3411,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-160",
+					"id" : "obj-163",
 					"maxclass" : "newobj",
 					"text" : "sel 0",
 					"patching_rect" : [
@@ -3344,7 +3430,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-161",
+					"id" : "obj-164",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/set beats_per_bar",
 					"patching_rect" : [
@@ -3362,7 +3448,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-162",
+					"id" : "obj-165",
 					"maxclass" : "newobj",
 					"text" : "transport",
 					"patching_rect" : [
@@ -3388,7 +3474,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-163",
+					"id" : "obj-166",
 					"maxclass" : "newobj",
 					"text" : "expr int($f1/120.+0.5)",
 					"patching_rect" : [
@@ -3406,7 +3492,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-164",
+					"id" : "obj-167",
 					"maxclass" : "newobj",
 					"text" : "t i i i i i",
 					"patching_rect" : [
@@ -3428,7 +3514,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-165",
+					"id" : "obj-168",
 					"maxclass" : "newobj",
 					"text" : "expr ($i1!=$i2+1)*(1+($i3*($i1==$i4)*($i2==$i5-1)==0))",
 					"patching_rect" : [
@@ -3446,7 +3532,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-166",
+					"id" : "obj-169",
 					"maxclass" : "newobj",
 					"text" : "sel 1 2",
 					"patching_rect" : [
@@ -3466,7 +3552,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-167",
+					"id" : "obj-170",
 					"maxclass" : "message",
 					"text" : "-1000",
 					"patching_rect" : [
@@ -3484,7 +3570,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-168",
+					"id" : "obj-171",
 					"maxclass" : "newobj",
 					"text" : "t i i i i",
 					"patching_rect" : [
@@ -3505,7 +3591,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-169",
+					"id" : "obj-172",
 					"maxclass" : "newobj",
 					"text" : "t b b",
 					"patching_rect" : [
@@ -3524,7 +3610,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-170",
+					"id" : "obj-173",
 					"maxclass" : "newobj",
 					"text" : "t b b b b",
 					"patching_rect" : [
@@ -3545,7 +3631,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-171",
+					"id" : "obj-174",
 					"maxclass" : "newobj",
 					"text" : "t i i i",
 					"patching_rect" : [
@@ -3565,7 +3651,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-172",
+					"id" : "obj-175",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -3584,7 +3670,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-173",
+					"id" : "obj-176",
 					"maxclass" : "message",
 					"text" : "remove $1",
 					"patching_rect" : [
@@ -3602,7 +3688,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-174",
+					"id" : "obj-177",
 					"maxclass" : "newobj",
 					"text" : "expr $i1%4",
 					"patching_rect" : [
@@ -3620,7 +3706,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-175",
+					"id" : "obj-178",
 					"maxclass" : "newobj",
 					"text" : "sel 0",
 					"patching_rect" : [
@@ -3639,7 +3725,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-176",
+					"id" : "obj-179",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -3658,7 +3744,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-177",
+					"id" : "obj-180",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -3677,7 +3763,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-178",
+					"id" : "obj-181",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -3699,11 +3785,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-30",
+						"obj-32",
 						0
 					],
 					"destination" : [
-						"obj-31",
+						"obj-33",
 						0
 					]
 				}
@@ -3711,34 +3797,10 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-31",
+						"obj-33",
 						6
 					],
 					"destination" : [
-						"obj-32",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-32",
-						0
-					],
-					"destination" : [
-						"obj-33",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-33",
-						0
-					],
-					"destination" : [
 						"obj-34",
 						0
 					]
@@ -3772,10 +3834,34 @@
 				"patchline" : {
 					"source" : [
 						"obj-36",
+						0
+					],
+					"destination" : [
+						"obj-37",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-37",
+						0
+					],
+					"destination" : [
+						"obj-38",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-38",
 						1
 					],
 					"destination" : [
-						"obj-37",
+						"obj-39",
 						0
 					]
 				}
@@ -3783,7 +3869,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-37",
+						"obj-39",
 						0
 					],
 					"destination" : [
@@ -3795,35 +3881,35 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-36",
-						0
-					],
-					"destination" : [
-						"obj-39",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-39",
-						0
-					],
-					"destination" : [
 						"obj-38",
 						0
+					],
+					"destination" : [
+						"obj-41",
+						0
 					]
 				}
 			},
 			{
 				"patchline" : {
 					"source" : [
-						"obj-31",
+						"obj-41",
+						0
+					],
+					"destination" : [
+						"obj-40",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-33",
 						5
 					],
 					"destination" : [
-						"obj-23",
+						"obj-25",
 						0
 					]
 				}
@@ -3831,11 +3917,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-23",
+						"obj-25",
 						0
 					],
 					"destination" : [
-						"obj-40",
+						"obj-42",
 						0
 					]
 				}
@@ -3843,11 +3929,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-40",
+						"obj-42",
 						2
 					],
 					"destination" : [
-						"obj-41",
+						"obj-43",
 						0
 					]
 				}
@@ -3855,7 +3941,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-41",
+						"obj-43",
 						0
 					],
 					"destination" : [
@@ -3867,11 +3953,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-40",
+						"obj-42",
 						1
 					],
 					"destination" : [
-						"obj-42",
+						"obj-44",
 						0
 					]
 				}
@@ -3879,7 +3965,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-42",
+						"obj-44",
 						0
 					],
 					"destination" : [
@@ -3891,56 +3977,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-40",
+						"obj-42",
 						0
-					],
-					"destination" : [
-						"obj-43",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-43",
-						0
-					],
-					"destination" : [
-						"obj-38",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-38",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-31",
-						2
-					],
-					"destination" : [
-						"obj-44",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-31",
-						1
 					],
 					"destination" : [
 						"obj-45",
@@ -3951,11 +3989,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-31",
+						"obj-45",
 						0
 					],
 					"destination" : [
-						"obj-46",
+						"obj-40",
 						0
 					]
 				}
@@ -3963,43 +4001,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-46",
-						0
-					],
-					"destination" : [
-						"obj-47",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-47",
-						1
-					],
-					"destination" : [
-						"obj-48",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-48",
-						0
-					],
-					"destination" : [
-						"obj-49",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-49",
+						"obj-40",
 						0
 					],
 					"destination" : [
@@ -4011,11 +4013,71 @@
 			{
 				"patchline" : {
 					"source" : [
+						"obj-33",
+						2
+					],
+					"destination" : [
+						"obj-46",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-33",
+						1
+					],
+					"destination" : [
 						"obj-47",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-33",
 						0
 					],
 					"destination" : [
+						"obj-48",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-48",
+						0
+					],
+					"destination" : [
+						"obj-49",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-49",
+						1
+					],
+					"destination" : [
 						"obj-50",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-50",
+						0
+					],
+					"destination" : [
+						"obj-51",
 						0
 					]
 				}
@@ -4027,6 +4089,18 @@
 						0
 					],
 					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-49",
+						0
+					],
+					"destination" : [
 						"obj-52",
 						0
 					]
@@ -4035,11 +4109,23 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-52",
+						"obj-53",
+						0
+					],
+					"destination" : [
+						"obj-54",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-54",
 						1
 					],
 					"destination" : [
-						"obj-53",
+						"obj-55",
 						0
 					]
 				}
@@ -4047,7 +4133,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-53",
+						"obj-55",
 						0
 					],
 					"destination" : [
@@ -4059,43 +4145,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-52",
-						0
-					],
-					"destination" : [
 						"obj-54",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-54",
-						0
-					],
-					"destination" : [
-						"obj-3",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-3",
-						0
-					],
-					"destination" : [
-						"obj-55",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-55",
 						0
 					],
 					"destination" : [
@@ -4111,7 +4161,43 @@
 						0
 					],
 					"destination" : [
-						"obj-28",
+						"obj-3",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-3",
+						0
+					],
+					"destination" : [
+						"obj-57",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-57",
+						0
+					],
+					"destination" : [
+						"obj-58",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-58",
+						0
+					],
+					"destination" : [
+						"obj-30",
 						0
 					]
 				}
@@ -4123,7 +4209,7 @@
 						0
 					],
 					"destination" : [
-						"obj-57",
+						"obj-59",
 						0
 					]
 				}
@@ -4131,7 +4217,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-57",
+						"obj-59",
 						0
 					],
 					"destination" : [
@@ -4147,7 +4233,7 @@
 						1
 					],
 					"destination" : [
-						"obj-58",
+						"obj-60",
 						0
 					]
 				}
@@ -4155,7 +4241,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-58",
+						"obj-60",
 						0
 					],
 					"destination" : [
@@ -4171,7 +4257,7 @@
 						1
 					],
 					"destination" : [
-						"obj-59",
+						"obj-61",
 						0
 					]
 				}
@@ -4179,7 +4265,31 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-59",
+						"obj-61",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-17",
+						1
+					],
+					"destination" : [
+						"obj-62",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-62",
 						0
 					],
 					"destination" : [
@@ -4195,7 +4305,7 @@
 						0
 					],
 					"destination" : [
-						"obj-60",
+						"obj-63",
 						0
 					]
 				}
@@ -4203,11 +4313,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-60",
+						"obj-63",
 						0
 					],
 					"destination" : [
-						"obj-61",
+						"obj-64",
 						0
 					]
 				}
@@ -4215,7 +4325,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-61",
+						"obj-64",
 						0
 					],
 					"destination" : [
@@ -4227,11 +4337,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-60",
+						"obj-63",
 						1
 					],
 					"destination" : [
-						"obj-62",
+						"obj-65",
 						0
 					]
 				}
@@ -4243,67 +4353,19 @@
 						1
 					],
 					"destination" : [
-						"obj-63",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-63",
-						0
-					],
-					"destination" : [
-						"obj-11",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-63",
-						1
-					],
-					"destination" : [
-						"obj-64",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-64",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-11",
-						0
-					],
-					"destination" : [
-						"obj-65",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-65",
-						0
-					],
-					"destination" : [
 						"obj-66",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-66",
+						0
+					],
+					"destination" : [
+						"obj-11",
 						0
 					]
 				}
@@ -4327,6 +4389,54 @@
 						0
 					],
 					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-11",
+						0
+					],
+					"destination" : [
+						"obj-68",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-68",
+						0
+					],
+					"destination" : [
+						"obj-69",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-69",
+						1
+					],
+					"destination" : [
+						"obj-70",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-70",
+						0
+					],
+					"destination" : [
 						"obj-8",
 						0
 					]
@@ -4335,59 +4445,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-66",
-						0
-					],
-					"destination" : [
-						"obj-68",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-68",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-20",
-						0
-					],
-					"destination" : [
-						"obj-69",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
 						"obj-69",
 						0
 					],
 					"destination" : [
-						"obj-70",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-70",
-						0
-					],
-					"destination" : [
-						"obj-1",
+						"obj-71",
 						0
 					]
 				}
@@ -4399,7 +4461,7 @@
 						0
 					],
 					"destination" : [
-						"obj-73",
+						"obj-1",
 						0
 					]
 				}
@@ -4407,43 +4469,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-19",
-						0
-					],
-					"destination" : [
-						"obj-74",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-31",
-						4
-					],
-					"destination" : [
-						"obj-19",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-73",
-						0
-					],
-					"destination" : [
-						"obj-74",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-74",
+						"obj-22",
 						0
 					],
 					"destination" : [
@@ -4455,11 +4481,11 @@
 			{
 				"patchline" : {
 					"source" : [
+						"obj-72",
+						0
+					],
+					"destination" : [
 						"obj-73",
-						1
-					],
-					"destination" : [
-						"obj-75",
 						0
 					]
 				}
@@ -4467,79 +4493,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-75",
-						0
-					],
-					"destination" : [
-						"obj-76",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-76",
-						1
-					],
-					"destination" : [
-						"obj-77",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-77",
-						7
-					],
-					"destination" : [
-						"obj-78",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-78",
-						0
-					],
-					"destination" : [
-						"obj-79",
-						2
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-76",
-						0
-					],
-					"destination" : [
-						"obj-79",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-79",
-						0
-					],
-					"destination" : [
-						"obj-80",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-80",
+						"obj-73",
 						0
 					],
 					"destination" : [
@@ -4551,11 +4505,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-81",
+						"obj-74",
 						0
 					],
 					"destination" : [
-						"obj-72",
+						"obj-76",
 						0
 					]
 				}
@@ -4563,7 +4517,115 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-17",
+						"obj-21",
+						0
+					],
+					"destination" : [
+						"obj-77",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-33",
+						4
+					],
+					"destination" : [
+						"obj-21",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-76",
+						0
+					],
+					"destination" : [
+						"obj-77",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-77",
+						0
+					],
+					"destination" : [
+						"obj-75",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-76",
+						1
+					],
+					"destination" : [
+						"obj-78",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-78",
+						0
+					],
+					"destination" : [
+						"obj-79",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-79",
+						1
+					],
+					"destination" : [
+						"obj-80",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-80",
+						7
+					],
+					"destination" : [
+						"obj-81",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-81",
+						0
+					],
+					"destination" : [
+						"obj-82",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-79",
 						0
 					],
 					"destination" : [
@@ -4575,11 +4637,59 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-31",
+						"obj-82",
+						0
+					],
+					"destination" : [
+						"obj-83",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-83",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-84",
+						0
+					],
+					"destination" : [
+						"obj-75",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-19",
+						0
+					],
+					"destination" : [
+						"obj-85",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-33",
 						3
 					],
 					"destination" : [
-						"obj-17",
+						"obj-19",
 						0
 					]
 				}
@@ -4587,11 +4697,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-82",
+						"obj-85",
 						0
 					],
 					"destination" : [
-						"obj-81",
+						"obj-84",
 						6
 					]
 				}
@@ -4599,11 +4709,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-82",
+						"obj-85",
 						1
 					],
 					"destination" : [
-						"obj-84",
+						"obj-87",
 						0
 					]
 				}
@@ -4611,11 +4721,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-69",
+						"obj-72",
 						2
 					],
 					"destination" : [
-						"obj-84",
+						"obj-87",
 						0
 					]
 				}
@@ -4623,68 +4733,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-52",
+						"obj-54",
 						2
-					],
-					"destination" : [
-						"obj-84",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-84",
-						1
-					],
-					"destination" : [
-						"obj-83",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-84",
-						0
-					],
-					"destination" : [
-						"obj-85",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-85",
-						0
-					],
-					"destination" : [
-						"obj-83",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-83",
-						0
-					],
-					"destination" : [
-						"obj-86",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-86",
-						0
 					],
 					"destination" : [
 						"obj-87",
@@ -4696,10 +4746,10 @@
 				"patchline" : {
 					"source" : [
 						"obj-87",
-						0
+						1
 					],
 					"destination" : [
-						"obj-81",
+						"obj-86",
 						0
 					]
 				}
@@ -4707,7 +4757,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-89",
+						"obj-87",
 						0
 					],
 					"destination" : [
@@ -4719,32 +4769,20 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-90",
+						"obj-88",
 						0
 					],
 					"destination" : [
-						"obj-91",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-91",
-						2
-					],
-					"destination" : [
-						"obj-84",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-91",
+						"obj-86",
 						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-86",
+						0
 					],
 					"destination" : [
 						"obj-89",
@@ -4755,47 +4793,35 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-91",
+						"obj-89",
 						0
 					],
 					"destination" : [
+						"obj-90",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-90",
+						0
+					],
+					"destination" : [
+						"obj-84",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
 						"obj-92",
 						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-90",
-						1
 					],
 					"destination" : [
-						"obj-93",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-93",
-						2
-					],
-					"destination" : [
-						"obj-84",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-93",
-						1
-					],
-					"destination" : [
-						"obj-89",
+						"obj-91",
 						0
 					]
 				}
@@ -4808,6 +4834,30 @@
 					],
 					"destination" : [
 						"obj-94",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-94",
+						2
+					],
+					"destination" : [
+						"obj-87",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-94",
+						1
+					],
+					"destination" : [
+						"obj-92",
 						0
 					]
 				}
@@ -4827,8 +4877,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-95",
-						0
+						"obj-93",
+						1
 					],
 					"destination" : [
 						"obj-96",
@@ -4839,12 +4889,24 @@
 			{
 				"patchline" : {
 					"source" : [
+						"obj-96",
+						2
+					],
+					"destination" : [
+						"obj-87",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-96",
+						1
+					],
+					"destination" : [
 						"obj-92",
 						0
-					],
-					"destination" : [
-						"obj-96",
-						0
 					]
 				}
 			},
@@ -4855,32 +4917,8 @@
 						0
 					],
 					"destination" : [
-						"obj-25",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-94",
-						1
-					],
-					"destination" : [
 						"obj-97",
 						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-97",
-						1
-					],
-					"destination" : [
-						"obj-83",
-						1
 					]
 				}
 			},
@@ -4911,631 +4949,19 @@
 			{
 				"patchline" : {
 					"source" : [
+						"obj-95",
+						0
+					],
+					"destination" : [
 						"obj-99",
 						0
-					],
-					"destination" : [
-						"obj-81",
-						0
 					]
 				}
 			},
 			{
 				"patchline" : {
 					"source" : [
-						"obj-2",
-						0
-					],
-					"destination" : [
-						"obj-100",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-101",
-						0
-					],
-					"destination" : [
-						"obj-90",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-102",
-						1
-					],
-					"destination" : [
-						"obj-103",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-103",
-						0
-					],
-					"destination" : [
-						"obj-105",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-105",
-						0
-					],
-					"destination" : [
-						"obj-106",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-106",
-						0
-					],
-					"destination" : [
-						"obj-104",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-105",
-						1
-					],
-					"destination" : [
-						"obj-107",
-						5
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-102",
-						0
-					],
-					"destination" : [
-						"obj-107",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-107",
-						0
-					],
-					"destination" : [
-						"obj-108",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-108",
-						0
-					],
-					"destination" : [
-						"obj-104",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-104",
-						0
-					],
-					"destination" : [
-						"obj-101",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-108",
-						1
-					],
-					"destination" : [
-						"obj-90",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-100",
-						0
-					],
-					"destination" : [
-						"obj-109",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-109",
-						2
-					],
-					"destination" : [
-						"obj-110",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-110",
-						0
-					],
-					"destination" : [
-						"obj-111",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-111",
-						1
-					],
-					"destination" : [
-						"obj-107",
-						4
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-109",
-						1
-					],
-					"destination" : [
-						"obj-112",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-112",
-						0
-					],
-					"destination" : [
-						"obj-102",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-109",
-						0
-					],
-					"destination" : [
-						"obj-113",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-113",
-						1
-					],
-					"destination" : [
-						"obj-108",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-100",
-						1
-					],
-					"destination" : [
-						"obj-114",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-114",
-						2
-					],
-					"destination" : [
-						"obj-115",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-115",
-						0
-					],
-					"destination" : [
-						"obj-107",
-						4
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-114",
-						1
-					],
-					"destination" : [
-						"obj-102",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-114",
-						0
-					],
-					"destination" : [
-						"obj-116",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-116",
-						0
-					],
-					"destination" : [
-						"obj-108",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-117",
-						0
-					],
-					"destination" : [
-						"obj-119",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-118",
-						0
-					],
-					"destination" : [
-						"obj-119",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-119",
-						0
-					],
-					"destination" : [
-						"obj-6",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-100",
-						2
-					],
-					"destination" : [
-						"obj-120",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-120",
-						8
-					],
-					"destination" : [
-						"obj-117",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-120",
-						7
-					],
-					"destination" : [
-						"obj-45",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-120",
-						6
-					],
-					"destination" : [
-						"obj-12",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-120",
-						5
-					],
-					"destination" : [
-						"obj-13",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-120",
-						4
-					],
-					"destination" : [
-						"obj-10",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-120",
-						3
-					],
-					"destination" : [
-						"obj-15",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-120",
-						0
-					],
-					"destination" : [
-						"obj-8",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-100",
-						3
-					],
-					"destination" : [
-						"obj-121",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-121",
-						1
-					],
-					"destination" : [
-						"obj-117",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-121",
-						0
-					],
-					"destination" : [
-						"obj-45",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-45",
-						0
-					],
-					"destination" : [
-						"obj-122",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-122",
-						2
-					],
-					"destination" : [
-						"obj-118",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-122",
-						1
-					],
-					"destination" : [
-						"obj-38",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-122",
-						0
-					],
-					"destination" : [
-						"obj-45",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-100",
-						4
-					],
-					"destination" : [
-						"obj-123",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-123",
-						0
-					],
-					"destination" : [
-						"obj-124",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-124",
-						1
-					],
-					"destination" : [
-						"obj-125",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-125",
-						0
-					],
-					"destination" : [
-						"obj-8",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-124",
-						0
-					],
-					"destination" : [
-						"obj-126",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-126",
-						0
-					],
-					"destination" : [
-						"obj-26",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-123",
-						1
-					],
-					"destination" : [
-						"obj-127",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-127",
+						"obj-99",
 						0
 					],
 					"destination" : [
@@ -5547,8 +4973,632 @@
 			{
 				"patchline" : {
 					"source" : [
+						"obj-97",
+						1
+					],
+					"destination" : [
 						"obj-100",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-100",
+						1
+					],
+					"destination" : [
+						"obj-86",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-100",
+						0
+					],
+					"destination" : [
+						"obj-101",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-101",
+						0
+					],
+					"destination" : [
+						"obj-102",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-102",
+						0
+					],
+					"destination" : [
+						"obj-84",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-2",
+						0
+					],
+					"destination" : [
+						"obj-103",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-104",
+						0
+					],
+					"destination" : [
+						"obj-93",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-105",
+						1
+					],
+					"destination" : [
+						"obj-106",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-106",
+						0
+					],
+					"destination" : [
+						"obj-108",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-108",
+						0
+					],
+					"destination" : [
+						"obj-109",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-109",
+						0
+					],
+					"destination" : [
+						"obj-107",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-108",
+						1
+					],
+					"destination" : [
+						"obj-110",
 						5
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-105",
+						0
+					],
+					"destination" : [
+						"obj-110",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-110",
+						0
+					],
+					"destination" : [
+						"obj-111",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-111",
+						0
+					],
+					"destination" : [
+						"obj-107",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-107",
+						0
+					],
+					"destination" : [
+						"obj-104",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-111",
+						1
+					],
+					"destination" : [
+						"obj-93",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-103",
+						0
+					],
+					"destination" : [
+						"obj-112",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-112",
+						2
+					],
+					"destination" : [
+						"obj-113",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-113",
+						0
+					],
+					"destination" : [
+						"obj-114",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-114",
+						1
+					],
+					"destination" : [
+						"obj-110",
+						4
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-112",
+						1
+					],
+					"destination" : [
+						"obj-115",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-115",
+						0
+					],
+					"destination" : [
+						"obj-105",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-112",
+						0
+					],
+					"destination" : [
+						"obj-116",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-116",
+						1
+					],
+					"destination" : [
+						"obj-111",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-103",
+						1
+					],
+					"destination" : [
+						"obj-117",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-117",
+						2
+					],
+					"destination" : [
+						"obj-118",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-118",
+						0
+					],
+					"destination" : [
+						"obj-110",
+						4
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-117",
+						1
+					],
+					"destination" : [
+						"obj-105",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-117",
+						0
+					],
+					"destination" : [
+						"obj-119",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-119",
+						0
+					],
+					"destination" : [
+						"obj-111",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-120",
+						0
+					],
+					"destination" : [
+						"obj-122",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-121",
+						0
+					],
+					"destination" : [
+						"obj-122",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-122",
+						0
+					],
+					"destination" : [
+						"obj-6",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-103",
+						2
+					],
+					"destination" : [
+						"obj-123",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-123",
+						9
+					],
+					"destination" : [
+						"obj-120",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-123",
+						8
+					],
+					"destination" : [
+						"obj-47",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-123",
+						7
+					],
+					"destination" : [
+						"obj-12",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-123",
+						6
+					],
+					"destination" : [
+						"obj-13",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-123",
+						5
+					],
+					"destination" : [
+						"obj-10",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-123",
+						4
+					],
+					"destination" : [
+						"obj-15",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-123",
+						3
+					],
+					"destination" : [
+						"obj-17",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-123",
+						0
+					],
+					"destination" : [
+						"obj-8",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-103",
+						3
+					],
+					"destination" : [
+						"obj-124",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-124",
+						1
+					],
+					"destination" : [
+						"obj-120",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-124",
+						0
+					],
+					"destination" : [
+						"obj-47",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-47",
+						0
+					],
+					"destination" : [
+						"obj-125",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-125",
+						2
+					],
+					"destination" : [
+						"obj-121",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-125",
+						1
+					],
+					"destination" : [
+						"obj-40",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-125",
+						0
+					],
+					"destination" : [
+						"obj-47",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-103",
+						4
+					],
+					"destination" : [
+						"obj-126",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-126",
+						0
+					],
+					"destination" : [
+						"obj-127",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-127",
+						1
 					],
 					"destination" : [
 						"obj-128",
@@ -5560,6 +5610,54 @@
 				"patchline" : {
 					"source" : [
 						"obj-128",
+						0
+					],
+					"destination" : [
+						"obj-8",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-127",
+						0
+					],
+					"destination" : [
+						"obj-129",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-129",
+						0
+					],
+					"destination" : [
+						"obj-28",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-126",
+						1
+					],
+					"destination" : [
+						"obj-130",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-130",
 						0
 					],
 					"destination" : [
@@ -5571,251 +5669,83 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-69",
-						1
-					],
-					"destination" : [
-						"obj-130",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-130",
-						0
-					],
-					"destination" : [
-						"obj-129",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-129",
-						0
-					],
-					"destination" : [
-						"obj-101",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-131",
-						0
-					],
-					"destination" : [
-						"obj-132",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-132",
-						6
-					],
-					"destination" : [
-						"obj-133",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-132",
-						7
-					],
-					"destination" : [
-						"obj-134",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-134",
-						0
-					],
-					"destination" : [
-						"obj-135",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-132",
-						4
-					],
-					"destination" : [
-						"obj-135",
-						2
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-132",
-						0
-					],
-					"destination" : [
-						"obj-136",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-136",
-						0
-					],
-					"destination" : [
-						"obj-133",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-133",
-						0
-					],
-					"destination" : [
-						"obj-135",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-135",
-						0
-					],
-					"destination" : [
-						"obj-137",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-137",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-44",
-						0
-					],
-					"destination" : [
-						"obj-138",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-138",
-						0
-					],
-					"destination" : [
-						"obj-139",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-139",
-						0
-					],
-					"destination" : [
-						"obj-140",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-139",
-						1
-					],
-					"destination" : [
-						"obj-141",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-139",
-						2
-					],
-					"destination" : [
-						"obj-142",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-139",
-						3
-					],
-					"destination" : [
-						"obj-143",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-139",
-						4
-					],
-					"destination" : [
-						"obj-144",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-139",
+						"obj-103",
 						5
 					],
 					"destination" : [
-						"obj-145",
+						"obj-131",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-131",
+						0
+					],
+					"destination" : [
+						"obj-31",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-72",
+						1
+					],
+					"destination" : [
+						"obj-133",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-133",
+						0
+					],
+					"destination" : [
+						"obj-132",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-132",
+						0
+					],
+					"destination" : [
+						"obj-104",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-134",
+						0
+					],
+					"destination" : [
+						"obj-135",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-135",
+						6
+					],
+					"destination" : [
+						"obj-136",
 						1
 					]
 				}
@@ -5823,12 +5753,84 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-139",
-						6
+						"obj-135",
+						7
 					],
 					"destination" : [
-						"obj-146",
+						"obj-137",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-137",
+						0
+					],
+					"destination" : [
+						"obj-138",
 						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-135",
+						4
+					],
+					"destination" : [
+						"obj-138",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-135",
+						0
+					],
+					"destination" : [
+						"obj-139",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-139",
+						0
+					],
+					"destination" : [
+						"obj-136",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-136",
+						0
+					],
+					"destination" : [
+						"obj-138",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-138",
+						0
+					],
+					"destination" : [
+						"obj-140",
+						0
 					]
 				}
 			},
@@ -5839,7 +5841,7 @@
 						0
 					],
 					"destination" : [
-						"obj-147",
+						"obj-1",
 						0
 					]
 				}
@@ -5847,23 +5849,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-147",
+						"obj-46",
 						0
 					],
 					"destination" : [
-						"obj-148",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-147",
-						1
-					],
-					"destination" : [
-						"obj-131",
+						"obj-141",
 						0
 					]
 				}
@@ -5875,7 +5865,7 @@
 						0
 					],
 					"destination" : [
-						"obj-131",
+						"obj-142",
 						0
 					]
 				}
@@ -5887,8 +5877,80 @@
 						0
 					],
 					"destination" : [
+						"obj-143",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-142",
+						1
+					],
+					"destination" : [
+						"obj-144",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-142",
+						2
+					],
+					"destination" : [
+						"obj-145",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-142",
+						3
+					],
+					"destination" : [
+						"obj-146",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-142",
+						4
+					],
+					"destination" : [
+						"obj-147",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-142",
+						5
+					],
+					"destination" : [
+						"obj-148",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-142",
+						6
+					],
+					"destination" : [
 						"obj-149",
-						0
+						1
 					]
 				}
 			},
@@ -5908,11 +5970,11 @@
 				"patchline" : {
 					"source" : [
 						"obj-150",
-						1
+						0
 					],
 					"destination" : [
-						"obj-149",
-						1
+						"obj-151",
+						0
 					]
 				}
 			},
@@ -5920,10 +5982,10 @@
 				"patchline" : {
 					"source" : [
 						"obj-150",
-						0
+						1
 					],
 					"destination" : [
-						"obj-149",
+						"obj-134",
 						0
 					]
 				}
@@ -5935,139 +5997,7 @@
 						0
 					],
 					"destination" : [
-						"obj-151",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-151",
-						1
-					],
-					"destination" : [
-						"obj-149",
-						2
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-151",
-						0
-					],
-					"destination" : [
-						"obj-149",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-120",
-						1
-					],
-					"destination" : [
-						"obj-149",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-149",
-						0
-					],
-					"destination" : [
-						"obj-152",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-152",
-						0
-					],
-					"destination" : [
-						"obj-153",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-153",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-152",
-						1
-					],
-					"destination" : [
-						"obj-154",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-154",
-						2
-					],
-					"destination" : [
-						"obj-155",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-154",
-						1
-					],
-					"destination" : [
-						"obj-156",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-156",
-						1
-					],
-					"destination" : [
-						"obj-157",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-156",
-						0
-					],
-					"destination" : [
-						"obj-155",
+						"obj-134",
 						0
 					]
 				}
@@ -6079,7 +6009,7 @@
 						0
 					],
 					"destination" : [
-						"obj-158",
+						"obj-152",
 						0
 					]
 				}
@@ -6091,7 +6021,7 @@
 						0
 					],
 					"destination" : [
-						"obj-159",
+						"obj-153",
 						0
 					]
 				}
@@ -6099,11 +6029,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-159",
+						"obj-153",
 						1
 					],
 					"destination" : [
-						"obj-158",
+						"obj-152",
 						1
 					]
 				}
@@ -6111,11 +6041,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-159",
+						"obj-153",
 						0
 					],
 					"destination" : [
-						"obj-158",
+						"obj-152",
 						0
 					]
 				}
@@ -6123,11 +6053,35 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-120",
+						"obj-147",
+						0
+					],
+					"destination" : [
+						"obj-154",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-154",
+						1
+					],
+					"destination" : [
+						"obj-152",
 						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-154",
+						0
 					],
 					"destination" : [
-						"obj-158",
+						"obj-152",
 						0
 					]
 				}
@@ -6135,23 +6089,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-158",
-						0
-					],
-					"destination" : [
-						"obj-160",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-160",
+						"obj-123",
 						1
 					],
 					"destination" : [
-						"obj-161",
+						"obj-152",
 						0
 					]
 				}
@@ -6159,7 +6101,31 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-161",
+						"obj-152",
+						0
+					],
+					"destination" : [
+						"obj-155",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-155",
+						0
+					],
+					"destination" : [
+						"obj-156",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-156",
 						0
 					],
 					"destination" : [
@@ -6171,7 +6137,79 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-50",
+						"obj-155",
+						1
+					],
+					"destination" : [
+						"obj-157",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-157",
+						2
+					],
+					"destination" : [
+						"obj-158",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-157",
+						1
+					],
+					"destination" : [
+						"obj-159",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-159",
+						1
+					],
+					"destination" : [
+						"obj-160",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-159",
+						0
+					],
+					"destination" : [
+						"obj-158",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-148",
+						0
+					],
+					"destination" : [
+						"obj-161",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-149",
 						0
 					],
 					"destination" : [
@@ -6184,10 +6222,94 @@
 				"patchline" : {
 					"source" : [
 						"obj-162",
+						1
+					],
+					"destination" : [
+						"obj-161",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-162",
+						0
+					],
+					"destination" : [
+						"obj-161",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-123",
+						2
+					],
+					"destination" : [
+						"obj-161",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-161",
+						0
+					],
+					"destination" : [
+						"obj-163",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-163",
+						1
+					],
+					"destination" : [
+						"obj-164",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-164",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-52",
+						0
+					],
+					"destination" : [
+						"obj-165",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-165",
 						7
 					],
 					"destination" : [
-						"obj-163",
+						"obj-166",
 						0
 					]
 				}
@@ -6195,11 +6317,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-163",
+						"obj-166",
 						0
 					],
 					"destination" : [
-						"obj-164",
+						"obj-167",
 						0
 					]
 				}
@@ -6207,34 +6329,10 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-164",
+						"obj-167",
 						4
 					],
 					"destination" : [
-						"obj-165",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-165",
-						0
-					],
-					"destination" : [
-						"obj-166",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-167",
-						0
-					],
-					"destination" : [
 						"obj-168",
 						0
 					]
@@ -6243,7 +6341,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-166",
+						"obj-168",
 						0
 					],
 					"destination" : [
@@ -6255,200 +6353,20 @@
 			{
 				"patchline" : {
 					"source" : [
+						"obj-170",
+						0
+					],
+					"destination" : [
+						"obj-171",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
 						"obj-169",
-						1
-					],
-					"destination" : [
-						"obj-167",
 						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-169",
-						0
-					],
-					"destination" : [
-						"obj-131",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-166",
-						1
-					],
-					"destination" : [
-						"obj-170",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-170",
-						3
-					],
-					"destination" : [
-						"obj-167",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-170",
-						2
-					],
-					"destination" : [
-						"obj-84",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-170",
-						1
-					],
-					"destination" : [
-						"obj-129",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-170",
-						0
-					],
-					"destination" : [
-						"obj-131",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-164",
-						3
-					],
-					"destination" : [
-						"obj-171",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-171",
-						2
-					],
-					"destination" : [
-						"obj-103",
-						2
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-171",
-						1
-					],
-					"destination" : [
-						"obj-107",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-171",
-						0
-					],
-					"destination" : [
-						"obj-88",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-88",
-						0
-					],
-					"destination" : [
-						"obj-107",
-						2
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-168",
-						3
-					],
-					"destination" : [
-						"obj-103",
-						2
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-168",
-						2
-					],
-					"destination" : [
-						"obj-107",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-168",
-						1
-					],
-					"destination" : [
-						"obj-107",
-						2
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-168",
-						0
-					],
-					"destination" : [
-						"obj-165",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-164",
-						2
 					],
 					"destination" : [
 						"obj-172",
@@ -6463,7 +6381,7 @@
 						1
 					],
 					"destination" : [
-						"obj-101",
+						"obj-170",
 						0
 					]
 				}
@@ -6473,6 +6391,18 @@
 					"source" : [
 						"obj-172",
 						0
+					],
+					"destination" : [
+						"obj-134",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-169",
+						1
 					],
 					"destination" : [
 						"obj-173",
@@ -6484,10 +6414,10 @@
 				"patchline" : {
 					"source" : [
 						"obj-173",
-						0
+						3
 					],
 					"destination" : [
-						"obj-101",
+						"obj-170",
 						0
 					]
 				}
@@ -6495,84 +6425,240 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-164",
-						1
-					],
-					"destination" : [
-						"obj-174",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-174",
-						0
-					],
-					"destination" : [
-						"obj-175",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-175",
-						0
-					],
-					"destination" : [
-						"obj-131",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-164",
-						0
-					],
-					"destination" : [
-						"obj-165",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-154",
-						0
-					],
-					"destination" : [
-						"obj-176",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-176",
-						1
-					],
-					"destination" : [
-						"obj-103",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-176",
-						0
-					],
-					"destination" : [
-						"obj-165",
+						"obj-173",
 						2
+					],
+					"destination" : [
+						"obj-87",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-173",
+						1
+					],
+					"destination" : [
+						"obj-132",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-173",
+						0
+					],
+					"destination" : [
+						"obj-134",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-167",
+						3
+					],
+					"destination" : [
+						"obj-174",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-174",
+						2
+					],
+					"destination" : [
+						"obj-106",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-174",
+						1
+					],
+					"destination" : [
+						"obj-110",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-174",
+						0
+					],
+					"destination" : [
+						"obj-91",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-91",
+						0
+					],
+					"destination" : [
+						"obj-110",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-171",
+						3
+					],
+					"destination" : [
+						"obj-106",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-171",
+						2
+					],
+					"destination" : [
+						"obj-110",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-171",
+						1
+					],
+					"destination" : [
+						"obj-110",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-171",
+						0
+					],
+					"destination" : [
+						"obj-168",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-167",
+						2
+					],
+					"destination" : [
+						"obj-175",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-175",
+						1
+					],
+					"destination" : [
+						"obj-104",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-175",
+						0
+					],
+					"destination" : [
+						"obj-176",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-176",
+						0
+					],
+					"destination" : [
+						"obj-104",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-167",
+						1
+					],
+					"destination" : [
+						"obj-177",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-177",
+						0
+					],
+					"destination" : [
+						"obj-178",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-178",
+						0
+					],
+					"destination" : [
+						"obj-134",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-167",
+						0
+					],
+					"destination" : [
+						"obj-168",
+						1
 					]
 				}
 			},
@@ -6583,7 +6669,7 @@
 						0
 					],
 					"destination" : [
-						"obj-177",
+						"obj-179",
 						0
 					]
 				}
@@ -6591,11 +6677,47 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-177",
+						"obj-179",
 						1
 					],
 					"destination" : [
-						"obj-103",
+						"obj-106",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-179",
+						0
+					],
+					"destination" : [
+						"obj-168",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-160",
+						0
+					],
+					"destination" : [
+						"obj-180",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-180",
+						1
+					],
+					"destination" : [
+						"obj-106",
 						4
 					]
 				}
@@ -6603,11 +6725,59 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-177",
+						"obj-180",
 						0
 					],
 					"destination" : [
-						"obj-165",
+						"obj-168",
+						3
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-158",
+						0
+					],
+					"destination" : [
+						"obj-181",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-181",
+						1
+					],
+					"destination" : [
+						"obj-106",
+						3
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-181",
+						0
+					],
+					"destination" : [
+						"obj-168",
+						4
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-65",
+						0
+					],
+					"destination" : [
+						"obj-110",
 						3
 					]
 				}
@@ -6616,58 +6786,10 @@
 				"patchline" : {
 					"source" : [
 						"obj-155",
-						0
-					],
-					"destination" : [
-						"obj-178",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-178",
-						1
-					],
-					"destination" : [
-						"obj-103",
-						3
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-178",
-						0
-					],
-					"destination" : [
-						"obj-165",
-						4
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-62",
-						0
-					],
-					"destination" : [
-						"obj-107",
-						3
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-152",
 						2
 					],
 					"destination" : [
-						"obj-129",
+						"obj-132",
 						0
 					]
 				}
@@ -6675,11 +6797,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-148",
+						"obj-151",
 						3
 					],
 					"destination" : [
-						"obj-167",
+						"obj-170",
 						0
 					]
 				}
@@ -6687,11 +6809,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-148",
+						"obj-151",
 						2
 					],
 					"destination" : [
-						"obj-84",
+						"obj-87",
 						0
 					]
 				}
@@ -6699,11 +6821,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-148",
+						"obj-151",
 						1
 					],
 					"destination" : [
-						"obj-129",
+						"obj-132",
 						0
 					]
 				}
@@ -6711,11 +6833,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-148",
+						"obj-151",
 						0
 					],
 					"destination" : [
-						"obj-131",
+						"obj-134",
 						0
 					]
 				}
@@ -6753,21 +6875,26 @@
 				0
 			],
 			"obj-17" : [
+				"Grid",
+				"Grid",
+				0
+			],
+			"obj-19" : [
 				"Chord channel",
 				"Chord ch",
 				0
 			],
-			"obj-19" : [
+			"obj-21" : [
 				"Thru",
 				"Thru",
 				0
 			],
-			"obj-20" : [
+			"obj-22" : [
 				"Reset",
 				"Reset",
 				0
 			],
-			"obj-23" : [
+			"obj-25" : [
 				"Port",
 				"Port",
 				0

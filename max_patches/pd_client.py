@@ -11,6 +11,9 @@ and every note it plays (``jam-note: pitch velocity``). Use it as an abstraction
     transport <playing 0/1> <beat> <bpm>    (starts/stops its clock at that song position)
     note <pitch> <velocity> <beat>          checkpoint <name>      set <key> <value>      reset      bye
 
+(``set`` takes every ``/jam/set`` key, a symbol value as well as a number: ``set grid bar``; the client
+has no controls of its own, so the Live device's Output, Voicing, Grid... are all this one message.)
+
 outlet 0 gives ``pitch velocity`` of the chords, outlet 1 each frame number as the clock reaches it.
 Ports: the protocol's defaults; ``pd -send "jam-config <bridge port> <reply port>"`` overrides them
 before it connects (it connects one logical instant after loading, once the -send messages are in).
@@ -20,6 +23,7 @@ before it connects (it connects one logical instant after loading, once the -sen
 from __future__ import annotations
 
 from bridge import protocol as P
+from jamcore.music.grid import DEFAULT_GRID
 
 DEMO_BPM = 480  # a 16th lasts 31 ms: the whole demo takes about three seconds
 CHORD_VELOCITY = 90
@@ -294,11 +298,12 @@ def demo_patch(bpm: int = DEMO_BPM) -> str:
     client = p.obj("jam_client", 20, 200)
     load = p.obj("loadbang", 20, 40)
     wait = p.obj("delay 100", 20, 65)  # hello is out; the bridge has registered us
-    start = p.obj("t b b b", 20, 90)
+    start = p.obj("t b b b b", 20, 90)
     p.connect(load, 0, wait)
     p.connect(wait, 0, start)
-    for outlet, text in ((2, "set lookahead_beats 1.5"), (1, "set commit_beats 1"), (0, f"transport 1 0 {bpm}")):
-        m = p.msg(text, 20 + 170 * (2 - outlet), 120)
+    for outlet, text in ((3, "set lookahead_beats 1.5"), (2, "set commit_beats 1"), (1, f"set grid {DEFAULT_GRID}"),
+                         (0, f"transport 1 0 {bpm}")):
+        m = p.msg(text, 20 + 170 * (3 - outlet), 120)
         p.connect(start, outlet, m)
         p.connect(m, 0, client)
     # Per frame: note-offs of notes ending there, then note-ons of notes starting there.

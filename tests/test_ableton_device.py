@@ -54,6 +54,17 @@ def test_device_picture_matches_the_patch():
     assert render.picture_layout() == render.patch_layout(), "stale picture: run python -m ableton.render"
 
 
+def test_no_two_boxes_of_the_device_view_overlap():
+    items = render.patch_layout()["items"]
+    clash = [(a["label"], b["label"]) for i, a in enumerate(items) for b in items[i + 1:]
+             if _overlap(a["rect"], b["rect"])]
+    assert clash == []
+
+
+def _overlap(a, b):
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
 def test_render_writes_a_png_with_its_layout(tmp_path):
     out = tmp_path / "view.png"
     render.draw(render.patch_layout(), out)

@@ -227,6 +227,7 @@ def test_the_shipped_policy_changes_chords_only_on_grid_points_in_3_4_from_any_s
     stream = StreamingPolicy(shipped, beats_per_bar=3.0)
     stream.song_frame = lambda f: f + 5
     bar_len = 12
+    stream.set_grid("16th")
     free = play(stream, melody, np.random.default_rng(0))
     starts = np.flatnonzero(M.chord_event_starts(free))[1:] + 5
     assert (starts % 4 != 0).any()  # the control: unconstrained, it changes off the beat

@@ -49,7 +49,8 @@ def test_shipped_policy_harmonizes_a_test_split_folk_tune(tmp_path, folk_tune):
     chords = doc["chords"]
     assert chords and all({"frame", "frames", "symbol", "pitches"} <= set(c) for c in chords)
     assert all(a["frame"] + a["frames"] <= b["frame"] for a, b in zip(chords, chords[1:]))
-    assert doc["settings"]["grid"] == "16th" and doc["settings"]["seed"] == 1
+    assert doc["settings"]["grid"] == "beat" and doc["settings"]["seed"] == 1
+    assert all(c["frame"] % 4 == 0 for c in chords)  # the default grid: every chord change on a beat
     assert doc["metrics"]["nic"] == pytest.approx(nic, abs=0.005)  # the figure printed, unrounded
     assert sum(doc["metrics"]["onset_gap_histogram"]) == sum(1 for c in chords)  # one gap per chord onset
     import wave

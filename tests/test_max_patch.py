@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bridge import protocol as P
+from jamcore.music.grid import DEFAULT_GRID, GRIDS
 from max_patches import generate
 from max_patches.objects import counts_for
 from max_patches.validate import problems
@@ -74,7 +75,7 @@ def test_generated_patch_is_valid_and_a_midi_device_view(patch):
     # Every parameter is listed for Live, with the long and short names the boxes carry.
     params = {i: v[0] for i, v in p["parameters"].items()}
     assert set(params.values()) == {"Checkpoint", "Blend", "Temperature", "Lookahead", "Output", "Voicing",
-                                    "Chord channel", "Thru", "Reset", "Port"}
+                                    "Grid", "Chord channel", "Thru", "Reset", "Port"}
     # The link light is a display: not a parameter (not automatable, not saved with the set).
     light = next(b["box"] for b in p["boxes"] if b["box"].get("varname") == "link")
     assert light["parameter_enable"] == 0
@@ -175,6 +176,7 @@ def test_device_wiring_does_what_the_issue_asks(patch):
     # Controls send their settings; after /jam/ready all of them go again.
     for name, prefix in (("Temperature", f"{P.SET.path} temperature"), ("Lookahead", f"{P.SET.path} lookahead_beats"),
                          ("Output", f"{P.SET.path} output"), ("Voicing", f"{P.SET.path} voicing"),
+                         ("Grid", f"{P.SET.path} grid"),
                          ("Checkpoint", P.CHECKPOINT.path)):
         pre = g.text(f"prepend {prefix}")[0]
         assert g.reaches(g.ui(name), 0 if name in ("Temperature", "Lookahead") else 1, pre), name
@@ -189,6 +191,10 @@ def test_device_wiring_does_what_the_issue_asks(patch):
     assert g.reaches(route, words.index(P.STATUS.path), g.ui("Checkpoint"))
     valueof = g.boxes[g.ui("Output")]["saved_attribute_attributes"]["valueof"]
     assert valueof["parameter_enum"] == list(P.OUTPUT_MODES)
+    # Grid: the bridge's grids, starting on the bridge's default (a new set sounds as the bridge plays).
+    valueof = g.boxes[g.ui("Grid")]["saved_attribute_attributes"]["valueof"]
+    assert valueof["parameter_enum"] == list(GRIDS) == list(P.SETTING_VALUES["grid"])
+    assert valueof["parameter_type"] == 2 and valueof["parameter_initial"] == [GRIDS.index(DEFAULT_GRID)]
     for name, key in (("Temperature", "temperature"), ("Lookahead", "lookahead_beats")):
         v = g.boxes[g.ui(name)]["saved_attribute_attributes"]["valueof"]
         lo, hi, _ = P.SETTING_VALUES[key]

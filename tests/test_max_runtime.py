@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bridge import protocol as P
+from jamcore.music.grid import DEFAULT_GRID, GRIDS
 from max_patches.live_sim import Live, load
 from max_patches.runtime import Patch, Scheduler, SimError, UdpReceive, UdpSend, osc_decode, osc_encode
 from max_patches.score import score
@@ -258,5 +259,24 @@ def test_a_next_pass_chord_that_arrives_just_after_the_wrap_plays_at_once():
     assert dev.midi.sounding(live.sched.now(), 2) == frozenset(C[1])
     live.stop()
     live.run_for(0.05)
+    dev.close()
+    bridge.close()
+
+
+@pytest.mark.parametrize("saved", [None, "bar"])
+def test_the_grid_control_sets_the_bridge_and_is_sent_again_after_every_ready(saved):
+    """Grid: the set's value (or the bridge's default on a new set) goes out after /jam/ready, a click
+    sends /jam/set grid <name> at once, and a bridge that answers /jam/ready again hears the new value."""
+    bridge = ScriptedBridge()
+    live, dev = start(load(SHIPPED), bridge, {"Port": bridge.port, **({"Grid": saved} if saved else {})})
+    grids = lambda: [args for address, args in bridge.heard if address == P.SET.path and args[:1] == ["grid"]]
+    assert grids() == [["grid", saved or DEFAULT_GRID]]
+    dev.control("Grid").user_sets("half")
+    step(live, bridge)
+    assert grids()[1:] == [["grid", "half"]]
+    bridge.send(P.READY.path, "1", "fake")  # the bridge restarted and took the device's hello again
+    step(live, bridge)
+    assert grids()[2:] == [["grid", "half"]]
+    assert dev.saved_parameters()["Grid"] == GRIDS.index("half")  # what Live saves with the set
     dev.close()
     bridge.close()

@@ -17,6 +17,7 @@ from pythonosc.osc_message import OscMessage
 from pythonosc.osc_message_builder import OscMessageBuilder
 
 from bridge import protocol as P
+from jamcore.music.grid import DEFAULT_GRID
 from max_patches.pd_client import DEMO_MELODY, DEMO_TAIL_BEATS
 
 PD = shutil.which("pd")
@@ -196,3 +197,4 @@ def test_pd_plays_a_melody_to_the_bridge_and_plays_the_chords_back(bridge):
         assert by_address[P.TRANSPORT.path][-1][1][0] == 0  # stopped at the end
         assert P.BYE.path in by_address and P.LIST.path in by_address
         assert ("sf", ["lookahead_beats", 1.5]) == (by_address[P.SET.path][0][0][1:], by_address[P.SET.path][0][1])
+        assert (",ss", ["grid", DEFAULT_GRID]) in by_address[P.SET.path]  # a symbol setting: the harmonic-rhythm grid

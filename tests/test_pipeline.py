@@ -52,4 +52,4 @@ def test_pipeline_smoke_runs_end_to_end(tmp_path):
     # Run again: every stage is found done and skipped.
     again = subprocess.run(["bash", str(ROOT / "training" / "pipeline.sh"), "smoke", str(tmp_path)], env=env,
                            capture_output=True, text=True, timeout=600, cwd=ROOT)
-    assert again.returncode == 0 and again.stdout.count("done already") == 13, again.stdout[-2000:]
+    assert again.returncode == 0 and again.stdout.count("done already") == 14, again.stdout[-2000:]

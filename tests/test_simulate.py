@@ -216,3 +216,39 @@ def test_two_devices_on_two_tracks(daemon, patch):
         sc = score(live, dev, channel=channel(dev), start_t=t0, end_t=stop)
         assert sc.committed > 20 and sc.sounded >= 0.99 * sc.committed and sc.wrong == 0, sc.detail()
         dev.close()
+
+
+def test_grid_bar_the_chords_change_only_on_bar_lines_and_a_click_on_16th_frees_them(daemon, patch):
+    """The Grid saved with the set goes to the bridge when it connects; on `bar` what the device plays
+    changes chord only on bar lines (Live's 4/4 from song position 0); a click on `16th` while playing
+    reaches the bridge and the chords change off the bar lines again. (Temperature 1: more changes to
+    look at. The first chord enters a beat after the first note, by the bridge's listening rule.)"""
+    live = Live(bpm=180)
+    dev = connect(live, patch, daemon.port, saved={"Grid": "bar", "Temperature": 1.0})
+    said = lambda: [a[1] for _, d, addr, a in live.wire if d is dev and addr == P.STATUS.path and a[0] == "setting"]
+    wait_for(live, lambda: "grid=bar" in said(), 5, "the bridge never took the saved grid")
+    dev.clip = melody_clip(DEMO_MELODY, 16)
+    t0 = live.sched.now()
+    live.set_loop(True, 0, 16)
+    live.run_for(0.1)
+    live.play(0)
+    live.beats(32)  # two passes on `bar`
+    clicked = live.sched.now()
+    dev.control("Grid").user_sets("16th")
+    live.beats(16 - 0.01)  # one pass on `16th`
+    stop = live.sched.now()
+    live.stop()
+    live.run_for(0.3)
+    assert said()[-1:] == ["grid=16th"], said()
+    sc = score(live, dev, channel=channel(dev), start_t=t0, end_t=stop)
+    assert sc.committed >= 100 and sc.sounded >= 0.99 * sc.committed, sc.detail()
+    assert sc.late == 0 and sc.wrong == 0, sc.detail()
+    fr = sc.frames
+    # One chord replaced by another (the first chord's entrance over silence is not a change).
+    changes = [(b.t, b.frame) for a, b in zip(fr, fr[1:]) if a.stretch == b.stretch and a.sounding
+               and b.sounding != a.sounding]
+    on_bar = [f for t, f in changes if t < clicked]
+    assert all(f % 16 == 0 for f in on_bar), changes
+    after = [f for t, f in changes if t > clicked]
+    assert any(f % 16 for f in after), changes  # the control, not the policy, held them to the bar
+    dev.close()

@@ -18,6 +18,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the file-only backend)
+from rhythm_docs import chase_curve_section, judge_chase_ranking, judges_section, sweep_section  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 COLUMNS = [
@@ -31,6 +32,7 @@ COLUMNS = [
     ("longest_run_beats_song_mean", "longest run (beats)", "{:.1f}"),
     ("changes_per_bar", "changes/bar", "{:.2f}"),
     ("on_beat_share", "on a beat", "{:.2f}"),
+    ("chase_share", "chase", "{:.3f}"),
     ("pcs_per_chord", "pcs/chord", "{:.2f}"),
     ("chord_silence", "chord silence", "{:.3f}"),
 ]
@@ -111,6 +113,12 @@ def main() -> int:
     ap.add_argument("--logs", required=True, help="folder with the RL/GAPT training logs (NAME.log.csv)")
     ap.add_argument("--checkpoints", default=str(ROOT / "jamcore" / "checkpoints"), help="shipped checkpoints")
     ap.add_argument("--docs", default=str(ROOT / "docs"))
+    ap.add_argument("--sweep", default=None,
+                    help="state folder of training/disc_sweep.sh (its sweep-eval*/ and logs; default: --logs)")
+    ap.add_argument("--judges", action="store_true",
+                    help="score every judge in CHECKPOINTS/rewards on the data's chords vs their chasing track "
+                         "(loads torch and the test split)")
+    ap.add_argument("--data-dir", default=None, help="datasets folder for --judges (default: the project's)")
     ap.add_argument("--write-cards", action="store_true",
                     help="also record each evaluated checkpoint's test metrics in its model card")
     args = ap.parse_args()
@@ -135,6 +143,10 @@ def main() -> int:
                 "note_in_chord": em.get("nic"), "chord_entropy": em.get("entropy_song_mean"),
                 "distinct_chords_per_song": em.get("distinct_chords_song_mean"),
                 "longest_run_beats": em.get("longest_run_beats_song_mean"), "vendi_embed": em.get("vendi_embed"),
+                "changes_per_bar": em.get("changes_per_bar"), "on_beat_share": em.get("on_beat_share"),
+                "chase_share": em.get("chase_share"), "sync_emd": em.get("sync_emd"),
+                "rhythm_diversity": em.get("rhythm_diversity"), "grid": cfg.get("grid"),
+                "temperature": cfg.get("temperature"),
                 "eval": f"jamcore eval, {cfg.get('songs')} {cfg.get('split')} songs, seed {cfg.get('seed')}",
             })
             (ckpt / f"{n}.json").write_text(json.dumps(card, indent=2) + "\n")
@@ -207,6 +219,10 @@ def main() -> int:
                       "chords."
                       if h_up > 0 else "without a harmony gain.")))
     rl_card = cards.get("rl", {})
+    sweep_state = Path(args.sweep or args.logs)
+    judges = judges_section(judge_chase_ranking(ckpt / "rewards", args.data_dir), img) if args.judges else ""
+    chase = chase_curve_section(sweep_state, img)
+    sweep = sweep_section(sweep_state, systems.get("data", {}).get("metrics"))
     (docs / "reward-hacking.md").write_text(f"""# Reward hacking: RL on coherence rewards alone
 
 {header}
@@ -302,7 +318,9 @@ Rollout metrics on training melodies (16 episodes a step, temperature 1), first 
 - **`rl-hack` on other song sets** (`jamcore eval --seed 1` and `--seed 2`, 50 test songs each): NIC
   0.686 / 0.668 (`mle` 0.560 / 0.576), within-song entropy 1.428 / 1.424 vs the data's 1.444 / 1.502,
   progression Vendi 9.8 / 11.6 vs 28.8 / 32.3: below the data on every set.
-""")
+
+{judges}
+{chase}""")
 
     extra = {n: {"lambda": f"{lambdas.get(n, '-')}", "D updates":
                  cards.get(n, {}).get("training", {}).get("discriminator_updates", "-")} for n in order}
@@ -358,6 +376,7 @@ Training curves of every arm:
 
 ![curves](img/gapt-curves.png)
 
+{sweep}
 {levers}""")
     print(f"wrote {docs / 'reward-hacking.md'} and {docs / 'gapt.md'}")
     return 0

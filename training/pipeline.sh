@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # The whole pipeline, data to every shipped checkpoint and the evaluation report:
-#   data -> mle -> anchor -> melody agent -> reward models (2 seeds x 2 kinds, harmony and rhythm-only) -> rl
-#   [-> rl-hack] -> gapt sweep
-#   -> eval
+#   data -> (mle, melody agent) | (anchor, reward models: 2 seeds x 2 kinds, harmony and rhythm-only)
+#        -> rl, [rl-hack,] the gapt sweep, two lanes
+#        -> eval
 #
 #   training/pipeline.sh smoke [OUT]   seconds per stage, for CI (default OUT: a temp dir)
-#   training/pipeline.sh small [OUT]   the shipped run (default OUT: jamcore/checkpoints), ~2.5 h on 2 cores
-#                                      (+ ~20 min for the four rhythm-only judges of issue 15, not yet timed)
+#   training/pipeline.sh small [OUT]   the shipped run (default OUT: jamcore/checkpoints)
+#
+# Stages that do not need each other run in two lanes side by side (`|` above; each small stage trains
+# on one thread, so the two lanes fill a 2-core machine); LANES=1 runs them one after another. Every
+# stage's wall time goes to OUT/state/times.tsv and the whole run's at the end (docs/training.md has the
+# figures of the shipped run).
 #
 # Every stage runs its profile (`--profile smoke|small`, and `hack` for the reward-hacking baseline): the
 # recipe lives in the profile tables (jamcore/config.py, jamcore/train/reward_models.py, jamcore/train/rl.py),
@@ -24,53 +28,63 @@ esac
 shift $(( $# >= 2 ? 2 : $# ))
 EXTRA=("$@")
 JAM="${JAMCORE:-.venv/bin/jamcore}"
+LANES="${LANES:-2}"
 STATE="${OUT}/state"   # training states, logs and curves (not shipped)
 mkdir -p "$OUT/rewards" "$STATE"
 echo "pipeline: $MODE -> $OUT"
 
-done_or_resume() {  # $1 = checkpoint stem, $2 = state dir, $3 = name: prints "skip", "--resume" or ""
-    if [ -f "$1.safetensors" ] && [ -f "$1.json" ]; then echo skip
-    elif [ -f "$2/$3-state.json" ]; then echo --resume
+source training/stages.sh  # stage (skip / resume / time one training command) and lanes
+
+T_START=$SECONDS
+$JAM data build "${EXTRA[@]}"
+CK=(--checkpoint-dir "$OUT")  # RL finds mle/anchor in OUT and the reward models in OUT/rewards
+
+policy_lane() {
+    stage mle "$OUT" $JAM train mle --profile "$MODE"
+    stage melody "$OUT" $JAM train melody --profile "$MODE"   # the simulated partner for model-vs-model eval
+}
+judges_lane() {
+    stage anchor "$OUT" $JAM train anchor --profile "$MODE"
+    for kind in contrastive discriminative; do
+        for seed in 0 1; do
+            stage "$kind-s$seed" "$OUT/rewards" $JAM train reward --kind "$kind" --seed "$seed" --profile "$MODE"
+            stage "$kind-rhythm-s$seed" "$OUT/rewards" $JAM train reward --kind "$kind" --rhythm --seed "$seed" \
+                --profile "$MODE"
+        done
+    done
+    if [ "$MODE" = small ]; then  # the judge the reward-hacking baseline exploits (docs/reward-hacking.md)
+        stage discriminative-wrong-s0 "$OUT/rewards" $JAM train reward --kind discriminative --profile hack
     fi
 }
+lanes policy_lane judges_lane
 
-stage() {  # stage NAME DEST_DIR COMMAND...
-    local name="$1" dest="$2"; shift 2
-    local how; how="$(done_or_resume "$dest/$name" "$STATE" "$name")"
-    if [ "$how" = skip ]; then echo "[$name] done already"; return; fi
-    echo "[$name] $*"
-    "$@" --name "$name" --out "$STATE" --no-progress ${how:+$how} "${EXTRA[@]}"
-    # Ship only the weights and the model card; curves and logs stay with the state.
-    mv "$STATE/$name.safetensors" "$STATE/$name.json" "$dest/"
+# RL and every GAPT run start from mle and read the same judges: they only need phase one. Dealt to the
+# two lanes in turn.
+POLICIES=(rl)
+[ "$MODE" = small ] && POLICIES+=(rl-hack)
+for lam in $LAMBDAS; do POLICIES+=("gapt-$lam"); done
+train_policy() {
+    case "$1" in
+        rl) stage rl "$OUT" $JAM train rl --profile "$MODE" "${CK[@]}" ;;
+        rl-hack) stage rl-hack "$OUT" $JAM train rl --profile hack "${CK[@]}" ;;
+        gapt-*) stage "$1" "$OUT" $JAM train gapt --adv-weight "${1#gapt-}" --profile "$MODE" "${CK[@]}" ;;
+    esac
 }
-
-$JAM data build "${EXTRA[@]}"
-stage mle "$OUT" $JAM train mle --profile "$MODE"
-stage anchor "$OUT" $JAM train anchor --profile "$MODE"
-stage melody "$OUT" $JAM train melody --profile "$MODE"   # the simulated partner for model-vs-model eval
-for kind in contrastive discriminative; do
-    for seed in 0 1; do
-        stage "$kind-s$seed" "$OUT/rewards" $JAM train reward --kind "$kind" --seed "$seed" --profile "$MODE"
-        stage "$kind-rhythm-s$seed" "$OUT/rewards" $JAM train reward --kind "$kind" --rhythm --seed "$seed" \
-            --profile "$MODE"
-    done
-done
-CK=(--checkpoint-dir "$OUT")  # RL finds mle/anchor in OUT and the reward models in OUT/rewards
-stage rl "$OUT" $JAM train rl --profile "$MODE" "${CK[@]}"
-names="mle,rl"
-if [ "$MODE" = small ]; then  # the reward-hacking baseline (docs/reward-hacking.md)
-    stage discriminative-wrong-s0 "$OUT/rewards" $JAM train reward --kind discriminative --profile hack
-    stage rl-hack "$OUT" $JAM train rl --profile hack "${CK[@]}"
-    names="$names,rl-hack"
-fi
-for lam in $LAMBDAS; do
-    stage "gapt-$lam" "$OUT" $JAM train gapt --adv-weight "$lam" --profile "$MODE" "${CK[@]}"
-    names="$names,gapt-$lam"
-done
+even_lane() { for i in "${!POLICIES[@]}"; do [ $((i % 2)) -eq 0 ] && train_policy "${POLICIES[$i]}"; done; return 0; }
+odd_lane() { for i in "${!POLICIES[@]}"; do [ $((i % 2)) -eq 1 ] && train_policy "${POLICIES[$i]}"; done; return 0; }
+lanes even_lane odd_lane
+names="mle$(printf ',%s' "${POLICIES[@]}")"
 SONGS=50; EMBED="$OUT/rewards/contrastive-s0"
 # The smoke reward models read short windows only: no learned-embedding Vendi score there.
 [ "$MODE" = smoke ] && SONGS=4 && EMBED=none
-$JAM eval --checkpoints "$names" --checkpoint-dir "$OUT" --songs "$SONGS" --embed "$EMBED" --out "$STATE/eval"
-[ "$MODE" = smoke ] || .venv/bin/python training/make_docs.py --write-cards --eval "$STATE/eval/metrics.json" --logs "$STATE" \
+# The report is current when no checkpoint is newer than it.
+if [ -f "$STATE/eval/metrics.json" ] && [ -z "$(find "$OUT" -name '*.safetensors' -newer "$STATE/eval/metrics.json")" ]; then
+    echo "[eval] done already"
+else
+    t0=$SECONDS
+    $JAM eval --checkpoints "$names" --checkpoint-dir "$OUT" --songs "$SONGS" --embed "$EMBED" --out "$STATE/eval"
+    printf 'eval\t%s\tfresh\n' "$((SECONDS - t0))" >> "$STATE/times.tsv"
+fi
+[ "$MODE" = smoke ] || .venv/bin/python training/make_docs.py --write-cards --judges --eval "$STATE/eval/metrics.json" --logs "$STATE" \
     --checkpoints "$OUT"
-echo "pipeline: done; checkpoints in $OUT, report in $STATE/eval/report.md"
+echo "pipeline: done in $((SECONDS - T_START)) s; checkpoints in $OUT, report in $STATE/eval/report.md"

@@ -4,8 +4,10 @@ A performer's control (``/jam/set grid``, ``harmonize --grid``, ``eval --grid``)
 grid points, applied when the chord is sampled (``jamcore.stream.StreamingPolicy``), so every front end
 shares it. Positions count from the bar line (song frame 0 is a downbeat), in 16th-note frames:
 
-- ``16th``: every frame (no constraint; the default);
-- ``beat``: every quarter-note beat of the bar (frames 0, 4, 8, ... from the bar line);
+- ``16th``: every frame (no constraint);
+- ``beat``: every quarter-note beat of the bar (frames 0, 4, 8, ... from the bar line); the default:
+  the data's chords change on a beat almost always, and a change between beats is what a listener
+  hears as late (docs/gapt.md has the comparison);
 - ``half``: the bar line and the first beat at or past the bar's middle (4/4: beats 1 and 3; 3/4 and
   6/8: beats 1 and 3, the longer half first; 5/4: beats 1 and 4);
 - ``bar``: the bar line only.
@@ -17,7 +19,7 @@ import numpy as np
 from jamcore.music.time import FRAMES_PER_BEAT
 
 GRIDS = ("16th", "beat", "half", "bar")
-DEFAULT_GRID = "16th"
+DEFAULT_GRID = "beat"
 
 
 def check_grid(grid: str) -> str:

@@ -41,7 +41,7 @@ from jamcore.eval import metrics as M
 from jamcore.models.discriminator import ChordDiscriminator
 from jamcore.models.reward_models import RewardEnsemble
 from jamcore.models.saved import load_model, save_checkpoint
-from jamcore.music.grid import check_grid, grid_points
+from jamcore.music.grid import GRIDS, check_grid, grid_points
 from jamcore.music.meter import METRIC_SLOTS
 from jamcore.rewards import RewardSet, RewardWeights
 from jamcore.train import loop, ppo
@@ -134,9 +134,9 @@ RL_PROFILES: dict[str, RLConfig] = {
     # The shipped runs: the learned ensembles, the rules, and the rule-based harmony credit per decision
     # (the ensembles alone do not rank harmony at this scale: docs/reward-hacking.md).
     # `threads` is what the shipped runs used (one core each while another job held the other).
-    # Issue 15: the rhythm-only ensembles join (weights.rhythm); the shipped rl/gapt cards predate them
-    # until `training/pipeline.sh small` is run again.
-    "small": RLConfig(weights=RewardWeights(harmony=2.0, rhythm=1.0), threads=1),
+    # Issue 15: the rhythm-only ensembles join (weights.rhythm), and every episode draws a harmonic-rhythm
+    # grid, so the policy learns to choose a chord for the span ahead under each grid a performer can pick.
+    "small": RLConfig(weights=RewardWeights(harmony=2.0, rhythm=1.0), grid_choices=GRIDS, threads=1),
     # The reward-hacking baseline (docs/reward-hacking.md): no anchor KL, no entropy bonus, longer; a
     # discriminative reward trained with wrong-harmony negatives (`jamcore train reward --kind
     # discriminative --set wrong_fraction=0.5 --name discriminative-wrong-s0`) judging every 4-bar
@@ -273,13 +273,21 @@ def reference_log_probs(models: dict, cfg: RLConfig, ep: Episodes, chords: torch
     return refs
 
 
-def rollout_metrics(melody: torch.Tensor, chords: torch.Tensor, mask: torch.Tensor) -> dict[str, float]:
-    """The evaluation's metrics (``jamcore.eval.metrics``) on this step's rollouts."""
-    cm = M.corpus_metrics([(m[k], c[k]) for m, c, k in zip(melody.numpy(), chords.numpy(), mask.numpy())])
+def rollout_metrics(melody: torch.Tensor, chords: torch.Tensor, mask: torch.Tensor,
+                    on_grid: torch.Tensor | None = None) -> dict[str, float]:
+    """The evaluation's metrics (``jamcore.eval.metrics``) on this step's rollouts.
+
+    ``chase_share_free``: the chase among the episodes free to change on any 16th (no grid drawn, or the
+    ``16th`` grid), the only ones where it can show; NaN when the step drew none."""
+    songs = [(m[k], c[k]) for m, c, k in zip(melody.numpy(), chords.numpy(), mask.numpy())]
+    cm = M.corpus_metrics(songs)
+    free = [s for s, g in zip(songs, on_grid.numpy() if on_grid is not None else [None] * len(songs))
+            if g is None or g.all()]
     return {"nic": cm["nic"], "chord_entropy": cm["entropy_pooled"], "entropy_song_mean": cm["entropy_song_mean"],
             "distinct_chords": cm["distinct_chords_song_mean"],
             "longest_run_beats": cm["longest_run_beats_song_mean"], "changes_per_bar": cm["changes_per_bar"],
-            "on_beat_share": cm["on_beat_share"]}
+            "on_beat_share": cm["on_beat_share"], "chase_share": cm["chase_share"],
+            "chase_share_free": M.corpus_metrics(free)["chase_share"] if free else float("nan")}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -375,7 +383,7 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
         row = {"step": step + 1, "lr": opt.param_groups[0]["lr"], "reward_total": reward.total,
                **{f"reward_{k}": float(np.mean(v)) for k, v in reward.terms.items()},
                **{f"kl_{k}": float(ppo.masked_mean(v, mask)) for k, v in kl.items()}, **stats,
-               "explained_variance": ev, **rollout_metrics(ep.melody, chords, mask), "d_trained": int(d_train),
+               "explained_variance": ev, **rollout_metrics(ep.melody, chords, mask, ep.on_grid), "d_trained": int(d_train),
                **d_stats, "seconds": round(time.time() - t0, 1)}
         history.append(row)
         step += 1

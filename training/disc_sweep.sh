@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Issue 15, item 3: the paper's chord-only GAPT discriminator against one that also hears each frame's place
+# in the bar (`--set disc_meter=true`), at adversarial weight 1.0, same seeds, beside `rl` (no
+# discriminator); two seeds each; and `rl-norhythm`, rl with the recipe before issue 15 (no rhythm judges,
+# no grid drawn), for the chase curve of docs/reward-hacking.md. Needs the pipeline's first phase in OUT
+# (mle, anchor, every judge).
+#
+#   training/disc_sweep.sh OUT [extra training args]
+#
+# `rl` (seed 0) is the pipeline's own stage, trained into OUT if missing; the other runs go to OUT/sweep.
+# Then all seven are evaluated on the test split twice: at the 16th grid, where a chord may come a 16th
+# after the note (the chase), and at the default grid: OUT/state/sweep-eval-16th and OUT/state/sweep-eval.
+# Resumable and timed like the pipeline (training/stages.sh). SEED1="chord meter" (default) names the
+# discriminator arms that also train seed 1; runs missing from OUT are left out of the evaluation.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -ge 1 ] || { echo "usage: $0 OUT [extra training args]" >&2; exit 2; }
+OUT="$1"; shift
+EXTRA=("$@")
+JAM="${JAMCORE:-.venv/bin/jamcore}"
+LANES="${LANES:-2}"
+STATE="$OUT/state"
+SWEEP="$OUT/sweep"
+mkdir -p "$SWEEP" "$STATE"
+source training/stages.sh
+CK=(--checkpoint-dir "$OUT")
+
+gapt() {  # gapt D SEED: gapt-1.0 with the chord-only (D=chord) or metre-hearing (D=meter) discriminator
+    local meter=false; [ "$1" = meter ] && meter=true
+    stage "gapt-1.0-$1-s$2" "$SWEEP" $JAM train gapt --adv-weight 1.0 --profile small --seed "$2" \
+        --set "disc_meter=$meter" "${CK[@]}"
+}
+SEED1="${SEED1:-chord meter}"
+seed1() { [[ " $SEED1 " == *" $1 "* ]] && gapt "$1" 1; return 0; }
+chord_lane() {
+    stage rl "$OUT" $JAM train rl --profile small "${CK[@]}"; gapt chord 0; seed1 chord
+    stage rl-norhythm "$SWEEP" $JAM train rl --profile small --set weights.rhythm=0 --set grid_choices=16th "${CK[@]}"
+}
+meter_lane() { stage rl-s1 "$SWEEP" $JAM train rl --profile small --seed 1 "${CK[@]}"; gapt meter 0; seed1 meter; }
+lanes chord_lane meter_lane
+
+names="$OUT/rl"
+for run in rl-s1 rl-norhythm gapt-1.0-chord-s0 gapt-1.0-chord-s1 gapt-1.0-meter-s0 gapt-1.0-meter-s1; do
+    [ -f "$SWEEP/$run.safetensors" ] && names="$names,$SWEEP/$run"
+done
+for grid in 16th default; do
+    dest="$STATE/sweep-eval"; args=()
+    [ "$grid" = 16th ] && dest="$STATE/sweep-eval-16th" && args=(--grid 16th)
+    [ -f "$dest/metrics.json" ] && { echo "[sweep eval $grid] done already"; continue; }
+    t0=$SECONDS
+    $JAM eval --checkpoints "$names" --songs 50 --embed none --melody-agent none --no-baselines --no-plots \
+        "${args[@]}" --out "$dest"
+    printf 'sweep-eval-%s\t%s\tfresh\n' "$grid" "$((SECONDS - t0))" >> "$STATE/times.tsv"
+done
+echo "disc sweep: done; $STATE/sweep-eval-16th/report.md and $STATE/sweep-eval/report.md"

@@ -1,0 +1,35 @@
+# Shared by training/pipeline.sh and training/disc_sweep.sh (sourced): one training stage, and two lanes.
+# The caller sets OUT, STATE (training states, logs, times.tsv), EXTRA (arguments for every command) and
+# LANES (1: one stage after another; 2: two lanes side by side).
+
+done_or_resume() {  # $1 = checkpoint stem, $2 = state dir, $3 = name: prints "skip", "--resume" or ""
+    if [ -f "$1.safetensors" ] && [ -f "$1.json" ]; then echo skip
+    elif [ -f "$2/$3-state.json" ]; then echo --resume
+    fi
+}
+
+stage() {  # stage NAME DEST_DIR COMMAND...
+    local name="$1" dest="$2"; shift 2
+    local how; how="$(done_or_resume "$dest/$name" "$STATE" "$name")"
+    if [ "$how" = skip ]; then echo "[$name] done already"; return; fi
+    echo "[$name] $*"
+    local t0=$SECONDS
+    "$@" --name "$name" --out "$STATE" --no-progress ${how:+$how} "${EXTRA[@]}"
+    # Ship only the weights and the model card; curves and logs stay with the state.
+    mv "$STATE/$name.safetensors" "$STATE/$name.json" "$dest/"
+    printf '%s\t%s\t%s\n' "$name" "$((SECONDS - t0))" "${how:-fresh}" >> "$STATE/times.tsv"
+    echo "[$name] $((SECONDS - t0)) s"
+}
+
+lanes() {  # lanes "FUNCTION_A" "FUNCTION_B": run both, side by side when LANES > 1; fail if either fails
+    if [ "$LANES" -gt 1 ]; then
+        "$1" & local a=$!
+        "$2" & local b=$!
+        local rc=0
+        wait "$a" || rc=$?
+        wait "$b" || rc=$?
+        [ "$rc" -eq 0 ] || { echo "pipeline: a stage failed (exit $rc)" >&2; exit "$rc"; }
+    else
+        "$1"; "$2"
+    fi
+}
