@@ -12,12 +12,12 @@ out of band: the kernel copies them into place).
 
 The worker is spawned on the first request (start-up loads its checkpoint in the daemon's process, so a
 cold start pays nothing for it), keeps the last ``KEPT`` networks it made (the checkpoints blends are
-made from among them), and serves one request at a time. Given a snapshot of a session's history
-(``bridge.priming``) it also primes the new policy, so what comes back is ready to play: the daemon
-only catches it up on the frame or two heard meanwhile. If the worker dies or takes longer than
+made from among them), and serves one request at a time. Given a snapshot of a session's history and
+of the committed frames ahead (``bridge.priming``) it also primes the new policy, so what comes back is
+ready to play at the next frame boundary. If the worker dies or takes longer than
 ``LOAD_TIMEOUT_S``, the request is answered with ``CheckpointError`` and the next one starts a fresh
 worker. It ignores SIGINT (a Ctrl-C in the terminal reaches the whole process group; the daemon
-decides), is terminated by ``close``, and exits by itself when the daemon's end of the pipe closes (a
+decides), is terminated by ``close``, and exits by itself when the daemon's end of the socket closes (a
 daemon that was killed leaves no worker behind).
 """
 from __future__ import annotations

@@ -2,10 +2,11 @@
 
 A ``Priming`` is taken on the engine thread when a swap starts (``Session.swap_job``) and travels to the
 checkpoint loader's worker process (``bridge.loader``), which primes the new policy there: the chords
-and melody of the last frames, the bar and the harmonic-rhythm grid, and where each frame sat in the
-song (the session's transport segments, for the policy's metrical input). It is plain data, so it
-pickles; the worker's answer is a primed ``StreamingPolicy`` the session only has to catch up on the few
-frames heard meanwhile.
+and melody of the last frames, then the committed frames ahead with the melody the old policy imagined
+there, the bar and the harmonic-rhythm grid, and where each frame sits in the song (the session's
+transport segments, for the policy's metrical input). It is plain data, so it pickles; the worker's
+answer is a primed ``StreamingPolicy`` that already holds the frames played while it loaded (a jump, a
+loop wrap or a real melody that differs makes the session drop and re-feed those, ``Session``).
 """
 from __future__ import annotations
 
