@@ -19,6 +19,9 @@ from bridge.testing import tiny_checkpoints
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL_SF = "/usr/share/sounds/sf2/TimGM6mb.sf2"
+# The least share of the demo tune on a chord tone the default accompanist must keep on every seed: a
+# floor against regressions, not issue 15's target (0.70, not reached yet: see the README).
+MIN_DEMO_CHORD_TONE = 0.5
 # The console script, as users run it (`python -m jamcore.cli` would make cli.py `__main__`, a second
 # copy of the module whose CommandError the commands' one is not).
 JAMCORE = [sys.executable, "-c", "import sys; from jamcore.cli import main; sys.exit(main())"]
@@ -240,3 +243,30 @@ def test_live_chords_agree_with_the_demo_melody():
         torch.set_num_threads(n)
     live, away = np.mean(scores, axis=0)
     assert live >= away + 0.1, scores
+
+
+def test_the_default_accompanist_changes_chord_on_beats_only_and_fits_the_demo_tune():
+    """What a performer hears from the shipped default (checkpoint, temperature, grid) on the bundled
+    tune, over five seeds: every chord change on a beat, and the melody on a chord tone most of the time
+    (before issue 15, chords changed between beats and fitted 39-52 % of the tune)."""
+    from bridge.demo import ASSET, simulate_session
+    from jamcore import tokens as T
+    from jamcore.checkpoints import DEFAULT_POLICY, available_checkpoints
+    from jamcore.eval import metrics as M
+    from jamcore.models.saved import load_policy
+    from jamcore.music.midi_io import load_user_melody
+    from jamcore.stream import StreamingPolicy
+
+    if DEFAULT_POLICY not in available_checkpoints():
+        pytest.skip("no shipped default checkpoint")
+    song = load_user_melody(ASSET)[0]
+    model, _ = load_policy(DEFAULT_POLICY)
+    pitch = T.TOKEN_PITCH[T.encode_melody(song.melody, int(song.length_beats * 4))]
+    shares = []
+    for seed in range(5):
+        chords = np.asarray(simulate_session(song.melody, StreamingPolicy(model), seed=seed, bpm=100.0))
+        starts = np.flatnonzero(M.chord_event_starts(chords))
+        assert starts.size > 3 and (starts % 4 == 0).all(), (seed, starts)
+        both = (pitch[: len(chords)] >= 0) & (T.TOKEN_CHORD[chords] >= 0)
+        shares.append(float(T.TOKEN_CHORD_PCS[chords[both], pitch[: len(chords)][both] % 12].mean()))
+    assert min(shares) >= MIN_DEMO_CHORD_TONE, shares

@@ -11,7 +11,7 @@ import pytest
 from jamcore.checkpoints import SHIPPED_DIR
 from jamcore.config import TRAIN_PROFILES, ModelConfig, TrainConfig, override
 from jamcore.train.loop import training_config
-from jamcore.train.reward_models import REWARD_PROFILES, RewardTrainConfig
+from jamcore.train.reward_models import REWARD_PROFILES, RHYTHM_CHASE_FRACTION, RewardTrainConfig
 from jamcore.train.rl import RL_PROFILES, RLConfig
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,10 +45,14 @@ def test_rl_and_reward_profiles_are_the_shipped_recipes():
     for name, cfg in (("rl", RL_PROFILES["small"]), ("gapt-1.0", dataclasses.replace(RL_PROFILES["small"], adv_weight=1.0)),
                       ("rl-hack", RL_PROFILES["hack"]), ("rewards/contrastive-s0", REWARD_PROFILES[("small", "contrastive")]),
                       ("rewards/discriminative-s1", dataclasses.replace(REWARD_PROFILES[("small", "discriminative")], seed=1)),
-                      ("rewards/discriminative-wrong-s0", REWARD_PROFILES[("hack", "discriminative")])):
+                      ("rewards/discriminative-wrong-s0", REWARD_PROFILES[("hack", "discriminative")]),
+                      *((f"rewards/{kind}-rhythm-s{seed}",
+                         dataclasses.replace(REWARD_PROFILES[("small", kind)], seed=seed, rhythm=True,
+                                             chase_fraction=RHYTHM_CHASE_FRACTION))
+                        for kind in ("contrastive", "discriminative") for seed in (0, 1))):
         ship = shipped(name)["training"]
         ours = training_config(cfg)
-        for key in ("contrastive", "discriminative"):
+        for key in ("contrastive", "discriminative", "rhythm_contrastive", "rhythm_discriminative"):
             if key in ship:
                 ship[key] = [Path(p).name for p in ship[key]]
         # Issue 15 added the rhythm-only term; cards trained before it say nothing of it, and the term
