@@ -9,8 +9,8 @@
 #
 # Stages that do not need each other run in two lanes side by side (`|` above; each small stage trains
 # on one thread, so the two lanes fill a 2-core machine); LANES=1 runs them one after another. Every
-# stage's wall time goes to OUT/state/times.tsv and the whole run's at the end (docs/training.md has the
-# figures of the shipped run).
+# stage's wall time goes to OUT/state/times.tsv (the model cards keep each run's own wall_seconds) and
+# the whole run's is printed at the end.
 #
 # Every stage runs its profile (`--profile smoke|small`, and `hack` for the reward-hacking baseline): the
 # recipe lives in the profile tables (jamcore/config.py, jamcore/train/reward_models.py, jamcore/train/rl.py),
