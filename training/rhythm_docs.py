@@ -207,7 +207,7 @@ def sweep_section(state: Path, data_metrics: dict | None = None) -> str:
              "recipe before (seed 0). Test split, 50 songs, temperature 0.5."]
     verdict = None
     for grid, ev in evals.items():
-        systems = ev["systems"]
+        systems = {Path(k).name: v for k, v in ev["systems"].items()}  # the sweep evaluates paths
         label = ev["config"].get("grid", grid)
         rows = {}
         if data_metrics:

@@ -7,7 +7,7 @@ shares it. Positions count from the bar line (song frame 0 is a downbeat), in 16
 - ``16th``: every frame (no constraint);
 - ``beat``: every quarter-note beat of the bar (frames 0, 4, 8, ... from the bar line); the default:
   the data's chords change on a beat almost always, and a change between beats is what a listener
-  hears as late (docs/gapt.md has the comparison);
+  hears as late (the README compares the grids' figures);
 - ``half``: the bar line and the first beat at or past the bar's middle (4/4: beats 1 and 3; 3/4 and
   6/8: beats 1 and 3, the longer half first; 5/4: beats 1 and 4);
 - ``bar``: the bar line only.
