@@ -1,0 +1,50 @@
+"""training/rhythm_docs.py: the issue-15 sections of the generated docs come from the files they name."""
+import csv
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "training"))
+
+import rhythm_docs  # noqa: E402
+
+KEYS = ("nic", "entropy_song_mean", "changes_per_bar", "on_beat_share", "chase_share", "chord_beats", "sync_emd",
+        "rhythm_diversity")
+
+
+def metrics(nic, chase):
+    return {"metrics": {**{k: 1.0 for k in KEYS}, "nic": nic, "chase_share": chase}}
+
+
+def write_eval(folder: Path, grid: str, systems: dict) -> None:
+    folder.mkdir(parents=True)
+    (folder / "metrics.json").write_text(json.dumps({"config": {"grid": grid}, "systems": systems}))
+
+
+def test_the_sweep_verdict_names_the_discriminator_that_chases_less(tmp_path):
+    sweep = "/out/sweep/"  # the sweep evaluates paths: rows are matched by file name
+    write_eval(tmp_path / "sweep-eval-16th", "16th", {
+        "/out/rl": metrics(0.64, 0.20), sweep + "rl-s1": metrics(0.62, 0.10),
+        sweep + "gapt-1.0-chord-s0": metrics(0.62, 0.12), sweep + "gapt-1.0-meter-s0": metrics(0.63, 0.19)})
+    write_eval(tmp_path / "sweep-eval", "beat", {"/out/rl": metrics(0.60, 0.04)})
+    text = rhythm_docs.sweep_section(tmp_path, metrics(0.79, 0.04)["metrics"])
+    assert "### Grid `16th`" in text and "### Grid `beat`" in text
+    assert "| mean: rl (2 seeds) | 0.630 |" in text  # seeds averaged per arm
+    assert "Less chase: the chord-only one." in text
+    assert "0.120 with the chord-only discriminator and 0.190" in text
+
+
+def test_the_chase_curve_reads_each_runs_log(tmp_path):
+    img = tmp_path / "img"
+    img.mkdir()
+    for name, chase in (("rl", 0.3), ("rl-norhythm", 0.5)):
+        with open(tmp_path / f"{name}.log.csv", "w", newline="") as f:
+            w = csv.DictWriter(f, ["step", "nic", "chase_share_free"])
+            w.writeheader()
+            for step in range(1, 21):
+                w.writerow({"step": step, "nic": 0.6, "chase_share_free": chase if step > 10 else "nan"})
+    text = rhythm_docs.chase_curve_section(tmp_path, img)
+    assert "| `rl` | - | 0.300 | 0.600 |" in text and "| `rl-norhythm` | - | 0.500 |" in text
+    assert (img / "chase-curves.png").stat().st_size > 1000
+    assert rhythm_docs.chase_curve_section(tmp_path / "none", img) == ""  # no logs: no section
