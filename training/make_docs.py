@@ -9,16 +9,15 @@ the tables come from `metrics.json`, the curves from each run's `NAME.log.csv`, 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
-import math
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the file-only backend)
-from rhythm_docs import chase_curve_section, judge_chase_ranking, judges_section, sweep_section  # noqa: E402
+from rhythm_docs import (chase_curve_section, fmt_value, judge_chase_ranking, judges_section,  # noqa: E402
+                         read_log, sweep_section)
 
 ROOT = Path(__file__).resolve().parents[1]
 COLUMNS = [
@@ -38,12 +37,6 @@ COLUMNS = [
 ]
 
 
-def _fmt(value, fmt: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    return fmt.format(value)
-
-
 def table(systems: dict, names: list[str], extra: dict[str, dict] | None = None) -> str:
     cols = [c for c in COLUMNS if any(c[0] in systems[n]["metrics"] for n in names if n in systems)]
     head = ["system", *[c[1] for c in cols]]
@@ -54,18 +47,11 @@ def table(systems: dict, names: list[str], extra: dict[str, dict] | None = None)
         if n not in systems:
             continue
         m = systems[n]["metrics"]
-        row = [f"`{n}`", *[_fmt(m.get(k), f) for k, _, f in cols]]
+        row = [f"`{n}`", *[fmt_value(m.get(k), f) for k, _, f in cols]]
         if extra:
             row += [str(v) for v in extra.get(n, {}).values()]
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
-
-
-def read_log(path: Path) -> list[dict]:
-    if not path.is_file():
-        return []
-    with open(path) as f:
-        return [{k: float(v) if v not in ("", None) else math.nan for k, v in r.items()} for r in csv.DictReader(f)]
 
 
 def plot_curves(logs: dict[str, list[dict]], out: Path) -> None:

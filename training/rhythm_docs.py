@@ -39,7 +39,8 @@ SWEEP_RUNS = {  # run -> (arm, seed); the files training/disc_sweep.sh writes
 }
 
 
-def _fmt(value, fmt: str) -> str:
+def fmt_value(value, fmt: str) -> str:
+    """A table cell: ``fmt`` of the value, '-' for a missing or NaN one."""
     return "-" if value is None or (isinstance(value, float) and math.isnan(value)) else fmt.format(value)
 
 
@@ -48,11 +49,12 @@ def rhythm_table(rows: dict[str, dict]) -> str:
     lines = ["| system | " + " | ".join(c[1] for c in RHYTHM_COLUMNS) + " |",
              "| --- |" + " ---: |" * len(RHYTHM_COLUMNS)]
     for name, m in rows.items():
-        lines.append(f"| {name} | " + " | ".join(_fmt(m.get(k), f) for k, _, f in RHYTHM_COLUMNS) + " |")
+        lines.append(f"| {name} | " + " | ".join(fmt_value(m.get(k), f) for k, _, f in RHYTHM_COLUMNS) + " |")
     return "\n".join(lines)
 
 
-def _read_log(path: Path) -> list[dict]:
+def read_log(path: Path) -> list[dict]:
+    """A training run's ``NAME.log.csv`` as rows of floats (empty if the run has no log)."""
     if not path.is_file():
         return []
     with open(path) as f:
@@ -146,7 +148,7 @@ def judges_section(ranking: dict[str, dict[int, dict]], img: Path) -> str:
 
 
 def chase_curve_section(state: Path, img: Path) -> str:
-    curves = {name: _read_log(state / f"{name}.log.csv") for name in SWEEP_RUNS}
+    curves = {name: read_log(state / f"{name}.log.csv") for name in SWEEP_RUNS}
     curves = {k: v for k, v in curves.items() if v and "chase_share_free" in v[0]}
     if not curves:
         return ""
@@ -170,8 +172,8 @@ def chase_curve_section(state: Path, img: Path) -> str:
     lines = ["| run | chase, first 10 steps | chase, last 10 steps | NIC, last 10 steps |", "| --- | ---: | ---: | ---: |"]
     for name, rows in curves.items():
         first = [r["chase_share_free"] for r in rows[:10] if not math.isnan(r["chase_share_free"])]
-        lines.append(f"| `{name}` | {_fmt(float(np.mean(first)) if first else math.nan, '{:.3f}')} | "
-                     f"{_fmt(tail(rows, 'chase_share_free'), '{:.3f}')} | {_fmt(tail(rows, 'nic'), '{:.3f}')} |")
+        lines.append(f"| `{name}` | {fmt_value(float(np.mean(first)) if first else math.nan, '{:.3f}')} | "
+                     f"{fmt_value(tail(rows, 'chase_share_free'), '{:.3f}')} | {fmt_value(tail(rows, 'nic'), '{:.3f}')} |")
     return ("## The chase over RL steps\n\n"
             "Which reward pays for the chase: the harmony credit (`RewardSet.harmony_credit`) pays each chord "
             "decision for the note-in-chord of the bar ahead, and a chord changed one 16th after a new note is "
@@ -231,5 +233,5 @@ def sweep_section(state: Path, data_metrics: dict | None = None) -> str:
     return "\n".join(parts) + "\n"
 
 
-__all__ = ["RHYTHM_COLUMNS", "SWEEP_RUNS", "rhythm_table", "judge_chase_ranking", "judges_section",
+__all__ = ["RHYTHM_COLUMNS", "SWEEP_RUNS", "fmt_value", "read_log", "rhythm_table", "judge_chase_ranking", "judges_section",
            "chase_curve_section", "sweep_section"]
