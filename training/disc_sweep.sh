@@ -34,9 +34,11 @@ SEED1="${SEED1:-chord meter}"
 seed1() { [[ " $SEED1 " == *" $1 "* ]] && gapt "$1" 1; return 0; }
 chord_lane() {
     stage rl "$OUT" $JAM train rl --profile small "${CK[@]}"; gapt chord 0; seed1 chord
+}
+meter_lane() {  # rl-norhythm here: the two lanes then hold the same number of runs
+    stage rl-s1 "$SWEEP" $JAM train rl --profile small --seed 1 "${CK[@]}"; gapt meter 0; seed1 meter
     stage rl-norhythm "$SWEEP" $JAM train rl --profile small --set weights.rhythm=0 --set grid_choices=16th "${CK[@]}"
 }
-meter_lane() { stage rl-s1 "$SWEEP" $JAM train rl --profile small --seed 1 "${CK[@]}"; gapt meter 0; seed1 meter; }
 lanes chord_lane meter_lane
 
 names="$OUT/rl"
