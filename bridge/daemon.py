@@ -201,6 +201,9 @@ class Bridge:
 
     def run(self) -> None:
         self.endpoint.start()
+        # The loader's worker process starts now, on the loader's thread: its start-up is over before a
+        # client plays, and the engine never waits for a spawn.
+        self._loader.submit(self.library.loader.start)
         freeze_heap()
         try:
             while not self._stop.is_set():

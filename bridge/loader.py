@@ -10,13 +10,18 @@ The daemon's side (``Loader``) sends a request down a socket pair and waits for 
 the lock while it waits; what comes back is the network the NumPy engine plays (its arrays, pickled
 out of band: the kernel copies them into place).
 
-The worker is spawned on the first request (start-up loads its checkpoint in the daemon's process, so a
-cold start pays nothing for it), keeps the last ``KEPT`` networks it made (the checkpoints blends are
-made from among them), and serves one request at a time. Given a snapshot of a session's history and
+The daemon starts the worker when its engine starts (``start``, from the loader's thread: the engine
+never waits for a process to spawn), so the worker's start-up (an interpreter importing NumPy and the
+model code, about 0.4 s of CPU) is over before any client plays, and never competes with a live
+session; the first request starts it if it is not running. Its niceness is set before the interpreter
+imports anything (by the daemon right after the spawn, and by the worker's first statement), so even
+that start-up yields the CPU to the engine. Start-up loads its checkpoint in the daemon's process, so a
+cold start waits for nothing. The worker keeps the last ``KEPT`` networks it made (the checkpoints
+blends are made from among them) and serves one request at a time. Given a snapshot of a session's history and
 of the committed frames ahead (``bridge.priming``) it also primes the new policy, so what comes back is
 ready to play at the next frame boundary. If the worker dies or takes longer than
-``LOAD_TIMEOUT_S``, the request is answered with ``CheckpointError`` and the next one starts a fresh
-worker. It ignores SIGINT (a Ctrl-C in the terminal reaches the whole process group; the daemon
+``LOAD_TIMEOUT_S``, the request is answered with ``CheckpointError`` and a fresh worker is started for
+the next one. It ignores SIGINT (a Ctrl-C in the terminal reaches the whole process group; the daemon
 decides), is terminated by ``close``, and exits by itself when the daemon's end of the socket closes (a
 daemon that was killed leaves no worker behind).
 """
@@ -64,6 +69,18 @@ class Loader:
         self._proc: subprocess.Popen | None = None
         self._sock: socket.socket | None = None
         self._lock = threading.Lock()
+        self._closed = False  # after ``close`` no worker is started again
+
+    def start(self) -> None:
+        """Start the worker now if none runs (the daemon does, from its loader thread, as its engine
+        starts); a no-op while a request holds the worker, or after ``close``."""
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
+            if not self._closed and (self._proc is None or self._proc.poll() is not None):
+                self._start()
+        finally:
+            self._lock.release()
 
     def build(self, recipe: tuple, priming: Priming | None = None, have: NumpyWeights | None = None
               ) -> tuple[NumpyWeights, dict, StreamingPolicy | None]:
@@ -73,6 +90,8 @@ class Loader:
         ``have``: the daemon's copy of that network (then it does not travel; the policy comes over it).
         ``CheckpointError`` with the reason if the worker refuses it, dies or hangs."""
         with self._lock:
+            if self._closed:
+                raise CheckpointError("the bridge is stopping")
             if self._proc is None or self._proc.poll() is not None:
                 self._start()
             try:
@@ -81,12 +100,12 @@ class Loader:
                 self.sent += 1
                 ok, answer = recv_message(self._sock, have)
             except TimeoutError:
-                self._stop_worker(restarted=True)
+                self._restart()
                 raise CheckpointError(f"the checkpoint loader took longer than {self.timeout:.0f} s and was "
                                       f"restarted; try again") from None
             except (EOFError, OSError, pickle.UnpicklingError):
                 code = _exit_status(self._proc)
-                self._stop_worker(restarted=True)
+                self._restart()
                 why = f" (exit status {code})" if code is not None else ""
                 raise CheckpointError(f"the checkpoint loader stopped{why} and was restarted; try again") from None
         if not ok:
@@ -96,16 +115,20 @@ class Loader:
 
     @property
     def pid(self) -> int | None:
-        """The worker's process id while one runs (None before the first request and after ``close``)."""
+        """The worker's process id while one runs (None before it starts and after ``close``)."""
         proc = self._proc
         return proc.pid if proc is not None and proc.poll() is None else None
 
     def _start(self) -> None:
         """A fresh interpreter running ``_serve`` on one end of a socket pair (not multiprocessing's
-        spawn: that re-imports the daemon's main module in the child; nor fork: the daemon has threads)."""
+        spawn: that re-imports the daemon's main module in the child; nor fork: the daemon has threads).
+        Its niceness is set before it imports anything: by its first statement, and from here as soon as
+        it exists (covering the interpreter's own start-up), to the same absolute value."""
         self._stop_worker()
         ours, theirs = socket.socketpair()
-        code = f"from bridge.loader import _serve; _serve({theirs.fileno()}, {int(self.nice)})"
+        target = worker_niceness(self.nice)
+        code = (f"import os\ntry:\n    os.setpriority(os.PRIO_PROCESS, 0, {target})\nexcept OSError:\n    pass\n"
+                f"from bridge.loader import _serve\n_serve({theirs.fileno()})")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}  # the daemon's modules
         try:
             self._proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(theirs.fileno(),), env=env,
@@ -113,6 +136,16 @@ class Loader:
         finally:
             theirs.close()  # only the worker holds its end: its death reads as EOF here
         self._sock = ours
+        try:
+            os.setpriority(os.PRIO_PROCESS, self._proc.pid, target)
+        except OSError:
+            pass  # it set its own, or already exited (the next request finds out)
+
+    def _restart(self) -> None:
+        """Replace a worker that died or hung: the next request finds a fresh one already started."""
+        self._stop_worker(restarted=True)
+        if not self._closed:
+            self._start()
 
     def _stop_worker(self, restarted: bool = False) -> None:
         proc, sock, self._proc, self._sock = self._proc, self._sock, None, None
@@ -125,7 +158,8 @@ class Loader:
             self.restarts += restarted
 
     def close(self) -> None:
-        """Stop the worker (from any thread; a request waiting for it is refused)."""
+        """Stop the worker for good (from any thread; a request waiting for it is refused)."""
+        self._closed = True
         proc = self._proc
         if proc is not None and proc.poll() is None:
             proc.terminate()
@@ -138,6 +172,11 @@ class Loader:
                 self._stop_worker()
             finally:
                 self._lock.release()
+
+
+def worker_niceness(added: int) -> int:
+    """The worker's absolute niceness: ``added`` above this process's (19 at most)."""
+    return min(os.getpriority(os.PRIO_PROCESS, 0) + max(int(added), 0), 19)
 
 
 def _exit_status(proc: subprocess.Popen | None) -> int | None:
@@ -209,16 +248,11 @@ class _Unpickler(pickle.Unpickler):
 # The worker process
 
 
-def _serve(fd: int, nice: int) -> None:
+def _serve(fd: int) -> None:
     """The worker's loop on socket ``fd``: a request ``(recipe, priming, the daemon has the network)`` in,
     ``(True, (network or None, card, policy or None))`` or ``(False, reason)`` out."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     sock = socket.socket(fileno=fd)
-    if nice:
-        try:
-            os.nice(nice)
-        except OSError:
-            pass
     kept: OrderedDict[tuple, tuple[NumpyWeights, dict]] = OrderedDict()
     while True:
         try:

@@ -28,6 +28,7 @@ from bridge.client import JamClient  # noqa: E402
 from bridge.daemon import Bridge  # noqa: E402
 from bridge.inbox import PER_CLIENT  # noqa: E402
 from bridge.library import MAX_LOADED, Library  # noqa: E402
+from bridge.loader import LOADER_NICE  # noqa: E402
 from bridge.server import encode  # noqa: E402
 from bridge.session import MAX_SEGMENTS, Settings  # noqa: E402
 from bridge.testing import tiny_checkpoints  # noqa: E402
@@ -446,6 +447,7 @@ def test_a_loader_that_dies_or_hangs_is_an_error_and_the_next_request_works(brid
         assert ("stopped" if how == "killed" else "took longer than") in err and "keeping 'tiny2'" in err, err
         assert str(lib[0]) not in err and str(ROOT) not in err
         assert not Path(f"/proc/{worker}").exists()  # killed and reaped
+        assert bridge.library.loader.pid not in (None, worker)  # its replacement already runs, before any request
         mark = len(p.c.received)
         time.sleep(1.1)
         p.c.send(P.BLEND.path, "tiny", "tiny2", 0.5)  # a fresh worker serves it
@@ -455,6 +457,32 @@ def test_a_loader_that_dies_or_hangs_is_an_error_and_the_next_request_works(brid
         assert p.never_sent() == []  # the old checkpoint played on meanwhile
     finally:
         p.close()
+
+
+def niceness(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def test_the_loader_starts_with_the_engine_below_its_priority_and_serves_the_first_load(lib):
+    """The worker's start-up (an interpreter importing NumPy) is over before anyone plays, at a lower
+    priority than the engine, and the first load is served by that same worker."""
+    b = Bridge(port=0, checkpoint="tiny", checkpoint_dir=lib[0]).start_thread()
+    try:
+        deadline = time.monotonic() + 10
+        while b.library.loader.pid is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        worker = b.library.loader.pid
+        assert worker is not None and b.library.loader.sent == 0  # started with no client, no request
+        assert niceness(worker) == min(niceness(os.getpid()) + LOADER_NICE, 19)
+        with registered(b.port) as c:
+            c.send(P.CHECKPOINT.path, "tiny2")
+            wait_playing(c, time.monotonic(), lambda r: r.args == ("checkpoint", "tiny2"))
+        assert b.library.loader.pid == worker and b.library.loader.restarts == 0
+    finally:
+        b.stop()
+    assert b.library.loader.pid is None and not Path(f"/proc/{worker}").exists()
+    b.library.loader.start()  # a stopped daemon's loader starts nothing again
+    assert b.library.loader.pid is None
 
 
 def test_a_stopped_daemon_leaves_no_loader_behind(lib):
