@@ -77,6 +77,7 @@ TRANSPORT_EVERY_FRAMES = 1.0  # a client's transport moves at most once a frame 
 FRAME_BUDGET = 0.7  # of one core
 SWAP_EVERY_S = 1.0  # a client's checkpoint loads start at most this often (the newest request waits)
 REPLAN_FACTOR = 4.0
+FLOOD_MEMORY_S = 1.0  # a client whose messages were dropped this recently plans after the others
 STATUS_EVERY_BEATS = 8  # latency figures ride along with every 8th heartbeat
 IDLE_SLEEP_S = 0.1
 STALL_S = 0.05  # a turn this much longer than its planned wait is a stall worth a log line
@@ -105,6 +106,7 @@ class Client:
     swap_at: float = -1e9  # when its last load started
     dropped: int = 0  # messages dropped from its full queue
     dropped_told: float = -1e9  # when it was last told (once a second at most)
+    flooded_at: float = -1e9  # when messages of it were last dropped (it sends more than the protocol needs)
     coalesced: int = 0  # transport reports superseded by a later one before being applied
 
     @property
@@ -291,7 +293,9 @@ class Bridge:
         boundary comes first (clients may run at different tempos), so a slow-tempo client's re-plan
         never delays a fast one's commit. Provisional work goes round-robin. Among critical (and among
         provisional) sessions, one whose client has used more than its share in the last second (what
-        its tempo needs, see REPLAN_FACTOR: a seek flood re-plans without end) comes after the others."""
+        its tempo needs, see REPLAN_FACTOR: a seek flood re-plans without end) or is flooding (its
+        messages were dropped in the last FLOOD_MEMORY_S) comes after the others: when the engine is
+        short of CPU, the flooding client's chords are the ones that come late."""
         best, best_rank = None, None
         clients = [c for c in self.clients.values() if not c.parked]
         for i in range(len(clients)):
@@ -314,6 +318,11 @@ class Bridge:
         self._flush(best)
 
     def _over_share(self, c: Client, now: float) -> bool:
+        """Whether ``c`` comes after the others: it used more than its share of planning in the last
+        second, or it is flooding (messages of it were dropped in the last ``FLOOD_MEMORY_S``): a sender
+        that takes more than the protocol needs gets what is left when the others are served."""
+        if now - c.flooded_at < FLOOD_MEMORY_S:
+            return True
         if now - c.quota_window >= 1.0:
             c.quota_window, c.planned_in_window = now, 0
         share = c.session.clock.bpm / 60.0 * FRAMES_PER_BEAT * REPLAN_FACTOR
@@ -385,6 +394,7 @@ class Bridge:
         if dropped:
             c.dropped += dropped
             now = time.monotonic()
+            c.flooded_at = now
             if now - c.dropped_told >= 1.0:  # told once a second at most, with the count so far
                 c.dropped_told = now
                 self._error(c, "", f"too many messages: the bridge dropped the oldest ({c.dropped} so far); "

@@ -23,10 +23,10 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
+from bridge.catalog import Catalog
 from bridge.loader import BLEND_STEPS, Loader, blend_name, load_checked, quantise
 from bridge.priming import Priming
-from jamcore.checkpoints import (SHIPPED_DIR, CheckpointError, available_checkpoints, canonical_key,
-                                 find_in_library, resolve)
+from jamcore.checkpoints import SHIPPED_DIR, CheckpointError, canonical_key, find_in_library, resolve
 from jamcore.stream import StreamingPolicy
 
 MAX_LOADED = 8  # networks kept loaded (checkpoints and blends); a 3-layer 128-wide policy is ~3 MB
@@ -46,6 +46,7 @@ class Library:
         self._pinned: set[tuple] = set()
         self._lock = threading.Lock()
         self.evictions = 0
+        self.catalog = Catalog()  # what /jam/list answers, cards re-read only when they change
         self.loader = loader or Loader()  # its worker process starts on the first load it is asked for
 
     # ------------------------------------------------------------------ names
@@ -58,10 +59,10 @@ class Library:
     def names(self) -> list[str]:
         """Checkpoints offered to clients: the start-up one, the served folders', then the shipped ones,
         without the evaluation baselines (cards with ``"baseline": true``; a client may still ask for one
-        by name)."""
+        by name). Cards are read again only when they change on disk (``bridge.catalog``)."""
         names: list[str] = list(self._extra)
         for folder in self.folders:
-            names += [n for n in available_checkpoints(folder, performable=True) if n not in names]
+            names += [n for n in self.catalog.names(folder) if n not in names]
         return names
 
     def public(self, exc: Exception) -> str:

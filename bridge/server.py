@@ -26,6 +26,7 @@ from typing import Any, Callable, Sequence
 
 from bridge import protocol as P
 from bridge.access import Allowed, QuietLog
+from bridge.bans import Bans
 from bridge.inbox import Inbox
 from bridge.wire import Malformed, decode
 
@@ -222,6 +223,7 @@ class Endpoint:
             except OSError:
                 pass
         self.host, self.port = self.sock.getsockname()[:2]
+        self.bans = Bans(self.sock)  # a source flooding past the door is dropped by the kernel for a moment
         self.handlers = {address.path: self._handler(address) for address in P.INCOMING}
         self._arrival = 0.0
         self._running = False
@@ -257,11 +259,12 @@ class Endpoint:
 
     def _loop(self) -> None:
         # The hot path of a flood: a system call and a few lookups per datagram before the door shuts.
-        receive, allowed, admit = self._receive, self.allowed, self.inbox.admit
+        receive, allowed, admit, bans = self._receive, self.allowed, self.inbox.admit, self.bans
         while self._running:
             try:
                 data, sender, now = receive()
             except socket.timeout:
+                bans.expire(time.monotonic())
                 continue
             except OSError as exc:  # e.g. ICMP port unreachable reported on some platforms
                 if not self._running:
@@ -269,10 +272,13 @@ class Endpoint:
                 log.debug("receive error: %s", exc)
                 continue
             self.received += 1
+            bans.expire(now)
             if not allowed(sender[0]):
                 self.outsiders.note("%s", sender[0])
+                bans.dropped(sender, now)
                 continue
             if not admit(sender, data, now):
+                bans.dropped(sender, now)
                 # Counted by the inbox: a client's flood over its rate (it is told), or a stranger's
                 # datagram that is not a hello (nobody is told; one log line a second at most).
                 if not self.inbox.is_client(sender):
