@@ -24,7 +24,7 @@ from bridge.access import QuietLog
 
 log = logging.getLogger("jamcore.bridge")
 
-BAN_AFTER = 500  # datagrams of one source dropped unread within a second (twice what a device sends)
+BAN_AFTER = 500  # datagrams of one source dropped unread within a second (the door already refused them)
 BAN_S = 1.0
 MAX_BANS = 32
 _SO_ATTACH_FILTER = 26

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.hostile import Counter, bundle, deep_bundle, flood_datagrams, name_spellings, send_spoofed  # noqa: E402
+from bridge import bans  # noqa: E402
 from bridge import daemon as D  # noqa: E402
 from bridge import protocol as P  # noqa: E402
 from bridge.access import AccessError  # noqa: E402
@@ -188,6 +189,43 @@ def test_a_flood_from_one_client_leaves_the_others_every_chord(bridge, kind, cap
     finally:
         p.close()
         flooder.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="socket filters are Linux's")
+def test_a_flooding_source_is_dropped_by_the_kernel_for_a_moment_then_heard_again(bridge):
+    """Past the door's rate a source's datagrams cost the receiver a read each; past BAN_AFTER of them
+    in a second the kernel drops that source (host and port) alone, for BAN_S."""
+    flooder, other = registered(bridge.port, transport=False), registered(bridge.port, transport=False)
+    ping = encode(P.PING.path, [7], "i")
+    read0, sent = bridge.endpoint.received, 0
+    p = Player(bridge.port)
+    p.start()
+    try:
+        time.sleep(8 * SPF)
+        for _ in range(20):  # 10,000 pings in 20 chunks: the receiver keeps up, so the kernel drops them
+            blast(flooder, [ping] * 500)
+            sent += 500
+            time.sleep(0.005)
+        assert bridge.endpoint.bans.banned and flooder.tx.getsockname() in bridge.endpoint.bans.banned
+        assert bridge.endpoint.received - read0 < sent / 2  # most never reached the receiver
+        m_flooder, m_other = len(flooder.received), len(other.received)
+        flooder.send(P.PING.path, 1)
+        other.send(P.PING.path, 2)  # another socket on the same host: heard
+        other.wait_for(P.PONG.path, lambda r: r.args == (2,), since=m_other, timeout=5)
+        with pytest.raises(TimeoutError):
+            flooder.wait_for(P.PONG.path, lambda r: r.args == (1,), since=m_flooder, timeout=0.2)
+        time.sleep(bans.BAN_S)
+        m_flooder = len(flooder.received)
+        flooder.send(P.PING.path, 3)  # the ban is over: heard again
+        flooder.wait_for(P.PONG.path, lambda r: r.args == (3,), since=m_flooder, timeout=5)
+        assert not bridge.endpoint.bans.banned
+        time.sleep(8 * SPF)
+        p.finish()
+        assert p.never_sent() == []
+    finally:
+        p.close()
+        flooder.close()
+        other.close()
 
 
 def test_strangers_garbage_costs_one_line_a_second_and_no_answer(bridge, caplog):
@@ -368,6 +406,32 @@ def test_the_library_caches_one_entry_per_file_and_at_most_max_loaded(lib, tmp_p
     assert library.blend("tiny", "tiny2", 0.30001)[1]["blend"] == 0.3
     with pytest.raises(CheckpointError, match="not a checkpoint name"):
         library.load(str(lib[0] / "tiny"))
+
+
+def test_the_list_reads_a_card_again_only_when_it_changes(lib, tmp_path):
+    """/jam/list (``Library.names``) answers from cards cached by (path, mtime, size): a checkpoint
+    copied in, a card rewritten or a checkpoint removed shows at the next request; an unchanged card is
+    not read again (garbage written under the same mtime and size goes unseen)."""
+    d = tmp_path / "served"
+    d.mkdir()
+    library = Library([d])
+    shipped = library.names()  # the shipped ones, after the (empty) served folder
+    for ext in (".json", ".safetensors"):
+        (d / f"mine{ext}").write_bytes((lib[0] / f"tiny{ext}").read_bytes())
+    assert library.names() == ["mine"] + shipped
+    reads = library.catalog.reads
+    assert library.names() == ["mine"] + shipped and library.catalog.reads == reads  # nothing read again
+    card = d / "mine.json"
+    st = card.stat()
+    card.write_bytes(b"x" * st.st_size)  # same size, same mtime: the cache answers
+    os.utime(card, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert library.names() == ["mine"] + shipped and library.catalog.reads == reads
+    card.write_text(json.dumps(dict(json.loads((lib[0] / "tiny.json").read_text()), baseline=True)))
+    os.utime(card, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))  # rewritten: read again, now a baseline
+    assert library.names() == shipped and library.catalog.reads == reads + 1
+    (d / "mine.json").unlink()
+    (d / "mine.safetensors").unlink()
+    assert library.names() == shipped
 
 
 def test_secret_and_allow_list(lib):

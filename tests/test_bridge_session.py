@@ -306,3 +306,43 @@ def test_a_swap_primed_elsewhere_holds_the_committed_frames_ahead_and_mirrors_th
     ref.song_frame = s.song_frame_at
     ref.prime(s.pushed_c, s.pushed_m)
     assert np.allclose(ref.chord_logits(), new.chord_logits(), atol=1e-4)
+
+
+@pytest.mark.parametrize("outcome", ["lands", "cancelled"])
+def test_a_reset_while_a_swap_loads_never_gives_the_new_song_the_old_history(outcome):
+    """/jam/reset while a checkpoint loads: the load was primed with the old song. When it lands it
+    must hear only the new song (what the session fed since the reset); cancelled (a newer request),
+    the old checkpoint plays the new song on. Either way the chords keep coming."""
+    torch.manual_seed(1)
+    metric = ModelConfig(d_model=32, n_layers=2, n_heads=2, dropout=0.0, metric_slots=METRIC_SLOTS)
+    s = Session(StreamingPolicy(ChordPolicy(metric).eval()), "a", seed=0)
+    run(s, 20)  # the old song: notes 60..66
+    new = StreamingPolicy(ChordPolicy(metric).eval())
+    fut: Future = Future()
+    job = s.swap_job("b", lambda priming: priming.apply(new))
+    s.begin_swap("b", fut)
+    primed = job() if outcome == "lands" else None  # (the loader primes it with the snapshot: the old song)
+    s.reset(20 * SPF)
+    song = lambda f: 72 + f % 5  # noqa: E731
+    sent = run(s, 3, note_at=song, t0=20 * SPF, start_frame=20)
+    if outcome == "lands":
+        fut.set_result(primed)
+    else:
+        assert fut.cancel()
+    sent.update(run(s, 9, note_at=song, t0=23 * SPF, start_frame=23))
+    if outcome == "lands":
+        assert s.checkpoint == "b" and s.policy is new
+    else:
+        assert s.checkpoint == "a" and s.policy is not new
+    assert s.swapping is None
+    assert set(range(20, 32)) <= covered(sent)
+    pol = s.policy
+    assert s.cursor <= 13 and pol.frames == len(s.pushed_c)  # the new song's 12 frames and its lookahead
+    # What it heard is the new song as played since the reset (frame 20 of the song), nothing of the old.
+    assert s.pushed_m[:s.cursor] == [T.note_on(song(20 + p)) for p in range(s.cursor)]
+    kept = len(pol.history[0])
+    assert list(pol.history[0]) == s.pushed_c[-kept:] and list(pol.history[1]) == s.pushed_m[-kept:]
+    ref = StreamingPolicy(pol.model)  # the same history fed from scratch gives the same next chord
+    ref.song_frame = s.song_frame_at
+    ref.prime(s.pushed_c, s.pushed_m)
+    assert np.allclose(ref.chord_logits(), pol.chord_logits(), atol=1e-4)
