@@ -33,7 +33,10 @@ has no fan-out, so no behaviour depends on where a box sits; ``max_patches/simul
   checkpoints plus ``blend``, so a saved choice always names the same model), Blend (``/jam/blend``
   between two checkpoints; turning it selects ``blend``), Temperature, Lookahead, Output, Voicing,
   Grid (where chords may change, ``/jam/set grid``; default the bridge's), Chord channel, Thru, Reset,
-  Port. After every ``/jam/ready`` the device re-sends all of them, the loop and the time signature;
+  Port; and Secret, a [textedit] in parameter mode (a blob: saved with the set, never automated) for the
+  bridge's ``--secret``: every hello (start, Port, watchdog) bangs it, and its text decides the hello,
+  ``/jam/hello <reply port>`` when empty, ``/jam/hello <reply port> <word>`` otherwise; Enter in the
+  field says hello again with the new word. After every ``/jam/ready`` the device re-sends all of them, the loop and the time signature;
   the menu then follows ``/jam/status checkpoint`` (what really plays). The header shows the chord
   sounding and the checkpoint playing; the status lines the latency, the launcher's status and the
   last ``/jam/error``.
@@ -120,8 +123,11 @@ def build_device() -> dict[str, Any]:
     show_chord = p.comment("-", 20, 700, present=(124, 2, 76, 22), fontsize=14.0, varname="status_chord")
     show_ckpt = p.comment(DEFAULT_POLICY, 120, 700, present=(204, 6, 142, 18), varname="status_checkpoint")
     show_lat = p.comment("latency -", 260, 700, present=(8, 124, 120, 18), varname="status_latency")
-    show_bridge = p.comment(f"bridge {P.DEFAULT_HOST}", 400, 700, present=(130, 124, 282, 18),
+    show_bridge = p.comment(f"bridge {P.DEFAULT_HOST}", 400, 700, present=(130, 124, 172, 18),
                             varname="status_bridge")
+    # The bridge's --secret, if it has one (saved with the set, never automated): /jam/hello carries it.
+    p.comment("Secret", 1100, 630, present=(304, 124, 38, 18))
+    secret = p.ui("textedit", 1100, 660, (342, 124, 70, 18), "secret", "Secret", "Secret", 3, invisible=1)
     show_error = p.comment("no errors", 560, 700, present=(8, 146, 404, 18), varname="status_error")
 
     # ---------------------------------------------------------------- startup and registration
@@ -137,15 +143,27 @@ def build_device() -> dict[str, Any]:
     p.connect(dev_path, 0, dev_id)
     reply = p.obj(f"expr {P.DEFAULT_REPLY_PORT}+$i1%{REPLY_PORT_SPAN}", 20, 180)
     p.connect(dev_id, 0, reply)
-    reply_t = p.obj("t i i", 20, 210)
+    reply_t = p.obj("t i i i", 20, 210)
     p.connect(reply, 0, reply_t)
     listen = p.msg("port $1", 120, 240)
-    p.connect(reply_t, 1, listen)
+    p.connect(reply_t, 2, listen)
     p.connect(listen, 0, recv)
     hello = p.msg(f"{P.HELLO.path} {P.DEFAULT_REPLY_PORT}", 20, 300)
     name_port = p.obj(f"prepend set {P.HELLO.path}", 20, 240)
-    p.connect(reply_t, 0, name_port)
+    p.connect(reply_t, 1, name_port)
     p.connect(name_port, 0, hello)
+    # Saying hello asks the Secret field for its text: none -> the plain hello; a word -> hello with it.
+    hello_secret = p.obj(f"prepend {P.HELLO.path} {P.DEFAULT_REPLY_PORT}", 1100, 760)
+    name_port_secret = p.obj(f"prepend set {P.HELLO.path}", 1100, 240)
+    p.connect(reply_t, 0, name_port_secret)
+    p.connect(name_port_secret, 0, hello_secret)
+    secret_text = p.obj("route text", 1100, 700)
+    p.connect(secret, 0, secret_text)
+    secret_none = p.obj("route bang", 1100, 730)
+    p.connect(secret_text, 0, secret_none)
+    p.connect(secret_none, 0, hello)
+    p.connect(secret_none, 1, hello_secret)
+    p.connect(hello_secret, 0, send)
     # 5: the bridge port -> udpsend and the launcher, then hello
     p.connect(init, 5, port)
     port_t = p.obj("t b i i", 840, 700)
@@ -158,7 +176,7 @@ def build_device() -> dict[str, Any]:
     p.connect(start_launcher, 0, launcher)
     hello_t = p.obj("t b", 20, 270)
     p.connect(port_t, 0, hello_t)
-    p.connect(hello_t, 0, hello)
+    p.connect(hello_t, 0, secret)
     p.connect(hello, 0, send)
     # 4, 3: the set's Thru and Chord channel (wired below); 2: observe Live's song; 1: watchdog; 0: clocks
     song_msg = p.msg("path live_set", 260, 90)
@@ -390,7 +408,7 @@ def build_device() -> dict[str, Any]:
     lost = p.obj("t b b b", 960, 180)  # silence: light off, hello again, wait again
     p.connect(watchdog, 0, lost)
     p.connect(lost, 2, light_off)
-    p.connect(lost, 1, hello)
+    p.connect(lost, 1, secret)
     p.connect(lost, 0, watchdog)
 
     status = p.obj("route checkpoint latency_p50_ms", 1140, 90)

@@ -901,7 +901,7 @@
 					"presentation_rect" : [
 						130.0,
 						124.0,
-						282.0,
+						172.0,
 						18.0
 					],
 					"numinlets" : 1,
@@ -911,6 +911,65 @@
 			{
 				"box" : {
 					"id" : "obj-31",
+					"maxclass" : "comment",
+					"text" : "Secret",
+					"patching_rect" : [
+						1100.0,
+						630.0,
+						54.0,
+						20.0
+					],
+					"presentation" : 1,
+					"presentation_rect" : [
+						304.0,
+						124.0,
+						38.0,
+						18.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 0
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-32",
+					"maxclass" : "textedit",
+					"parameter_enable" : 1,
+					"varname" : "secret",
+					"patching_rect" : [
+						1100.0,
+						660.0,
+						70.0,
+						18.0
+					],
+					"presentation" : 1,
+					"presentation_rect" : [
+						342.0,
+						124.0,
+						70.0,
+						18.0
+					],
+					"saved_attribute_attributes" : {
+						"valueof" : {
+							"parameter_longname" : "Secret",
+							"parameter_shortname" : "Secret",
+							"parameter_type" : 3,
+							"parameter_invisible" : 1
+						}
+					},
+					"numinlets" : 1,
+					"numoutlets" : 4,
+					"outlettype" : [
+						"",
+						"int",
+						"",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-33",
 					"maxclass" : "comment",
 					"text" : "no errors",
 					"patching_rect" : [
@@ -933,7 +992,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-32",
+					"id" : "obj-34",
 					"maxclass" : "newobj",
 					"text" : "live.thisdevice",
 					"patching_rect" : [
@@ -953,7 +1012,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-33",
+					"id" : "obj-35",
 					"maxclass" : "newobj",
 					"text" : "t b b b b b b b",
 					"patching_rect" : [
@@ -977,7 +1036,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-34",
+					"id" : "obj-36",
 					"maxclass" : "message",
 					"text" : "path this_device",
 					"patching_rect" : [
@@ -995,7 +1054,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-35",
+					"id" : "obj-37",
 					"maxclass" : "newobj",
 					"text" : "live.path",
 					"patching_rect" : [
@@ -1015,7 +1074,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-36",
+					"id" : "obj-38",
 					"maxclass" : "newobj",
 					"text" : "route id",
 					"patching_rect" : [
@@ -1034,7 +1093,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-37",
+					"id" : "obj-39",
 					"maxclass" : "newobj",
 					"text" : "expr 7401+$i1%500",
 					"patching_rect" : [
@@ -1052,18 +1111,19 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-38",
+					"id" : "obj-40",
 					"maxclass" : "newobj",
-					"text" : "t i i",
+					"text" : "t i i i",
 					"patching_rect" : [
 						20.0,
 						210.0,
-						47.0,
+						61.0,
 						22.0
 					],
 					"numinlets" : 1,
-					"numoutlets" : 2,
+					"numoutlets" : 3,
 					"outlettype" : [
+						"int",
 						"int",
 						"int"
 					]
@@ -1071,7 +1131,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-39",
+					"id" : "obj-41",
 					"maxclass" : "message",
 					"text" : "port $1",
 					"patching_rect" : [
@@ -1089,7 +1149,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-40",
+					"id" : "obj-42",
 					"maxclass" : "message",
 					"text" : "/jam/hello 7401",
 					"patching_rect" : [
@@ -1107,7 +1167,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-41",
+					"id" : "obj-43",
 					"maxclass" : "newobj",
 					"text" : "prepend set /jam/hello",
 					"patching_rect" : [
@@ -1125,7 +1185,81 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-42",
+					"id" : "obj-44",
+					"maxclass" : "newobj",
+					"text" : "prepend /jam/hello 7401",
+					"patching_rect" : [
+						1100.0,
+						760.0,
+						173.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-45",
+					"maxclass" : "newobj",
+					"text" : "prepend set /jam/hello",
+					"patching_rect" : [
+						1100.0,
+						240.0,
+						166.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-46",
+					"maxclass" : "newobj",
+					"text" : "route text",
+					"patching_rect" : [
+						1100.0,
+						700.0,
+						82.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-47",
+					"maxclass" : "newobj",
+					"text" : "route bang",
+					"patching_rect" : [
+						1100.0,
+						730.0,
+						82.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-48",
 					"maxclass" : "newobj",
 					"text" : "t b i i",
 					"patching_rect" : [
@@ -1145,7 +1279,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-43",
+					"id" : "obj-49",
 					"maxclass" : "message",
 					"text" : "port $1",
 					"patching_rect" : [
@@ -1163,7 +1297,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-44",
+					"id" : "obj-50",
 					"maxclass" : "message",
 					"text" : "start $1",
 					"patching_rect" : [
@@ -1181,7 +1315,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-45",
+					"id" : "obj-51",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -1199,7 +1333,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-46",
+					"id" : "obj-52",
 					"maxclass" : "message",
 					"text" : "path live_set",
 					"patching_rect" : [
@@ -1217,7 +1351,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-47",
+					"id" : "obj-53",
 					"maxclass" : "newobj",
 					"text" : "delay 3000",
 					"patching_rect" : [
@@ -1235,7 +1369,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-48",
+					"id" : "obj-54",
 					"maxclass" : "message",
 					"text" : "1",
 					"patching_rect" : [
@@ -1253,7 +1387,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-49",
+					"id" : "obj-55",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -1272,7 +1406,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-50",
+					"id" : "obj-56",
 					"maxclass" : "newobj",
 					"text" : "metro 1000",
 					"patching_rect" : [
@@ -1290,7 +1424,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-51",
+					"id" : "obj-57",
 					"maxclass" : "message",
 					"text" : "/jam/ping 1",
 					"patching_rect" : [
@@ -1308,7 +1442,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-52",
+					"id" : "obj-58",
 					"maxclass" : "newobj",
 					"text" : "metro 16n @quantize 16n",
 					"patching_rect" : [
@@ -1326,7 +1460,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-53",
+					"id" : "obj-59",
 					"maxclass" : "newobj",
 					"text" : "freebang",
 					"patching_rect" : [
@@ -1344,7 +1478,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-54",
+					"id" : "obj-60",
 					"maxclass" : "newobj",
 					"text" : "t b b b",
 					"patching_rect" : [
@@ -1364,7 +1498,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-55",
+					"id" : "obj-61",
 					"maxclass" : "message",
 					"text" : "/jam/bye",
 					"patching_rect" : [
@@ -1382,7 +1516,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-56",
+					"id" : "obj-62",
 					"maxclass" : "message",
 					"text" : "stop",
 					"patching_rect" : [
@@ -1400,7 +1534,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-57",
+					"id" : "obj-63",
 					"maxclass" : "newobj",
 					"text" : "route status",
 					"patching_rect" : [
@@ -1419,7 +1553,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-58",
+					"id" : "obj-64",
 					"maxclass" : "newobj",
 					"text" : "prepend set bridge",
 					"patching_rect" : [
@@ -1437,7 +1571,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-59",
+					"id" : "obj-65",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/set temperature",
 					"patching_rect" : [
@@ -1455,7 +1589,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-60",
+					"id" : "obj-66",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/set output",
 					"patching_rect" : [
@@ -1473,7 +1607,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-61",
+					"id" : "obj-67",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/set voicing",
 					"patching_rect" : [
@@ -1491,7 +1625,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-62",
+					"id" : "obj-68",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/set grid",
 					"patching_rect" : [
@@ -1509,7 +1643,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-63",
+					"id" : "obj-69",
 					"maxclass" : "newobj",
 					"text" : "t f f",
 					"patching_rect" : [
@@ -1528,7 +1662,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-64",
+					"id" : "obj-70",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/set lookahead_beats",
 					"patching_rect" : [
@@ -1546,7 +1680,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-65",
+					"id" : "obj-71",
 					"maxclass" : "newobj",
 					"text" : "expr int($f1*4+2.5)",
 					"patching_rect" : [
@@ -1564,7 +1698,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-66",
+					"id" : "obj-72",
 					"maxclass" : "newobj",
 					"text" : "route blend",
 					"patching_rect" : [
@@ -1583,7 +1717,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-67",
+					"id" : "obj-73",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/checkpoint",
 					"patching_rect" : [
@@ -1601,7 +1735,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-68",
+					"id" : "obj-74",
 					"maxclass" : "newobj",
 					"text" : "speedlim 100",
 					"patching_rect" : [
@@ -1619,7 +1753,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-69",
+					"id" : "obj-75",
 					"maxclass" : "newobj",
 					"text" : "t f b",
 					"patching_rect" : [
@@ -1638,7 +1772,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-70",
+					"id" : "obj-76",
 					"maxclass" : "message",
 					"text" : "set 5",
 					"patching_rect" : [
@@ -1656,7 +1790,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-71",
+					"id" : "obj-77",
 					"maxclass" : "message",
 					"text" : "/jam/blend rl gapt-4.0 $1",
 					"patching_rect" : [
@@ -1674,7 +1808,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-72",
+					"id" : "obj-78",
 					"maxclass" : "newobj",
 					"text" : "t b b b",
 					"patching_rect" : [
@@ -1694,7 +1828,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-73",
+					"id" : "obj-79",
 					"maxclass" : "message",
 					"text" : "/jam/reset",
 					"patching_rect" : [
@@ -1712,7 +1846,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-74",
+					"id" : "obj-80",
 					"maxclass" : "newobj",
 					"text" : "midiin",
 					"patching_rect" : [
@@ -1730,7 +1864,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-75",
+					"id" : "obj-81",
 					"maxclass" : "newobj",
 					"text" : "midiout",
 					"patching_rect" : [
@@ -1745,7 +1879,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-76",
+					"id" : "obj-82",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -1764,7 +1898,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-77",
+					"id" : "obj-83",
 					"maxclass" : "newobj",
 					"text" : "gate 1 1",
 					"patching_rect" : [
@@ -1782,7 +1916,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-78",
+					"id" : "obj-84",
 					"maxclass" : "newobj",
 					"text" : "midiparse",
 					"patching_rect" : [
@@ -1807,7 +1941,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-79",
+					"id" : "obj-85",
 					"maxclass" : "newobj",
 					"text" : "t l b",
 					"patching_rect" : [
@@ -1826,7 +1960,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-80",
+					"id" : "obj-86",
 					"maxclass" : "newobj",
 					"text" : "transport",
 					"patching_rect" : [
@@ -1852,7 +1986,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-81",
+					"id" : "obj-87",
 					"maxclass" : "newobj",
 					"text" : "expr $f1/480.",
 					"patching_rect" : [
@@ -1870,7 +2004,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-82",
+					"id" : "obj-88",
 					"maxclass" : "newobj",
 					"text" : "pack i i f",
 					"patching_rect" : [
@@ -1888,7 +2022,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-83",
+					"id" : "obj-89",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/note",
 					"patching_rect" : [
@@ -1906,7 +2040,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-84",
+					"id" : "obj-90",
 					"maxclass" : "newobj",
 					"text" : "midiformat",
 					"patching_rect" : [
@@ -1925,7 +2059,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-85",
+					"id" : "obj-91",
 					"maxclass" : "newobj",
 					"text" : "t i b",
 					"patching_rect" : [
@@ -1944,7 +2078,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-86",
+					"id" : "obj-92",
 					"maxclass" : "newobj",
 					"text" : "zl reg",
 					"patching_rect" : [
@@ -1963,7 +2097,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-87",
+					"id" : "obj-93",
 					"maxclass" : "newobj",
 					"text" : "t b b",
 					"patching_rect" : [
@@ -1982,7 +2116,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-88",
+					"id" : "obj-94",
 					"maxclass" : "message",
 					"text" : "zlclear",
 					"patching_rect" : [
@@ -2000,7 +2134,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-89",
+					"id" : "obj-95",
 					"maxclass" : "newobj",
 					"text" : "iter",
 					"patching_rect" : [
@@ -2018,7 +2152,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-90",
+					"id" : "obj-96",
 					"maxclass" : "newobj",
 					"text" : "pack 0 0",
 					"patching_rect" : [
@@ -2036,7 +2170,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-91",
+					"id" : "obj-97",
 					"maxclass" : "newobj",
 					"text" : "zl reg",
 					"patching_rect" : [
@@ -2055,7 +2189,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-92",
+					"id" : "obj-98",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -2073,7 +2207,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-93",
+					"id" : "obj-99",
 					"maxclass" : "newobj",
 					"text" : "route nochord",
 					"patching_rect" : [
@@ -2092,7 +2226,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-94",
+					"id" : "obj-100",
 					"maxclass" : "newobj",
 					"text" : "t b b b",
 					"patching_rect" : [
@@ -2112,7 +2246,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-95",
+					"id" : "obj-101",
 					"maxclass" : "message",
 					"text" : "set -",
 					"patching_rect" : [
@@ -2130,7 +2264,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-96",
+					"id" : "obj-102",
 					"maxclass" : "newobj",
 					"text" : "t l b b",
 					"patching_rect" : [
@@ -2150,7 +2284,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-97",
+					"id" : "obj-103",
 					"maxclass" : "newobj",
 					"text" : "zl slice 1",
 					"patching_rect" : [
@@ -2169,7 +2303,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-98",
+					"id" : "obj-104",
 					"maxclass" : "newobj",
 					"text" : "prepend set",
 					"patching_rect" : [
@@ -2187,7 +2321,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-99",
+					"id" : "obj-105",
 					"maxclass" : "newobj",
 					"text" : "t l",
 					"patching_rect" : [
@@ -2205,7 +2339,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-100",
+					"id" : "obj-106",
 					"maxclass" : "newobj",
 					"text" : "t l l",
 					"patching_rect" : [
@@ -2224,7 +2358,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-101",
+					"id" : "obj-107",
 					"maxclass" : "newobj",
 					"text" : "iter",
 					"patching_rect" : [
@@ -2242,7 +2376,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-102",
+					"id" : "obj-108",
 					"maxclass" : "newobj",
 					"text" : "pack 0 90",
 					"patching_rect" : [
@@ -2260,7 +2394,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-103",
+					"id" : "obj-109",
 					"maxclass" : "newobj",
 					"text" : "route /jam/chord /jam/nochord /jam/ready /jam/pong /jam/status /jam/error",
 					"patching_rect" : [
@@ -2284,7 +2418,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-104",
+					"id" : "obj-110",
 					"maxclass" : "newobj",
 					"text" : "coll",
 					"patching_rect" : [
@@ -2305,7 +2439,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-105",
+					"id" : "obj-111",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -2324,7 +2458,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-106",
+					"id" : "obj-112",
 					"maxclass" : "newobj",
 					"text" : "expr $i1-$i2*($i3<$i4)*($i1>=$i4)*($i4-$i5)",
 					"patching_rect" : [
@@ -2342,7 +2476,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-107",
+					"id" : "obj-113",
 					"maxclass" : "newobj",
 					"text" : "prepend 0",
 					"patching_rect" : [
@@ -2360,7 +2494,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-108",
+					"id" : "obj-114",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -2379,7 +2513,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-109",
+					"id" : "obj-115",
 					"maxclass" : "message",
 					"text" : "set $1",
 					"patching_rect" : [
@@ -2397,7 +2531,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-110",
+					"id" : "obj-116",
 					"maxclass" : "newobj",
 					"text" : "expr ($i1>$i2)*($i1-$i2<=$i4)+(($i1>$i2)*($i1-$i2<=$i4)==0)*($i6<=$i2)*($i2<$i6+$i5)*($i3<$i6)*2",
 					"patching_rect" : [
@@ -2415,7 +2549,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-111",
+					"id" : "obj-117",
 					"maxclass" : "newobj",
 					"text" : "gate 2",
 					"patching_rect" : [
@@ -2434,7 +2568,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-112",
+					"id" : "obj-118",
 					"maxclass" : "newobj",
 					"text" : "t l l l",
 					"patching_rect" : [
@@ -2454,7 +2588,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-113",
+					"id" : "obj-119",
 					"maxclass" : "newobj",
 					"text" : "zl slice 2",
 					"patching_rect" : [
@@ -2473,7 +2607,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-114",
+					"id" : "obj-120",
 					"maxclass" : "newobj",
 					"text" : "unpack i i",
 					"patching_rect" : [
@@ -2492,7 +2626,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-115",
+					"id" : "obj-121",
 					"maxclass" : "newobj",
 					"text" : "zl slice 1",
 					"patching_rect" : [
@@ -2511,7 +2645,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-116",
+					"id" : "obj-122",
 					"maxclass" : "newobj",
 					"text" : "zl slice 2",
 					"patching_rect" : [
@@ -2530,7 +2664,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-117",
+					"id" : "obj-123",
 					"maxclass" : "newobj",
 					"text" : "t b i b",
 					"patching_rect" : [
@@ -2550,7 +2684,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-118",
+					"id" : "obj-124",
 					"maxclass" : "message",
 					"text" : "1",
 					"patching_rect" : [
@@ -2568,7 +2702,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-119",
+					"id" : "obj-125",
 					"maxclass" : "message",
 					"text" : "nochord",
 					"patching_rect" : [
@@ -2586,7 +2720,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-120",
+					"id" : "obj-126",
 					"maxclass" : "message",
 					"text" : "1",
 					"patching_rect" : [
@@ -2604,7 +2738,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-121",
+					"id" : "obj-127",
 					"maxclass" : "message",
 					"text" : "0",
 					"patching_rect" : [
@@ -2622,7 +2756,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-122",
+					"id" : "obj-128",
 					"maxclass" : "newobj",
 					"text" : "t i",
 					"patching_rect" : [
@@ -2640,7 +2774,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-123",
+					"id" : "obj-129",
 					"maxclass" : "newobj",
 					"text" : "t b b b b b b b b b b",
 					"patching_rect" : [
@@ -2667,7 +2801,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-124",
+					"id" : "obj-130",
 					"maxclass" : "newobj",
 					"text" : "t b b",
 					"patching_rect" : [
@@ -2686,7 +2820,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-125",
+					"id" : "obj-131",
 					"maxclass" : "newobj",
 					"text" : "t b b b",
 					"patching_rect" : [
@@ -2706,7 +2840,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-126",
+					"id" : "obj-132",
 					"maxclass" : "newobj",
 					"text" : "route checkpoint latency_p50_ms",
 					"patching_rect" : [
@@ -2726,7 +2860,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-127",
+					"id" : "obj-133",
 					"maxclass" : "newobj",
 					"text" : "t l l",
 					"patching_rect" : [
@@ -2745,7 +2879,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-128",
+					"id" : "obj-134",
 					"maxclass" : "newobj",
 					"text" : "prepend setsymbol",
 					"patching_rect" : [
@@ -2763,7 +2897,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-129",
+					"id" : "obj-135",
 					"maxclass" : "newobj",
 					"text" : "prepend set",
 					"patching_rect" : [
@@ -2781,7 +2915,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-130",
+					"id" : "obj-136",
 					"maxclass" : "message",
 					"text" : "set latency $1 ms",
 					"patching_rect" : [
@@ -2799,7 +2933,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-131",
+					"id" : "obj-137",
 					"maxclass" : "message",
 					"text" : "set $2",
 					"patching_rect" : [
@@ -2817,7 +2951,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-132",
+					"id" : "obj-138",
 					"maxclass" : "message",
 					"text" : "clear",
 					"patching_rect" : [
@@ -2835,7 +2969,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-133",
+					"id" : "obj-139",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -2853,7 +2987,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-134",
+					"id" : "obj-140",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -2871,7 +3005,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-135",
+					"id" : "obj-141",
 					"maxclass" : "newobj",
 					"text" : "transport",
 					"patching_rect" : [
@@ -2897,7 +3031,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-136",
+					"id" : "obj-142",
 					"maxclass" : "newobj",
 					"text" : "zl reg",
 					"patching_rect" : [
@@ -2916,7 +3050,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-137",
+					"id" : "obj-143",
 					"maxclass" : "newobj",
 					"text" : "expr $f1/480.",
 					"patching_rect" : [
@@ -2934,7 +3068,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-138",
+					"id" : "obj-144",
 					"maxclass" : "newobj",
 					"text" : "pack i f f",
 					"patching_rect" : [
@@ -2952,7 +3086,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-139",
+					"id" : "obj-145",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -2970,7 +3104,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-140",
+					"id" : "obj-146",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/transport",
 					"patching_rect" : [
@@ -2988,7 +3122,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-141",
+					"id" : "obj-147",
 					"maxclass" : "newobj",
 					"text" : "live.path",
 					"patching_rect" : [
@@ -3008,7 +3142,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-142",
+					"id" : "obj-148",
 					"maxclass" : "newobj",
 					"text" : "t l l l l l l l",
 					"patching_rect" : [
@@ -3032,7 +3166,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-143",
+					"id" : "obj-149",
 					"maxclass" : "newobj",
 					"text" : "live.observer is_playing",
 					"patching_rect" : [
@@ -3051,7 +3185,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-144",
+					"id" : "obj-150",
 					"maxclass" : "newobj",
 					"text" : "live.observer tempo",
 					"patching_rect" : [
@@ -3070,7 +3204,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-145",
+					"id" : "obj-151",
 					"maxclass" : "newobj",
 					"text" : "live.observer loop",
 					"patching_rect" : [
@@ -3089,7 +3223,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-146",
+					"id" : "obj-152",
 					"maxclass" : "newobj",
 					"text" : "live.observer loop_start",
 					"patching_rect" : [
@@ -3108,7 +3242,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-147",
+					"id" : "obj-153",
 					"maxclass" : "newobj",
 					"text" : "live.observer loop_length",
 					"patching_rect" : [
@@ -3127,7 +3261,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-148",
+					"id" : "obj-154",
 					"maxclass" : "newobj",
 					"text" : "live.observer signature_numerator",
 					"patching_rect" : [
@@ -3146,7 +3280,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-149",
+					"id" : "obj-155",
 					"maxclass" : "newobj",
 					"text" : "live.observer signature_denominator",
 					"patching_rect" : [
@@ -3165,7 +3299,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-150",
+					"id" : "obj-156",
 					"maxclass" : "newobj",
 					"text" : "sel 0",
 					"patching_rect" : [
@@ -3184,7 +3318,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-151",
+					"id" : "obj-157",
 					"maxclass" : "newobj",
 					"text" : "t b b b b",
 					"patching_rect" : [
@@ -3205,7 +3339,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-152",
+					"id" : "obj-158",
 					"maxclass" : "newobj",
 					"text" : "pack i f f",
 					"patching_rect" : [
@@ -3223,7 +3357,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-153",
+					"id" : "obj-159",
 					"maxclass" : "newobj",
 					"text" : "t b f",
 					"patching_rect" : [
@@ -3242,7 +3376,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-154",
+					"id" : "obj-160",
 					"maxclass" : "newobj",
 					"text" : "t b f",
 					"patching_rect" : [
@@ -3261,7 +3395,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-155",
+					"id" : "obj-161",
 					"maxclass" : "newobj",
 					"text" : "t l l b",
 					"patching_rect" : [
@@ -3281,7 +3415,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-156",
+					"id" : "obj-162",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/loop",
 					"patching_rect" : [
@@ -3299,7 +3433,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-157",
+					"id" : "obj-163",
 					"maxclass" : "newobj",
 					"text" : "unpack i f f",
 					"patching_rect" : [
@@ -3319,7 +3453,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-158",
+					"id" : "obj-164",
 					"maxclass" : "newobj",
 					"text" : "expr int($f1*4+0.5)+int($f2*4+0.5)",
 					"patching_rect" : [
@@ -3337,7 +3471,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-159",
+					"id" : "obj-165",
 					"maxclass" : "newobj",
 					"text" : "t f f",
 					"patching_rect" : [
@@ -3356,7 +3490,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-160",
+					"id" : "obj-166",
 					"maxclass" : "newobj",
 					"text" : "expr int($f1*4+0.5)",
 					"patching_rect" : [
@@ -3374,7 +3508,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-161",
+					"id" : "obj-167",
 					"maxclass" : "newobj",
 					"text" : "expr $i1*4./($i2+($i2==0))",
 					"patching_rect" : [
@@ -3392,7 +3526,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-162",
+					"id" : "obj-168",
 					"maxclass" : "newobj",
 					"text" : "t b i",
 					"patching_rect" : [
@@ -3411,7 +3545,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-163",
+					"id" : "obj-169",
 					"maxclass" : "newobj",
 					"text" : "sel 0",
 					"patching_rect" : [
@@ -3430,7 +3564,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-164",
+					"id" : "obj-170",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/set beats_per_bar",
 					"patching_rect" : [
@@ -3448,7 +3582,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-165",
+					"id" : "obj-171",
 					"maxclass" : "newobj",
 					"text" : "transport",
 					"patching_rect" : [
@@ -3474,7 +3608,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-166",
+					"id" : "obj-172",
 					"maxclass" : "newobj",
 					"text" : "expr int($f1/120.+0.5)",
 					"patching_rect" : [
@@ -3492,7 +3626,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-167",
+					"id" : "obj-173",
 					"maxclass" : "newobj",
 					"text" : "t i i i i i",
 					"patching_rect" : [
@@ -3514,7 +3648,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-168",
+					"id" : "obj-174",
 					"maxclass" : "newobj",
 					"text" : "expr ($i1!=$i2+1)*(1+($i3*($i1==$i4)*($i2==$i5-1)==0))",
 					"patching_rect" : [
@@ -3532,7 +3666,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-169",
+					"id" : "obj-175",
 					"maxclass" : "newobj",
 					"text" : "sel 1 2",
 					"patching_rect" : [
@@ -3552,7 +3686,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-170",
+					"id" : "obj-176",
 					"maxclass" : "message",
 					"text" : "-1000",
 					"patching_rect" : [
@@ -3570,7 +3704,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-171",
+					"id" : "obj-177",
 					"maxclass" : "newobj",
 					"text" : "t i i i i",
 					"patching_rect" : [
@@ -3591,7 +3725,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-172",
+					"id" : "obj-178",
 					"maxclass" : "newobj",
 					"text" : "t b b",
 					"patching_rect" : [
@@ -3610,7 +3744,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-173",
+					"id" : "obj-179",
 					"maxclass" : "newobj",
 					"text" : "t b b b b",
 					"patching_rect" : [
@@ -3631,7 +3765,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-174",
+					"id" : "obj-180",
 					"maxclass" : "newobj",
 					"text" : "t i i i",
 					"patching_rect" : [
@@ -3651,7 +3785,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-175",
+					"id" : "obj-181",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -3670,7 +3804,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-176",
+					"id" : "obj-182",
 					"maxclass" : "message",
 					"text" : "remove $1",
 					"patching_rect" : [
@@ -3688,7 +3822,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-177",
+					"id" : "obj-183",
 					"maxclass" : "newobj",
 					"text" : "expr $i1%4",
 					"patching_rect" : [
@@ -3706,7 +3840,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-178",
+					"id" : "obj-184",
 					"maxclass" : "newobj",
 					"text" : "sel 0",
 					"patching_rect" : [
@@ -3725,7 +3859,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-179",
+					"id" : "obj-185",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -3744,7 +3878,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-180",
+					"id" : "obj-186",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -3763,7 +3897,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-181",
+					"id" : "obj-187",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -3785,11 +3919,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-32",
+						"obj-34",
 						0
 					],
 					"destination" : [
-						"obj-33",
+						"obj-35",
 						0
 					]
 				}
@@ -3797,34 +3931,10 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-33",
+						"obj-35",
 						6
 					],
 					"destination" : [
-						"obj-34",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-34",
-						0
-					],
-					"destination" : [
-						"obj-35",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-35",
-						0
-					],
-					"destination" : [
 						"obj-36",
 						0
 					]
@@ -3858,7 +3968,7 @@
 				"patchline" : {
 					"source" : [
 						"obj-38",
-						1
+						0
 					],
 					"destination" : [
 						"obj-39",
@@ -3870,30 +3980,6 @@
 				"patchline" : {
 					"source" : [
 						"obj-39",
-						0
-					],
-					"destination" : [
-						"obj-2",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-38",
-						0
-					],
-					"destination" : [
-						"obj-41",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-41",
 						0
 					],
 					"destination" : [
@@ -3905,7 +3991,139 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-33",
+						"obj-40",
+						2
+					],
+					"destination" : [
+						"obj-41",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-41",
+						0
+					],
+					"destination" : [
+						"obj-2",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-40",
+						1
+					],
+					"destination" : [
+						"obj-43",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-43",
+						0
+					],
+					"destination" : [
+						"obj-42",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-40",
+						0
+					],
+					"destination" : [
+						"obj-45",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-45",
+						0
+					],
+					"destination" : [
+						"obj-44",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-32",
+						0
+					],
+					"destination" : [
+						"obj-46",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-46",
+						0
+					],
+					"destination" : [
+						"obj-47",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-47",
+						0
+					],
+					"destination" : [
+						"obj-42",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-47",
+						1
+					],
+					"destination" : [
+						"obj-44",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-44",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-35",
 						5
 					],
 					"destination" : [
@@ -3921,7 +4139,7 @@
 						0
 					],
 					"destination" : [
-						"obj-42",
+						"obj-48",
 						0
 					]
 				}
@@ -3929,11 +4147,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-42",
+						"obj-48",
 						2
 					],
 					"destination" : [
-						"obj-43",
+						"obj-49",
 						0
 					]
 				}
@@ -3941,7 +4159,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-43",
+						"obj-49",
 						0
 					],
 					"destination" : [
@@ -3953,11 +4171,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-42",
+						"obj-48",
 						1
 					],
 					"destination" : [
-						"obj-44",
+						"obj-50",
 						0
 					]
 				}
@@ -3965,7 +4183,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-44",
+						"obj-50",
 						0
 					],
 					"destination" : [
@@ -3977,34 +4195,34 @@
 			{
 				"patchline" : {
 					"source" : [
+						"obj-48",
+						0
+					],
+					"destination" : [
+						"obj-51",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-51",
+						0
+					],
+					"destination" : [
+						"obj-32",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
 						"obj-42",
 						0
 					],
 					"destination" : [
-						"obj-45",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-45",
-						0
-					],
-					"destination" : [
-						"obj-40",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-40",
-						0
-					],
-					"destination" : [
 						"obj-1",
 						0
 					]
@@ -4013,92 +4231,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-33",
+						"obj-35",
 						2
-					],
-					"destination" : [
-						"obj-46",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-33",
-						1
-					],
-					"destination" : [
-						"obj-47",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-33",
-						0
-					],
-					"destination" : [
-						"obj-48",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-48",
-						0
-					],
-					"destination" : [
-						"obj-49",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-49",
-						1
-					],
-					"destination" : [
-						"obj-50",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-50",
-						0
-					],
-					"destination" : [
-						"obj-51",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-51",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-49",
-						0
 					],
 					"destination" : [
 						"obj-52",
@@ -4109,22 +4243,34 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-53",
-						0
-					],
-					"destination" : [
-						"obj-54",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-54",
+						"obj-35",
 						1
 					],
 					"destination" : [
+						"obj-53",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-35",
+						0
+					],
+					"destination" : [
+						"obj-54",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-54",
+						0
+					],
+					"destination" : [
 						"obj-55",
 						0
 					]
@@ -4134,6 +4280,30 @@
 				"patchline" : {
 					"source" : [
 						"obj-55",
+						1
+					],
+					"destination" : [
+						"obj-56",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-56",
+						0
+					],
+					"destination" : [
+						"obj-57",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-57",
 						0
 					],
 					"destination" : [
@@ -4145,11 +4315,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-54",
+						"obj-55",
 						0
 					],
 					"destination" : [
-						"obj-56",
+						"obj-58",
 						0
 					]
 				}
@@ -4157,7 +4327,55 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-56",
+						"obj-59",
+						0
+					],
+					"destination" : [
+						"obj-60",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-60",
+						1
+					],
+					"destination" : [
+						"obj-61",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-61",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-60",
+						0
+					],
+					"destination" : [
+						"obj-62",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-62",
 						0
 					],
 					"destination" : [
@@ -4173,7 +4391,7 @@
 						0
 					],
 					"destination" : [
-						"obj-57",
+						"obj-63",
 						0
 					]
 				}
@@ -4181,11 +4399,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-57",
+						"obj-63",
 						0
 					],
 					"destination" : [
-						"obj-58",
+						"obj-64",
 						0
 					]
 				}
@@ -4193,7 +4411,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-58",
+						"obj-64",
 						0
 					],
 					"destination" : [
@@ -4209,7 +4427,7 @@
 						0
 					],
 					"destination" : [
-						"obj-59",
+						"obj-65",
 						0
 					]
 				}
@@ -4217,7 +4435,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-59",
+						"obj-65",
 						0
 					],
 					"destination" : [
@@ -4233,7 +4451,7 @@
 						1
 					],
 					"destination" : [
-						"obj-60",
+						"obj-66",
 						0
 					]
 				}
@@ -4241,7 +4459,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-60",
+						"obj-66",
 						0
 					],
 					"destination" : [
@@ -4257,7 +4475,7 @@
 						1
 					],
 					"destination" : [
-						"obj-61",
+						"obj-67",
 						0
 					]
 				}
@@ -4265,7 +4483,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-61",
+						"obj-67",
 						0
 					],
 					"destination" : [
@@ -4281,7 +4499,7 @@
 						1
 					],
 					"destination" : [
-						"obj-62",
+						"obj-68",
 						0
 					]
 				}
@@ -4289,7 +4507,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-62",
+						"obj-68",
 						0
 					],
 					"destination" : [
@@ -4305,114 +4523,6 @@
 						0
 					],
 					"destination" : [
-						"obj-63",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-63",
-						0
-					],
-					"destination" : [
-						"obj-64",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-64",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-63",
-						1
-					],
-					"destination" : [
-						"obj-65",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-8",
-						1
-					],
-					"destination" : [
-						"obj-66",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-66",
-						0
-					],
-					"destination" : [
-						"obj-11",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-66",
-						1
-					],
-					"destination" : [
-						"obj-67",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-67",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-11",
-						0
-					],
-					"destination" : [
-						"obj-68",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-68",
-						0
-					],
-					"destination" : [
 						"obj-69",
 						0
 					]
@@ -4422,7 +4532,7 @@
 				"patchline" : {
 					"source" : [
 						"obj-69",
-						1
+						0
 					],
 					"destination" : [
 						"obj-70",
@@ -4437,7 +4547,7 @@
 						0
 					],
 					"destination" : [
-						"obj-8",
+						"obj-1",
 						0
 					]
 				}
@@ -4446,7 +4556,7 @@
 				"patchline" : {
 					"source" : [
 						"obj-69",
-						0
+						1
 					],
 					"destination" : [
 						"obj-71",
@@ -4457,7 +4567,115 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-71",
+						"obj-8",
+						1
+					],
+					"destination" : [
+						"obj-72",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-72",
+						0
+					],
+					"destination" : [
+						"obj-11",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-72",
+						1
+					],
+					"destination" : [
+						"obj-73",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-73",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-11",
+						0
+					],
+					"destination" : [
+						"obj-74",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-74",
+						0
+					],
+					"destination" : [
+						"obj-75",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-75",
+						1
+					],
+					"destination" : [
+						"obj-76",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-76",
+						0
+					],
+					"destination" : [
+						"obj-8",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-75",
+						0
+					],
+					"destination" : [
+						"obj-77",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-77",
 						0
 					],
 					"destination" : [
@@ -4473,7 +4691,7 @@
 						0
 					],
 					"destination" : [
-						"obj-72",
+						"obj-78",
 						0
 					]
 				}
@@ -4481,11 +4699,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-72",
+						"obj-78",
 						0
 					],
 					"destination" : [
-						"obj-73",
+						"obj-79",
 						0
 					]
 				}
@@ -4493,7 +4711,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-73",
+						"obj-79",
 						0
 					],
 					"destination" : [
@@ -4505,11 +4723,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-74",
+						"obj-80",
 						0
 					],
 					"destination" : [
-						"obj-76",
+						"obj-82",
 						0
 					]
 				}
@@ -4521,7 +4739,7 @@
 						0
 					],
 					"destination" : [
-						"obj-77",
+						"obj-83",
 						0
 					]
 				}
@@ -4529,7 +4747,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-33",
+						"obj-35",
 						4
 					],
 					"destination" : [
@@ -4541,11 +4759,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-76",
+						"obj-82",
 						0
 					],
 					"destination" : [
-						"obj-77",
+						"obj-83",
 						1
 					]
 				}
@@ -4553,11 +4771,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-77",
+						"obj-83",
 						0
 					],
 					"destination" : [
-						"obj-75",
+						"obj-81",
 						0
 					]
 				}
@@ -4565,11 +4783,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-76",
+						"obj-82",
 						1
 					],
 					"destination" : [
-						"obj-78",
+						"obj-84",
 						0
 					]
 				}
@@ -4577,11 +4795,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-78",
+						"obj-84",
 						0
 					],
 					"destination" : [
-						"obj-79",
+						"obj-85",
 						0
 					]
 				}
@@ -4589,11 +4807,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-79",
+						"obj-85",
 						1
 					],
 					"destination" : [
-						"obj-80",
+						"obj-86",
 						0
 					]
 				}
@@ -4601,11 +4819,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-80",
+						"obj-86",
 						7
 					],
 					"destination" : [
-						"obj-81",
+						"obj-87",
 						0
 					]
 				}
@@ -4613,11 +4831,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-81",
+						"obj-87",
 						0
 					],
 					"destination" : [
-						"obj-82",
+						"obj-88",
 						2
 					]
 				}
@@ -4625,11 +4843,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-79",
+						"obj-85",
 						0
 					],
 					"destination" : [
-						"obj-82",
+						"obj-88",
 						0
 					]
 				}
@@ -4637,11 +4855,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-82",
+						"obj-88",
 						0
 					],
 					"destination" : [
-						"obj-83",
+						"obj-89",
 						0
 					]
 				}
@@ -4649,7 +4867,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-83",
+						"obj-89",
 						0
 					],
 					"destination" : [
@@ -4661,11 +4879,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-84",
+						"obj-90",
 						0
 					],
 					"destination" : [
-						"obj-75",
+						"obj-81",
 						0
 					]
 				}
@@ -4674,150 +4892,6 @@
 				"patchline" : {
 					"source" : [
 						"obj-19",
-						0
-					],
-					"destination" : [
-						"obj-85",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-33",
-						3
-					],
-					"destination" : [
-						"obj-19",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-85",
-						0
-					],
-					"destination" : [
-						"obj-84",
-						6
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-85",
-						1
-					],
-					"destination" : [
-						"obj-87",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-72",
-						2
-					],
-					"destination" : [
-						"obj-87",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-54",
-						2
-					],
-					"destination" : [
-						"obj-87",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-87",
-						1
-					],
-					"destination" : [
-						"obj-86",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-87",
-						0
-					],
-					"destination" : [
-						"obj-88",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-88",
-						0
-					],
-					"destination" : [
-						"obj-86",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-86",
-						0
-					],
-					"destination" : [
-						"obj-89",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-89",
-						0
-					],
-					"destination" : [
-						"obj-90",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-90",
-						0
-					],
-					"destination" : [
-						"obj-84",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-92",
 						0
 					],
 					"destination" : [
@@ -4829,6 +4903,78 @@
 			{
 				"patchline" : {
 					"source" : [
+						"obj-35",
+						3
+					],
+					"destination" : [
+						"obj-19",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-91",
+						0
+					],
+					"destination" : [
+						"obj-90",
+						6
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-91",
+						1
+					],
+					"destination" : [
+						"obj-93",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-78",
+						2
+					],
+					"destination" : [
+						"obj-93",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-60",
+						2
+					],
+					"destination" : [
+						"obj-93",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-93",
+						1
+					],
+					"destination" : [
+						"obj-92",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
 						"obj-93",
 						0
 					],
@@ -4842,30 +4988,18 @@
 				"patchline" : {
 					"source" : [
 						"obj-94",
-						2
-					],
-					"destination" : [
-						"obj-87",
 						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-94",
-						1
 					],
 					"destination" : [
 						"obj-92",
-						0
+						1
 					]
 				}
 			},
 			{
 				"patchline" : {
 					"source" : [
-						"obj-94",
+						"obj-92",
 						0
 					],
 					"destination" : [
@@ -4877,11 +5011,59 @@
 			{
 				"patchline" : {
 					"source" : [
+						"obj-95",
+						0
+					],
+					"destination" : [
+						"obj-96",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-96",
+						0
+					],
+					"destination" : [
+						"obj-90",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-98",
+						0
+					],
+					"destination" : [
+						"obj-97",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-99",
+						0
+					],
+					"destination" : [
+						"obj-100",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-100",
+						2
+					],
+					"destination" : [
 						"obj-93",
-						1
-					],
-					"destination" : [
-						"obj-96",
 						0
 					]
 				}
@@ -4889,11 +5071,47 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-96",
+						"obj-100",
+						1
+					],
+					"destination" : [
+						"obj-98",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-100",
+						0
+					],
+					"destination" : [
+						"obj-101",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-99",
+						1
+					],
+					"destination" : [
+						"obj-102",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-102",
 						2
 					],
 					"destination" : [
-						"obj-87",
+						"obj-93",
 						0
 					]
 				}
@@ -4901,34 +5119,10 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-96",
+						"obj-102",
 						1
 					],
 					"destination" : [
-						"obj-92",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-96",
-						0
-					],
-					"destination" : [
-						"obj-97",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-97",
-						0
-					],
-					"destination" : [
 						"obj-98",
 						0
 					]
@@ -4937,11 +5131,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-98",
+						"obj-102",
 						0
 					],
 					"destination" : [
-						"obj-99",
+						"obj-103",
 						0
 					]
 				}
@@ -4949,11 +5143,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-95",
+						"obj-103",
 						0
 					],
 					"destination" : [
-						"obj-99",
+						"obj-104",
 						0
 					]
 				}
@@ -4961,7 +5155,31 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-99",
+						"obj-104",
+						0
+					],
+					"destination" : [
+						"obj-105",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-101",
+						0
+					],
+					"destination" : [
+						"obj-105",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-105",
 						0
 					],
 					"destination" : [
@@ -4973,11 +5191,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-97",
+						"obj-103",
 						1
 					],
 					"destination" : [
-						"obj-100",
+						"obj-106",
 						0
 					]
 				}
@@ -4985,11 +5203,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-100",
+						"obj-106",
 						1
 					],
 					"destination" : [
-						"obj-86",
+						"obj-92",
 						1
 					]
 				}
@@ -4997,11 +5215,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-100",
+						"obj-106",
 						0
 					],
 					"destination" : [
-						"obj-101",
+						"obj-107",
 						0
 					]
 				}
@@ -5009,11 +5227,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-101",
+						"obj-107",
 						0
 					],
 					"destination" : [
-						"obj-102",
+						"obj-108",
 						0
 					]
 				}
@@ -5021,11 +5239,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-102",
+						"obj-108",
 						0
 					],
 					"destination" : [
-						"obj-84",
+						"obj-90",
 						0
 					]
 				}
@@ -5037,54 +5255,6 @@
 						0
 					],
 					"destination" : [
-						"obj-103",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-104",
-						0
-					],
-					"destination" : [
-						"obj-93",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-105",
-						1
-					],
-					"destination" : [
-						"obj-106",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-106",
-						0
-					],
-					"destination" : [
-						"obj-108",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-108",
-						0
-					],
-					"destination" : [
 						"obj-109",
 						0
 					]
@@ -5093,23 +5263,71 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-109",
-						0
-					],
-					"destination" : [
-						"obj-107",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-108",
-						1
-					],
-					"destination" : [
 						"obj-110",
+						0
+					],
+					"destination" : [
+						"obj-99",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-111",
+						1
+					],
+					"destination" : [
+						"obj-112",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-112",
+						0
+					],
+					"destination" : [
+						"obj-114",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-114",
+						0
+					],
+					"destination" : [
+						"obj-115",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-115",
+						0
+					],
+					"destination" : [
+						"obj-113",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-114",
+						1
+					],
+					"destination" : [
+						"obj-116",
 						5
 					]
 				}
@@ -5117,35 +5335,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-105",
-						0
-					],
-					"destination" : [
-						"obj-110",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-110",
-						0
-					],
-					"destination" : [
-						"obj-111",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
 						"obj-111",
 						0
 					],
 					"destination" : [
-						"obj-107",
+						"obj-116",
 						0
 					]
 				}
@@ -5153,11 +5347,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-107",
+						"obj-116",
 						0
 					],
 					"destination" : [
-						"obj-104",
+						"obj-117",
 						0
 					]
 				}
@@ -5165,32 +5359,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-111",
-						1
-					],
-					"destination" : [
-						"obj-93",
+						"obj-117",
 						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-103",
-						0
-					],
-					"destination" : [
-						"obj-112",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-112",
-						2
 					],
 					"destination" : [
 						"obj-113",
@@ -5205,79 +5375,7 @@
 						0
 					],
 					"destination" : [
-						"obj-114",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-114",
-						1
-					],
-					"destination" : [
 						"obj-110",
-						4
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-112",
-						1
-					],
-					"destination" : [
-						"obj-115",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-115",
-						0
-					],
-					"destination" : [
-						"obj-105",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-112",
-						0
-					],
-					"destination" : [
-						"obj-116",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-116",
-						1
-					],
-					"destination" : [
-						"obj-111",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-103",
-						1
-					],
-					"destination" : [
-						"obj-117",
 						0
 					]
 				}
@@ -5286,45 +5384,33 @@
 				"patchline" : {
 					"source" : [
 						"obj-117",
+						1
+					],
+					"destination" : [
+						"obj-99",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-109",
+						0
+					],
+					"destination" : [
+						"obj-118",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-118",
 						2
 					],
 					"destination" : [
-						"obj-118",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-118",
-						0
-					],
-					"destination" : [
-						"obj-110",
-						4
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-117",
-						1
-					],
-					"destination" : [
-						"obj-105",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-117",
-						0
-					],
-					"destination" : [
 						"obj-119",
 						0
 					]
@@ -5337,8 +5423,8 @@
 						0
 					],
 					"destination" : [
-						"obj-111",
-						1
+						"obj-120",
+						0
 					]
 				}
 			},
@@ -5346,10 +5432,22 @@
 				"patchline" : {
 					"source" : [
 						"obj-120",
-						0
+						1
 					],
 					"destination" : [
-						"obj-122",
+						"obj-116",
+						4
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-118",
+						1
+					],
+					"destination" : [
+						"obj-121",
 						0
 					]
 				}
@@ -5361,6 +5459,18 @@
 						0
 					],
 					"destination" : [
+						"obj-111",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-118",
+						0
+					],
+					"destination" : [
 						"obj-122",
 						0
 					]
@@ -5370,6 +5480,114 @@
 				"patchline" : {
 					"source" : [
 						"obj-122",
+						1
+					],
+					"destination" : [
+						"obj-117",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-109",
+						1
+					],
+					"destination" : [
+						"obj-123",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-123",
+						2
+					],
+					"destination" : [
+						"obj-124",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-124",
+						0
+					],
+					"destination" : [
+						"obj-116",
+						4
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-123",
+						1
+					],
+					"destination" : [
+						"obj-111",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-123",
+						0
+					],
+					"destination" : [
+						"obj-125",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-125",
+						0
+					],
+					"destination" : [
+						"obj-117",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-126",
+						0
+					],
+					"destination" : [
+						"obj-128",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-127",
+						0
+					],
+					"destination" : [
+						"obj-128",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-128",
 						0
 					],
 					"destination" : [
@@ -5381,11 +5599,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-103",
+						"obj-109",
 						2
 					],
 					"destination" : [
-						"obj-123",
+						"obj-129",
 						0
 					]
 				}
@@ -5393,11 +5611,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-123",
+						"obj-129",
 						9
 					],
 					"destination" : [
-						"obj-120",
+						"obj-126",
 						0
 					]
 				}
@@ -5405,11 +5623,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-123",
+						"obj-129",
 						8
 					],
 					"destination" : [
-						"obj-47",
+						"obj-53",
 						0
 					]
 				}
@@ -5417,7 +5635,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-123",
+						"obj-129",
 						7
 					],
 					"destination" : [
@@ -5429,7 +5647,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-123",
+						"obj-129",
 						6
 					],
 					"destination" : [
@@ -5441,7 +5659,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-123",
+						"obj-129",
 						5
 					],
 					"destination" : [
@@ -5453,7 +5671,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-123",
+						"obj-129",
 						4
 					],
 					"destination" : [
@@ -5465,7 +5683,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-123",
+						"obj-129",
 						3
 					],
 					"destination" : [
@@ -5477,7 +5695,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-123",
+						"obj-129",
 						0
 					],
 					"destination" : [
@@ -5489,11 +5707,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-103",
+						"obj-109",
 						3
 					],
 					"destination" : [
-						"obj-124",
+						"obj-130",
 						0
 					]
 				}
@@ -5501,11 +5719,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-124",
+						"obj-130",
 						1
 					],
 					"destination" : [
-						"obj-120",
+						"obj-126",
 						0
 					]
 				}
@@ -5513,11 +5731,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-124",
+						"obj-130",
 						0
 					],
 					"destination" : [
-						"obj-47",
+						"obj-53",
 						0
 					]
 				}
@@ -5525,11 +5743,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-47",
+						"obj-53",
 						0
 					],
 					"destination" : [
-						"obj-125",
+						"obj-131",
 						0
 					]
 				}
@@ -5537,11 +5755,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-125",
+						"obj-131",
 						2
 					],
 					"destination" : [
-						"obj-121",
+						"obj-127",
 						0
 					]
 				}
@@ -5549,11 +5767,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-125",
+						"obj-131",
 						1
 					],
 					"destination" : [
-						"obj-40",
+						"obj-32",
 						0
 					]
 				}
@@ -5561,11 +5779,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-125",
+						"obj-131",
 						0
 					],
 					"destination" : [
-						"obj-47",
+						"obj-53",
 						0
 					]
 				}
@@ -5573,11 +5791,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-103",
+						"obj-109",
 						4
 					],
 					"destination" : [
-						"obj-126",
+						"obj-132",
 						0
 					]
 				}
@@ -5585,11 +5803,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-126",
+						"obj-132",
 						0
 					],
 					"destination" : [
-						"obj-127",
+						"obj-133",
 						0
 					]
 				}
@@ -5597,11 +5815,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-127",
+						"obj-133",
 						1
 					],
 					"destination" : [
-						"obj-128",
+						"obj-134",
 						0
 					]
 				}
@@ -5609,7 +5827,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-128",
+						"obj-134",
 						0
 					],
 					"destination" : [
@@ -5621,11 +5839,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-127",
+						"obj-133",
 						0
 					],
 					"destination" : [
-						"obj-129",
+						"obj-135",
 						0
 					]
 				}
@@ -5633,7 +5851,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-129",
+						"obj-135",
 						0
 					],
 					"destination" : [
@@ -5645,11 +5863,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-126",
+						"obj-132",
 						1
 					],
 					"destination" : [
-						"obj-130",
+						"obj-136",
 						0
 					]
 				}
@@ -5657,7 +5875,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-130",
+						"obj-136",
 						0
 					],
 					"destination" : [
@@ -5669,11 +5887,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-103",
+						"obj-109",
 						5
 					],
 					"destination" : [
-						"obj-131",
+						"obj-137",
 						0
 					]
 				}
@@ -5681,11 +5899,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-131",
+						"obj-137",
 						0
 					],
 					"destination" : [
-						"obj-31",
+						"obj-33",
 						0
 					]
 				}
@@ -5693,11 +5911,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-72",
+						"obj-78",
 						1
 					],
 					"destination" : [
-						"obj-133",
+						"obj-139",
 						0
 					]
 				}
@@ -5705,11 +5923,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-133",
+						"obj-139",
 						0
 					],
 					"destination" : [
-						"obj-132",
+						"obj-138",
 						0
 					]
 				}
@@ -5717,11 +5935,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-132",
+						"obj-138",
 						0
 					],
 					"destination" : [
-						"obj-104",
+						"obj-110",
 						0
 					]
 				}
@@ -5729,11 +5947,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-134",
+						"obj-140",
 						0
 					],
 					"destination" : [
-						"obj-135",
+						"obj-141",
 						0
 					]
 				}
@@ -5741,11 +5959,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-135",
+						"obj-141",
 						6
 					],
 					"destination" : [
-						"obj-136",
+						"obj-142",
 						1
 					]
 				}
@@ -5753,140 +5971,20 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-135",
+						"obj-141",
 						7
 					],
 					"destination" : [
-						"obj-137",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-137",
-						0
-					],
-					"destination" : [
-						"obj-138",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-135",
-						4
-					],
-					"destination" : [
-						"obj-138",
-						2
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-135",
-						0
-					],
-					"destination" : [
-						"obj-139",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-139",
-						0
-					],
-					"destination" : [
-						"obj-136",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-136",
-						0
-					],
-					"destination" : [
-						"obj-138",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-138",
-						0
-					],
-					"destination" : [
-						"obj-140",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-140",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-46",
-						0
-					],
-					"destination" : [
-						"obj-141",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-141",
-						0
-					],
-					"destination" : [
-						"obj-142",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-142",
-						0
-					],
-					"destination" : [
 						"obj-143",
-						1
+						0
 					]
 				}
 			},
 			{
 				"patchline" : {
 					"source" : [
-						"obj-142",
-						1
+						"obj-143",
+						0
 					],
 					"destination" : [
 						"obj-144",
@@ -5897,107 +5995,23 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-142",
+						"obj-141",
+						4
+					],
+					"destination" : [
+						"obj-144",
 						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-141",
+						0
 					],
 					"destination" : [
 						"obj-145",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-142",
-						3
-					],
-					"destination" : [
-						"obj-146",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-142",
-						4
-					],
-					"destination" : [
-						"obj-147",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-142",
-						5
-					],
-					"destination" : [
-						"obj-148",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-142",
-						6
-					],
-					"destination" : [
-						"obj-149",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-143",
-						0
-					],
-					"destination" : [
-						"obj-150",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-150",
-						0
-					],
-					"destination" : [
-						"obj-151",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-150",
-						1
-					],
-					"destination" : [
-						"obj-134",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-144",
-						0
-					],
-					"destination" : [
-						"obj-134",
 						0
 					]
 				}
@@ -6009,7 +6023,31 @@
 						0
 					],
 					"destination" : [
-						"obj-152",
+						"obj-142",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-142",
+						0
+					],
+					"destination" : [
+						"obj-144",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-144",
+						0
+					],
+					"destination" : [
+						"obj-146",
 						0
 					]
 				}
@@ -6018,270 +6056,6 @@
 				"patchline" : {
 					"source" : [
 						"obj-146",
-						0
-					],
-					"destination" : [
-						"obj-153",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-153",
-						1
-					],
-					"destination" : [
-						"obj-152",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-153",
-						0
-					],
-					"destination" : [
-						"obj-152",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-147",
-						0
-					],
-					"destination" : [
-						"obj-154",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-154",
-						1
-					],
-					"destination" : [
-						"obj-152",
-						2
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-154",
-						0
-					],
-					"destination" : [
-						"obj-152",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-123",
-						1
-					],
-					"destination" : [
-						"obj-152",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-152",
-						0
-					],
-					"destination" : [
-						"obj-155",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-155",
-						0
-					],
-					"destination" : [
-						"obj-156",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-156",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-155",
-						1
-					],
-					"destination" : [
-						"obj-157",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-157",
-						2
-					],
-					"destination" : [
-						"obj-158",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-157",
-						1
-					],
-					"destination" : [
-						"obj-159",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-159",
-						1
-					],
-					"destination" : [
-						"obj-160",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-159",
-						0
-					],
-					"destination" : [
-						"obj-158",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-148",
-						0
-					],
-					"destination" : [
-						"obj-161",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-149",
-						0
-					],
-					"destination" : [
-						"obj-162",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-162",
-						1
-					],
-					"destination" : [
-						"obj-161",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-162",
-						0
-					],
-					"destination" : [
-						"obj-161",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-123",
-						2
-					],
-					"destination" : [
-						"obj-161",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-161",
-						0
-					],
-					"destination" : [
-						"obj-163",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-163",
-						1
-					],
-					"destination" : [
-						"obj-164",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-164",
 						0
 					],
 					"destination" : [
@@ -6297,7 +6071,7 @@
 						0
 					],
 					"destination" : [
-						"obj-165",
+						"obj-147",
 						0
 					]
 				}
@@ -6305,23 +6079,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-165",
-						7
-					],
-					"destination" : [
-						"obj-166",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-166",
+						"obj-147",
 						0
 					],
 					"destination" : [
-						"obj-167",
+						"obj-148",
 						0
 					]
 				}
@@ -6329,167 +6091,59 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-167",
+						"obj-148",
+						0
+					],
+					"destination" : [
+						"obj-149",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-148",
+						1
+					],
+					"destination" : [
+						"obj-150",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-148",
+						2
+					],
+					"destination" : [
+						"obj-151",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-148",
+						3
+					],
+					"destination" : [
+						"obj-152",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-148",
 						4
 					],
 					"destination" : [
-						"obj-168",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-168",
-						0
-					],
-					"destination" : [
-						"obj-169",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-170",
-						0
-					],
-					"destination" : [
-						"obj-171",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-169",
-						0
-					],
-					"destination" : [
-						"obj-172",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-172",
-						1
-					],
-					"destination" : [
-						"obj-170",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-172",
-						0
-					],
-					"destination" : [
-						"obj-134",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-169",
-						1
-					],
-					"destination" : [
-						"obj-173",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-173",
-						3
-					],
-					"destination" : [
-						"obj-170",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-173",
-						2
-					],
-					"destination" : [
-						"obj-87",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-173",
-						1
-					],
-					"destination" : [
-						"obj-132",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-173",
-						0
-					],
-					"destination" : [
-						"obj-134",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-167",
-						3
-					],
-					"destination" : [
-						"obj-174",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-174",
-						2
-					],
-					"destination" : [
-						"obj-106",
-						2
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-174",
-						1
-					],
-					"destination" : [
-						"obj-110",
+						"obj-153",
 						1
 					]
 				}
@@ -6497,11 +6151,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-174",
-						0
+						"obj-148",
+						5
 					],
 					"destination" : [
-						"obj-91",
+						"obj-154",
 						1
 					]
 				}
@@ -6509,35 +6163,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-91",
-						0
+						"obj-148",
+						6
 					],
 					"destination" : [
-						"obj-110",
-						2
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-171",
-						3
-					],
-					"destination" : [
-						"obj-106",
-						2
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-171",
-						2
-					],
-					"destination" : [
-						"obj-110",
+						"obj-155",
 						1
 					]
 				}
@@ -6545,35 +6175,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-171",
-						1
-					],
-					"destination" : [
-						"obj-110",
-						2
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-171",
+						"obj-149",
 						0
 					],
 					"destination" : [
-						"obj-168",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-167",
-						2
-					],
-					"destination" : [
-						"obj-175",
+						"obj-156",
 						0
 					]
 				}
@@ -6581,95 +6187,23 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-175",
-						1
-					],
-					"destination" : [
-						"obj-104",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-175",
+						"obj-156",
 						0
 					],
 					"destination" : [
-						"obj-176",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-176",
-						0
-					],
-					"destination" : [
-						"obj-104",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-167",
-						1
-					],
-					"destination" : [
-						"obj-177",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-177",
-						0
-					],
-					"destination" : [
-						"obj-178",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-178",
-						0
-					],
-					"destination" : [
-						"obj-134",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-167",
-						0
-					],
-					"destination" : [
-						"obj-168",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
 						"obj-157",
 						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-156",
+						1
 					],
 					"destination" : [
-						"obj-179",
+						"obj-140",
 						0
 					]
 				}
@@ -6677,11 +6211,47 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-179",
+						"obj-150",
+						0
+					],
+					"destination" : [
+						"obj-140",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-151",
+						0
+					],
+					"destination" : [
+						"obj-158",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-152",
+						0
+					],
+					"destination" : [
+						"obj-159",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-159",
 						1
 					],
 					"destination" : [
-						"obj-106",
+						"obj-158",
 						1
 					]
 				}
@@ -6689,11 +6259,35 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-179",
+						"obj-159",
 						0
 					],
 					"destination" : [
-						"obj-168",
+						"obj-158",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-153",
+						0
+					],
+					"destination" : [
+						"obj-160",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-160",
+						1
+					],
+					"destination" : [
+						"obj-158",
 						2
 					]
 				}
@@ -6705,7 +6299,7 @@
 						0
 					],
 					"destination" : [
-						"obj-180",
+						"obj-158",
 						0
 					]
 				}
@@ -6713,24 +6307,12 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-180",
+						"obj-129",
 						1
 					],
 					"destination" : [
-						"obj-106",
-						4
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-180",
+						"obj-158",
 						0
-					],
-					"destination" : [
-						"obj-168",
-						3
 					]
 				}
 			},
@@ -6741,7 +6323,7 @@
 						0
 					],
 					"destination" : [
-						"obj-181",
+						"obj-161",
 						0
 					]
 				}
@@ -6749,36 +6331,96 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-181",
+						"obj-161",
+						0
+					],
+					"destination" : [
+						"obj-162",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-162",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-161",
 						1
 					],
 					"destination" : [
-						"obj-106",
-						3
+						"obj-163",
+						0
 					]
 				}
 			},
 			{
 				"patchline" : {
 					"source" : [
-						"obj-181",
-						0
+						"obj-163",
+						2
 					],
 					"destination" : [
-						"obj-168",
-						4
+						"obj-164",
+						1
 					]
 				}
 			},
 			{
 				"patchline" : {
 					"source" : [
-						"obj-65",
+						"obj-163",
+						1
+					],
+					"destination" : [
+						"obj-165",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-165",
+						1
+					],
+					"destination" : [
+						"obj-166",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-165",
 						0
 					],
 					"destination" : [
-						"obj-110",
-						3
+						"obj-164",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-154",
+						0
+					],
+					"destination" : [
+						"obj-167",
+						0
 					]
 				}
 			},
@@ -6786,10 +6428,10 @@
 				"patchline" : {
 					"source" : [
 						"obj-155",
-						2
+						0
 					],
 					"destination" : [
-						"obj-132",
+						"obj-168",
 						0
 					]
 				}
@@ -6797,8 +6439,56 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-151",
-						3
+						"obj-168",
+						1
+					],
+					"destination" : [
+						"obj-167",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-168",
+						0
+					],
+					"destination" : [
+						"obj-167",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-129",
+						2
+					],
+					"destination" : [
+						"obj-167",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-167",
+						0
+					],
+					"destination" : [
+						"obj-169",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-169",
+						1
 					],
 					"destination" : [
 						"obj-170",
@@ -6809,11 +6499,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-151",
-						2
+						"obj-170",
+						0
 					],
 					"destination" : [
-						"obj-87",
+						"obj-1",
 						0
 					]
 				}
@@ -6821,11 +6511,95 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-151",
+						"obj-58",
+						0
+					],
+					"destination" : [
+						"obj-171",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-171",
+						7
+					],
+					"destination" : [
+						"obj-172",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-172",
+						0
+					],
+					"destination" : [
+						"obj-173",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-173",
+						4
+					],
+					"destination" : [
+						"obj-174",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-174",
+						0
+					],
+					"destination" : [
+						"obj-175",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-176",
+						0
+					],
+					"destination" : [
+						"obj-177",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-175",
+						0
+					],
+					"destination" : [
+						"obj-178",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-178",
 						1
 					],
 					"destination" : [
-						"obj-132",
+						"obj-176",
 						0
 					]
 				}
@@ -6833,11 +6607,455 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-151",
+						"obj-178",
 						0
 					],
 					"destination" : [
-						"obj-134",
+						"obj-140",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-175",
+						1
+					],
+					"destination" : [
+						"obj-179",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-179",
+						3
+					],
+					"destination" : [
+						"obj-176",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-179",
+						2
+					],
+					"destination" : [
+						"obj-93",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-179",
+						1
+					],
+					"destination" : [
+						"obj-138",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-179",
+						0
+					],
+					"destination" : [
+						"obj-140",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-173",
+						3
+					],
+					"destination" : [
+						"obj-180",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-180",
+						2
+					],
+					"destination" : [
+						"obj-112",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-180",
+						1
+					],
+					"destination" : [
+						"obj-116",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-180",
+						0
+					],
+					"destination" : [
+						"obj-97",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-97",
+						0
+					],
+					"destination" : [
+						"obj-116",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-177",
+						3
+					],
+					"destination" : [
+						"obj-112",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-177",
+						2
+					],
+					"destination" : [
+						"obj-116",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-177",
+						1
+					],
+					"destination" : [
+						"obj-116",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-177",
+						0
+					],
+					"destination" : [
+						"obj-174",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-173",
+						2
+					],
+					"destination" : [
+						"obj-181",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-181",
+						1
+					],
+					"destination" : [
+						"obj-110",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-181",
+						0
+					],
+					"destination" : [
+						"obj-182",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-182",
+						0
+					],
+					"destination" : [
+						"obj-110",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-173",
+						1
+					],
+					"destination" : [
+						"obj-183",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-183",
+						0
+					],
+					"destination" : [
+						"obj-184",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-184",
+						0
+					],
+					"destination" : [
+						"obj-140",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-173",
+						0
+					],
+					"destination" : [
+						"obj-174",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-163",
+						0
+					],
+					"destination" : [
+						"obj-185",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-185",
+						1
+					],
+					"destination" : [
+						"obj-112",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-185",
+						0
+					],
+					"destination" : [
+						"obj-174",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-166",
+						0
+					],
+					"destination" : [
+						"obj-186",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-186",
+						1
+					],
+					"destination" : [
+						"obj-112",
+						4
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-186",
+						0
+					],
+					"destination" : [
+						"obj-174",
+						3
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-164",
+						0
+					],
+					"destination" : [
+						"obj-187",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-187",
+						1
+					],
+					"destination" : [
+						"obj-112",
+						3
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-187",
+						0
+					],
+					"destination" : [
+						"obj-174",
+						4
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-71",
+						0
+					],
+					"destination" : [
+						"obj-116",
+						3
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-161",
+						2
+					],
+					"destination" : [
+						"obj-138",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-157",
+						3
+					],
+					"destination" : [
+						"obj-176",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-157",
+						2
+					],
+					"destination" : [
+						"obj-93",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-157",
+						1
+					],
+					"destination" : [
+						"obj-138",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-157",
+						0
+					],
+					"destination" : [
+						"obj-140",
 						0
 					]
 				}
@@ -6897,6 +7115,11 @@
 			"obj-25" : [
 				"Port",
 				"Port",
+				0
+			],
+			"obj-32" : [
+				"Secret",
+				"Secret",
 				0
 			]
 		},

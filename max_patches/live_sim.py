@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from max_patches.runtime import (Bangs, LiveControl, LiveObserver, MidiIn, NodeScript, Patch, Scheduler, Timer,
-                                 UdpReceive, osc_decode)
+from max_patches.runtime import (Bangs, LiveControl, LiveObserver, MidiIn, NodeScript, Patch, Scheduler, TextEdit,
+                                 Timer, UdpReceive, osc_decode)
 
 GRID_BEATS = 0.25  # the 16th grid Live's tempo-relative objects follow here
 LIVE_SET_ID = 1
@@ -316,8 +316,7 @@ class Device:
         self.closed = False
         self.patch = Patch(patch_json, live, live.sched)
         for name, value in (saved or {}).items():  # Live restores the set's values before the device starts
-            c = self.patch.control(name)
-            c.value = c._clamp(c.enum.index(value) if isinstance(value, str) else value)
+            self.patch.control(name).restore(value)
 
     def start(self) -> None:
         for o in self.patch.of_class(Bangs):
@@ -343,12 +342,13 @@ class Device:
         for m in self.patch.of_class(MidiIn):
             m.feed((0x90 | (channel - 1), pitch, velocity))
 
-    def control(self, longname: str) -> LiveControl:
+    def control(self, longname: str) -> LiveControl | TextEdit:
         return self.patch.control(longname)
 
-    def saved_parameters(self) -> dict[str, float]:
-        """What Live stores with the set: every live.* parameter's value."""
-        return {c.longname: c.value for c in self.patch.of_class(LiveControl) if c.is_parameter}
+    def saved_parameters(self) -> dict[str, float | str]:
+        """What Live stores with the set: every parameter's value (live.* numbers, a text field's text)."""
+        return {c.longname: c.value for c in self.patch.of_class(LiveControl) + self.patch.of_class(TextEdit)
+                if c.is_parameter}
 
     def text(self, varname: str) -> str:
         """The text a comment box shows now (status line parts are named with ``varname``)."""

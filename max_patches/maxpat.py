@@ -56,8 +56,10 @@ class Patcher:
     def ui(self, maxclass: str, x: float, y: float, present: tuple[float, float, float, float],
            varname: str, longname: str, shortname: str, ptype: int, *, mmin: float | None = None,
            mmax: float | None = None, enum: tuple[str, ...] | None = None, initial: float | None = None,
-           unitstyle: int | None = None, parameter: bool = True, **attrs: Any) -> str:
-        """A live.* control shown in the device view. As a parameter (the default) Live saves its value
+           unitstyle: int | None = None, parameter: bool = True, invisible: int | None = None,
+           **attrs: Any) -> str:
+        """A live.* control (or a Max UI object in parameter mode, such as a ``textedit`` whose text is a
+        blob, ``ptype`` 3) shown in the device view. As a parameter (the default) Live saves its value
         with the set and can automate it; ``parameter=False`` makes a display only (not saved)."""
         valueof: dict[str, Any] = {"parameter_longname": longname, "parameter_shortname": shortname,
                                    "parameter_type": ptype}
@@ -72,6 +74,8 @@ class Patcher:
             valueof["parameter_initial"] = [initial]
         if unitstyle is not None:
             valueof["parameter_unitstyle"] = unitstyle
+        if invisible is not None:  # 1: stored with the set only (not automated), as a blob must be
+            valueof["parameter_invisible"] = invisible
         w, h = present[2], present[3]
         box = {"maxclass": maxclass, "parameter_enable": int(parameter), "varname": varname,
                "patching_rect": [float(x), float(y), float(w), float(h)],

@@ -60,6 +60,7 @@ UI: dict[str, Counts] = {
     "live.text": Counts(1, 2, ("", "")),
     "live.numbox": Counts(1, 2, ("", "float")),
     "live.button": Counts(1, 1, ("",)),
+    "textedit": Counts(1, 4, ("", "int", "", "")),
 }
 
 

@@ -391,13 +391,13 @@ def _same(a: Atom, b: Atom) -> bool:
 class Route(MaxObject):
     """[route a b ...]: the first atom matched against each argument; a match leaves by its outlet
     with the rest of the message, no match by the last outlet whole. A right inlet replaces its
-    argument."""
+    argument. A bang matches ``bang`` (``[route bang]`` tells an empty message from a word)."""
 
     def receive(self, inlet, msg):
         if inlet > 0:
             self.args[inlet - 1] = atoms_of(msg)[0]
             return
-        atoms = atoms_of(msg)
+        atoms = ["bang"] if msg == BANG else atoms_of(msg)
         if atoms:
             for i, a in enumerate(self.args):
                 if _same(atoms[0], a):
@@ -970,6 +970,10 @@ class LiveControl(MaxObject):
         else:
             self.refuse(inlet, msg)
 
+    def restore(self, value: float | str) -> None:
+        """The value Live saved with the set, put back before the device starts (no output)."""
+        self.value = self._clamp(self.enum.index(value) if isinstance(value, str) else value)
+
     def user_sets(self, value: float | str) -> None:
         """What a click or a turn of the control does."""
         if isinstance(value, str):
@@ -994,6 +998,42 @@ class LiveControl(MaxObject):
             self.out(0, ("float", (float(self.value),)))
 
 
+class TextEdit(MaxObject):
+    """textedit: a text field. Enter (``user_types``) or a bang sends ``text <words>`` out of the left
+    outlet; ``set <words>`` changes it silently. In parameter mode (a blob) Live saves the text with the
+    set and restores it before the device starts."""
+
+    def __init__(self, *a):
+        super().__init__(*a)
+        v = self.box.get("saved_attribute_attributes", {}).get("valueof", {})
+        self.longname = v.get("parameter_longname")
+        self.value = ""
+
+    @property
+    def is_parameter(self) -> bool:
+        return bool(self.box.get("parameter_enable"))
+
+    def restore(self, value: str) -> None:
+        self.value = str(value)
+
+    def receive(self, inlet, msg):
+        sel, args = msg
+        if sel == "set":
+            self.value = " ".join(_fmt(a) for a in args)
+        elif sel == "bang":
+            self.output()
+        else:
+            self.refuse(inlet, msg)
+
+    def user_types(self, text: str) -> None:
+        """What typing into the field and pressing Enter does."""
+        self.value = text
+        self.output()
+
+    def output(self) -> None:
+        self.out(0, msg_of(["text"] + [parse_atom(w) for w in self.value.split()]))
+
+
 CLASSES: dict[str, type[MaxObject]] = {
     "t": Trigger, "trigger": Trigger, "route": Route, "sel": Select, "select": Select, "pack": Pack,
     "unpack": Unpack, "prepend": Prepend, "expr": Expr, "coll": Coll, "zl": Zl, "iter": Iter, "gate": Gate,
@@ -1005,7 +1045,7 @@ CLASSES: dict[str, type[MaxObject]] = {
 UI_CLASSES: dict[str, type[MaxObject]] = {
     "message": MessageBox, "comment": Comment, "panel": Panel, "live.dial": LiveControl,
     "live.numbox": LiveControl, "live.toggle": LiveControl, "live.button": LiveControl, "live.menu": LiveControl,
-    "live.tab": LiveControl, "live.text": LiveControl,
+    "live.tab": LiveControl, "live.text": LiveControl, "textedit": TextEdit,
 }
 
 
@@ -1078,9 +1118,9 @@ class Patch:
             raise KeyError(f"{len(hits)} boxes say {text!r}")
         return hits[0]
 
-    def control(self, longname: str) -> LiveControl:
+    def control(self, longname: str) -> LiveControl | TextEdit:
         for o in self.objects.values():
-            if isinstance(o, LiveControl) and o.longname == longname:
+            if isinstance(o, (LiveControl, TextEdit)) and o.longname == longname:
                 return o
         raise KeyError(f"no control {longname!r}")
 

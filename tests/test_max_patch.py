@@ -75,7 +75,12 @@ def test_generated_patch_is_valid_and_a_midi_device_view(patch):
     # Every parameter is listed for Live, with the long and short names the boxes carry.
     params = {i: v[0] for i, v in p["parameters"].items()}
     assert set(params.values()) == {"Checkpoint", "Blend", "Temperature", "Lookahead", "Output", "Voicing",
-                                    "Grid", "Chord channel", "Thru", "Reset", "Port"}
+                                    "Grid", "Chord channel", "Thru", "Reset", "Port", "Secret"}
+    # The secret is text saved with the set, never automated (a blob parameter, stored only).
+    secret = next(b["box"] for b in p["boxes"] if b["box"].get("varname") == "secret")
+    assert secret["maxclass"] == "textedit" and secret["parameter_enable"] == 1
+    assert secret["saved_attribute_attributes"]["valueof"]["parameter_type"] == 3
+    assert secret["saved_attribute_attributes"]["valueof"]["parameter_invisible"] == 1
     # The link light is a display: not a parameter (not automatable, not saved with the set).
     light = next(b["box"] for b in p["boxes"] if b["box"].get("varname") == "link")
     assert light["parameter_enable"] == 0

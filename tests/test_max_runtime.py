@@ -280,3 +280,28 @@ def test_the_grid_control_sets_the_bridge_and_is_sent_again_after_every_ready(sa
     assert dev.saved_parameters()["Grid"] == GRIDS.index("half")  # what Live saves with the set
     dev.close()
     bridge.close()
+
+
+@pytest.mark.parametrize("saved", [None, "opensesame"])
+def test_the_secret_field_goes_into_the_hello_and_is_saved_with_the_set(saved):
+    """Secret: empty (a new set), the device says /jam/hello <reply port>; with the set's word it says
+    /jam/hello <reply port> <word>. Typing a new word (Enter) says hello again with it at once, the
+    watchdog's hello carries it too, and Live saves it with the set."""
+    bridge = ScriptedBridge()
+    live, dev = start(load(SHIPPED), bridge, {"Port": bridge.port, **({"Secret": saved} if saved else {})})
+    hellos = lambda: [args for address, args in bridge.heard if address == P.HELLO.path]  # noqa: E731
+    reply = bridge.reply[1]
+    assert hellos() == [[reply] + ([saved] if saved else [])]
+    dev.control("Secret").user_types("swordfish")
+    step(live, bridge)
+    assert hellos()[1:] == [[reply, "swordfish"]]
+    assert dev.saved_parameters()["Secret"] == "swordfish"
+    bridge.reply = None  # the bridge goes quiet: the watchdog says hello again, with the word
+    live.run_for(4.0)
+    bridge.poll()
+    assert hellos()[-1] == [reply, "swordfish"] and len(hellos()) >= 3
+    dev.control("Secret").user_types("")
+    step(live, bridge)
+    assert hellos()[-1] == [reply]  # cleared: the plain hello again
+    dev.close()
+    bridge.close()
