@@ -47,7 +47,7 @@ class Library:
         self._lock = threading.Lock()
         self.evictions = 0
         self.catalog = Catalog()  # what /jam/list answers, cards re-read only when they change
-        self.loader = loader or Loader()  # its worker process starts on the first load it is asked for
+        self.loader = loader or Loader()  # its worker process: the daemon starts it (else the first load)
 
     # ------------------------------------------------------------------ names
     def stem(self, name: str) -> Path:

@@ -127,8 +127,9 @@ class Loader:
         self._stop_worker()
         ours, theirs = socket.socketpair()
         target = worker_niceness(self.nice)
-        code = (f"import os\ntry:\n    os.setpriority(os.PRIO_PROCESS, 0, {target})\nexcept OSError:\n    pass\n"
-                f"from bridge.loader import _serve\n_serve({theirs.fileno()})")
+        first = "" if target is None else \
+            f"import os\ntry:\n    os.setpriority(os.PRIO_PROCESS, 0, {target})\nexcept OSError:\n    pass\n"
+        code = first + f"from bridge.loader import _serve\n_serve({theirs.fileno()})"
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}  # the daemon's modules
         try:
             self._proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(theirs.fileno(),), env=env,
@@ -136,10 +137,11 @@ class Loader:
         finally:
             theirs.close()  # only the worker holds its end: its death reads as EOF here
         self._sock = ours
-        try:
-            os.setpriority(os.PRIO_PROCESS, self._proc.pid, target)
-        except OSError:
-            pass  # it set its own, or already exited (the next request finds out)
+        if target is not None:
+            try:
+                os.setpriority(os.PRIO_PROCESS, self._proc.pid, target)
+            except OSError:
+                pass  # it set its own, or already exited (the next request finds out)
 
     def _restart(self) -> None:
         """Replace a worker that died or hung: the next request finds a fresh one already started."""
@@ -174,8 +176,11 @@ class Loader:
                 self._lock.release()
 
 
-def worker_niceness(added: int) -> int:
-    """The worker's absolute niceness: ``added`` above this process's (19 at most)."""
+def worker_niceness(added: int) -> int | None:
+    """The worker's absolute niceness: ``added`` above this process's (19 at most); None where there are
+    no nice values (Windows: the worker runs at the daemon's priority)."""
+    if not hasattr(os, "getpriority"):
+        return None
     return min(os.getpriority(os.PRIO_PROCESS, 0) + max(int(added), 0), 19)
 
 
