@@ -303,7 +303,7 @@ class Band:
 
 
 def children(pid: int) -> list[int]:
-    """The daemon's child processes (its checkpoint loader, once a client asked for a load)."""
+    """The daemon's child processes (its checkpoint loader's worker, started with the daemon)."""
     out = []
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
