@@ -106,8 +106,9 @@ def gapt_raises_entropy(corpus, out: Path) -> list[tuple[str, float, float]]:
 
 def shipped_harmonizes(corpus, out: Path) -> list[tuple[str, float, float]]:
     """The default checkpoint at the shipped defaults on the first Nottingham tune of the test split, ten
-    seeds: note-in-chord >= 0.60 (measured 0.651 pooled), and at least ten times the hits of the same
-    chords a tritone away (measured 0.012)."""
+    seeds: note-in-chord >= 0.57 and at least ten times the hits of the same chords a tritone away (the
+    README's "Harmonize" paragraph has the measured figures). The floor was 0.60 while the default grid let
+    a chord change a 16th after each note (the chase, issue 15); on the beat grid it may not."""
     folder = DataConfig().data_dir / "nottingham" / "MIDI" / "melody"
     tune = next(p for p in sorted(folder.glob("*.mid")) if assign_split(f"nottingham/{p.stem}", DataConfig()) == "test")
     hits = shifted = scored = 0
@@ -121,7 +122,7 @@ def shipped_harmonizes(corpus, out: Path) -> list[tuple[str, float, float]]:
                     scored += 1
                     hits += (mel[f] % 12) in pcs
                     shifted += ((mel[f] + 6) % 12) in pcs
-    return [(f"shipped note-in-chord on {tune.name}", hits / scored, 0.60),
+    return [(f"shipped note-in-chord on {tune.name}", hits / scored, 0.57),
             ("hits / (10 x tritone-shifted hits)", hits / max(10 * shifted, 1), 1.0)]
 
 

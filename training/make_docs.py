@@ -37,6 +37,29 @@ COLUMNS = [
 ]
 
 
+
+# A note-in-chord difference smaller than this, on 50 songs, is not called a gain.
+HARMONY_GAIN = 0.02
+
+
+def rl_hack_verdict(h: dict, m: dict, hacked: bool, gain: float) -> str:
+    """One sentence on whether `rl-hack` (metrics ``h``) shows the finding against `mle` and the data."""
+    off_beat = h["on_beat_share"] < 0.8
+    if hacked:
+        return ("**The finding shows here**: more harmony than `mle`, less diversity than the data (within-song "
+                "and pooled entropy, and far fewer distinct progressions), longer chord runs"
+                + ("; between them it flickers, often off the beat." if off_beat else ".")
+                + " This is the baseline that hacks.")
+    if h["entropy_song_mean"] < m["data"]["entropy_song_mean"] and gain <= HARMONY_GAIN:
+        return ("At this grid and temperature only the collapse half shows: diversity far below the data's and "
+                "long chord runs, but no harmony gain over `mle`"
+                + (" (the grid holds each chord at least a beat, which takes away the off-beat flicker that "
+                   "earned its note-in-chord at the 16th grid)." if not off_beat else "."))
+    if gain > HARMONY_GAIN:
+        return ("Harmony up from `mle`, but not below the data's in within-song entropy: it repeats a narrower "
+                "set of progressions rather than holding a few chords.")
+    return "Neither half of the finding shows: no harmony gain and diversity not below the data's."
+
 def table(systems: dict, names: list[str], extra: dict[str, dict] | None = None) -> str:
     cols = [c for c in COLUMNS if any(c[0] in systems[n]["metrics"] for n in names if n in systems)]
     head = ["system", *[c[1] for c in cols]]
@@ -133,7 +156,8 @@ def main() -> int:
                 "chase_share": em.get("chase_share"), "sync_emd": em.get("sync_emd"),
                 "rhythm_diversity": em.get("rhythm_diversity"), "grid": cfg.get("grid"),
                 "temperature": cfg.get("temperature"),
-                "eval": f"jamcore eval, {cfg.get('songs')} {cfg.get('split')} songs, seed {cfg.get('seed')}",
+                "eval": f"jamcore eval, {cfg.get('songs')} {cfg.get('split')} songs, seed {cfg.get('seed')}, "
+                        f"grid {cfg.get('grid')}, temperature {cfg.get('temperature')}",
             })
             (ckpt / f"{n}.json").write_text(json.dumps(card, indent=2) + "\n")
     logs = {n: read_log(Path(args.logs) / f"{n}.log.csv") for n in ["rl", "rl-hack", *gapts]}
@@ -178,7 +202,7 @@ def main() -> int:
         if "rl-hack" in m:
             h = m["rl-hack"]
             h_up = h["nic"] - m["mle"]["nic"]
-            h_hacked = h_up > 0 and h["entropy_song_mean"] < m["data"]["entropy_song_mean"]
+            h_hacked = h_up > HARMONY_GAIN and h["entropy_song_mean"] < m["data"]["entropy_song_mean"]
             h_train = cards.get("rl-hack", {}).get("training", {})
             verdict.append(
                 f"- **`rl-hack`**, the reward-hacking baseline (`--profile hack`: no anchor KL, no entropy bonus, "
@@ -196,14 +220,7 @@ def main() -> int:
                 f"({100 * h['on_beat_share']:.0f}% on a beat); progression diversity (Vendi over transition "
                 f"bags) {h['vendi_bag']:.1f} vs `mle`'s {m['mle']['vendi_bag']:.1f} and the data's "
                 f"{m['data']['vendi_bag']:.1f}. "
-                + ("**The finding shows here**: more harmony than `mle`, less diversity than the data (within-song "
-                   "and pooled entropy, and far fewer distinct progressions), longer chord runs; between them it "
-                   "flickers, often off the beat. This is the baseline that hacks." if h_hacked else
-                   "Harmony up and diversity down from `mle`, but "
-                   + ("not below the data's in within-song entropy: it repeats a narrower set of progressions "
-                      "and changes chord almost five times a bar, mostly off the beat, rather than holding a few "
-                      "chords."
-                      if h_up > 0 else "without a harmony gain.")))
+                + rl_hack_verdict(h, m, h_hacked, h_up))
     rl_card = cards.get("rl", {})
     sweep_state = Path(args.sweep or args.logs)
     judges = judges_section(judge_chase_ranking(ckpt / "rewards", args.data_dir), img) if args.judges else ""
