@@ -293,9 +293,11 @@ class Bridge:
         boundary comes first (clients may run at different tempos), so a slow-tempo client's re-plan
         never delays a fast one's commit. Provisional work goes round-robin. Among critical (and among
         provisional) sessions, one whose client has used more than its share in the last second (what
-        its tempo needs, see REPLAN_FACTOR: a seek flood re-plans without end) or is flooding (its
-        messages were dropped in the last FLOOD_MEMORY_S) comes after the others: when the engine is
-        short of CPU, the flooding client's chords are the ones that come late."""
+        its tempo needs, see REPLAN_FACTOR: a seek flood re-plans without end) comes after the others,
+        and one that is flooding (its messages were dropped in the last FLOOD_MEMORY_S) after every
+        other, even one over its share (three honest clients at 180 BPM with an 8th-note melody can go over
+        theirs): when the engine is short of CPU, the flooding client's chords are the ones that come
+        late."""
         best, best_rank = None, None
         clients = [c for c in self.clients.values() if not c.parked]
         for i in range(len(clients)):
@@ -303,9 +305,11 @@ class Bridge:
             due = c.session.planning_due()
             if not due:
                 continue
-            over = self._over_share(c, now)
-            # rank: critical before provisional, then within its share, then the earliest boundary
-            rank = (due != 2, over, self._next_boundary(c, now) if due == 2 else 0.0)
+            # rank: critical before provisional, then not flooding, then within its share, then the
+            # earliest boundary (an honest client re-planning after every note may go over its share;
+            # it still comes before a flooding one)
+            rank = (due != 2, self._flooding(c, now), self._over_share(c, now),
+                    self._next_boundary(c, now) if due == 2 else 0.0)
             if best_rank is None or rank < best_rank:
                 best, best_rank = c, rank
         self._rr += 1
@@ -317,12 +321,15 @@ class Bridge:
         best.planned_in_window += 1
         self._flush(best)
 
+    @staticmethod
+    def _flooding(c: Client, now: float) -> bool:
+        """Messages of ``c`` were dropped in the last ``FLOOD_MEMORY_S``: a sender that takes more than
+        the protocol needs gets what is left when every other client is served."""
+        return now - c.flooded_at < FLOOD_MEMORY_S
+
     def _over_share(self, c: Client, now: float) -> bool:
-        """Whether ``c`` comes after the others: it used more than its share of planning in the last
-        second, or it is flooding (messages of it were dropped in the last ``FLOOD_MEMORY_S``): a sender
-        that takes more than the protocol needs gets what is left when the others are served."""
-        if now - c.flooded_at < FLOOD_MEMORY_S:
-            return True
+        """Whether ``c`` used more than its share of planning in the last second (it comes after the
+        clients within theirs)."""
         if now - c.quota_window >= 1.0:
             c.quota_window, c.planned_in_window = now, 0
         share = c.session.clock.bpm / 60.0 * FRAMES_PER_BEAT * REPLAN_FACTOR

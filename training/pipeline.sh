@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole pipeline, data to every shipped checkpoint and the evaluation report:
-#   data -> (mle, melody agent) | (anchor, reward models: 2 seeds x 2 kinds, harmony and rhythm-only)
+#   data -> (mle, melody agent) | (anchor, reward models: 2 seeds x 2 kinds, harmony and rhythm-only;
+#           in smoke mode the rhythm-only ones run in the first lane, after the melody agent)
 #        -> rl, [rl-hack,] the gapt sweep, two lanes
 #        -> eval
 #
@@ -39,19 +40,28 @@ T_START=$SECONDS
 $JAM data build "${EXTRA[@]}"
 CK=(--checkpoint-dir "$OUT")  # RL finds mle/anchor in OUT and the reward models in OUT/rewards
 
+rhythm_judges() {
+    for kind in contrastive discriminative; do
+        for seed in 0 1; do
+            stage "$kind-rhythm-s$seed" "$OUT/rewards" $JAM train reward --kind "$kind" --rhythm --seed "$seed" \
+                --profile "$MODE"
+        done
+    done
+}
 policy_lane() {
     stage mle "$OUT" $JAM train mle --profile "$MODE"
     stage melody "$OUT" $JAM train melody --profile "$MODE"   # the simulated partner for model-vs-model eval
+    # In smoke mode every stage takes about as long (7-12 s): the rhythm-only judges even the lanes.
+    if [ "$MODE" = smoke ]; then rhythm_judges; fi
 }
 judges_lane() {
     stage anchor "$OUT" $JAM train anchor --profile "$MODE"
     for kind in contrastive discriminative; do
         for seed in 0 1; do
             stage "$kind-s$seed" "$OUT/rewards" $JAM train reward --kind "$kind" --seed "$seed" --profile "$MODE"
-            stage "$kind-rhythm-s$seed" "$OUT/rewards" $JAM train reward --kind "$kind" --rhythm --seed "$seed" \
-                --profile "$MODE"
         done
     done
+    if [ "$MODE" != smoke ]; then rhythm_judges; fi
     if [ "$MODE" = small ]; then  # the judge the reward-hacking baseline exploits (docs/reward-hacking.md)
         stage discriminative-wrong-s0 "$OUT/rewards" $JAM train reward --kind discriminative --profile hack
     fi
