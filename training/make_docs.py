@@ -37,7 +37,6 @@ COLUMNS = [
 ]
 
 
-
 # A note-in-chord difference smaller than this, on 50 songs, is not called a gain.
 HARMONY_GAIN = 0.02
 
@@ -51,10 +50,10 @@ def rl_hack_verdict(h: dict, m: dict, hacked: bool, gain: float) -> str:
                 + ("; between them it flickers, often off the beat." if off_beat else ".")
                 + " This is the baseline that hacks.")
     if h["entropy_song_mean"] < m["data"]["entropy_song_mean"] and gain <= HARMONY_GAIN:
-        return ("At this grid and temperature only the collapse half shows: diversity far below the data's and "
-                "long chord runs, but no harmony gain over `mle`"
-                + (" (the grid holds each chord at least a beat, which takes away the off-beat flicker that "
-                   "earned its note-in-chord at the 16th grid)." if not off_beat else "."))
+        return ("At this grid and temperature only the collapse half shows: diversity below the data's and long "
+                "chord runs, but no harmony gain over `mle`"
+                + (" (its changes fall on the beat: the off-beat flicker that earned its note-in-chord at the "
+                   "16th grid is gone)." if not off_beat else "."))
     if gain > HARMONY_GAIN:
         return ("Harmony up from `mle`, but not below the data's in within-song entropy: it repeats a narrower "
                 "set of progressions rather than holding a few chords.")
