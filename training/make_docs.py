@@ -41,15 +41,18 @@ COLUMNS = [
 HARMONY_GAIN = 0.02
 
 
-def rl_hack_verdict(h: dict, m: dict, hacked: bool, gain: float) -> str:
-    """One sentence on whether `rl-hack` (metrics ``h``) shows the finding against `mle` and the data."""
+def rl_hack_verdict(h: dict, m: dict) -> str:
+    """One sentence on whether `rl-hack` (metrics ``h``; ``m``: every system's) shows the finding against
+    `mle` and the data: more harmony than `mle`, less within-song variety than the data."""
+    gain = h["nic"] - m["mle"]["nic"]
+    below_data = h["entropy_song_mean"] < m["data"]["entropy_song_mean"]
     off_beat = h["on_beat_share"] < 0.8
-    if hacked:
+    if gain > HARMONY_GAIN and below_data:
         return ("**The finding shows here**: more harmony than `mle`, less diversity than the data (within-song "
                 "and pooled entropy, and far fewer distinct progressions), longer chord runs"
                 + ("; between them it flickers, often off the beat." if off_beat else ".")
                 + " This is the baseline that hacks.")
-    if h["entropy_song_mean"] < m["data"]["entropy_song_mean"] and gain <= HARMONY_GAIN:
+    if below_data and gain <= HARMONY_GAIN:
         return ("At this grid and temperature only the collapse half shows: diversity below the data's and long "
                 "chord runs, but no harmony gain over `mle`"
                 + (" (its changes fall on the beat: the off-beat flicker that earned its note-in-chord at the "
@@ -201,7 +204,6 @@ def main() -> int:
         if "rl-hack" in m:
             h = m["rl-hack"]
             h_up = h["nic"] - m["mle"]["nic"]
-            h_hacked = h_up > HARMONY_GAIN and h["entropy_song_mean"] < m["data"]["entropy_song_mean"]
             h_train = cards.get("rl-hack", {}).get("training", {})
             verdict.append(
                 f"- **`rl-hack`**, the reward-hacking baseline (`--profile hack`: no anchor KL, no entropy bonus, "
@@ -219,7 +221,7 @@ def main() -> int:
                 f"({100 * h['on_beat_share']:.0f}% on a beat); progression diversity (Vendi over transition "
                 f"bags) {h['vendi_bag']:.1f} vs `mle`'s {m['mle']['vendi_bag']:.1f} and the data's "
                 f"{m['data']['vendi_bag']:.1f}. "
-                + rl_hack_verdict(h, m, h_hacked, h_up))
+                + rl_hack_verdict(h, m))
     rl_card = cards.get("rl", {})
     sweep_state = Path(args.sweep or args.logs)
     judges = judges_section(judge_chase_ranking(ckpt / "rewards", args.data_dir), img) if args.judges else ""
