@@ -25,8 +25,11 @@ has no fan-out, so no behaviour depends on where a box sits; ``max_patches/simul
   anything else (a re-send of a run already playing) is ignored.
 - The 16th clock ([metro 16n @quantize 16n], silent while Live is stopped) reads the frame from
   [transport]; a jump that is Live's loop wrapping keeps everything; any other jump (a seek) releases
-  the chord, clears the store and sends the transport at once; the frame's stored event then plays
-  (note-offs of the sounding chord, note-ons of the new one on the Chord channel) and is forgotten.
+  the chord, clears the store and sends the transport at once; until an event names the frame now
+  sounding, the next or an earlier one (the bridge's first word after hearing of the jump: the run sounding at
+  the new position), events are neither stored nor played, as those still on their way were planned
+  for the old position. The frame's stored event then plays (note-offs of the sounding chord,
+  note-ons of the new one on the Chord channel) and is forgotten.
   Stop releases every note and clears. The transport goes out on every beat and on any change; the
   loop brace as ``/jam/loop``; the time signature as ``/jam/set beats_per_bar``.
 - Controls (live.* parameters, saved with the set): Checkpoint (a fixed list of the shipped performable
@@ -339,7 +342,7 @@ def build_device() -> dict[str, Any]:
     key = p.obj("expr $i1-$i2*($i3<$i4)*($i1>=$i4)*($i4-$i5)", 680, 170)
     p.connect(f_t, 1, key)
     keyed = p.obj("prepend 0", 700, 270)
-    key_t = p.obj("t i i", 680, 190)
+    key_t = p.obj("t i i i", 680, 190)
     p.connect(key, 0, key_t)
     key_set = p.msg("set $1", 700, 210)
     p.connect(key_t, 0, key_set)
@@ -349,9 +352,22 @@ def build_device() -> dict[str, Any]:
     # wrap); 0: ignore (a re-send of what already plays, or stale).
     # $i1 F, $i2 frame now, $i3 frame last played, $i4 furthest frame ahead allowed, $i5 run length,
     # $i6 the frame it sounds on.
+    # $i7 > 0: the bridge has spoken about the present since the last jump (see "synced" below).
     store = "($i1>$i2)*($i1-$i2<=$i4)"
-    decide = p.obj(f"expr {store}+({store}==0)*($i6<=$i2)*($i2<$i6+$i5)*($i3<$i6)*2", 620, 210)
+    decide = p.obj(f"expr ({store}+({store}==0)*($i6<=$i2)*($i2<$i6+$i5)*($i3<$i6)*2)*($i7>0)", 620, 210)
     p.connect(key_t, 1, decide, 5)
+    # Synced: after a jump (seek, start) the bridge's words already on their way were planned for the old
+    # position and may name frames the new one will reach. Its first word after hearing the jump is the
+    # run sounding at the new position, which names a frame at or before the one now sounding (or the
+    # next: the bridge's clock may be a hair ahead): from that word on, events count again; until it,
+    # none is stored or played. $i1 the frame the event sounds on, $i2 the frame now.
+    synced = p.obj("expr $i1<=$i2+1", 560, 190)
+    p.connect(key_t, 2, synced)
+    sync_on = p.obj("sel 1", 560, 215)
+    p.connect(synced, 0, sync_on)
+    sync_one = p.msg("1", 560, 240)
+    p.connect(sync_on, 0, sync_one)
+    p.connect(sync_one, 0, decide, 6)
     p.connect(f_t, 0, decide)
     fate = p.obj("gate 2", 620, 240)
     p.connect(decide, 0, fate, 0)
@@ -521,7 +537,7 @@ def build_device() -> dict[str, Any]:
     jumped = p.obj("sel 1 2", 1180, 170)
     p.connect(step, 0, jumped)
     never = p.msg(str(NEVER), 1330, 160)  # no previous frame, nothing played, no frame sounding (stopped)
-    never_t = p.obj("t i i i i", 1330, 190)
+    never_t = p.obj("t i i i i i i", 1330, 190)
     p.connect(never, 0, never_t)
     wrap = p.obj("t b b", 1120, 200)
     p.connect(jumped, 0, wrap)
@@ -534,12 +550,15 @@ def build_device() -> dict[str, Any]:
     p.connect(on_jump, 1, clear)
     p.connect(on_jump, 0, report)
     # 3: the frame now sounding, for the receiving side
-    now_t = p.obj("t i i i", 900, 140)
+    now_t = p.obj("t i i i i", 900, 140)
     p.connect(each, 3, now_t)
+    p.connect(now_t, 3, synced, 1)
     p.connect(now_t, 2, key, 2)
     p.connect(now_t, 1, decide, 1)
     p.connect(now_t, 0, now_reg, 1)
     p.connect(now_reg, 0, decide, 2)
+    p.connect(never_t, 5, synced, 1)
+    p.connect(never_t, 4, decide, 6)  # not synced until the bridge speaks about the new position
     p.connect(never_t, 3, key, 2)
     p.connect(never_t, 2, decide, 1)
     p.connect(never_t, 1, decide, 2)

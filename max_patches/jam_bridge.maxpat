@@ -2496,16 +2496,17 @@
 				"box" : {
 					"id" : "obj-114",
 					"maxclass" : "newobj",
-					"text" : "t i i",
+					"text" : "t i i i",
 					"patching_rect" : [
 						680.0,
 						190.0,
-						47.0,
+						61.0,
 						22.0
 					],
 					"numinlets" : 1,
-					"numoutlets" : 2,
+					"numoutlets" : 3,
 					"outlettype" : [
+						"int",
 						"int",
 						"int"
 					]
@@ -2533,14 +2534,14 @@
 				"box" : {
 					"id" : "obj-116",
 					"maxclass" : "newobj",
-					"text" : "expr ($i1>$i2)*($i1-$i2<=$i4)+(($i1>$i2)*($i1-$i2<=$i4)==0)*($i6<=$i2)*($i2<$i6+$i5)*($i3<$i6)*2",
+					"text" : "expr (($i1>$i2)*($i1-$i2<=$i4)+(($i1>$i2)*($i1-$i2<=$i4)==0)*($i6<=$i2)*($i2<$i6+$i5)*($i3<$i6)*2)*($i7>0)",
 					"patching_rect" : [
 						620.0,
 						210.0,
-						684.0,
+						754.0,
 						22.0
 					],
-					"numinlets" : 6,
+					"numinlets" : 7,
 					"numoutlets" : 1,
 					"outlettype" : [
 						""
@@ -2550,6 +2551,61 @@
 			{
 				"box" : {
 					"id" : "obj-117",
+					"maxclass" : "newobj",
+					"text" : "expr $i1<=$i2+1",
+					"patching_rect" : [
+						560.0,
+						190.0,
+						117.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-118",
+					"maxclass" : "newobj",
+					"text" : "sel 1",
+					"patching_rect" : [
+						560.0,
+						215.0,
+						47.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"bang",
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-119",
+					"maxclass" : "message",
+					"text" : "1",
+					"patching_rect" : [
+						560.0,
+						240.0,
+						30.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-120",
 					"maxclass" : "newobj",
 					"text" : "gate 2",
 					"patching_rect" : [
@@ -2568,7 +2624,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-118",
+					"id" : "obj-121",
 					"maxclass" : "newobj",
 					"text" : "t l l l",
 					"patching_rect" : [
@@ -2588,7 +2644,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-119",
+					"id" : "obj-122",
 					"maxclass" : "newobj",
 					"text" : "zl slice 2",
 					"patching_rect" : [
@@ -2607,7 +2663,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-120",
+					"id" : "obj-123",
 					"maxclass" : "newobj",
 					"text" : "unpack i i",
 					"patching_rect" : [
@@ -2626,7 +2682,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-121",
+					"id" : "obj-124",
 					"maxclass" : "newobj",
 					"text" : "zl slice 1",
 					"patching_rect" : [
@@ -2645,7 +2701,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-122",
+					"id" : "obj-125",
 					"maxclass" : "newobj",
 					"text" : "zl slice 2",
 					"patching_rect" : [
@@ -2664,7 +2720,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-123",
+					"id" : "obj-126",
 					"maxclass" : "newobj",
 					"text" : "t b i b",
 					"patching_rect" : [
@@ -2684,7 +2740,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-124",
+					"id" : "obj-127",
 					"maxclass" : "message",
 					"text" : "1",
 					"patching_rect" : [
@@ -2702,7 +2758,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-125",
+					"id" : "obj-128",
 					"maxclass" : "message",
 					"text" : "nochord",
 					"patching_rect" : [
@@ -2720,7 +2776,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-126",
+					"id" : "obj-129",
 					"maxclass" : "message",
 					"text" : "1",
 					"patching_rect" : [
@@ -2738,7 +2794,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-127",
+					"id" : "obj-130",
 					"maxclass" : "message",
 					"text" : "0",
 					"patching_rect" : [
@@ -2756,7 +2812,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-128",
+					"id" : "obj-131",
 					"maxclass" : "newobj",
 					"text" : "t i",
 					"patching_rect" : [
@@ -2774,7 +2830,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-129",
+					"id" : "obj-132",
 					"maxclass" : "newobj",
 					"text" : "t b b b b b b b b b b",
 					"patching_rect" : [
@@ -2801,7 +2857,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-130",
+					"id" : "obj-133",
 					"maxclass" : "newobj",
 					"text" : "t b b",
 					"patching_rect" : [
@@ -2820,7 +2876,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-131",
+					"id" : "obj-134",
 					"maxclass" : "newobj",
 					"text" : "t b b b",
 					"patching_rect" : [
@@ -2840,7 +2896,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-132",
+					"id" : "obj-135",
 					"maxclass" : "newobj",
 					"text" : "route checkpoint latency_p50_ms",
 					"patching_rect" : [
@@ -2860,7 +2916,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-133",
+					"id" : "obj-136",
 					"maxclass" : "newobj",
 					"text" : "t l l",
 					"patching_rect" : [
@@ -2879,7 +2935,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-134",
+					"id" : "obj-137",
 					"maxclass" : "newobj",
 					"text" : "prepend setsymbol",
 					"patching_rect" : [
@@ -2897,7 +2953,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-135",
+					"id" : "obj-138",
 					"maxclass" : "newobj",
 					"text" : "prepend set",
 					"patching_rect" : [
@@ -2915,7 +2971,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-136",
+					"id" : "obj-139",
 					"maxclass" : "message",
 					"text" : "set latency $1 ms",
 					"patching_rect" : [
@@ -2933,7 +2989,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-137",
+					"id" : "obj-140",
 					"maxclass" : "message",
 					"text" : "set $2",
 					"patching_rect" : [
@@ -2951,7 +3007,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-138",
+					"id" : "obj-141",
 					"maxclass" : "message",
 					"text" : "clear",
 					"patching_rect" : [
@@ -2969,7 +3025,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-139",
+					"id" : "obj-142",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -2987,7 +3043,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-140",
+					"id" : "obj-143",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -3005,7 +3061,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-141",
+					"id" : "obj-144",
 					"maxclass" : "newobj",
 					"text" : "transport",
 					"patching_rect" : [
@@ -3031,7 +3087,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-142",
+					"id" : "obj-145",
 					"maxclass" : "newobj",
 					"text" : "zl reg",
 					"patching_rect" : [
@@ -3050,7 +3106,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-143",
+					"id" : "obj-146",
 					"maxclass" : "newobj",
 					"text" : "expr $f1/480.",
 					"patching_rect" : [
@@ -3068,7 +3124,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-144",
+					"id" : "obj-147",
 					"maxclass" : "newobj",
 					"text" : "pack i f f",
 					"patching_rect" : [
@@ -3086,7 +3142,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-145",
+					"id" : "obj-148",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -3104,7 +3160,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-146",
+					"id" : "obj-149",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/transport",
 					"patching_rect" : [
@@ -3122,7 +3178,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-147",
+					"id" : "obj-150",
 					"maxclass" : "newobj",
 					"text" : "live.path",
 					"patching_rect" : [
@@ -3142,7 +3198,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-148",
+					"id" : "obj-151",
 					"maxclass" : "newobj",
 					"text" : "t l l l l l l l",
 					"patching_rect" : [
@@ -3166,7 +3222,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-149",
+					"id" : "obj-152",
 					"maxclass" : "newobj",
 					"text" : "live.observer is_playing",
 					"patching_rect" : [
@@ -3185,7 +3241,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-150",
+					"id" : "obj-153",
 					"maxclass" : "newobj",
 					"text" : "live.observer tempo",
 					"patching_rect" : [
@@ -3204,7 +3260,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-151",
+					"id" : "obj-154",
 					"maxclass" : "newobj",
 					"text" : "live.observer loop",
 					"patching_rect" : [
@@ -3223,7 +3279,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-152",
+					"id" : "obj-155",
 					"maxclass" : "newobj",
 					"text" : "live.observer loop_start",
 					"patching_rect" : [
@@ -3242,7 +3298,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-153",
+					"id" : "obj-156",
 					"maxclass" : "newobj",
 					"text" : "live.observer loop_length",
 					"patching_rect" : [
@@ -3261,7 +3317,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-154",
+					"id" : "obj-157",
 					"maxclass" : "newobj",
 					"text" : "live.observer signature_numerator",
 					"patching_rect" : [
@@ -3280,7 +3336,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-155",
+					"id" : "obj-158",
 					"maxclass" : "newobj",
 					"text" : "live.observer signature_denominator",
 					"patching_rect" : [
@@ -3299,7 +3355,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-156",
+					"id" : "obj-159",
 					"maxclass" : "newobj",
 					"text" : "sel 0",
 					"patching_rect" : [
@@ -3318,7 +3374,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-157",
+					"id" : "obj-160",
 					"maxclass" : "newobj",
 					"text" : "t b b b b",
 					"patching_rect" : [
@@ -3339,7 +3395,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-158",
+					"id" : "obj-161",
 					"maxclass" : "newobj",
 					"text" : "pack i f f",
 					"patching_rect" : [
@@ -3357,7 +3413,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-159",
+					"id" : "obj-162",
 					"maxclass" : "newobj",
 					"text" : "t b f",
 					"patching_rect" : [
@@ -3376,7 +3432,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-160",
+					"id" : "obj-163",
 					"maxclass" : "newobj",
 					"text" : "t b f",
 					"patching_rect" : [
@@ -3395,7 +3451,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-161",
+					"id" : "obj-164",
 					"maxclass" : "newobj",
 					"text" : "t l l b",
 					"patching_rect" : [
@@ -3415,7 +3471,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-162",
+					"id" : "obj-165",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/loop",
 					"patching_rect" : [
@@ -3433,7 +3489,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-163",
+					"id" : "obj-166",
 					"maxclass" : "newobj",
 					"text" : "unpack i f f",
 					"patching_rect" : [
@@ -3453,7 +3509,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-164",
+					"id" : "obj-167",
 					"maxclass" : "newobj",
 					"text" : "expr int($f1*4+0.5)+int($f2*4+0.5)",
 					"patching_rect" : [
@@ -3471,7 +3527,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-165",
+					"id" : "obj-168",
 					"maxclass" : "newobj",
 					"text" : "t f f",
 					"patching_rect" : [
@@ -3490,7 +3546,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-166",
+					"id" : "obj-169",
 					"maxclass" : "newobj",
 					"text" : "expr int($f1*4+0.5)",
 					"patching_rect" : [
@@ -3508,7 +3564,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-167",
+					"id" : "obj-170",
 					"maxclass" : "newobj",
 					"text" : "expr $i1*4./($i2+($i2==0))",
 					"patching_rect" : [
@@ -3526,7 +3582,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-168",
+					"id" : "obj-171",
 					"maxclass" : "newobj",
 					"text" : "t b i",
 					"patching_rect" : [
@@ -3545,7 +3601,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-169",
+					"id" : "obj-172",
 					"maxclass" : "newobj",
 					"text" : "sel 0",
 					"patching_rect" : [
@@ -3564,7 +3620,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-170",
+					"id" : "obj-173",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/set beats_per_bar",
 					"patching_rect" : [
@@ -3582,7 +3638,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-171",
+					"id" : "obj-174",
 					"maxclass" : "newobj",
 					"text" : "transport",
 					"patching_rect" : [
@@ -3608,7 +3664,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-172",
+					"id" : "obj-175",
 					"maxclass" : "newobj",
 					"text" : "expr int($f1/120.+0.5)",
 					"patching_rect" : [
@@ -3626,7 +3682,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-173",
+					"id" : "obj-176",
 					"maxclass" : "newobj",
 					"text" : "t i i i i i",
 					"patching_rect" : [
@@ -3648,7 +3704,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-174",
+					"id" : "obj-177",
 					"maxclass" : "newobj",
 					"text" : "expr ($i1!=$i2+1)*(1+($i3*($i1==$i4)*($i2==$i5-1)==0))",
 					"patching_rect" : [
@@ -3666,7 +3722,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-175",
+					"id" : "obj-178",
 					"maxclass" : "newobj",
 					"text" : "sel 1 2",
 					"patching_rect" : [
@@ -3686,7 +3742,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-176",
+					"id" : "obj-179",
 					"maxclass" : "message",
 					"text" : "-1000",
 					"patching_rect" : [
@@ -3704,18 +3760,20 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-177",
+					"id" : "obj-180",
 					"maxclass" : "newobj",
-					"text" : "t i i i i",
+					"text" : "t i i i i i i",
 					"patching_rect" : [
 						1330.0,
 						190.0,
-						75.0,
+						103.0,
 						22.0
 					],
 					"numinlets" : 1,
-					"numoutlets" : 4,
+					"numoutlets" : 6,
 					"outlettype" : [
+						"int",
+						"int",
 						"int",
 						"int",
 						"int",
@@ -3725,7 +3783,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-178",
+					"id" : "obj-181",
 					"maxclass" : "newobj",
 					"text" : "t b b",
 					"patching_rect" : [
@@ -3744,7 +3802,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-179",
+					"id" : "obj-182",
 					"maxclass" : "newobj",
 					"text" : "t b b b b",
 					"patching_rect" : [
@@ -3765,18 +3823,19 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-180",
+					"id" : "obj-183",
 					"maxclass" : "newobj",
-					"text" : "t i i i",
+					"text" : "t i i i i",
 					"patching_rect" : [
 						900.0,
 						140.0,
-						61.0,
+						75.0,
 						22.0
 					],
 					"numinlets" : 1,
-					"numoutlets" : 3,
+					"numoutlets" : 4,
 					"outlettype" : [
+						"int",
 						"int",
 						"int",
 						"int"
@@ -3785,7 +3844,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-181",
+					"id" : "obj-184",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -3804,7 +3863,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-182",
+					"id" : "obj-185",
 					"maxclass" : "message",
 					"text" : "remove $1",
 					"patching_rect" : [
@@ -3822,7 +3881,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-183",
+					"id" : "obj-186",
 					"maxclass" : "newobj",
 					"text" : "expr $i1%4",
 					"patching_rect" : [
@@ -3840,7 +3899,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-184",
+					"id" : "obj-187",
 					"maxclass" : "newobj",
 					"text" : "sel 0",
 					"patching_rect" : [
@@ -3859,7 +3918,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-185",
+					"id" : "obj-188",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -3878,7 +3937,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-186",
+					"id" : "obj-189",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -3897,7 +3956,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-187",
+					"id" : "obj-190",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -5335,6 +5394,54 @@
 			{
 				"patchline" : {
 					"source" : [
+						"obj-114",
+						2
+					],
+					"destination" : [
+						"obj-117",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-117",
+						0
+					],
+					"destination" : [
+						"obj-118",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-118",
+						0
+					],
+					"destination" : [
+						"obj-119",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-119",
+						0
+					],
+					"destination" : [
+						"obj-116",
+						6
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
 						"obj-111",
 						0
 					],
@@ -5351,7 +5458,7 @@
 						0
 					],
 					"destination" : [
-						"obj-117",
+						"obj-120",
 						0
 					]
 				}
@@ -5359,7 +5466,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-117",
+						"obj-120",
 						0
 					],
 					"destination" : [
@@ -5383,7 +5490,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-117",
+						"obj-120",
 						1
 					],
 					"destination" : [
@@ -5399,7 +5506,7 @@
 						0
 					],
 					"destination" : [
-						"obj-118",
+						"obj-121",
 						0
 					]
 				}
@@ -5407,11 +5514,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-118",
+						"obj-121",
 						2
 					],
 					"destination" : [
-						"obj-119",
+						"obj-122",
 						0
 					]
 				}
@@ -5419,11 +5526,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-119",
+						"obj-122",
 						0
 					],
 					"destination" : [
-						"obj-120",
+						"obj-123",
 						0
 					]
 				}
@@ -5431,7 +5538,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-120",
+						"obj-123",
 						1
 					],
 					"destination" : [
@@ -5443,11 +5550,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-118",
+						"obj-121",
 						1
 					],
 					"destination" : [
-						"obj-121",
+						"obj-124",
 						0
 					]
 				}
@@ -5455,7 +5562,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-121",
+						"obj-124",
 						0
 					],
 					"destination" : [
@@ -5467,11 +5574,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-118",
+						"obj-121",
 						0
 					],
 					"destination" : [
-						"obj-122",
+						"obj-125",
 						0
 					]
 				}
@@ -5479,11 +5586,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-122",
+						"obj-125",
 						1
 					],
 					"destination" : [
-						"obj-117",
+						"obj-120",
 						1
 					]
 				}
@@ -5495,7 +5602,7 @@
 						1
 					],
 					"destination" : [
-						"obj-123",
+						"obj-126",
 						0
 					]
 				}
@@ -5503,11 +5610,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-123",
+						"obj-126",
 						2
 					],
 					"destination" : [
-						"obj-124",
+						"obj-127",
 						0
 					]
 				}
@@ -5515,7 +5622,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-124",
+						"obj-127",
 						0
 					],
 					"destination" : [
@@ -5527,36 +5634,12 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-123",
+						"obj-126",
 						1
 					],
 					"destination" : [
 						"obj-111",
 						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-123",
-						0
-					],
-					"destination" : [
-						"obj-125",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-125",
-						0
-					],
-					"destination" : [
-						"obj-117",
-						1
 					]
 				}
 			},
@@ -5575,11 +5658,23 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-127",
+						"obj-128",
 						0
 					],
 					"destination" : [
-						"obj-128",
+						"obj-120",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-129",
+						0
+					],
+					"destination" : [
+						"obj-131",
 						0
 					]
 				}
@@ -5587,7 +5682,19 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-128",
+						"obj-130",
+						0
+					],
+					"destination" : [
+						"obj-131",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-131",
 						0
 					],
 					"destination" : [
@@ -5603,7 +5710,7 @@
 						2
 					],
 					"destination" : [
-						"obj-129",
+						"obj-132",
 						0
 					]
 				}
@@ -5611,11 +5718,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-129",
+						"obj-132",
 						9
 					],
 					"destination" : [
-						"obj-126",
+						"obj-129",
 						0
 					]
 				}
@@ -5623,7 +5730,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-129",
+						"obj-132",
 						8
 					],
 					"destination" : [
@@ -5635,7 +5742,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-129",
+						"obj-132",
 						7
 					],
 					"destination" : [
@@ -5647,7 +5754,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-129",
+						"obj-132",
 						6
 					],
 					"destination" : [
@@ -5659,7 +5766,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-129",
+						"obj-132",
 						5
 					],
 					"destination" : [
@@ -5671,7 +5778,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-129",
+						"obj-132",
 						4
 					],
 					"destination" : [
@@ -5683,7 +5790,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-129",
+						"obj-132",
 						3
 					],
 					"destination" : [
@@ -5695,7 +5802,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-129",
+						"obj-132",
 						0
 					],
 					"destination" : [
@@ -5711,7 +5818,7 @@
 						3
 					],
 					"destination" : [
-						"obj-130",
+						"obj-133",
 						0
 					]
 				}
@@ -5719,11 +5826,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-130",
+						"obj-133",
 						1
 					],
 					"destination" : [
-						"obj-126",
+						"obj-129",
 						0
 					]
 				}
@@ -5731,7 +5838,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-130",
+						"obj-133",
 						0
 					],
 					"destination" : [
@@ -5747,7 +5854,7 @@
 						0
 					],
 					"destination" : [
-						"obj-131",
+						"obj-134",
 						0
 					]
 				}
@@ -5755,11 +5862,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-131",
+						"obj-134",
 						2
 					],
 					"destination" : [
-						"obj-127",
+						"obj-130",
 						0
 					]
 				}
@@ -5767,7 +5874,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-131",
+						"obj-134",
 						1
 					],
 					"destination" : [
@@ -5779,7 +5886,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-131",
+						"obj-134",
 						0
 					],
 					"destination" : [
@@ -5795,7 +5902,7 @@
 						4
 					],
 					"destination" : [
-						"obj-132",
+						"obj-135",
 						0
 					]
 				}
@@ -5803,11 +5910,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-132",
+						"obj-135",
 						0
 					],
 					"destination" : [
-						"obj-133",
+						"obj-136",
 						0
 					]
 				}
@@ -5815,11 +5922,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-133",
+						"obj-136",
 						1
 					],
 					"destination" : [
-						"obj-134",
+						"obj-137",
 						0
 					]
 				}
@@ -5827,7 +5934,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-134",
+						"obj-137",
 						0
 					],
 					"destination" : [
@@ -5839,11 +5946,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-133",
+						"obj-136",
 						0
 					],
 					"destination" : [
-						"obj-135",
+						"obj-138",
 						0
 					]
 				}
@@ -5851,7 +5958,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-135",
+						"obj-138",
 						0
 					],
 					"destination" : [
@@ -5863,11 +5970,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-132",
+						"obj-135",
 						1
 					],
 					"destination" : [
-						"obj-136",
+						"obj-139",
 						0
 					]
 				}
@@ -5875,7 +5982,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-136",
+						"obj-139",
 						0
 					],
 					"destination" : [
@@ -5891,7 +5998,7 @@
 						5
 					],
 					"destination" : [
-						"obj-137",
+						"obj-140",
 						0
 					]
 				}
@@ -5899,7 +6006,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-137",
+						"obj-140",
 						0
 					],
 					"destination" : [
@@ -5915,7 +6022,7 @@
 						1
 					],
 					"destination" : [
-						"obj-139",
+						"obj-142",
 						0
 					]
 				}
@@ -5923,11 +6030,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-139",
+						"obj-142",
 						0
 					],
 					"destination" : [
-						"obj-138",
+						"obj-141",
 						0
 					]
 				}
@@ -5935,7 +6042,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-138",
+						"obj-141",
 						0
 					],
 					"destination" : [
@@ -5947,11 +6054,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-140",
+						"obj-143",
 						0
 					],
 					"destination" : [
-						"obj-141",
+						"obj-144",
 						0
 					]
 				}
@@ -5959,11 +6066,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-141",
+						"obj-144",
 						6
 					],
 					"destination" : [
-						"obj-142",
+						"obj-145",
 						1
 					]
 				}
@@ -5971,11 +6078,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-141",
+						"obj-144",
 						7
 					],
 					"destination" : [
-						"obj-143",
+						"obj-146",
 						0
 					]
 				}
@@ -5983,11 +6090,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-143",
+						"obj-146",
 						0
 					],
 					"destination" : [
-						"obj-144",
+						"obj-147",
 						1
 					]
 				}
@@ -5995,11 +6102,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-141",
+						"obj-144",
 						4
 					],
 					"destination" : [
-						"obj-144",
+						"obj-147",
 						2
 					]
 				}
@@ -6007,7 +6114,19 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-141",
+						"obj-144",
+						0
+					],
+					"destination" : [
+						"obj-148",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-148",
 						0
 					],
 					"destination" : [
@@ -6023,7 +6142,7 @@
 						0
 					],
 					"destination" : [
-						"obj-142",
+						"obj-147",
 						0
 					]
 				}
@@ -6031,11 +6150,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-142",
+						"obj-147",
 						0
 					],
 					"destination" : [
-						"obj-144",
+						"obj-149",
 						0
 					]
 				}
@@ -6043,19 +6162,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-144",
-						0
-					],
-					"destination" : [
-						"obj-146",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-146",
+						"obj-149",
 						0
 					],
 					"destination" : [
@@ -6071,64 +6178,28 @@
 						0
 					],
 					"destination" : [
-						"obj-147",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-147",
-						0
-					],
-					"destination" : [
-						"obj-148",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-148",
-						0
-					],
-					"destination" : [
-						"obj-149",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-148",
-						1
-					],
-					"destination" : [
 						"obj-150",
-						1
+						0
 					]
 				}
 			},
 			{
 				"patchline" : {
 					"source" : [
-						"obj-148",
-						2
+						"obj-150",
+						0
 					],
 					"destination" : [
 						"obj-151",
-						1
+						0
 					]
 				}
 			},
 			{
 				"patchline" : {
 					"source" : [
-						"obj-148",
-						3
+						"obj-151",
+						0
 					],
 					"destination" : [
 						"obj-152",
@@ -6139,8 +6210,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-148",
-						4
+						"obj-151",
+						1
 					],
 					"destination" : [
 						"obj-153",
@@ -6151,8 +6222,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-148",
-						5
+						"obj-151",
+						2
 					],
 					"destination" : [
 						"obj-154",
@@ -6163,8 +6234,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-148",
-						6
+						"obj-151",
+						3
 					],
 					"destination" : [
 						"obj-155",
@@ -6175,48 +6246,12 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-149",
-						0
+						"obj-151",
+						4
 					],
 					"destination" : [
-						"obj-156",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-156",
-						0
-					],
-					"destination" : [
-						"obj-157",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
 						"obj-156",
 						1
-					],
-					"destination" : [
-						"obj-140",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-150",
-						0
-					],
-					"destination" : [
-						"obj-140",
-						0
 					]
 				}
 			},
@@ -6224,11 +6259,23 @@
 				"patchline" : {
 					"source" : [
 						"obj-151",
-						0
+						5
+					],
+					"destination" : [
+						"obj-157",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-151",
+						6
 					],
 					"destination" : [
 						"obj-158",
-						0
+						1
 					]
 				}
 			},
@@ -6248,11 +6295,11 @@
 				"patchline" : {
 					"source" : [
 						"obj-159",
-						1
+						0
 					],
 					"destination" : [
-						"obj-158",
-						1
+						"obj-160",
+						0
 					]
 				}
 			},
@@ -6260,10 +6307,10 @@
 				"patchline" : {
 					"source" : [
 						"obj-159",
-						0
+						1
 					],
 					"destination" : [
-						"obj-158",
+						"obj-143",
 						0
 					]
 				}
@@ -6275,7 +6322,7 @@
 						0
 					],
 					"destination" : [
-						"obj-160",
+						"obj-143",
 						0
 					]
 				}
@@ -6283,11 +6330,71 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-160",
+						"obj-154",
+						0
+					],
+					"destination" : [
+						"obj-161",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-155",
+						0
+					],
+					"destination" : [
+						"obj-162",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-162",
 						1
 					],
 					"destination" : [
-						"obj-158",
+						"obj-161",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-162",
+						0
+					],
+					"destination" : [
+						"obj-161",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-156",
+						0
+					],
+					"destination" : [
+						"obj-163",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-163",
+						1
+					],
+					"destination" : [
+						"obj-161",
 						2
 					]
 				}
@@ -6295,11 +6402,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-160",
+						"obj-163",
 						0
 					],
 					"destination" : [
-						"obj-158",
+						"obj-161",
 						0
 					]
 				}
@@ -6307,22 +6414,10 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-129",
+						"obj-132",
 						1
 					],
 					"destination" : [
-						"obj-158",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-158",
-						0
-					],
-					"destination" : [
 						"obj-161",
 						0
 					]
@@ -6335,7 +6430,7 @@
 						0
 					],
 					"destination" : [
-						"obj-162",
+						"obj-164",
 						0
 					]
 				}
@@ -6343,7 +6438,19 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-162",
+						"obj-164",
+						0
+					],
+					"destination" : [
+						"obj-165",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-165",
 						0
 					],
 					"destination" : [
@@ -6355,43 +6462,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-161",
-						1
-					],
-					"destination" : [
-						"obj-163",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-163",
-						2
-					],
-					"destination" : [
 						"obj-164",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-163",
-						1
-					],
-					"destination" : [
-						"obj-165",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-165",
 						1
 					],
 					"destination" : [
@@ -6403,71 +6474,23 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-165",
-						0
-					],
-					"destination" : [
-						"obj-164",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-154",
-						0
-					],
-					"destination" : [
-						"obj-167",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-155",
-						0
-					],
-					"destination" : [
-						"obj-168",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-168",
-						1
-					],
-					"destination" : [
-						"obj-167",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-168",
-						0
-					],
-					"destination" : [
-						"obj-167",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-129",
+						"obj-166",
 						2
 					],
 					"destination" : [
 						"obj-167",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-166",
+						1
+					],
+					"destination" : [
+						"obj-168",
 						0
 					]
 				}
@@ -6475,8 +6498,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-167",
-						0
+						"obj-168",
+						1
 					],
 					"destination" : [
 						"obj-169",
@@ -6487,11 +6510,71 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-169",
+						"obj-168",
+						0
+					],
+					"destination" : [
+						"obj-167",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-157",
+						0
+					],
+					"destination" : [
+						"obj-170",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-158",
+						0
+					],
+					"destination" : [
+						"obj-171",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-171",
 						1
 					],
 					"destination" : [
 						"obj-170",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-171",
+						0
+					],
+					"destination" : [
+						"obj-170",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-132",
+						2
+					],
+					"destination" : [
+						"obj-170",
 						0
 					]
 				}
@@ -6500,6 +6583,30 @@
 				"patchline" : {
 					"source" : [
 						"obj-170",
+						0
+					],
+					"destination" : [
+						"obj-172",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-172",
+						1
+					],
+					"destination" : [
+						"obj-173",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-173",
 						0
 					],
 					"destination" : [
@@ -6515,7 +6622,7 @@
 						0
 					],
 					"destination" : [
-						"obj-171",
+						"obj-174",
 						0
 					]
 				}
@@ -6523,44 +6630,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-171",
+						"obj-174",
 						7
-					],
-					"destination" : [
-						"obj-172",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-172",
-						0
-					],
-					"destination" : [
-						"obj-173",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-173",
-						4
-					],
-					"destination" : [
-						"obj-174",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-174",
-						0
 					],
 					"destination" : [
 						"obj-175",
@@ -6571,8 +6642,20 @@
 			{
 				"patchline" : {
 					"source" : [
+						"obj-175",
+						0
+					],
+					"destination" : [
 						"obj-176",
 						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-176",
+						4
 					],
 					"destination" : [
 						"obj-177",
@@ -6583,7 +6666,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-175",
+						"obj-177",
 						0
 					],
 					"destination" : [
@@ -6595,11 +6678,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-178",
-						1
+						"obj-179",
+						0
 					],
 					"destination" : [
-						"obj-176",
+						"obj-180",
 						0
 					]
 				}
@@ -6611,7 +6694,7 @@
 						0
 					],
 					"destination" : [
-						"obj-140",
+						"obj-181",
 						0
 					]
 				}
@@ -6619,7 +6702,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-175",
+						"obj-181",
 						1
 					],
 					"destination" : [
@@ -6631,11 +6714,35 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-179",
+						"obj-181",
+						0
+					],
+					"destination" : [
+						"obj-143",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-178",
+						1
+					],
+					"destination" : [
+						"obj-182",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-182",
 						3
 					],
 					"destination" : [
-						"obj-176",
+						"obj-179",
 						0
 					]
 				}
@@ -6643,7 +6750,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-179",
+						"obj-182",
 						2
 					],
 					"destination" : [
@@ -6655,11 +6762,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-179",
+						"obj-182",
 						1
 					],
 					"destination" : [
-						"obj-138",
+						"obj-141",
 						0
 					]
 				}
@@ -6667,11 +6774,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-179",
+						"obj-182",
 						0
 					],
 					"destination" : [
-						"obj-140",
+						"obj-143",
 						0
 					]
 				}
@@ -6679,11 +6786,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-173",
+						"obj-176",
 						3
 					],
 					"destination" : [
-						"obj-180",
+						"obj-183",
 						0
 					]
 				}
@@ -6691,7 +6798,19 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-180",
+						"obj-183",
+						3
+					],
+					"destination" : [
+						"obj-117",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-183",
 						2
 					],
 					"destination" : [
@@ -6703,7 +6822,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-180",
+						"obj-183",
 						1
 					],
 					"destination" : [
@@ -6715,7 +6834,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-180",
+						"obj-183",
 						0
 					],
 					"destination" : [
@@ -6739,7 +6858,31 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-177",
+						"obj-180",
+						5
+					],
+					"destination" : [
+						"obj-117",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-180",
+						4
+					],
+					"destination" : [
+						"obj-116",
+						6
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-180",
 						3
 					],
 					"destination" : [
@@ -6751,7 +6894,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-177",
+						"obj-180",
 						2
 					],
 					"destination" : [
@@ -6763,7 +6906,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-177",
+						"obj-180",
 						1
 					],
 					"destination" : [
@@ -6775,11 +6918,11 @@
 			{
 				"patchline" : {
 					"source" : [
+						"obj-180",
+						0
+					],
+					"destination" : [
 						"obj-177",
-						0
-					],
-					"destination" : [
-						"obj-174",
 						1
 					]
 				}
@@ -6787,68 +6930,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-173",
+						"obj-176",
 						2
-					],
-					"destination" : [
-						"obj-181",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-181",
-						1
-					],
-					"destination" : [
-						"obj-110",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-181",
-						0
-					],
-					"destination" : [
-						"obj-182",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-182",
-						0
-					],
-					"destination" : [
-						"obj-110",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-173",
-						1
-					],
-					"destination" : [
-						"obj-183",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-183",
-						0
 					],
 					"destination" : [
 						"obj-184",
@@ -6860,30 +6943,18 @@
 				"patchline" : {
 					"source" : [
 						"obj-184",
-						0
-					],
-					"destination" : [
-						"obj-140",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-173",
-						0
-					],
-					"destination" : [
-						"obj-174",
 						1
+					],
+					"destination" : [
+						"obj-110",
+						0
 					]
 				}
 			},
 			{
 				"patchline" : {
 					"source" : [
-						"obj-163",
+						"obj-184",
 						0
 					],
 					"destination" : [
@@ -6896,23 +6967,59 @@
 				"patchline" : {
 					"source" : [
 						"obj-185",
-						1
+						0
 					],
 					"destination" : [
-						"obj-112",
-						1
+						"obj-110",
+						0
 					]
 				}
 			},
 			{
 				"patchline" : {
 					"source" : [
-						"obj-185",
+						"obj-176",
+						1
+					],
+					"destination" : [
+						"obj-186",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-186",
 						0
 					],
 					"destination" : [
-						"obj-174",
-						2
+						"obj-187",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-187",
+						0
+					],
+					"destination" : [
+						"obj-143",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-176",
+						0
+					],
+					"destination" : [
+						"obj-177",
+						1
 					]
 				}
 			},
@@ -6923,7 +7030,7 @@
 						0
 					],
 					"destination" : [
-						"obj-186",
+						"obj-188",
 						0
 					]
 				}
@@ -6931,7 +7038,43 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-186",
+						"obj-188",
+						1
+					],
+					"destination" : [
+						"obj-112",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-188",
+						0
+					],
+					"destination" : [
+						"obj-177",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-169",
+						0
+					],
+					"destination" : [
+						"obj-189",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-189",
 						1
 					],
 					"destination" : [
@@ -6943,11 +7086,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-186",
+						"obj-189",
 						0
 					],
 					"destination" : [
-						"obj-174",
+						"obj-177",
 						3
 					]
 				}
@@ -6955,11 +7098,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-164",
+						"obj-167",
 						0
 					],
 					"destination" : [
-						"obj-187",
+						"obj-190",
 						0
 					]
 				}
@@ -6967,7 +7110,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-187",
+						"obj-190",
 						1
 					],
 					"destination" : [
@@ -6979,11 +7122,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-187",
+						"obj-190",
 						0
 					],
 					"destination" : [
-						"obj-174",
+						"obj-177",
 						4
 					]
 				}
@@ -7003,11 +7146,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-161",
+						"obj-164",
 						2
 					],
 					"destination" : [
-						"obj-138",
+						"obj-141",
 						0
 					]
 				}
@@ -7015,11 +7158,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-157",
+						"obj-160",
 						3
 					],
 					"destination" : [
-						"obj-176",
+						"obj-179",
 						0
 					]
 				}
@@ -7027,7 +7170,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-157",
+						"obj-160",
 						2
 					],
 					"destination" : [
@@ -7039,11 +7182,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-157",
+						"obj-160",
 						1
 					],
 					"destination" : [
-						"obj-138",
+						"obj-141",
 						0
 					]
 				}
@@ -7051,11 +7194,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-157",
+						"obj-160",
 						0
 					],
 					"destination" : [
-						"obj-140",
+						"obj-143",
 						0
 					]
 				}

@@ -16,6 +16,9 @@ first, if late), within the same stretch of continuous play (a re-sent run targe
 changes nothing). Frames before the first target of a stretch
 have no committed chord. An event that targets no frame ahead but whose run (``frames`` long) covers the
 frame sounding when it arrived, with nothing targeted since its start, is late: it targets that frame.
+After a seek or start, events count only from the first one that names the frame sounding, the next or
+an earlier one (the bridge's first word after hearing of the jump is the run sounding at the new position); the
+ones before it were planned for the old position and are ignored, by the device as here.
 
 - ``committed``: frames whose committed event is a chord;
 - ``sounded``: of those, frames where the chord channel sounds exactly its pitches (a quarter of a
@@ -103,10 +106,18 @@ def score(live: Live, dev: Device, channel: int = 2, reach_beats: float = 2.5, s
     # Stretch boundaries in time: an event cannot target a frame across a seek, stop or start.
     starts = [f.t for i, f in enumerate(frames) if i == 0 or f.stretch != frames[i - 1].stretch]
     targets: dict[int, tuple[float, tuple[str, tuple[int, ...]]]] = {}
+    synced: set[int] = set()  # stretches in which the bridge has spoken about the present
     for ts, d, address, args in live.wire:
         if d is not dev or address not in ("/jam/chord", "/jam/nochord"):
             continue
         label = int(args[0])
+        now = _now(frames, ts)
+        if now is None:
+            continue
+        if frames[now].stretch not in synced:
+            if _key(live, frames[now], ts, label) > frames[now].frame + 1:
+                continue  # planned before the bridge heard of this stretch's start
+            synced.add(frames[now].stretch)
         length = 1 if address == "/jam/nochord" else int(args[1])
         content = ("nochord", ()) if address == "/jam/nochord" else (str(args[2]), tuple(int(p) for p in args[3:]))
         k = _target(frames, starts, live, ts, label, reach_beats)
@@ -168,7 +179,7 @@ def _chords_only(dev: Device) -> MidiLog:
 def _covering(frames: list[Frame], targets: dict, ts: float, label: int, length: int) -> int | None:
     """A run that covers the frame sounding at ``ts`` and began after the last event there: its onset
     arrived late (or was lost), so it starts now (the device plays it at once)."""
-    now = next((i for i in range(len(frames) - 1, -1, -1) if frames[i].t <= ts), None)
+    now = _now(frames, ts)
     if now is None or not label <= frames[now].frame < label + length:
         return None
     first = now - (frames[now].frame - label)
@@ -179,15 +190,26 @@ def _covering(frames: list[Frame], targets: dict, ts: float, label: int, length:
     return now
 
 
+def _now(frames: list[Frame], ts: float) -> int | None:
+    """Index of the frame sounding at ``ts`` (None before the first)."""
+    return next((i for i in range(len(frames) - 1, -1, -1) if frames[i].t <= ts), None)
+
+
+def _key(live: Live, now: Frame, ts: float, label: int) -> int:
+    """The frame an event labelled ``label`` sounds on, seen from frame ``now``: the label, or while Live
+    loops and the label lies past the loop end, the label minus the loop length (the next pass)."""
+    on, lstart, length = live.loop_at(ts)
+    lo, le = int(round(lstart * FRAMES_PER_BEAT)), int(round((lstart + length) * FRAMES_PER_BEAT))
+    if on and now.frame < le <= label:
+        return label - (le - lo)
+    return label
+
+
 def _target(frames: list[Frame], starts: list[float], live: Live, ts: float, label: int,
             reach_beats: float) -> int | None:
     """Index of the frame an event received at ``ts`` will sound on (see the module docstring)."""
-    on, lstart, length = live.loop_at(ts)
     now = next((f for f in reversed(frames) if f.t <= ts), None)
-    key = label
-    lo, le = int(round(lstart * FRAMES_PER_BEAT)), int(round((lstart + length) * FRAMES_PER_BEAT))
-    if on and now is not None and now.frame < le <= label:
-        key = label - (le - lo)
+    key = _key(live, now, ts, label) if now is not None else label
     frame_s = 60.0 / live.transport.bpm / FRAMES_PER_BEAT
     reach = reach_beats * FRAMES_PER_BEAT * frame_s
     boundary = next((s for s in starts if s > ts + 1e-9), float("inf"))

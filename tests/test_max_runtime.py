@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BEFORE = ROOT / "tests" / "fixtures" / "jam_bridge_before_issue13.maxpat"
 SHIPPED = ROOT / "max_patches" / "jam_bridge.maxpat"
 C, F = ("C", (48, 60, 64, 67)), ("F", (53, 60, 65, 69))
+D = ("D", (50, 62, 66, 69))
 
 
 def box(i, text, x=0.0, y=0.0, cls="newobj"):
@@ -303,5 +304,39 @@ def test_the_secret_field_goes_into_the_hello_and_is_saved_with_the_set(saved):
     dev.control("Secret").user_types("")
     step(live, bridge)
     assert hellos()[-1] == [reply]  # cleared: the plain hello again
+    dev.close()
+    bridge.close()
+
+
+def test_after_a_seek_the_words_planned_for_the_old_position_do_not_play():
+    """The bridge hears of a seek a moment after the device made it: what it sent in between was planned
+    for the old position, and one of those words names a frame the new position reaches (F at frame 12,
+    within reach of frame 4). The device waits for the bridge's first word about the new position (its
+    run sounding there) and plays the new plan whole: D from frame 4, no F at 12."""
+    bridge = ScriptedBridge()
+    live, dev = start(load(SHIPPED), bridge, {"Port": bridge.port})
+    live.play(0)
+    bridge.chord(0, 12, C)
+    step(live, bridge, 9)
+    bridge.chord(12, 4, F)  # committed for the first pass
+    step(live, bridge, 5)  # frames 9..13: F plays at 12
+    live.seek(1.0)  # back to frame 4
+    live.run_for(0.002)
+    assert round(live.grid[-1][1] * 4) == 4
+    bridge.chord(12, 4, F)  # still in flight from before the bridge heard of the seek
+    live.run_for(0.01)
+    bridge.chord(4, 1, D)  # the bridge's first word about frame 4 ...
+    for n in range(2, 12):  # ... and its run re-sent longer each frame
+        step(live, bridge)
+        bridge.chord(4, n, D)
+    step(live, bridge, 3)  # to frame 17
+    live.stop()
+    live.run_for(0.1)
+    plays = [(round(b * 4), sorted(dev.midi.sounding(t + 0.01, 2))) for t, b, _ in live.grid]
+    seek = next(i for i in range(1, len(plays)) if plays[i][0] < plays[i - 1][0])
+    second = plays[seek:seek + 11]
+    assert [f for f, _ in second] == list(range(4, 15)), plays
+    # Frame 4's chord arrives a few ms after the frame began (as from the real bridge), then D holds.
+    assert second[0][1] in ([], sorted(D[1])) and all(s == sorted(D[1]) for _, s in second[1:]), second
     dev.close()
     bridge.close()
