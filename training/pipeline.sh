@@ -69,10 +69,12 @@ judges_lane() {
 lanes policy_lane judges_lane
 
 # RL and every GAPT run start from mle and read the same judges: they only need phase one. Dealt to the
-# two lanes in turn.
+# two lanes in turn, in this order: rl, the GAPT runs (each about as long as rl), then rl-hack (a
+# fraction of one), so in small mode one lane gets rl, gapt-1.0 and rl-hack and the other gapt-0.25
+# and gapt-4.0: about the same work in each.
 POLICIES=(rl)
-[ "$MODE" = small ] && POLICIES+=(rl-hack)
 for lam in $LAMBDAS; do POLICIES+=("gapt-$lam"); done
+[ "$MODE" = small ] && POLICIES+=(rl-hack)
 train_policy() {
     case "$1" in
         rl) stage rl "$OUT" $JAM train rl --profile "$MODE" "${CK[@]}" ;;
