@@ -206,7 +206,8 @@ def sweep_section(state: Path, data_metrics: dict | None = None) -> str:
              "`training/disc_sweep.sh`: `rl` (no discriminator) and `gapt-1.0` with the paper's chord-only "
              "discriminator and with one that also hears each frame's place in the bar (`disc_meter`), seeds 0 "
              "and 1 each, every run with the rhythm-only judges and a grid drawn per episode; `rl-norhythm` is the "
-             "recipe before (seed 0). Test split, 50 songs, temperature 0.5."]
+             "recipe before (seed 0). Test split, 50 songs, temperature "
+             f"{next(iter(evals.values()))['config'].get('temperature', '?')}."]
     verdict = None
     for grid, ev in evals.items():
         systems = {Path(k).name: v for k, v in ev["systems"].items()}  # the sweep evaluates paths
