@@ -26,9 +26,11 @@ has no fan-out, so no behaviour depends on where a box sits; ``max_patches/simul
 - The 16th clock ([metro 16n @quantize 16n], silent while Live is stopped) reads the frame from
   [transport]; a jump that is Live's loop wrapping keeps everything; any other jump (a seek) releases
   the chord, clears the store and sends the transport at once; until an event names the frame now
-  sounding, the next or an earlier one (the bridge's first word after hearing of the jump: the run sounding at
-  the new position), events are neither stored nor played, as those still on their way were planned
-  for the old position. The frame's stored event then plays (note-offs of the sounding chord,
+  sounding, the next or an earlier one (the bridge's first word after hearing of the jump: the run
+  sounding at the new position), events are neither stored nor played: those still on their way were
+  planned for the old position. (One of them can still pass after a jump forward within reach, or back
+  inside the run then sounding: its run names a frame before the new one. A jump counter echoed by the
+  bridge would close that; the protocol has none.) The frame's stored event then plays (note-offs of the sounding chord,
   note-ons of the new one on the Chord channel) and is forgotten.
   Stop releases every note and clears. The transport goes out on every beat and on any change; the
   loop brace as ``/jam/loop``; the time signature as ``/jam/set beats_per_bar``.
@@ -482,7 +484,7 @@ def build_device() -> dict[str, Any]:
         p.connect(fan, i, obs[prop], 1)
     stopped = p.obj("sel 0", 1250, 100)
     p.connect(obs["is_playing"], 0, stopped)
-    on_stop = p.obj("t b b b b", 1250, 130)
+    on_stop = p.obj("t b b b b b", 1250, 130)
     p.connect(stopped, 0, on_stop)
     p.connect(stopped, 1, report)  # started: report at once
     p.connect(obs["tempo"], 0, report)
@@ -537,14 +539,19 @@ def build_device() -> dict[str, Any]:
     jumped = p.obj("sel 1 2", 1180, 170)
     p.connect(step, 0, jumped)
     never = p.msg(str(NEVER), 1330, 160)  # no previous frame, nothing played, no frame sounding (stopped)
-    never_t = p.obj("t i i i i i i", 1330, 190)
+    never_t = p.obj("t i i i i i", 1330, 190)
     p.connect(never, 0, never_t)
+    # A seek, a start or a stop (not a loop wrap, which keeps everything): not synced until the bridge
+    # speaks about the new position.
+    unsync = p.msg("0", 1400, 160)
+    p.connect(unsync, 0, decide, 6)
     wrap = p.obj("t b b", 1120, 200)
     p.connect(jumped, 0, wrap)
     p.connect(wrap, 1, never)
     p.connect(wrap, 0, report)
-    on_jump = p.obj("t b b b b", 1180, 200)
+    on_jump = p.obj("t b b b b b", 1180, 200)
     p.connect(jumped, 1, on_jump)
+    p.connect(on_jump, 4, unsync)
     p.connect(on_jump, 3, never)
     p.connect(on_jump, 2, release)
     p.connect(on_jump, 1, clear)
@@ -557,8 +564,7 @@ def build_device() -> dict[str, Any]:
     p.connect(now_t, 1, decide, 1)
     p.connect(now_t, 0, now_reg, 1)
     p.connect(now_reg, 0, decide, 2)
-    p.connect(never_t, 5, synced, 1)
-    p.connect(never_t, 4, decide, 6)  # not synced until the bridge speaks about the new position
+    p.connect(never_t, 4, synced, 1)
     p.connect(never_t, 3, key, 2)
     p.connect(never_t, 2, decide, 1)
     p.connect(never_t, 1, decide, 2)
@@ -597,6 +603,7 @@ def build_device() -> dict[str, Any]:
     p.connect(loop_t, 2, clear)
 
     # Live stopped: forget the previous frame (the next start is a jump), release, clear, report.
+    p.connect(on_stop, 4, unsync)
     p.connect(on_stop, 3, never)
     p.connect(on_stop, 2, release)
     p.connect(on_stop, 1, clear)

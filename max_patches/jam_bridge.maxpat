@@ -3376,16 +3376,17 @@
 				"box" : {
 					"id" : "obj-160",
 					"maxclass" : "newobj",
-					"text" : "t b b b b",
+					"text" : "t b b b b b",
 					"patching_rect" : [
 						1250.0,
 						130.0,
-						75.0,
+						89.0,
 						22.0
 					],
 					"numinlets" : 1,
-					"numoutlets" : 4,
+					"numoutlets" : 5,
 					"outlettype" : [
+						"bang",
 						"bang",
 						"bang",
 						"bang",
@@ -3762,17 +3763,16 @@
 				"box" : {
 					"id" : "obj-180",
 					"maxclass" : "newobj",
-					"text" : "t i i i i i i",
+					"text" : "t i i i i i",
 					"patching_rect" : [
 						1330.0,
 						190.0,
-						103.0,
+						89.0,
 						22.0
 					],
 					"numinlets" : 1,
-					"numoutlets" : 6,
+					"numoutlets" : 5,
 					"outlettype" : [
-						"int",
 						"int",
 						"int",
 						"int",
@@ -3784,6 +3784,24 @@
 			{
 				"box" : {
 					"id" : "obj-181",
+					"maxclass" : "message",
+					"text" : "0",
+					"patching_rect" : [
+						1400.0,
+						160.0,
+						30.0,
+						22.0
+					],
+					"numinlets" : 2,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-182",
 					"maxclass" : "newobj",
 					"text" : "t b b",
 					"patching_rect" : [
@@ -3802,18 +3820,19 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-182",
+					"id" : "obj-183",
 					"maxclass" : "newobj",
-					"text" : "t b b b b",
+					"text" : "t b b b b b",
 					"patching_rect" : [
 						1180.0,
 						200.0,
-						75.0,
+						89.0,
 						22.0
 					],
 					"numinlets" : 1,
-					"numoutlets" : 4,
+					"numoutlets" : 5,
 					"outlettype" : [
+						"bang",
 						"bang",
 						"bang",
 						"bang",
@@ -3823,7 +3842,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-183",
+					"id" : "obj-184",
 					"maxclass" : "newobj",
 					"text" : "t i i i i",
 					"patching_rect" : [
@@ -3844,7 +3863,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-184",
+					"id" : "obj-185",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -3863,7 +3882,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-185",
+					"id" : "obj-186",
 					"maxclass" : "message",
 					"text" : "remove $1",
 					"patching_rect" : [
@@ -3881,7 +3900,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-186",
+					"id" : "obj-187",
 					"maxclass" : "newobj",
 					"text" : "expr $i1%4",
 					"patching_rect" : [
@@ -3899,7 +3918,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-187",
+					"id" : "obj-188",
 					"maxclass" : "newobj",
 					"text" : "sel 0",
 					"patching_rect" : [
@@ -3918,7 +3937,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-188",
+					"id" : "obj-189",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -3937,7 +3956,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-189",
+					"id" : "obj-190",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -3956,7 +3975,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-190",
+					"id" : "obj-191",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -6690,11 +6709,23 @@
 			{
 				"patchline" : {
 					"source" : [
+						"obj-181",
+						0
+					],
+					"destination" : [
+						"obj-116",
+						6
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
 						"obj-178",
 						0
 					],
 					"destination" : [
-						"obj-181",
+						"obj-182",
 						0
 					]
 				}
@@ -6702,7 +6733,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-181",
+						"obj-182",
 						1
 					],
 					"destination" : [
@@ -6714,7 +6745,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-181",
+						"obj-182",
 						0
 					],
 					"destination" : [
@@ -6730,7 +6761,7 @@
 						1
 					],
 					"destination" : [
-						"obj-182",
+						"obj-183",
 						0
 					]
 				}
@@ -6738,7 +6769,19 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-182",
+						"obj-183",
+						4
+					],
+					"destination" : [
+						"obj-181",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-183",
 						3
 					],
 					"destination" : [
@@ -6750,7 +6793,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-182",
+						"obj-183",
 						2
 					],
 					"destination" : [
@@ -6762,7 +6805,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-182",
+						"obj-183",
 						1
 					],
 					"destination" : [
@@ -6774,7 +6817,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-182",
+						"obj-183",
 						0
 					],
 					"destination" : [
@@ -6790,7 +6833,7 @@
 						3
 					],
 					"destination" : [
-						"obj-183",
+						"obj-184",
 						0
 					]
 				}
@@ -6798,7 +6841,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-183",
+						"obj-184",
 						3
 					],
 					"destination" : [
@@ -6810,7 +6853,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-183",
+						"obj-184",
 						2
 					],
 					"destination" : [
@@ -6822,7 +6865,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-183",
+						"obj-184",
 						1
 					],
 					"destination" : [
@@ -6834,7 +6877,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-183",
+						"obj-184",
 						0
 					],
 					"destination" : [
@@ -6859,23 +6902,11 @@
 				"patchline" : {
 					"source" : [
 						"obj-180",
-						5
+						4
 					],
 					"destination" : [
 						"obj-117",
 						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-180",
-						4
-					],
-					"destination" : [
-						"obj-116",
-						6
 					]
 				}
 			},
@@ -6934,7 +6965,7 @@
 						2
 					],
 					"destination" : [
-						"obj-184",
+						"obj-185",
 						0
 					]
 				}
@@ -6942,7 +6973,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-184",
+						"obj-185",
 						1
 					],
 					"destination" : [
@@ -6954,11 +6985,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-184",
+						"obj-185",
 						0
 					],
 					"destination" : [
-						"obj-185",
+						"obj-186",
 						0
 					]
 				}
@@ -6966,7 +6997,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-185",
+						"obj-186",
 						0
 					],
 					"destination" : [
@@ -6982,7 +7013,7 @@
 						1
 					],
 					"destination" : [
-						"obj-186",
+						"obj-187",
 						0
 					]
 				}
@@ -6990,11 +7021,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-186",
+						"obj-187",
 						0
 					],
 					"destination" : [
-						"obj-187",
+						"obj-188",
 						0
 					]
 				}
@@ -7002,7 +7033,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-187",
+						"obj-188",
 						0
 					],
 					"destination" : [
@@ -7030,7 +7061,7 @@
 						0
 					],
 					"destination" : [
-						"obj-188",
+						"obj-189",
 						0
 					]
 				}
@@ -7038,7 +7069,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-188",
+						"obj-189",
 						1
 					],
 					"destination" : [
@@ -7050,7 +7081,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-188",
+						"obj-189",
 						0
 					],
 					"destination" : [
@@ -7066,7 +7097,7 @@
 						0
 					],
 					"destination" : [
-						"obj-189",
+						"obj-190",
 						0
 					]
 				}
@@ -7074,7 +7105,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-189",
+						"obj-190",
 						1
 					],
 					"destination" : [
@@ -7086,7 +7117,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-189",
+						"obj-190",
 						0
 					],
 					"destination" : [
@@ -7102,7 +7133,7 @@
 						0
 					],
 					"destination" : [
-						"obj-190",
+						"obj-191",
 						0
 					]
 				}
@@ -7110,7 +7141,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-190",
+						"obj-191",
 						1
 					],
 					"destination" : [
@@ -7122,7 +7153,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-190",
+						"obj-191",
 						0
 					],
 					"destination" : [
@@ -7151,6 +7182,18 @@
 					],
 					"destination" : [
 						"obj-141",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-160",
+						4
+					],
+					"destination" : [
+						"obj-181",
 						0
 					]
 				}

@@ -340,3 +340,29 @@ def test_after_a_seek_the_words_planned_for_the_old_position_do_not_play():
     assert second[0][1] in ([], sorted(D[1])) and all(s == sorted(D[1]) for _, s in second[1:]), second
     dev.close()
     bridge.close()
+
+
+def test_a_loop_wrap_keeps_the_device_listening_to_chords_planned_ahead():
+    """A wrap is not a seek: after it the bridge does not re-send the run playing across it, and its next
+    word names a frame a beat ahead. That word is stored and plays on its frame. (Kept under the
+    device's 3 s link watchdog: this scripted bridge answers no ping.)"""
+    bridge = ScriptedBridge()
+    live, dev = start(load(SHIPPED), bridge, {"Port": bridge.port})
+    live.set_loop(True, 0, 2)  # a two-beat loop: frames 0..7
+    step(live, bridge, 2)
+    live.play(0)
+    live.run_for(0.002)  # the device has reached frame 0: the bridge's first word is about it
+    bridge.chord(0, 8, C)
+    step(live, bridge, 10)  # wrapped to frame 0, now at frame 2 of pass 2
+    assert round(live.grid[-1][1] * 4) == 2
+    bridge.chord(6, 2, F)  # four frames ahead
+    step(live, bridge, 5)
+    live.stop()
+    live.run_for(0.1)
+    plays = [(round(b * 4), sorted(dev.midi.sounding(t + 0.01, 2))) for t, b, _ in live.grid]
+    assert plays[1][1] == sorted(C[1]), plays
+    pass2 = plays[8:-1]
+    assert [f for f, _ in pass2] == list(range(7)), plays
+    assert all(s == sorted(C[1]) for _, s in pass2[:6]) and pass2[6][1] == sorted(F[1]), pass2
+    dev.close()
+    bridge.close()

@@ -2,7 +2,7 @@
 # The whole pipeline, data to every shipped checkpoint and the evaluation report:
 #   data -> (mle, melody agent) | (anchor, reward models: 2 seeds x 2 kinds, harmony and rhythm-only;
 #           in smoke mode the rhythm-only ones run in the first lane, after the melody agent)
-#        -> rl, [rl-hack,] the gapt sweep, two lanes
+#        -> rl, the gapt sweep, [rl-hack,] two lanes
 #        -> eval
 #
 #   training/pipeline.sh smoke [OUT]   seconds per stage, for CI (default OUT: a temp dir)

@@ -197,6 +197,14 @@ def _arm_means(systems: dict) -> dict[str, dict]:
             | {"seeds": len(ms)} for arm, ms in arms.items()}
 
 
+def _temperatures(evals: dict[str, dict]) -> str:
+    """The sampling temperature of the sweep's evaluations: one value, or one per grid if they differ."""
+    temps = {grid: ev["config"].get("temperature", "?") for grid, ev in evals.items()}
+    if len(set(temps.values())) == 1:
+        return f"{next(iter(temps.values()))}"
+    return ", ".join(f"{t} at grid `{g}`" for g, t in temps.items())
+
+
 def sweep_section(state: Path, data_metrics: dict | None = None) -> str:
     evals = {grid: state / d / "metrics.json" for grid, d in (("16th", "sweep-eval-16th"), ("default", "sweep-eval"))}
     evals = {g: json.loads(p.read_text()) for g, p in evals.items() if p.is_file()}
@@ -206,8 +214,7 @@ def sweep_section(state: Path, data_metrics: dict | None = None) -> str:
              "`training/disc_sweep.sh`: `rl` (no discriminator) and `gapt-1.0` with the paper's chord-only "
              "discriminator and with one that also hears each frame's place in the bar (`disc_meter`), seeds 0 "
              "and 1 each, every run with the rhythm-only judges and a grid drawn per episode; `rl-norhythm` is the "
-             "recipe before (seed 0). Test split, 50 songs, temperature "
-             f"{next(iter(evals.values()))['config'].get('temperature', '?')}."]
+             f"recipe before (seed 0). Test split, 50 songs, temperature {_temperatures(evals)}."]
     verdict = None
     for grid, ev in evals.items():
         systems = {Path(k).name: v for k, v in ev["systems"].items()}  # the sweep evaluates paths
