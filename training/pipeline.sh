@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole pipeline, data to every shipped checkpoint and the evaluation report:
 #   data -> (mle, melody agent) | (anchor, reward models: 2 seeds x 2 kinds, harmony and rhythm-only;
-#           in smoke mode the rhythm-only ones run in the first lane, after the melody agent)
+#           the rhythm-only ones of seed 1 (in smoke mode all four) run in the first lane, after the
+#           melody agent)
 #        -> rl, the gapt sweep, [rl-hack,] two lanes
 #        -> eval
 #
@@ -40,9 +41,9 @@ T_START=$SECONDS
 $JAM data build "${EXTRA[@]}"
 CK=(--checkpoint-dir "$OUT")  # RL finds mle/anchor in OUT and the reward models in OUT/rewards
 
-rhythm_judges() {
+rhythm_judges() {  # rhythm_judges SEED...
     for kind in contrastive discriminative; do
-        for seed in 0 1; do
+        for seed in "$@"; do
             stage "$kind-rhythm-s$seed" "$OUT/rewards" $JAM train reward --kind "$kind" --rhythm --seed "$seed" \
                 --profile "$MODE"
         done
@@ -51,8 +52,9 @@ rhythm_judges() {
 policy_lane() {
     stage mle "$OUT" $JAM train mle --profile "$MODE"
     stage melody "$OUT" $JAM train melody --profile "$MODE"   # the simulated partner for model-vs-model eval
-    # In smoke mode every stage takes about as long (7-12 s): the rhythm-only judges even the lanes.
-    if [ "$MODE" = smoke ]; then rhythm_judges; fi
+    # In smoke mode every stage takes about as long (7-12 s): the rhythm-only judges even the lanes. In
+    # small mode the rhythm judges cost more than mle and melody together: each lane trains one seed.
+    if [ "$MODE" = smoke ]; then rhythm_judges 0 1; else rhythm_judges 1; fi
 }
 judges_lane() {
     stage anchor "$OUT" $JAM train anchor --profile "$MODE"
@@ -61,7 +63,7 @@ judges_lane() {
             stage "$kind-s$seed" "$OUT/rewards" $JAM train reward --kind "$kind" --seed "$seed" --profile "$MODE"
         done
     done
-    if [ "$MODE" != smoke ]; then rhythm_judges; fi
+    if [ "$MODE" != smoke ]; then rhythm_judges 0; fi
     if [ "$MODE" = small ]; then  # the judge the reward-hacking baseline exploits (docs/reward-hacking.md)
         stage discriminative-wrong-s0 "$OUT/rewards" $JAM train reward --kind discriminative --profile hack
     fi
