@@ -114,15 +114,16 @@ def score(live: Live, dev: Device, channel: int = 2, reach_beats: float = 2.5, s
         now = _now(frames, ts)
         if now is None:
             continue
+        key = _key(live, frames[now], ts, label)
         if frames[now].stretch not in synced:
-            if _key(live, frames[now], ts, label) > frames[now].frame + 1:
+            if key > frames[now].frame + 1:
                 continue  # planned before the bridge heard of this stretch's start
             synced.add(frames[now].stretch)
         length = 1 if address == "/jam/nochord" else int(args[1])
         content = ("nochord", ()) if address == "/jam/nochord" else (str(args[2]), tuple(int(p) for p in args[3:]))
-        k = _target(frames, starts, live, ts, label, reach_beats)
+        k = _target(frames, starts, live, ts, now, key, reach_beats)
         if k is None:
-            k = _covering(frames, targets, ts, label, length)
+            k = _covering(frames, targets, now, label, length)
         # The commitment for a frame is what the bridge said by the time the frame began: a later,
         # different word (a re-plan after a stall) cannot be played any more, as on the device.
         if k is not None and (k not in targets or (targets[k][0] <= ts < frames[k].t)):
@@ -176,11 +177,10 @@ def _chords_only(dev: Device) -> MidiLog:
     return out
 
 
-def _covering(frames: list[Frame], targets: dict, ts: float, label: int, length: int) -> int | None:
-    """A run that covers the frame sounding at ``ts`` and began after the last event there: its onset
-    arrived late (or was lost), so it starts now (the device plays it at once)."""
-    now = _now(frames, ts)
-    if now is None or not label <= frames[now].frame < label + length:
+def _covering(frames: list[Frame], targets: dict, now: int, label: int, length: int) -> int | None:
+    """A run that covers frame ``now`` (the one sounding when it arrived) and began after the last event
+    there: its onset arrived late (or was lost), so it starts now (the device plays it at once)."""
+    if not label <= frames[now].frame < label + length:
         return None
     first = now - (frames[now].frame - label)
     if first < 0 or frames[first].stretch != frames[now].stretch:
@@ -205,11 +205,10 @@ def _key(live: Live, now: Frame, ts: float, label: int) -> int:
     return label
 
 
-def _target(frames: list[Frame], starts: list[float], live: Live, ts: float, label: int,
+def _target(frames: list[Frame], starts: list[float], live: Live, ts: float, now: int, key: int,
             reach_beats: float) -> int | None:
-    """Index of the frame an event received at ``ts`` will sound on (see the module docstring)."""
-    now = next((f for f in reversed(frames) if f.t <= ts), None)
-    key = _key(live, now, ts, label) if now is not None else label
+    """Index of the frame an event received at ``ts``, while frame ``now`` sounds, will sound on: ``key``
+    (``_key``) within reach (see the module docstring)."""
     frame_s = 60.0 / live.transport.bpm / FRAMES_PER_BEAT
     reach = reach_beats * FRAMES_PER_BEAT * frame_s
     boundary = next((s for s in starts if s > ts + 1e-9), float("inf"))
@@ -217,7 +216,7 @@ def _target(frames: list[Frame], starts: list[float], live: Live, ts: float, lab
         if f.t < ts - frame_s or f.t > ts + reach or f.t >= boundary:
             continue
         if f.frame == key:
-            if f.t < ts and now is not None and f is not now:
+            if f.t < ts and i != now:
                 continue  # arrived after this frame had already ended
             return i
     return None
