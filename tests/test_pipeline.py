@@ -53,3 +53,25 @@ def test_pipeline_smoke_runs_end_to_end(tmp_path):
     again = subprocess.run(["bash", str(ROOT / "training" / "pipeline.sh"), "smoke", str(tmp_path)], env=env,
                            capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert again.returncode == 0 and again.stdout.count("done already") == 14, again.stdout[-2000:]
+
+
+def test_two_lanes_share_one_queue_each_stage_once(tmp_path):
+    """`drain` (training/stages.sh): two lanes side by side take every queued stage exactly once, and a lane
+    that is busy longer takes fewer of them (the stages here take 0.2 s; the long lane starts with 1.5 s)."""
+    script = f"""
+        set -euo pipefail
+        STATE="{tmp_path}"; LANES=2
+        source "{ROOT / 'training' / 'stages.sh'}"
+        run() {{ sleep 0.2; echo "$LANE $1" >> "$STATE/ran"; }}
+        long_lane() {{ LANE=long; sleep 1.5; drain run "${{ITEMS[@]}}"; }}
+        short_lane() {{ LANE=short; drain run "${{ITEMS[@]}}"; }}
+        ITEMS=(a b c d e f g h i j)
+        queue test
+        lanes long_lane short_lane
+    """
+    r = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    ran = [line.split() for line in (tmp_path / "ran").read_text().splitlines()]
+    assert sorted(item for _, item in ran) == list("abcdefghij")
+    by_lane = {lane: sum(1 for l, _ in ran if l == lane) for lane in ("long", "short")}
+    assert by_lane["short"] > by_lane["long"] >= 1, by_lane

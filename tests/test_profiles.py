@@ -16,7 +16,9 @@ from jamcore.train.rl import RL_PROFILES, RLConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 JAMCORE = [sys.executable, "-c", "import sys; from jamcore.cli import main; sys.exit(main())"]
-RUN_FACTS = ("steps", "wall_seconds", "machine", "world_size", "discriminator_updates")
+# How a run went, not what it computes: the thread count changes the speed, not the weights
+# (docs/architecture.md, "Pipeline time").
+RUN_FACTS = ("steps", "wall_seconds", "machine", "world_size", "discriminator_updates", "threads")
 
 
 def recipe(training: dict, *also: str) -> dict:

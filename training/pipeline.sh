@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # The whole pipeline, data to every shipped checkpoint and the evaluation report:
-#   data -> (mle, melody agent) | (anchor, reward models: 2 seeds x 2 kinds, harmony and rhythm-only;
-#           the rhythm-only ones of seed 1 (in smoke mode all four) run in the first lane, after the
-#           melody agent)
-#        -> rl, the gapt sweep, [rl-hack,] two lanes
+#   data -> (mle, melody agent) | (anchor)      two lanes, then both drain one queue of
+#           reward models: 2 seeds x 2 kinds, harmony and rhythm-only [, the hack's judge]
+#        -> rl, the gapt sweep [, rl-hack]      one queue, two lanes
 #        -> eval
 #
 #   training/pipeline.sh smoke [OUT]   seconds per stage, for CI (default OUT: a temp dir)
 #   training/pipeline.sh small [OUT]   the shipped run (default OUT: jamcore/checkpoints)
 #
 # Stages that do not need each other run in two lanes side by side (`|` above; each small stage trains
-# on one thread, so the two lanes fill a 2-core machine); LANES=1 runs them one after another. Every
-# stage's wall time goes to OUT/state/times.tsv (the model cards keep each run's own wall_seconds) and
-# the whole run's is printed at the end.
+# on one thread, so the two lanes fill a 2-core machine); LANES=1 runs them one after another. A lane
+# that is free takes the next stage of its phase's queue (training/stages.sh), so the lanes finish
+# together whatever each stage costs that day. Every stage's wall time goes to OUT/state/times.tsv (the
+# model cards keep each run's own wall_seconds) and the whole run's is printed at the end; the time the
+# `small` run takes on 2 cores is in docs/architecture.md ("Pipeline time").
 #
 # Every stage runs its profile (`--profile smoke|small`, and `hack` for the reward-hacking baseline): the
 # recipe lives in the profile tables (jamcore/config.py, jamcore/train/reward_models.py, jamcore/train/rl.py),
@@ -41,39 +42,37 @@ T_START=$SECONDS
 $JAM data build "${EXTRA[@]}"
 CK=(--checkpoint-dir "$OUT")  # RL finds mle/anchor in OUT and the reward models in OUT/rewards
 
-rhythm_judges() {  # rhythm_judges SEED...
-    for kind in contrastive discriminative; do
-        for seed in "$@"; do
-            stage "$kind-rhythm-s$seed" "$OUT/rewards" $JAM train reward --kind "$kind" --rhythm --seed "$seed" \
-                --profile "$MODE"
-        done
-    done
+# Every reward model: harmony and rhythm-only, two kinds x two seeds, and in small mode the judge the
+# reward-hacking baseline exploits (docs/reward-hacking.md), the shortest, last.
+JUDGES=()
+for r in "" -rhythm; do
+    for kind in contrastive discriminative; do JUDGES+=("$kind$r-s0" "$kind$r-s1"); done
+done
+[ "$MODE" = small ] && JUDGES+=(discriminative-wrong-s0)
+judge() {  # judge NAME: train the reward model NAME (KIND[-rhythm]-sSEED or discriminative-wrong-s0)
+    local kind="${1%%-*}" seed="${1##*-s}"
+    case "$1" in
+        discriminative-wrong-s0) stage "$1" "$OUT/rewards" $JAM train reward --kind discriminative --profile hack ;;
+        *-rhythm-*) stage "$1" "$OUT/rewards" $JAM train reward --kind "$kind" --rhythm --seed "$seed" \
+            --profile "$MODE" ;;
+        *) stage "$1" "$OUT/rewards" $JAM train reward --kind "$kind" --seed "$seed" --profile "$MODE" ;;
+    esac
 }
 policy_lane() {
     stage mle "$OUT" $JAM train mle --profile "$MODE"
     stage melody "$OUT" $JAM train melody --profile "$MODE"   # the simulated partner for model-vs-model eval
-    # In smoke mode every stage takes about as long (7-12 s): the rhythm-only judges even the lanes. In
-    # small mode the rhythm judges cost more than mle and melody together: each lane trains one seed.
-    if [ "$MODE" = smoke ]; then rhythm_judges 0 1; else rhythm_judges 1; fi
+    drain judge "${JUDGES[@]}"
 }
 judges_lane() {
     stage anchor "$OUT" $JAM train anchor --profile "$MODE"
-    for kind in contrastive discriminative; do
-        for seed in 0 1; do
-            stage "$kind-s$seed" "$OUT/rewards" $JAM train reward --kind "$kind" --seed "$seed" --profile "$MODE"
-        done
-    done
-    if [ "$MODE" != smoke ]; then rhythm_judges 0; fi
-    if [ "$MODE" = small ]; then  # the judge the reward-hacking baseline exploits (docs/reward-hacking.md)
-        stage discriminative-wrong-s0 "$OUT/rewards" $JAM train reward --kind discriminative --profile hack
-    fi
+    drain judge "${JUDGES[@]}"
 }
+queue judges
 lanes policy_lane judges_lane
 
-# RL and every GAPT run start from mle and read the same judges: they only need phase one. Dealt to the
-# two lanes in turn, in this order: rl, the GAPT runs (each about as long as rl), then rl-hack (a
-# fraction of one), so in small mode one lane gets rl, gapt-1.0 and rl-hack and the other gapt-0.25
-# and gapt-4.0: about the same work in each.
+# RL and every GAPT run start from mle and read the same judges: they only need phase one. One queue,
+# in this order: rl, the GAPT runs (each about as long as rl), then rl-hack (a fraction of one), so the
+# lane that finishes its second run first takes rl-hack.
 POLICIES=(rl)
 for lam in $LAMBDAS; do POLICIES+=("gapt-$lam"); done
 [ "$MODE" = small ] && POLICIES+=(rl-hack)
@@ -84,9 +83,9 @@ train_policy() {
         gapt-*) stage "$1" "$OUT" $JAM train gapt --adv-weight "${1#gapt-}" --profile "$MODE" "${CK[@]}" ;;
     esac
 }
-even_lane() { for i in "${!POLICIES[@]}"; do [ $((i % 2)) -eq 0 ] && train_policy "${POLICIES[$i]}"; done; return 0; }
-odd_lane() { for i in "${!POLICIES[@]}"; do [ $((i % 2)) -eq 1 ] && train_policy "${POLICIES[$i]}"; done; return 0; }
-lanes even_lane odd_lane
+policy_queue() { drain train_policy "${POLICIES[@]}"; }
+queue policies
+lanes policy_queue policy_queue
 names="mle$(printf ',%s' "${POLICIES[@]}")"
 SONGS=50; EMBED="$OUT/rewards/contrastive-s0"
 # The smoke reward models read short windows only: no learned-embedding Vendi score there.

@@ -33,3 +33,20 @@ lanes() {  # lanes "FUNCTION_A" "FUNCTION_B": run both, side by side when LANES 
         "$1"; "$2"
     fi
 }
+
+# A queue that both lanes drain: each lane, once free, takes the next stage no lane has taken yet, so the
+# lanes end together whatever each stage costs on the day (a fixed deal leaves one lane idle while the
+# other still has stages of unequal length to run). `mkdir` either creates the claim or fails: atomic.
+queue() {  # queue NAME: start an empty queue (a rerun starts afresh: finished stages skip themselves)
+    QUEUE="$STATE/queue-$1"
+    rm -rf "$QUEUE"
+    mkdir -p "$QUEUE"
+}
+
+drain() {  # drain FUNCTION ITEM...: FUNCTION ITEM for each item, in order, that no other lane claimed first
+    local fn="$1" item
+    shift
+    for item in "$@"; do
+        if mkdir "$QUEUE/$item" 2>/dev/null; then "$fn" "$item"; fi
+    done
+}
