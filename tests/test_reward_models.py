@@ -123,6 +123,27 @@ def test_scores_ignore_frames_without_both_parts():
         assert torch.allclose(a, b, atol=1e-5) and torch.allclose(a, c, atol=1e-5), cls.__name__
 
 
+def test_contrastive_score_of_a_group_is_each_plays_own_score():
+    """RL plays each melody several times and the contrastive judge embeds each distinct melody once: every
+    play's reward is the cosine of its melody's embedding with its chords' embedding as if embedded in the
+    full batch, to the bit in the shipped RL batch (4 melodies x 4 plays), to float round-off otherwise."""
+    torch.manual_seed(0)
+    model = ContrastiveReward(ModelConfig(d_model=32, n_layers=2, n_heads=2, dropout=0.0, max_len=65)).eval()
+    rng = np.random.default_rng(0)
+    for groups, exact in ((4, True), (3, False)):
+        melodies = torch.from_numpy(rng.integers(T.NOTE_ON_BASE, T.CHORD_ON_BASE, (groups, 48)))
+        melodies[1, 30:] = T.PAD  # a song that ends early
+        mel = melodies.repeat_interleave(4, 0)
+        ch = torch.from_numpy(rng.integers(T.CHORD_ON_BASE, T.VOCAB_SIZE, (4 * groups, 48)))
+        ch[mel == T.PAD] = T.PAD
+        with torch.no_grad():
+            em, ec = model(mel, ch)  # every row embedded in the full batch
+            score, expected = model.score(mel, ch), (em * ec).sum(-1)
+        if exact:
+            assert torch.equal(score, expected)
+        assert torch.allclose(score, expected, rtol=0, atol=1e-6), (score - expected).abs().max()
+
+
 def test_discriminative_fakes_keep_the_melody_and_the_length():
     rng = np.random.default_rng(0)
     b, w = 6, 32

@@ -120,10 +120,15 @@ class ContrastiveReward(nn.Module):
         return em @ ec.T
 
     def score(self, melody: torch.Tensor, chords: torch.Tensor) -> torch.Tensor:
-        """Reward [B] in [-1, 1]: cosine similarity of each melody with its own chords."""
+        """Reward [B] in [-1, 1]: cosine similarity of each melody with its own chords.
+
+        Each distinct melody row is embedded once: RL plays every melody several times (a group). A row's
+        embedding does not depend on the rows beside it, up to float round-off where the batch's shape
+        changes the kernel's blocking (none at the shipped RL batch: tests/test_reward_models.py)."""
         melody, chords = common_length(*judged_inputs(self, melody, chords))
-        em, ec = self.forward(melody, chords)
-        return (em * ec).sum(-1)
+        distinct, row = torch.unique(melody, dim=0, return_inverse=True)
+        em = self.embed_melody(distinct)[row] if len(distinct) < len(melody) else self.embed_melody(melody)
+        return (em * self.embed_chords(chords)).sum(-1)
 
 
 def info_nce_loss(model: ContrastiveReward, melody: torch.Tensor, chords: torch.Tensor,
