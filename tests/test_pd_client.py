@@ -18,7 +18,7 @@ from pythonosc.osc_message_builder import OscMessageBuilder
 
 from bridge import protocol as P
 from jamcore.music.grid import DEFAULT_GRID
-from max_patches.pd_client import DEMO_MELODY, DEMO_TAIL_BEATS
+from max_patches.pd_client import DEMO_MELODY, DEMO_TAIL_BEATS, PdPatch
 
 PD = shutil.which("pd")
 PD_DIR = Path(__file__).resolve().parent.parent / "max_patches" / "pd"
@@ -43,7 +43,8 @@ def build(address, *typed):
 
 class FakeBridge:
     """Answers /jam/hello with /jam/ready, /jam/list with /jam/checkpoints and each note-on at beat b with a
-    chord on the next beat (frame 4*b + 4, one beat long): enough to exercise the client's logic."""
+    chord on the next beat (frame 4*b + 4, one beat long): enough to exercise the client's logic. Like the
+    real bridge, its first word after the transport starts is about the frame now sounding (silence)."""
 
     def __init__(self):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -52,6 +53,7 @@ class FakeBridge:
         self.port = self.sock.getsockname()[1]
         self.received: list[tuple[str, str, list]] = []  # (address, typetags, args)
         self.reply_to = None
+        self.playing = False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -67,15 +69,23 @@ class FakeBridge:
             msg = OscMessage(data)
             tags = data[(data.index(b",")):].split(b"\0", 1)[0].decode()
             self.received.append((msg.address, tags, list(msg.params)))
-            if msg.address == P.HELLO.path:
-                self.reply_to = (sender[0], int(msg.params[0]))
-                self.send(build(P.READY.path, ("s", P.PROTOCOL_VERSION), ("s", "fake")))
-            elif msg.address == P.LIST.path:
-                self.send(build(P.CHECKPOINTS.path, ("s", "fake"), ("s", "gapt-1.0")))
-            elif msg.address == P.NOTE.path and msg.params[1] > 0:
-                frame = int(4 * msg.params[2] + 1e-6) + 4
-                symbol, pitches = FAKE_CHORD
-                self.send(build(P.CHORD.path, ("i", frame), ("i", 4), ("s", symbol), *(("i", p) for p in pitches)))
+            self.react(msg, sender)
+
+    def react(self, msg, sender):
+        if msg.address == P.HELLO.path:
+            self.reply_to = (sender[0], int(msg.params[0]))
+            self.send(build(P.READY.path, ("s", P.PROTOCOL_VERSION), ("s", "fake")))
+        elif msg.address == P.LIST.path:
+            self.send(build(P.CHECKPOINTS.path, ("s", "fake"), ("s", "gapt-1.0")))
+        elif msg.address == P.TRANSPORT.path:
+            playing = bool(msg.params[0])
+            if playing and not self.playing:
+                self.send(build(P.NOCHORD.path, ("i", int(4 * msg.params[1] + 1e-6))))
+            self.playing = playing
+        elif msg.address == P.NOTE.path and msg.params[1] > 0:
+            frame = int(4 * msg.params[2] + 1e-6) + 4
+            symbol, pitches = FAKE_CHORD
+            self.send(build(P.CHORD.path, ("i", frame), ("i", 4), ("s", symbol), *(("i", p) for p in pitches)))
 
     def send(self, dgram):
         if self.reply_to:
@@ -198,3 +208,72 @@ def test_pd_plays_a_melody_to_the_bridge_and_plays_the_chords_back(bridge):
         assert P.BYE.path in by_address and P.LIST.path in by_address
         assert ("sf", ["lookahead_beats", 1.5]) == (by_address[P.SET.path][0][0][1:], by_address[P.SET.path][0][1])
         assert (",ss", ["grid", DEFAULT_GRID]) in by_address[P.SET.path]  # a symbol setting: the harmonic-rhythm grid
+
+
+class SeekingFake(FakeBridge):
+    """After the client seeks to beat 16 (frame 64), first a word planned for the old position arrives (a
+    chord at frame 66, where the old plan had reached), then the bridge's word about the present
+    (silence from 64) and the new plan (a chord at 68)."""
+
+    STALE, FRESH = ("F", (53, 65, 69, 72)), ("G", (55, 67, 71, 74))
+    seeked = False
+
+    def react(self, msg, sender):
+        super().react(msg, sender)
+        if msg.address == P.TRANSPORT.path and msg.params[0] == 1 and msg.params[1] == 16.0 and not self.seeked:
+            self.seeked = True
+            stale, fresh = (build(P.CHORD.path, ("i", frame), ("i", 4), ("s", symbol), *(("i", p) for p in pitches))
+                            for frame, (symbol, pitches) in ((66, self.STALE), (68, self.FRESH)))
+            for dgram in (stale, build(P.NOCHORD.path, ("i", 64)), fresh):
+                self.send(dgram)
+
+
+def seek_patch(bpm: int = 480) -> str:
+    """Start at beat 0, seek to beat 16 on frame 12, stop on frame 76 and quit."""
+    p = PdPatch(700, 400)
+    client = p.obj("jam_client", 20, 200)
+    load = p.obj("loadbang", 20, 40)
+    wait = p.obj("delay 100", 20, 65)
+    p.connect(load, 0, wait)
+    start = p.msg(f"transport 1 0 {bpm}", 20, 90)
+    p.connect(wait, 0, start)
+    p.connect(start, 0, client)
+    sel = p.obj("sel 12 76", 20, 250)
+    p.connect(client, 1, sel)
+    seek = p.msg(f"transport 1 16 {bpm}", 20, 280)
+    p.connect(sel, 0, seek)
+    p.connect(seek, 0, client)
+    stop = p.msg(f"transport 0 19 {bpm}, bye", 200, 280)
+    p.connect(sel, 1, stop)
+    p.connect(stop, 0, client)
+    done = p.obj("delay 300", 200, 310)
+    p.connect(sel, 1, done)
+    guard = p.obj("delay 10000", 200, 40)
+    p.connect(load, 0, guard)
+    quit_msg = p.msg("; pd quit", 200, 340)
+    p.connect(done, 0, quit_msg)
+    p.connect(guard, 0, quit_msg)
+    return p.dumps()
+
+
+def test_after_a_seek_pd_ignores_the_words_planned_for_the_old_position(tmp_path):
+    """The protocol's rule for clients (docs/osc.md), executed in Pd: a chord the bridge planned for the
+    old position, arriving after the seek but before the bridge's word about the new one, never sounds;
+    the new plan does."""
+    fake = SeekingFake()
+    try:
+        patch = tmp_path / "seek.pd"
+        patch.write_text(seek_patch())
+        cmd = [PD, "-nogui", "-noaudio", "-nomidi", "-stderr", "-path", str(PD_DIR),
+               "-send", f"jam-config {fake.port} {free_udp_port()}", "-open", str(patch)]
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=20)
+    finally:
+        fake.close()
+    log = out.stdout + out.stderr
+    assert out.returncode == 0 and fake.seeked, log
+    chords, played, notes = parse(log)
+    assert 66 in chords and 68 in chords, log  # both words arrived
+    assert 68 in played, log
+    assert 66 not in played, log
+    struck = {pitch for pitch, vel in notes if vel > 0}
+    assert not struck & set(SeekingFake.STALE[1]) - set(SeekingFake.FRESH[1]), notes
