@@ -3,11 +3,13 @@
 ``pd/jam_client.pd`` is the device's logic in a patching environment that runs headless anywhere: it
 registers with ``/jam/hello``, sends notes and the transport, stores chord events by frame in a [text]
 (a re-sent run replaces itself), plays each on its frame from its own 16th clock and holds it until the
-next event; after a start, seek or stop it ignores the bridge's words until one names the frame now
-sounding, the next or an earlier one (words planned for the old position; ``docs/osc.md``, as the device) (``/jam/chord F ...``: this chord from F; ``/jam/nochord F``: silence from F; the run's
+next event (``/jam/chord F ...``: this chord from F; ``/jam/nochord F``: silence from F; the run's
 length only grows on re-sends, so it never ends a chord), releases everything on stop, and prints
 everything it receives (``jam: ...``), each frame it reaches (``jam-frame: N``, before what plays there)
-and every note it plays (``jam-note: pitch velocity``). Use it as an abstraction: its inlet takes
+and every note it plays (``jam-note: pitch velocity``). A transport from its inlet (start, seek, stop)
+empties the store, and the bridge's words are then ignored until one names the frame now sounding, the
+next or an earlier one: those before it were planned for the old position (``docs/osc.md``; the
+device does the same). Use it as an abstraction: its inlet takes
 
     transport <playing 0/1> <beat> <bpm>    (starts/stops its clock at that song position)
     note <pitch> <velocity> <beat>          checkpoint <name>      set <key> <value>      reset      bye
@@ -222,14 +224,18 @@ def client_patch() -> str:
     clock = p.obj("metro 125", 20, 565)
     p.connect(period, 0, clock, 1)
     p.connect(playing, 1, clock)  # any non-zero: start (metro ticks at once)
-    stop = p.obj("t b b b", 80, 535)
+    stop = p.obj("t b b", 80, 535)
     p.connect(playing, 0, stop)
     halt = p.msg("stop", 80, 560)
-    p.connect(stop, 2, halt)
+    p.connect(stop, 1, halt)
     p.connect(halt, 0, clock)
-    p.connect(stop, 1, release)
+    p.connect(stop, 0, release)
+    # Every transport from the inlet (a start, a seek, a stop, a new tempo: the clock restarts there)
+    # forgets the chords stored for the old position; the bridge re-plans from the new one.
+    jumped = p.obj("t b b", 120, 435)
+    p.connect(transport, 2, jumped)
     clear = p.msg("clear", 900, 100)
-    p.connect(stop, 0, clear)
+    p.connect(jumped, 0, clear)
     p.connect(clear, 0, chords_store)
     p.connect(clock, 0, counter)
     advance = p.obj("t f f", 20, 615)
@@ -310,7 +316,7 @@ def client_patch() -> str:
     # After a jump, the words planned for the old position are still on their way: nothing is stored
     # until one names the frame now sounding, the next or an earlier one (docs/osc.md).
     unsync, sync = p.msg("0", 120, 460), p.msg("1", 560, 240)
-    p.connect(transport, 2, unsync)
+    p.connect(jumped, 1, unsync)
     for source, x in ((what, 420), (silence, 700)):
         entry, fresh, out, passed = _gate(p, x, 190)
         p.connect(source, 0, entry)

@@ -210,70 +210,91 @@ def test_pd_plays_a_melody_to_the_bridge_and_plays_the_chords_back(bridge):
         assert (",ss", ["grid", DEFAULT_GRID]) in by_address[P.SET.path]  # a symbol setting: the harmonic-rhythm grid
 
 
-class SeekingFake(FakeBridge):
-    """After the client seeks to beat 16 (frame 64), first a word planned for the old position arrives (a
-    chord at frame 66, where the old plan had reached), then the bridge's word about the present
-    (silence from 64) and the new plan (a chord at 68)."""
+def chord(frame: int, name: str, pitches) -> bytes:
+    return build(P.CHORD.path, ("i", frame), ("i", 4), ("s", name), *(("i", p) for p in pitches))
 
-    STALE, FRESH = ("F", (53, 65, 69, 72)), ("G", (55, 67, 71, 74))
-    seeked = False
+
+STALE, FRESH = ("F", (53, 65, 69, 72)), ("G", (55, 67, 71, 74))
+
+
+class ScriptedFake(FakeBridge):
+    """The fake bridge, plus a script: when the client's transport says (playing, beat) of the script's next
+    step, that step's datagrams go out at once (the words of a real bridge still on their way, then its
+    word about the present and its new plan)."""
+
+    def __init__(self, script):
+        self.script = list(script)
+        super().__init__()
 
     def react(self, msg, sender):
         super().react(msg, sender)
-        if msg.address == P.TRANSPORT.path and msg.params[0] == 1 and msg.params[1] == 16.0 and not self.seeked:
-            self.seeked = True
-            stale, fresh = (build(P.CHORD.path, ("i", frame), ("i", 4), ("s", symbol), *(("i", p) for p in pitches))
-                            for frame, (symbol, pitches) in ((66, self.STALE), (68, self.FRESH)))
-            for dgram in (stale, build(P.NOCHORD.path, ("i", 64)), fresh):
+        if msg.address == P.TRANSPORT.path and self.script and self.script[0][0] == (msg.params[0], msg.params[1]):
+            for dgram in self.script.pop(0)[1]:
                 self.send(dgram)
 
 
-def seek_patch(bpm: int = 480) -> str:
-    """Start at beat 0, seek to beat 16 on frame 12, stop on frame 76 and quit."""
+def timed_patch(steps, bpm: int = 480) -> str:
+    """jam_client driven by the clock: each (milliseconds after loading, message) goes to its inlet; then
+    bye and quit."""
     p = PdPatch(700, 400)
-    client = p.obj("jam_client", 20, 200)
+    client = p.obj("jam_client", 20, 300)
     load = p.obj("loadbang", 20, 40)
-    wait = p.obj("delay 100", 20, 65)
-    p.connect(load, 0, wait)
-    start = p.msg(f"transport 1 0 {bpm}", 20, 90)
-    p.connect(wait, 0, start)
-    p.connect(start, 0, client)
-    sel = p.obj("sel 12 76", 20, 250)
-    p.connect(client, 1, sel)
-    seek = p.msg(f"transport 1 16 {bpm}", 20, 280)
-    p.connect(sel, 0, seek)
-    p.connect(seek, 0, client)
-    stop = p.msg(f"transport 0 19 {bpm}, bye", 200, 280)
-    p.connect(sel, 1, stop)
-    p.connect(stop, 0, client)
-    done = p.obj("delay 300", 200, 310)
-    p.connect(sel, 1, done)
-    guard = p.obj("delay 10000", 200, 40)
-    p.connect(load, 0, guard)
-    quit_msg = p.msg("; pd quit", 200, 340)
+    end = steps[-1][0] + 300
+    for i, (ms, text) in enumerate(steps + [(end, "bye")]):
+        wait = p.obj(f"delay {ms}", 20 + 150 * i, 100)
+        p.connect(load, 0, wait)
+        m = p.msg(text.format(bpm=bpm), 20 + 150 * i, 130)
+        p.connect(wait, 0, m)
+        p.connect(m, 0, client)
+    done = p.obj(f"delay {end + 200}", 20, 40)
+    p.connect(load, 0, done)
+    quit_msg = p.msg("; pd quit", 20, 70)
     p.connect(done, 0, quit_msg)
-    p.connect(guard, 0, quit_msg)
     return p.dumps()
 
 
-def test_after_a_seek_pd_ignores_the_words_planned_for_the_old_position(tmp_path):
-    """The protocol's rule for clients (docs/osc.md), executed in Pd: a chord the bridge planned for the
-    old position, arriving after the seek but before the bridge's word about the new one, never sounds;
-    the new plan does."""
-    fake = SeekingFake()
+# (what the client's inlet gets and when, the fake's script, frames that must play, frames that must not)
+SEEKS = {
+    # A seek forward: a chord the old plan had reached (70) arrives before the bridge's word about the
+    # new position (silence from 64) and its new plan (a chord at 72).
+    "forward": ([(100, "transport 1 0 {bpm}"), (500, "transport 1 16 {bpm}"), (900, "transport 0 20 {bpm}")],
+                [((1, 16.0), [chord(70, *STALE), build(P.NOCHORD.path, ("i", 64)), chord(72, *FRESH)])],
+                {72}, {70}),
+    # A seek back a few beats: what was stored for the old pass (a chord at 20) is forgotten; the new plan
+    # (silence from 10, a chord at 16) plays.
+    "back": ([(100, "transport 1 0 {bpm}"), (500, "transport 1 2.5 {bpm}"), (1100, "transport 0 8 {bpm}")],
+             [((1, 0.0), [chord(20, *STALE)]), ((1, 2.5), [build(P.NOCHORD.path, ("i", 10)), chord(16, *FRESH)])],
+             {16}, {20}),
+    # Stop, words still on their way (the sounding run, a chord at 14), start again from the top: only the
+    # new plan (a chord at 8) plays.
+    "stop and start": ([(100, "transport 1 0 {bpm}"), (500, "transport 0 3 {bpm}"), (800, "transport 1 0 {bpm}"),
+                        (1400, "transport 0 5 {bpm}")],
+                       [((0, 3.0), [build(P.NOCHORD.path, ("i", 12)), chord(14, *STALE)]), ((1, 0.0), []),
+                        ((1, 0.0), [chord(8, *FRESH)])],
+                       {8}, {14}),
+}
+
+
+@pytest.mark.parametrize("case", list(SEEKS))
+def test_after_a_seek_or_a_stop_pd_plays_only_the_new_plan(tmp_path, case):
+    """The protocol's rule for clients (docs/osc.md), executed in Pd: after a seek or a stop, chords
+    planned for the old position (stored before it, or arriving before the bridge's word about the new
+    one) never sound; the new plan does."""
+    steps, script, wanted, stale = SEEKS[case]
+    fake = ScriptedFake(script)
     try:
         patch = tmp_path / "seek.pd"
-        patch.write_text(seek_patch())
+        patch.write_text(timed_patch(steps))
         cmd = [PD, "-nogui", "-noaudio", "-nomidi", "-stderr", "-path", str(PD_DIR),
                "-send", f"jam-config {fake.port} {free_udp_port()}", "-open", str(patch)]
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=20)
     finally:
         fake.close()
     log = out.stdout + out.stderr
-    assert out.returncode == 0 and fake.seeked, log
+    assert out.returncode == 0 and not fake.script, log  # every step of the script was played
     chords, played, notes = parse(log)
-    assert 66 in chords and 68 in chords, log  # both words arrived
-    assert 68 in played, log
-    assert 66 not in played, log
+    assert wanted | stale <= set(chords), log  # every word arrived
+    assert wanted <= set(played), log
+    assert not stale & set(played), log
     struck = {pitch for pitch, vel in notes if vel > 0}
-    assert not struck & set(SeekingFake.STALE[1]) - set(SeekingFake.FRESH[1]), notes
+    assert not struck & (set(STALE[1]) - set(FRESH[1])), notes
