@@ -9,7 +9,12 @@ test songs (the evaluation's 50, same seed) both ways, the bridge on simulated t
 harmony and harmonic-rhythm figures of each, so the README can say how far the evaluation's numbers
 are from what a performer hears.
 
-Usage: ``python bench/bench_commit_lag.py --checkpoints gapt-1.0 rl mle [--songs 50] [--out FILE.json]``.
+The two loops draw their random numbers differently (one generator per song against one per frame),
+so a single sampling seed is not a paired comparison: the figures are means over ``--seeds``, with
+their range.
+
+Usage: ``python bench/bench_commit_lag.py --checkpoints gapt-1.0 rl mle --seeds 0 1 2 [--songs 50]
+[--out FILE.json]``.
 """
 from __future__ import annotations
 
@@ -62,18 +67,19 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--checkpoints", nargs="+", default=[DEFAULT_POLICY])
     ap.add_argument("--songs", type=int, default=50, help="test songs (the evaluation's choice; default 50)")
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="sampling seeds (default 0 1 2)")
+    ap.add_argument("--song-seed", type=int, default=0, help="the evaluation's choice of songs (default 0)")
     ap.add_argument("--commit-beats", type=float, default=Settings.commit_beats,
                     help="the bridge's commit lag in beats (default: the bridge's default)")
     ap.add_argument("--data-dir", default=None)
     ap.add_argument("--out", default=None, help="write the figures as JSON here too")
     args = ap.parse_args(argv)
-    songs = load_songs(EvalConfig(songs=args.songs, seed=args.seed), args.data_dir)
+    songs = load_songs(EvalConfig(songs=args.songs, seed=args.song_seed), args.data_dir)
     result = {"machine": f"{platform.machine()} {platform.processor() or ''}".strip(), "songs": len(songs),
               "temperature": DEFAULT_TEMPERATURE, "grid": DEFAULT_GRID, "commit_beats": args.commit_beats,
-              "checkpoints": {}}
+              "seeds": args.seeds, "checkpoints": {}}
     print(f"{len(songs)} test songs, temperature {DEFAULT_TEMPERATURE:g}, grid {DEFAULT_GRID}, "
-          f"bridge commit {args.commit_beats:g} beat")
+          f"bridge commit {args.commit_beats:g} beat; mean (min-max) over seeds {args.seeds}")
     print("| checkpoint | loop | " + " | ".join(FIGURES) + " |")
     for name in args.checkpoints:
         weights, _ = load_policy_weights(name, None)
@@ -81,13 +87,20 @@ def main(argv=None) -> int:
         rows = {}
         for loop in ("eval", "bridge"):
             t0 = time.perf_counter()
-            if loop == "eval":
-                outputs = [eval_loop(policy, s, args.seed) for s in songs]
-            else:
-                outputs = [bridge_loop(policy, s, args.seed, args.commit_beats) for s in songs]
-            rows[loop] = figures(songs, outputs)
+            per_seed = []
+            for seed in args.seeds:
+                if loop == "eval":
+                    outputs = [eval_loop(policy, s, seed) for s in songs]
+                else:
+                    outputs = [bridge_loop(policy, s, seed, args.commit_beats) for s in songs]
+                per_seed.append(figures(songs, outputs))
+            rows[loop] = {k: {"mean": round(float(np.mean([f[k] for f in per_seed])), 4),
+                              "min": min(f[k] for f in per_seed), "max": max(f[k] for f in per_seed)}
+                          for k in FIGURES}
             rows[loop]["seconds"] = round(time.perf_counter() - t0, 1)
-            print(f"| {name} | {loop} | " + " | ".join(f"{rows[loop][k]:.3f}" for k in FIGURES) + " |", flush=True)
+            cells = (f"{rows[loop][k]['mean']:.3f} ({rows[loop][k]['min']:.3f}-{rows[loop][k]['max']:.3f})"
+                     for k in FIGURES)
+            print(f"| {name} | {loop} | " + " | ".join(cells) + " |", flush=True)
         result["checkpoints"][name] = rows
     if args.out:
         Path(args.out).write_text(json.dumps(result, indent=1))
