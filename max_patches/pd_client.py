@@ -6,7 +6,10 @@ registers with ``/jam/hello``, sends notes and the transport, stores chord event
 next event (``/jam/chord F ...``: this chord from F; ``/jam/nochord F``: silence from F; the run's
 length only grows on re-sends, so it never ends a chord), releases everything on stop, and prints
 everything it receives (``jam: ...``), each frame it reaches (``jam-frame: N``, before what plays there)
-and every note it plays (``jam-note: pitch velocity``). Use it as an abstraction: its inlet takes
+and every note it plays (``jam-note: pitch velocity``). A transport from its inlet (start, seek, stop)
+empties the store, and the bridge's words are then ignored until one names the frame now sounding, the
+next or an earlier one: those before it were planned for the old position (``docs/osc.md``; the
+device does the same). Use it as an abstraction: its inlet takes
 
     transport <playing 0/1> <beat> <bpm>    (starts/stops its clock at that song position)
     note <pitch> <velocity> <beat>          checkpoint <name>      set <key> <value>      reset      bye
@@ -95,6 +98,27 @@ def _loop(p: PdPatch, split: int, x: int, y: int) -> None:
     p.connect(again, 0, split)
 
 
+def _gate(p: PdPatch, x: int, y: int) -> tuple[int, int, int, int]:
+    """A chord event (``F ...``) passes once the client has heard the bridge's word about the present:
+    the event itself names frame F <= the frame now sounding + 1, or one did since the last jump.
+    Returns (the event in, the gate's [expr], the event out, the [t b b] whose outlet 1 fires as an event
+    passes): feed the frame now sounding to the [expr]'s inlet 1, and 0 (a jump) or 1 (a word passed) to
+    its inlet 2."""
+    entry = p.obj("t l l", x, y)
+    hold = p.obj("list append", x, y + 100)
+    p.connect(entry, 1, hold, 1)  # the event waits while its frame is judged
+    frame = p.obj("list split 1", x + 60, y + 25)
+    p.connect(entry, 0, frame)
+    fresh = p.obj("expr $f1 <= $f2 + 1 || $f3", x + 60, y + 50)
+    p.connect(frame, 0, fresh)
+    passes = p.obj("sel 1", x + 60, y + 75)
+    p.connect(fresh, 0, passes)
+    passed = p.obj("t b b", x, y + 75)
+    p.connect(passes, 0, passed)
+    p.connect(passed, 0, hold)  # a bang out of the stored event
+    return entry, fresh, hold, passed
+
+
 def client_patch() -> str:
     p = PdPatch()
     chords = "$0-chords"
@@ -178,7 +202,7 @@ def client_patch() -> str:
     p.connect(off, 0, note_print)
 
     # -------------------------------------------------------------- the transport and the clock
-    transport = p.obj("t l l", 20, 460)
+    transport = p.obj("t l l b", 20, 460)  # every transport from the inlet is a start, a seek or a stop
     p.connect(cmd, 0, transport)
     transport_osc = p.obj(f"oscformat -f iff {_osc(P.TRANSPORT.path)}", 20, 700)
     p.connect(transport, 1, transport_osc)
@@ -200,14 +224,18 @@ def client_patch() -> str:
     clock = p.obj("metro 125", 20, 565)
     p.connect(period, 0, clock, 1)
     p.connect(playing, 1, clock)  # any non-zero: start (metro ticks at once)
-    stop = p.obj("t b b b", 80, 535)
+    stop = p.obj("t b b", 80, 535)
     p.connect(playing, 0, stop)
     halt = p.msg("stop", 80, 560)
-    p.connect(stop, 2, halt)
+    p.connect(stop, 1, halt)
     p.connect(halt, 0, clock)
-    p.connect(stop, 1, release)
+    p.connect(stop, 0, release)
+    # Every transport from the inlet (a start, a seek, a stop, a new tempo: the clock restarts there)
+    # forgets the chords stored for the old position; the bridge re-plans from the new one.
+    jumped = p.obj("t b b", 120, 435)
+    p.connect(transport, 2, jumped)
     clear = p.msg("clear", 900, 100)
-    p.connect(stop, 0, clear)
+    p.connect(jumped, 0, clear)
     p.connect(clear, 0, chords_store)
     p.connect(clock, 0, counter)
     advance = p.obj("t f f", 20, 615)
@@ -215,7 +243,7 @@ def client_patch() -> str:
     plus = p.obj("+ 1", 60, 590)
     p.connect(advance, 1, plus)
     p.connect(plus, 0, counter, 1)
-    each = p.obj("t f f f f", 20, 640)
+    each = p.obj("t f f f f f", 20, 640)
     p.connect(advance, 0, each)
     p.connect(each, 0, frame_out)  # last: what the host does on this frame comes after the frame's work
     # the frame, printed first: what plays on it is printed after
@@ -283,10 +311,20 @@ def client_patch() -> str:
     routed = (P.CHORD, P.NOCHORD)
     what = p.obj("route " + " ".join(a.path.rsplit("/", 1)[1] for a in routed), 420, 140)
     p.connect(jam, 0, what)
-    p.connect(what, 0, _upsert(p, chords, 420, 260))
     silence = p.obj("list append nochord", 700, 165)
     p.connect(what, 1, silence)
-    p.connect(silence, 0, _upsert(p, chords, 700, 260))
+    # After a jump, the words planned for the old position are still on their way: nothing is stored
+    # until one names the frame now sounding, the next or an earlier one (docs/osc.md).
+    unsync, sync = p.msg("0", 120, 460), p.msg("1", 560, 240)
+    p.connect(jumped, 1, unsync)
+    for source, x in ((what, 420), (silence, 700)):
+        entry, fresh, out, passed = _gate(p, x, 190)
+        p.connect(source, 0, entry)
+        p.connect(each, 4, fresh, 1)  # the frame now sounding
+        p.connect(unsync, 0, fresh, 2)
+        p.connect(sync, 0, fresh, 2)
+        p.connect(passed, 1, sync)
+        p.connect(out, 0, _upsert(p, chords, x, 320))
     return p.dumps()
 
 

@@ -18,7 +18,7 @@ from pythonosc.osc_message_builder import OscMessageBuilder
 
 from bridge import protocol as P
 from jamcore.music.grid import DEFAULT_GRID
-from max_patches.pd_client import DEMO_MELODY, DEMO_TAIL_BEATS
+from max_patches.pd_client import DEMO_MELODY, DEMO_TAIL_BEATS, PdPatch
 
 PD = shutil.which("pd")
 PD_DIR = Path(__file__).resolve().parent.parent / "max_patches" / "pd"
@@ -43,7 +43,8 @@ def build(address, *typed):
 
 class FakeBridge:
     """Answers /jam/hello with /jam/ready, /jam/list with /jam/checkpoints and each note-on at beat b with a
-    chord on the next beat (frame 4*b + 4, one beat long): enough to exercise the client's logic."""
+    chord on the next beat (frame 4*b + 4, one beat long): enough to exercise the client's logic. Like the
+    real bridge, its first word after the transport starts is about the frame now sounding (silence)."""
 
     def __init__(self):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -52,6 +53,7 @@ class FakeBridge:
         self.port = self.sock.getsockname()[1]
         self.received: list[tuple[str, str, list]] = []  # (address, typetags, args)
         self.reply_to = None
+        self.playing = False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -67,15 +69,23 @@ class FakeBridge:
             msg = OscMessage(data)
             tags = data[(data.index(b",")):].split(b"\0", 1)[0].decode()
             self.received.append((msg.address, tags, list(msg.params)))
-            if msg.address == P.HELLO.path:
-                self.reply_to = (sender[0], int(msg.params[0]))
-                self.send(build(P.READY.path, ("s", P.PROTOCOL_VERSION), ("s", "fake")))
-            elif msg.address == P.LIST.path:
-                self.send(build(P.CHECKPOINTS.path, ("s", "fake"), ("s", "gapt-1.0")))
-            elif msg.address == P.NOTE.path and msg.params[1] > 0:
-                frame = int(4 * msg.params[2] + 1e-6) + 4
-                symbol, pitches = FAKE_CHORD
-                self.send(build(P.CHORD.path, ("i", frame), ("i", 4), ("s", symbol), *(("i", p) for p in pitches)))
+            self.react(msg, sender)
+
+    def react(self, msg, sender):
+        if msg.address == P.HELLO.path:
+            self.reply_to = (sender[0], int(msg.params[0]))
+            self.send(build(P.READY.path, ("s", P.PROTOCOL_VERSION), ("s", "fake")))
+        elif msg.address == P.LIST.path:
+            self.send(build(P.CHECKPOINTS.path, ("s", "fake"), ("s", "gapt-1.0")))
+        elif msg.address == P.TRANSPORT.path:
+            playing = bool(msg.params[0])
+            if playing and not self.playing:
+                self.send(build(P.NOCHORD.path, ("i", int(4 * msg.params[1] + 1e-6))))
+            self.playing = playing
+        elif msg.address == P.NOTE.path and msg.params[1] > 0:
+            frame = int(4 * msg.params[2] + 1e-6) + 4
+            symbol, pitches = FAKE_CHORD
+            self.send(build(P.CHORD.path, ("i", frame), ("i", 4), ("s", symbol), *(("i", p) for p in pitches)))
 
     def send(self, dgram):
         if self.reply_to:
@@ -198,3 +208,93 @@ def test_pd_plays_a_melody_to_the_bridge_and_plays_the_chords_back(bridge):
         assert P.BYE.path in by_address and P.LIST.path in by_address
         assert ("sf", ["lookahead_beats", 1.5]) == (by_address[P.SET.path][0][0][1:], by_address[P.SET.path][0][1])
         assert (",ss", ["grid", DEFAULT_GRID]) in by_address[P.SET.path]  # a symbol setting: the harmonic-rhythm grid
+
+
+def chord(frame: int, name: str, pitches) -> bytes:
+    return build(P.CHORD.path, ("i", frame), ("i", 4), ("s", name), *(("i", p) for p in pitches))
+
+
+STALE, FRESH = ("F", (53, 65, 69, 72)), ("G", (55, 67, 71, 74))
+
+
+class ScriptedFake(FakeBridge):
+    """The fake bridge, plus a script: when the client's transport says (playing, beat) of the script's next
+    step, that step's datagrams go out at once (the words of a real bridge still on their way, then its
+    word about the present and its new plan)."""
+
+    def __init__(self, script):
+        self.script = list(script)
+        super().__init__()
+
+    def react(self, msg, sender):
+        super().react(msg, sender)
+        if msg.address == P.TRANSPORT.path and self.script and self.script[0][0] == (msg.params[0], msg.params[1]):
+            for dgram in self.script.pop(0)[1]:
+                self.send(dgram)
+
+
+def timed_patch(steps, bpm: int = 480) -> str:
+    """jam_client driven by the clock: each (milliseconds after loading, message) goes to its inlet; then
+    bye and quit."""
+    p = PdPatch(700, 400)
+    client = p.obj("jam_client", 20, 300)
+    load = p.obj("loadbang", 20, 40)
+    end = steps[-1][0] + 300
+    for i, (ms, text) in enumerate(steps + [(end, "bye")]):
+        wait = p.obj(f"delay {ms}", 20 + 150 * i, 100)
+        p.connect(load, 0, wait)
+        m = p.msg(text.format(bpm=bpm), 20 + 150 * i, 130)
+        p.connect(wait, 0, m)
+        p.connect(m, 0, client)
+    done = p.obj(f"delay {end + 200}", 20, 40)
+    p.connect(load, 0, done)
+    quit_msg = p.msg("; pd quit", 20, 70)
+    p.connect(done, 0, quit_msg)
+    return p.dumps()
+
+
+# (what the client's inlet gets and when, the fake's script, frames that must play, frames that must not)
+SEEKS = {
+    # A seek forward: a chord the old plan had reached (70) arrives before the bridge's word about the
+    # new position (silence from 64) and its new plan (a chord at 72).
+    "forward": ([(100, "transport 1 0 {bpm}"), (500, "transport 1 16 {bpm}"), (900, "transport 0 20 {bpm}")],
+                [((1, 16.0), [chord(70, *STALE), build(P.NOCHORD.path, ("i", 64)), chord(72, *FRESH)])],
+                {72}, {70}),
+    # A seek back a few beats: what was stored for the old pass (a chord at 20) is forgotten; the new plan
+    # (silence from 10, a chord at 16) plays.
+    "back": ([(100, "transport 1 0 {bpm}"), (500, "transport 1 2.5 {bpm}"), (1100, "transport 0 8 {bpm}")],
+             [((1, 0.0), [chord(20, *STALE)]), ((1, 2.5), [build(P.NOCHORD.path, ("i", 10)), chord(16, *FRESH)])],
+             {16}, {20}),
+    # Stop, words still on their way (the sounding run, a chord at 14), start again from the top: only the
+    # new plan (a chord at 8) plays.
+    "stop and start": ([(100, "transport 1 0 {bpm}"), (500, "transport 0 3 {bpm}"), (800, "transport 1 0 {bpm}"),
+                        (1400, "transport 0 5 {bpm}")],
+                       [((0, 3.0), [build(P.NOCHORD.path, ("i", 12)), chord(14, *STALE)]), ((1, 0.0), []),
+                        ((1, 0.0), [chord(8, *FRESH)])],
+                       {8}, {14}),
+}
+
+
+@pytest.mark.parametrize("case", list(SEEKS))
+def test_after_a_seek_or_a_stop_pd_plays_only_the_new_plan(tmp_path, case):
+    """The protocol's rule for clients (docs/osc.md), executed in Pd: after a seek or a stop, chords
+    planned for the old position (stored before it, or arriving before the bridge's word about the new
+    one) never sound; the new plan does."""
+    steps, script, wanted, stale = SEEKS[case]
+    fake = ScriptedFake(script)
+    try:
+        patch = tmp_path / "seek.pd"
+        patch.write_text(timed_patch(steps))
+        cmd = [PD, "-nogui", "-noaudio", "-nomidi", "-stderr", "-path", str(PD_DIR),
+               "-send", f"jam-config {fake.port} {free_udp_port()}", "-open", str(patch)]
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=20)
+    finally:
+        fake.close()
+    log = out.stdout + out.stderr
+    assert out.returncode == 0 and not fake.script, log  # every step of the script was played
+    chords, played, notes = parse(log)
+    assert wanted | stale <= set(chords), log  # every word arrived
+    assert wanted <= set(played), log
+    assert not stale & set(played), log
+    struck = {pitch for pitch, vel in notes if vel > 0}
+    assert not struck & (set(STALE[1]) - set(FRESH[1])), notes
