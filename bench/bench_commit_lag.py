@@ -35,17 +35,18 @@ from jamcore import tokens as T  # noqa: E402
 from jamcore.checkpoints import DEFAULT_POLICY, DEFAULT_TEMPERATURE, load_policy_weights  # noqa: E402
 from jamcore.eval import metrics as M  # noqa: E402
 from jamcore.eval.report import EvalConfig, load_songs  # noqa: E402
+from jamcore.eval.systems import checkpoint_harmonizer  # noqa: E402
 from jamcore.music.grid import DEFAULT_GRID  # noqa: E402
 from jamcore.music.time import FRAMES_PER_BEAT  # noqa: E402
-from jamcore.stream import StreamingPolicy, play  # noqa: E402
+from jamcore.stream import StreamingPolicy  # noqa: E402
 
 FIGURES = ("nic", "entropy_song_mean", "changes_per_bar", "chase_share", "on_beat_share")
 BPM = 110.0  # any tempo: the simulated bridge's timing is exact; the lag is counted in beats
 
 
 def eval_loop(policy: StreamingPolicy, song, seed: int) -> np.ndarray:
-    policy.set_meter(song.beats_per_bar)
-    return np.asarray(play(policy, np.asarray(song.melody), DEFAULT_TEMPERATURE, 1.0, np.random.default_rng(seed)))
+    """The evaluation's own harmonizer (``jamcore eval``'s checkpoint rows), seeded as it seeds."""
+    return checkpoint_harmonizer(policy)(song.melody, np.random.default_rng(seed), song.beats_per_bar)
 
 
 def bridge_loop(policy: StreamingPolicy, song, seed: int, commit_beats: float) -> np.ndarray:

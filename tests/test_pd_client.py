@@ -41,6 +41,10 @@ def build(address, *typed):
     return b.build().dgram
 
 
+def chord(frame: int, name: str, pitches) -> bytes:
+    return build(P.CHORD.path, ("i", frame), ("i", 4), ("s", name), *(("i", p) for p in pitches))
+
+
 class FakeBridge:
     """Answers /jam/hello with /jam/ready, /jam/list with /jam/checkpoints and each note-on at beat b with a
     chord on the next beat (frame 4*b + 4, one beat long): enough to exercise the client's logic. Like the
@@ -83,9 +87,7 @@ class FakeBridge:
                 self.send(build(P.NOCHORD.path, ("i", int(4 * msg.params[1] + 1e-6))))
             self.playing = playing
         elif msg.address == P.NOTE.path and msg.params[1] > 0:
-            frame = int(4 * msg.params[2] + 1e-6) + 4
-            symbol, pitches = FAKE_CHORD
-            self.send(build(P.CHORD.path, ("i", frame), ("i", 4), ("s", symbol), *(("i", p) for p in pitches)))
+            self.send(chord(int(4 * msg.params[2] + 1e-6) + 4, *FAKE_CHORD))
 
     def send(self, dgram):
         if self.reply_to:
@@ -117,9 +119,9 @@ def bridge(request, tmp_path):
     b.stop()
 
 
-def run_pd(port: int, reply_port: int, timeout: float = 20.0) -> tuple[int, str]:
+def run_pd(port: int, reply_port: int, timeout: float = 20.0, patch: Path = PD_DIR / "jam_demo.pd") -> tuple[int, str]:
     cmd = [PD, "-nogui", "-noaudio", "-nomidi", "-stderr", "-path", str(PD_DIR),
-           "-send", f"jam-config {port} {reply_port}", "-open", str(PD_DIR / "jam_demo.pd")]
+           "-send", f"jam-config {port} {reply_port}", "-open", str(patch)]
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired as exc:  # subprocess.run kills it
@@ -210,10 +212,6 @@ def test_pd_plays_a_melody_to_the_bridge_and_plays_the_chords_back(bridge):
         assert (",ss", ["grid", DEFAULT_GRID]) in by_address[P.SET.path]  # a symbol setting: the harmonic-rhythm grid
 
 
-def chord(frame: int, name: str, pitches) -> bytes:
-    return build(P.CHORD.path, ("i", frame), ("i", 4), ("s", name), *(("i", p) for p in pitches))
-
-
 STALE, FRESH = ("F", (53, 65, 69, 72)), ("G", (55, 67, 71, 74))
 
 
@@ -285,13 +283,10 @@ def test_after_a_seek_or_a_stop_pd_plays_only_the_new_plan(tmp_path, case):
     try:
         patch = tmp_path / "seek.pd"
         patch.write_text(timed_patch(steps))
-        cmd = [PD, "-nogui", "-noaudio", "-nomidi", "-stderr", "-path", str(PD_DIR),
-               "-send", f"jam-config {fake.port} {free_udp_port()}", "-open", str(patch)]
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=20)
+        rc, log = run_pd(fake.port, free_udp_port(), patch=patch)
     finally:
         fake.close()
-    log = out.stdout + out.stderr
-    assert out.returncode == 0 and not fake.script, log  # every step of the script was played
+    assert rc == 0 and not fake.script, log  # every step of the script was played
     chords, played, notes = parse(log)
     assert wanted | stale <= set(chords), log  # every word arrived
     assert wanted <= set(played), log
