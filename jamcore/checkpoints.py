@@ -79,7 +79,23 @@ def save_tensors(path: Path, tensors: dict, metadata: dict[str, str] | None = No
     from safetensors.torch import save
 
     clean = {k: v.detach().contiguous().cpu() for k, v in tensors.items()}
-    atomic_write_bytes(Path(path), save(clean, metadata=metadata))
+    atomic_write_bytes(Path(path), _sorted_metadata(save(clean, metadata=metadata)))
+
+
+def _sorted_metadata(blob: bytes) -> bytes:
+    """``blob`` with its ``__metadata__`` keys in sorted order. safetensors writes them in hash-map order,
+    which changes from one process to the next, so the same weights gave files (and checksums) that
+    differed run to run. Same characters, same length: the padding and the tensor offsets stand."""
+    n = int.from_bytes(blob[:8], "little")
+    header = json.loads(blob[8:8 + n])
+    meta = header.get("__metadata__")
+    if not meta:
+        return blob
+    header["__metadata__"] = dict(sorted(meta.items()))
+    text = json.dumps(header, separators=(",", ":")).encode()
+    if len(text) > n:  # never: the same entries re-ordered (safetensors writes compact JSON)
+        return blob
+    return blob[:8] + text.ljust(n) + blob[8 + n:]
 
 
 def save_checkpoint(model, stem: str | Path, card: dict[str, Any]) -> tuple[Path, Path]:

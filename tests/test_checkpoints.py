@@ -4,6 +4,7 @@ import json
 import numpy as np
 import pytest
 import torch
+from safetensors.torch import load_file
 
 from jamcore import checkpoints as C
 from jamcore.config import ModelConfig
@@ -37,6 +38,24 @@ def test_weights_are_safetensors_not_pickle(tmp_path):
     header = json.loads(raw[8:8 + header_len])
     assert "embed.weight" in header
     assert not raw.startswith(b"\x80")  # a pickle stream starts with PROTO
+
+
+def test_the_same_weights_write_the_same_file(tmp_path):
+    """A rerun that trains the same weights must write the same bytes (and card checksum): safetensors
+    orders the metadata by a hash map seeded afresh for every save, so without sorting, eight saves of
+    four metadata keys give several different files."""
+    tensors = {"b": torch.ones(5), "a": torch.arange(3.0)}
+    meta = {"kind": "policy", "vocab_version": "3", "x": "1", "y": "2"}
+    files = set()
+    for i in range(8):
+        C.save_tensors(tmp_path / f"{i}.safetensors", tensors, metadata=meta)
+        files.add((tmp_path / f"{i}.safetensors").read_bytes())
+    assert len(files) == 1
+    raw = files.pop()
+    header = json.loads(raw[8:8 + int.from_bytes(raw[:8], "little")])
+    assert list(header["__metadata__"]) == sorted(meta) and header["__metadata__"] == meta
+    got = load_file(tmp_path / "0.safetensors")
+    assert torch.equal(got["a"], tensors["a"]) and torch.equal(got["b"], tensors["b"])
 
 
 def test_wrong_vocabulary_version_is_a_clear_error(tmp_path):
