@@ -116,6 +116,20 @@ def test_torchrun_two_processes_end_with_identical_weights(tmp_path, corpus, sta
     assert all(torch.equal(final[k], r0[k]) for k in r0)
 
 
+def test_torchrun_on_a_gpu_machine_still_talks_gloo(monkeypatch):
+    """The trainers keep their tensors on the CPU, and NCCL refuses CPU tensors: a machine that merely
+    has CUDA must not switch the ranks to NCCL (the first gradient all-reduce would fail there)."""
+    from jamcore.train import loop
+
+    chosen = []
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(loop.dist, "init_process_group", lambda backend, **kw: chosen.append(backend))
+    monkeypatch.setattr(loop.dist, "get_rank", lambda: 1)
+    assert loop.dist_setup() == (1, 2, loop.dist)
+    assert chosen == ["gloo"]
+
+
 def test_training_windows_carry_bar_positions_where_the_data_changes_chord(corpus):
     """The metrical input: each window knows where its song's bar lines are (song frame 0 is a
     downbeat), and the data's chord changes do cluster on the ids it marks as a bar's first frame."""

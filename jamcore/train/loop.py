@@ -150,7 +150,9 @@ def sampler_states(sampler, rank: int, world: int, group) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------
-# Data parallelism (torchrun): gloo on CPU, NCCL on GPU
+# Data parallelism (torchrun). The trainers keep their tensors on the CPU, so the ranks talk over gloo
+# on every machine: NCCL, picked whenever CUDA was merely present, refuses CPU tensors (the first
+# gradient all-reduce failed on any GPU machine).
 
 
 def dist_setup():
@@ -158,7 +160,7 @@ def dist_setup():
     world = int(os.environ.get("WORLD_SIZE", "1"))
     if world <= 1:
         return 0, 1, None
-    dist.init_process_group(backend="nccl" if torch.cuda.is_available() else "gloo")
+    dist.init_process_group(backend="gloo")
     return dist.get_rank(), world, dist
 
 
