@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from jamcore import tokens as T
+from jamcore.config import ModelConfig
 from jamcore.eval import report as R
-from jamcore.eval.systems import baseline_systems, data_system
+from jamcore.eval.systems import SystemSpec, baseline_systems, data_system
 from jamcore.music.chords import Chord
 
 
@@ -76,6 +77,42 @@ def test_same_seed_same_numbers():
     assert a == b
 
 
+def tiny_checkpoints(directory):
+    """Two untrained policies and a melody agent: a few songs' rows in seconds."""
+    torch = pytest.importorskip("torch")
+    from jamcore.checkpoints import save_checkpoint
+    from jamcore.models.policy import ChordPolicy
+
+    for seed, name, kind in [(1, "tiny-a", "policy"), (2, "tiny-b", "policy"), (3, "tiny-melody", "melody")]:
+        torch.manual_seed(seed)
+        model = ChordPolicy(ModelConfig(d_model=32, n_layers=1, n_heads=2, dropout=0.0, max_len=2 * 160 + 1))
+        model.kind = kind
+        save_checkpoint(model, directory / name, {"seed": seed})
+
+
+def test_two_workers_give_the_rows_one_process_gives(tmp_path):
+    """Every number of every row (duets included) and the row order; checkpoints start first in workers."""
+    tiny_checkpoints(tmp_path)
+    cfg = R.EvalConfig(songs=2, seed=3, checkpoint_dir=str(tmp_path), melody_agent="tiny-melody")
+    specs = ([SystemSpec("data", "data")] + [SystemSpec(s.name, "baseline") for s in baseline_systems()]
+             + [SystemSpec(n, "checkpoint", str(tmp_path)) for n in ("tiny-a", "tiny-b")])
+    songs = synthetic_songs(2, beats=40)
+    one, two = (R._jsonable(R.evaluate(songs, specs, cfg, progress=False, workers=w)) for w in (1, 2))
+    for r in (one, two):
+        for row in r["systems"].values():
+            row.pop("seconds")
+    assert list(one["systems"]) == list(two["systems"]) == [s.name for s in specs]
+    assert one == two
+    a, b = one["systems"]["tiny-a"], one["systems"]["tiny-b"]
+    assert a["duet"] and a["metrics"] != b["metrics"]  # a worker that swapped or reseeded them would show
+
+
+def test_a_failing_worker_names_its_system():
+    specs = [SystemSpec("data", "data"), SystemSpec("no-such-rule", "baseline")]
+    with pytest.raises(RuntimeError, match="'no-such-rule' failed in a worker process: ValueError: no baseline"):
+        R.evaluate(synthetic_songs(2), specs, R.EvalConfig(songs=2), progress=False, workers=2)
+
+
 def test_select_songs_is_seeded_and_drops_short_songs():
     songs = synthetic_songs(6)
     songs.append(R.EvalSong("short", "synthetic", songs[0].melody[:64], songs[0].chords[:64]))
@@ -114,6 +151,7 @@ def test_report_on_data_songs(tmp_path):
 def test_cli_registers_eval():
     from jamcore.cli import build_parser
 
-    args = build_parser().parse_args(["eval", "--checkpoints", "mle,rl", "--songs", "3", "--seed", "2"])
+    args = build_parser().parse_args(["eval", "--checkpoints", "mle,rl", "--songs", "3", "--seed", "2",
+                                      "--workers", "2"])
     assert args._module == "jamcore.eval.report" and not getattr(args, "_missing", None)
-    assert args.checkpoints == "mle,rl" and args.songs == 3 and args.seed == 2
+    assert args.checkpoints == "mle,rl" and args.songs == 3 and args.seed == 2 and args.workers == 2

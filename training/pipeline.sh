@@ -9,9 +9,10 @@
 #   training/pipeline.sh small [OUT]   the shipped run (default OUT: jamcore/checkpoints)
 #
 # Stages that do not need each other run in two lanes side by side (`|` above; each small stage trains
-# on one thread, so the two lanes fill a 2-core machine); LANES=1 runs them one after another. A lane
-# that is free takes the next stage of its phase's queue (training/stages.sh), so the lanes finish
-# together whatever each stage costs that day. Every stage's wall time goes to OUT/state/times.tsv (the
+# on one thread, so the two lanes fill a 2-core machine); LANES=1 runs them one after another, and the
+# evaluation scores LANES systems at a time (`jamcore eval --workers`). A lane that is free takes the
+# next stage of its phase's queue (training/stages.sh), so the lanes finish together whatever each
+# stage costs that day. Every stage's wall time goes to OUT/state/times.tsv (the
 # model cards keep each run's own wall_seconds) and the whole run's is printed at the end; the time the
 # `small` run takes on 2 cores is in docs/architecture.md ("Pipeline time").
 #
@@ -95,7 +96,8 @@ if [ -f "$STATE/eval/metrics.json" ] && [ -z "$(find "$OUT" -name '*.safetensors
     echo "[eval] done already"
 else
     t0=$SECONDS
-    $JAM eval --checkpoints "$names" --checkpoint-dir "$OUT" --songs "$SONGS" --embed "$EMBED" --out "$STATE/eval"
+    $JAM eval --checkpoints "$names" --checkpoint-dir "$OUT" --songs "$SONGS" --embed "$EMBED" --out "$STATE/eval" \
+        --workers "$LANES"
     printf 'eval\t%s\tfresh\n' "$((SECONDS - t0))" >> "$STATE/times.tsv"
 fi
 [ "$MODE" = smoke ] || .venv/bin/python training/make_docs.py --write-cards --judges --eval "$STATE/eval/metrics.json" --logs "$STATE" \

@@ -9,7 +9,8 @@ the same songs), each cut to one window of ``--frames`` frames (default 256 = 64
 window; 0 = whole songs) starting at the bar line before its first melody note, so long instrumental
 intros do not fill the window with silence. Bar lines are assumed at the song's frame 0 + k bars.
 Randomness (checkpoint sampling) comes from one generator per (seed, system, song), so a row does not
-change when other rows are added. Definitions of every number: docs/metrics.md.
+change when other rows are added, nor with the process that computes it (``--workers``: systems side by
+side in worker processes, ``jamcore.eval.parallel``). Definitions of every number: docs/metrics.md.
 
 Model-vs-model sessions (a learned melody agent as partner) will add rows through
 ``jamcore.eval.systems.play_duet``; this command evaluates against fixed test melodies only for now.
@@ -37,7 +38,8 @@ from jamcore.data.build import load_corpus
 from jamcore.errors import CommandError
 from jamcore.eval import adaptation as A
 from jamcore.eval import metrics as M
-from jamcore.eval.systems import System, baseline_systems, checkpoint_system, data_system, play_duet
+from jamcore.eval.parallel import run_tasks, usable_cpus
+from jamcore.eval.systems import System, SystemSpec, baseline_systems, build_system, play_duet
 from jamcore.models.saved import load_model
 from jamcore.music.grid import DEFAULT_GRID, GRIDS
 from jamcore.music.time import FRAMES_PER_BEAT
@@ -235,11 +237,16 @@ def duet_metrics(chord_agent, songs: Sequence[EvalSong], cfg: EvalConfig) -> dic
                                   "vendi_embed", "longest_run_beats_song_mean", "chord_silence")}
 
 
-def evaluate(songs: Sequence[EvalSong], systems: Sequence[System], cfg: EvalConfig, progress: bool = True) -> dict:
-    """Run every system on the songs; returns the JSON-ready results (NaN kept as float here)."""
+def evaluate(songs: Sequence[EvalSong], systems: Sequence[System | SystemSpec], cfg: EvalConfig,
+             progress: bool = True, workers: int = 1) -> dict:
+    """Run every system on the songs; returns the JSON-ready results (NaN kept as float here).
+
+    ``systems``: rows, or specs built when their turn comes. With ``workers`` > 1 (specs only) the
+    systems are evaluated side by side in that many processes; the results are the same, in the same order.
+    """
     if not songs:
         raise ValueError("no songs to evaluate")
-    units = sum(len(songs) * (1 if s.harmonize is None else 2) for s in systems)
+    units = sum(_units(s, songs) for s in systems)
     results: dict[str, Any] = {
         "config": asdict(cfg),
         "machine": _machine(),
@@ -248,11 +255,42 @@ def evaluate(songs: Sequence[EvalSong], systems: Sequence[System], cfg: EvalConf
         "systems": {},
     }
     with tqdm(total=units, desc="eval", unit="song", disable=not progress, leave=False) as bar:
-        for system in systems:
-            bar.set_postfix_str(system.name)
-            results["systems"][system.name] = evaluate_system(system, songs, cfg, bar)
+        if workers > 1:
+            rows = _evaluate_in_workers(songs, systems, cfg, workers, bar)
+        else:
+            rows = {}
+            for system in systems:
+                bar.set_postfix_str(system.name)
+                if isinstance(system, SystemSpec):
+                    system = build_system(system)
+                rows[system.name] = evaluate_system(system, songs, cfg, bar)
+    results["systems"] = {s.name: rows[s.name] for s in systems}  # the report's row order
     add_sync_emd(results["systems"])
     return results
+
+
+def _units(system: System | SystemSpec, songs: Sequence[EvalSong]) -> int:
+    """Progress units: a song played, and again with the perturbation test (none for the data row)."""
+    return len(songs) * (1 if system.kind == "data" else 2)
+
+
+def _evaluate_in_workers(songs: Sequence[EvalSong], specs: Sequence[System | SystemSpec], cfg: EvalConfig,
+                         workers: int, bar) -> dict[str, dict]:
+    if not all(isinstance(s, SystemSpec) for s in specs):
+        raise TypeError("worker processes take SystemSpecs, not built systems")
+    longest_first = sorted(specs, key=lambda s: s.kind != "checkpoint")  # stable: given order otherwise
+    units = {s.name: _units(s, songs) for s in specs}
+
+    def done(name: str, row: dict) -> None:
+        bar.set_postfix_str(name)
+        bar.update(units[name])
+
+    return run_tasks(_evaluate_spec, [(s.name, (s, songs, cfg)) for s in longest_first], workers, done)
+
+
+def _evaluate_spec(spec: SystemSpec, songs: Sequence[EvalSong], cfg: EvalConfig) -> dict:
+    """One row in a worker process (module level, so the worker can import it)."""
+    return evaluate_system(build_system(spec), songs, cfg)
 
 
 def add_sync_emd(systems: dict[str, dict]) -> None:
@@ -505,7 +543,13 @@ def add_arguments(parser) -> None:
                         help="melody-agent checkpoint for model-vs-model duets ('none' to skip)")
     parser.add_argument("--no-baselines", action="store_true", help="skip the three rule baselines")
     parser.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
-    parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="processes scoring systems side by side, one thread each; 1: all in this "
+                             "process. Default 0: one per usable CPU, at most one per checkpoint (the rows "
+                             "are independent, so a process per core keeps every core busy; the rule rows "
+                             "cost less than starting a worker)")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="torch threads with --workers 1 (0: torch's default)")
 
 
 def _optional_checkpoint(name: str | None, directory: str | None, what: str) -> str | None:
@@ -537,20 +581,21 @@ def run(args) -> int:
                      seed=args.seed, window_frames=args.frames, semitones=args.transpose,
                      temperature=args.temperature, top_p=args.top_p, grid=args.grid, embed=_embed_name(args),
                      melody_agent=_optional_checkpoint(args.melody_agent, args.checkpoint_dir, "melody agent"))
-    systems = [data_system()] + ([] if args.no_baselines else baseline_systems())
-    if names:
-        if args.threads:
-            torch.set_num_threads(args.threads)
-        for n in names:
-            system = checkpoint_system(n, args.checkpoint_dir, args.temperature, args.top_p)
-            system.agent.set_grid(args.grid)
-            system.note += f", grid {args.grid}"
-            systems.append(system)
+    specs = [SystemSpec("data", "data")]
+    specs += [] if args.no_baselines else [SystemSpec(s.name, "baseline") for s in baseline_systems()]
+    for n in names:
+        resolve(n, args.checkpoint_dir)  # a missing checkpoint fails now, not minutes into the run
+        specs.append(SystemSpec(n, "checkpoint", args.checkpoint_dir, args.temperature, args.top_p, args.grid))
+    if args.workers < 0:
+        raise CommandError(f"--workers must be 0 (one per CPU) or more, not {args.workers}")
+    workers = args.workers or max(1, min(usable_cpus(), len(names)))
+    if workers == 1 and args.threads:
+        torch.set_num_threads(args.threads)
     try:
         songs = load_songs(cfg, args.data_dir)
     except (ModuleNotFoundError, FileNotFoundError, ValueError) as exc:
         raise CommandError(f"cannot load the {args.split!r} songs: {exc}") from exc
-    results = evaluate(songs, systems, cfg)
+    results = evaluate(songs, specs, cfg, workers=workers)
     paths = write_report(results, Path(args.out), plots=not args.no_plots)
     print(markdown_report(results))
     print("wrote " + ", ".join(str(p) for p in paths))

@@ -21,6 +21,7 @@ import numpy as np
 from jamcore.checkpoints import DEFAULT_TEMPERATURE, load_policy_weights
 from jamcore.eval.adaptation import Harmonizer
 from jamcore.eval.baselines import note_triad_cheat, note_triad_live, tonic_triad
+from jamcore.music.grid import DEFAULT_GRID
 from jamcore.stream import LISTEN_BEATS, StreamingPolicy, play
 
 
@@ -79,6 +80,33 @@ def checkpoint_system(name: str, directory=None, temperature: float = DEFAULT_TE
                   note=note, card=card, agent=policy)
 
 
+@dataclass(frozen=True)
+class SystemSpec:
+    """What a report row is, as plain data a worker process can receive; ``build_system`` makes the row."""
+
+    name: str
+    kind: str  # "data", "baseline" (one of ``baseline_systems``) or "checkpoint"
+    checkpoint_dir: str | None = None
+    temperature: float = DEFAULT_TEMPERATURE
+    top_p: float = 1.0
+    grid: str = DEFAULT_GRID
+
+
+def build_system(spec: SystemSpec) -> System:
+    """The row a spec describes; a checkpoint is loaded and plays on ``spec.grid``."""
+    if spec.kind == "data":
+        return data_system()
+    if spec.kind == "baseline":
+        rows = {s.name: s for s in baseline_systems()}
+        if spec.name not in rows:
+            raise ValueError(f"no baseline {spec.name!r}; known: {', '.join(rows)}")
+        return rows[spec.name]
+    system = checkpoint_system(spec.name, spec.checkpoint_dir, spec.temperature, spec.top_p)
+    system.agent.set_grid(spec.grid)
+    system.note += f", grid {spec.grid}"
+    return system
+
+
 # ---------------------------------------------------------------------------------------------
 # Model vs model: a chord agent against the learned melody agent (``jamcore.stream.MelodyAgentStream``)
 
@@ -115,6 +143,6 @@ def play_duet(chord_agent: ChordAgent, melody_agent: MelodyAgent, n_frames: int,
 
 
 __all__ = [
-    "System", "data_system", "baseline_systems", "checkpoint_harmonizer", "checkpoint_system",
+    "System", "data_system", "baseline_systems", "checkpoint_harmonizer", "checkpoint_system", "SystemSpec", "build_system",
     "ChordAgent", "MelodyAgent", "play_duet",
 ]
