@@ -10,7 +10,7 @@
 #
 # Stages that do not need each other run in two lanes side by side (`|` above; each small stage trains
 # on one thread, so the two lanes fill a 2-core machine); LANES=1 runs them one after another, and the
-# evaluation scores LANES systems at a time (`jamcore eval --workers`). A lane that is free takes the
+# `small` evaluation scores LANES systems at a time (`jamcore eval --workers`). A lane that is free takes the
 # next stage of its phase's queue (training/stages.sh), so the lanes finish together whatever each
 # stage costs that day. Every stage's wall time goes to OUT/state/times.tsv (the
 # model cards keep each run's own wall_seconds) and the whole run's is printed at the end; the time the
@@ -88,16 +88,17 @@ policy_queue() { drain train_policy "${POLICIES[@]}"; }
 queue policies
 lanes policy_queue policy_queue
 names="mle$(printf ',%s' "${POLICIES[@]}")"
-SONGS=50; EMBED="$OUT/rewards/contrastive-s0"
-# The smoke reward models read short windows only: no learned-embedding Vendi score there.
-[ "$MODE" = smoke ] && SONGS=4 && EMBED=none
+SONGS=50; EMBED="$OUT/rewards/contrastive-s0"; WORKERS="$LANES"
+# The smoke reward models read short windows only: no learned-embedding Vendi score there; and its
+# four songs a system cost less than starting a worker process, so it scores in one.
+[ "$MODE" = smoke ] && SONGS=4 && EMBED=none && WORKERS=1
 # The report is current when no checkpoint is newer than it.
 if [ -f "$STATE/eval/metrics.json" ] && [ -z "$(find "$OUT" -name '*.safetensors' -newer "$STATE/eval/metrics.json")" ]; then
     echo "[eval] done already"
 else
     t0=$SECONDS
     $JAM eval --checkpoints "$names" --checkpoint-dir "$OUT" --songs "$SONGS" --embed "$EMBED" --out "$STATE/eval" \
-        --workers "$LANES"
+        --workers "$WORKERS"
     printf 'eval\t%s\tfresh\n' "$((SECONDS - t0))" >> "$STATE/times.tsv"
 fi
 [ "$MODE" = smoke ] || .venv/bin/python training/make_docs.py --write-cards --judges --eval "$STATE/eval/metrics.json" --logs "$STATE" \
