@@ -92,8 +92,9 @@ def _sorted_metadata(blob: bytes) -> bytes:
     if not meta:
         return blob
     header["__metadata__"] = dict(sorted(meta.items()))
-    text = json.dumps(header, separators=(",", ":")).encode()
-    if len(text) > n:  # never: the same entries re-ordered (safetensors writes compact JSON)
+    # Compact, UTF-8 unescaped: as safetensors writes it, so only the order of the metadata changes.
+    text = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode()
+    if len(text) != len(blob[8:8 + n].rstrip(b" ")):  # an escape written differently: keep the original
         return blob
     return blob[:8] + text.ljust(n) + blob[8 + n:]
 

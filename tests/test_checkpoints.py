@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import torch
 from safetensors.torch import load_file
+from safetensors.torch import save as save_bytes
 
 from jamcore import checkpoints as C
 from jamcore.config import ModelConfig
@@ -51,6 +52,9 @@ def test_the_same_weights_write_the_same_file(tmp_path):
         C.save_tensors(tmp_path / f"{i}.safetensors", tensors, metadata=meta)
         files.add((tmp_path / f"{i}.safetensors").read_bytes())
     assert len(files) == 1
+    # Text safetensors writes unescaped (UTF-8, DEL) comes back the same, so it is sorted too.
+    odd = {"b": "\u2014" * 5, "a": "1", "c": "\u65e5\u672c\U0001f3b5", "d": "x\x7f"}
+    assert len({C._sorted_metadata(save_bytes(tensors, odd)) for _ in range(8)}) == 1
     raw = files.pop()
     header = json.loads(raw[8:8 + int.from_bytes(raw[:8], "little")])
     assert list(header["__metadata__"]) == sorted(meta) and header["__metadata__"] == meta

@@ -1,5 +1,7 @@
 """`jamcore eval` end to end on a few songs: data and baseline rows, files, determinism."""
 import json
+import multiprocessing as mp
+import time
 from pathlib import Path
 
 import numpy as np
@@ -8,6 +10,7 @@ import pytest
 from jamcore import tokens as T
 from jamcore.config import ModelConfig
 from jamcore.eval import report as R
+from jamcore.eval.parallel import run_tasks
 from jamcore.eval.systems import SystemSpec, baseline_systems, data_system
 from jamcore.music.chords import Chord
 
@@ -111,6 +114,16 @@ def test_a_failing_worker_names_its_system():
     specs = [SystemSpec("data", "data"), SystemSpec("no-such-rule", "baseline")]
     with pytest.raises(RuntimeError, match="'no-such-rule' failed in a worker process: ValueError: no baseline"):
         R.evaluate(synthetic_songs(2), specs, R.EvalConfig(songs=2), progress=False, workers=2)
+
+
+def test_a_failing_row_stops_the_rows_still_running():
+    """The error comes at once and no worker is left computing: a row still running is killed, not
+    waited for (the command sat for a whole checkpoint's row after an error or Ctrl-C)."""
+    t0 = time.monotonic()
+    with pytest.raises(RuntimeError, match="'bad' failed in a worker process: ValueError"):
+        run_tasks(time.sleep, [("slow", (60,)), ("bad", (-1,))], workers=2)
+    assert time.monotonic() - t0 < 30
+    assert not [p for p in mp.active_children() if p.is_alive()]
 
 
 def test_select_songs_is_seeded_and_drops_short_songs():

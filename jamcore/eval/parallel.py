@@ -48,8 +48,8 @@ def run_tasks(fn: Callable[..., Any], tasks: Sequence[tuple[str, tuple]], worker
                 results[name] = _result(future, name)
                 if done is not None:
                     done(name, results[name])
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)  # report now; a running task ends on its own
+        except BaseException:  # a failed row or Ctrl-C: stop the rows still running, then report
+            _stop(pool)
             raise
         pool.shutdown()
     return results
@@ -60,10 +60,19 @@ def _result(future, name: str) -> Any:
         return future.result()
     except BrokenProcessPool as exc:
         raise RuntimeError(f"a worker process died (killed, out of memory?) before {name!r} finished") from exc
-    except JamcoreError as exc:  # a user-facing failure (an unusable checkpoint): the CLI prints it
-        raise JamcoreError(f"{name}: {exc}") from exc
+    except (JamcoreError, ModuleNotFoundError):  # user-facing (an unusable checkpoint, a missing extra):
+        raise  # its message names what failed; the CLI prints it as it would from this process
     except Exception as exc:  # a bug: the worker's traceback is chained below this one
         raise RuntimeError(f"{name!r} failed in a worker process: {type(exc).__name__}: {exc}") from exc
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End the pool now: queued rows are dropped and rows already running are killed (shutdown alone
+    lets them finish, which kept the command waiting for a whole checkpoint's row after an error)."""
+    processes = list((pool._processes or {}).values())  # noqa: SLF001 (no public way to kill workers)
+    for p in processes:
+        p.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 @contextmanager

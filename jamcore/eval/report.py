@@ -32,7 +32,7 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from jamcore.checkpoints import DEFAULT_TEMPERATURE, CheckpointError, resolve
+from jamcore.checkpoints import DEFAULT_TEMPERATURE, CheckpointError, load_policy_weights, resolve
 from jamcore.config import DataConfig
 from jamcore.data.build import load_corpus
 from jamcore.errors import CommandError
@@ -584,7 +584,7 @@ def run(args) -> int:
     specs = [SystemSpec("data", "data")]
     specs += [] if args.no_baselines else [SystemSpec(s.name, "baseline") for s in baseline_systems()]
     for n in names:
-        resolve(n, args.checkpoint_dir)  # a missing checkpoint fails now, not minutes into the run
+        load_policy_weights(n, args.checkpoint_dir)  # an unusable checkpoint fails now, not minutes into the run
         specs.append(SystemSpec(n, "checkpoint", args.checkpoint_dir, args.temperature, args.top_p, args.grid))
     if args.workers < 0:
         raise CommandError(f"--workers must be 0 (one per CPU) or more, not {args.workers}")
