@@ -4,8 +4,7 @@ import json
 import numpy as np
 import pytest
 import torch
-from safetensors.torch import load_file
-from safetensors.torch import save as save_bytes
+from safetensors.torch import load_file, save as save_bytes
 
 from jamcore import checkpoints as C
 from jamcore.config import ModelConfig

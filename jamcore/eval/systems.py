@@ -143,6 +143,7 @@ def play_duet(chord_agent: ChordAgent, melody_agent: MelodyAgent, n_frames: int,
 
 
 __all__ = [
-    "System", "data_system", "baseline_systems", "checkpoint_harmonizer", "checkpoint_system", "SystemSpec", "build_system",
+    "System", "data_system", "baseline_systems", "checkpoint_harmonizer", "checkpoint_system",
+    "SystemSpec", "build_system",
     "ChordAgent", "MelodyAgent", "play_duet",
 ]
