@@ -67,6 +67,10 @@ class ModelConfig:
     n_heads: int = 4
     ff_mult: int = 4
     dropout: float = 0.1
+    # Dropout on the attention weights; None: the same as `dropout`. torch's fused CPU attention
+    # kernels take no dropout, so any value above 0 sends training through the reference path, which
+    # is much slower (docs/architecture.md, "Pipeline time").
+    attn_dropout: float | None = None
     max_len: int = 2 * WINDOW_FRAMES + 1
     # Anchor only: encoder layers (decoder uses n_layers).
     n_encoder_layers: int = 2
@@ -119,7 +123,9 @@ _BASE = TrainConfig(
     model=ModelConfig(d_model=256, n_layers=6, n_heads=8, metric_slots=METRIC_SLOTS),
     steps=8000, batch_size=32, lr=5e-4, warmup_steps=400,
 )
-_SMALL_MODEL = ModelConfig(metric_slots=METRIC_SLOTS)  # the melody agent's trainer drops the metrical input
+# The melody agent's trainer drops the metrical input. Residual and feed-forward dropout stay; attention
+# dropout is off so training takes the fused attention kernel.
+_SMALL_MODEL = ModelConfig(metric_slots=METRIC_SLOTS, attn_dropout=0.0)
 
 # Supervised runs by model kind, then profile. `small` is the shipped recipe, exactly as its card says
 # (`training/pipeline.sh small` passes nothing else). `threads` is 1 everywhere: the pipeline runs two
