@@ -11,8 +11,12 @@ serve: setup
 demo: setup
 	.venv/bin/jamcore demo
 
+# Two phases on parallel workers (one per core): the CPU-only tests, then those that keep wall-clock
+# deadlines, so no training test shares the machine with a live daemon (tests/conftest.py).
+PYTEST = .venv/bin/python -m pytest -q -n auto --dist loadfile
 test: setup
-	.venv/bin/python -m pytest -q
+	$(PYTEST) -m "not realtime"
+	$(PYTEST) -m realtime
 
 wheel: setup
 	.venv/bin/python -m pip wheel . --no-deps --no-build-isolation -q -w dist

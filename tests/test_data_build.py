@@ -3,11 +3,13 @@ import dataclasses
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from jamcore.config import DataConfig
+from jamcore.data import build as build_module
 from jamcore.data.build import (
     SPLITS, assign_split, build_corpus, cache_dir_for, load_corpus, read_cache, tokenize_song,
 )
@@ -122,3 +124,28 @@ def test_load_corpus_builds_when_missing_then_reads_the_cache(cfg, monkeypatch):
     assert np.array_equal(second.melody, first.melody)
     load_corpus(small, rebuild=True, progress=False)
     assert len(calls) == 2
+
+
+
+def test_a_build_that_finishes_while_another_is_moving_its_cache_in_leaves_one_whole_cache(corpus, cfg, monkeypatch):
+    """Two pipelines (or test workers) building one key at once: the other build lands its cache just
+    as this one moves its own into place. Both succeed, a reader holding the old cache open reads it to
+    the end, and one whole cache is left with no temporary folders beside it."""
+    folder = cache_dir_for(cfg, LIMIT)
+    real_replace = build_module.os.replace
+    raced = []
+
+    def replace(src, dst):
+        if Path(dst) == folder and not raced:  # this build's final move: the other one lands first
+            raced.append(True)
+            build_module._write_cache(folder, corpus, {"other": True}, {}, None)
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(build_module.os, "replace", replace)
+    with (folder / "corpus.json").open() as held:
+        build_module._write_cache(folder, corpus, {"this": True}, {}, None)
+        assert json.loads(held.read())["records"]
+    assert raced
+    assert sorted(p.name for p in folder.parent.iterdir() if p.name.startswith(folder.name)) == [folder.name]
+    again = read_cache(folder)
+    assert again.records == corpus.records and np.array_equal(again.melody, corpus.melody)

@@ -294,9 +294,20 @@ def _write_cache(out: Path, corpus: TokenCorpus, stats: dict, onsets: dict, plot
         (tmp / "stats.json").write_text(json.dumps(stats, indent=2))
         if onsets:
             plot_stats(onsets, tmp / "stats.png")
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
+        # An older build of the same key steps aside by rename (one atomic step, files a reader has
+        # open stay readable) rather than being deleted in place under a reader; two builds of one key
+        # at once (two pipelines, parallel tests) each leave a whole cache, the later one wins.
+        old = out.with_name(f"{out.name}.old-{tmp.name}")
+        try:
+            os.replace(out, old)
+        except FileNotFoundError:
+            pass
+        try:
+            os.replace(tmp, out)
+        except OSError:
+            if not out.is_dir():
+                raise  # not a concurrent build's cache in the way: a real error
+        shutil.rmtree(old, ignore_errors=True)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
