@@ -14,9 +14,9 @@ demo: setup
 # Two phases on parallel workers (one per core): the CPU-only tests, then those that keep wall-clock
 # deadlines, so no training test shares the machine with a live daemon (tests/conftest.py).
 PYTEST = .venv/bin/python -m pytest -q -n auto --dist loadfile
+# Both phases run whatever the first gives; the target fails if either does.
 test: setup
-	$(PYTEST) -m "not realtime"
-	$(PYTEST) -m realtime
+	@status=0; $(PYTEST) -m "not realtime" || status=$$?; $(PYTEST) -m realtime || status=$$?; exit $$status
 
 wheel: setup
 	.venv/bin/python -m pip wheel . --no-deps --no-build-isolation -q -w dist

@@ -91,6 +91,11 @@ class Player:
             self.played += 1
         time.sleep(60.0 / self.bpm / 4)
 
+    @property
+    def next_frame(self):
+        """The frame the next ``play`` starts at."""
+        return self.f0 + self.played if self.t0 is not None else 0
+
     def play_until(self, c, address, predicate=None, timeout=None):
         """Play on, a beat at a time, until ``c`` receives a message to ``address`` (as a device streams
         while it waits for the loader's answer: a client that falls silent is parked, and a parked
@@ -250,13 +255,15 @@ def test_checkpoint_switch_mid_session_without_a_missing_frame(bridge):
         c.wait_for(P.STATUS.path, lambda r: r.args == ("loading", "tiny2"), timeout=1)
         p.play_until(c, P.STATUS.path, lambda r: r.args == ("checkpoint", "tiny2"))
         assert not c.messages(P.ERROR.path)
-        frames = set(range(1, 64))
+        frames = set(range(1, p.next_frame))  # before, while and after it loaded
         assert covered_before(c, frames, p) == frames
         # A blend of two compatible checkpoints plays too.
+        sent_at = p.next_frame
         c.send(P.BLEND.path, "tiny", "tiny2", 0.5)
         p.play(16)
         p.play_until(c, P.STATUS.path, lambda r: r.args == ("checkpoint", "tiny+tiny2@0.5"))
-        assert covered_before(c, set(range(64, 80)), p) == set(range(64, 80))
+        frames = set(range(sent_at, p.next_frame))
+        assert covered_before(c, frames, p) == frames
 
 
 @pytest.mark.parametrize("name, why", [("nope", "no checkpoint named"), ("broken", "unreadable weights")])
@@ -270,7 +277,8 @@ def test_bad_checkpoint_refused_and_old_one_keeps_playing(bridge, name, why):
         err = p.play_until(c, P.ERROR.path)
         assert err.args[0] == P.CHECKPOINT.path and why in err.args[1] and "keeping 'tiny'" in err.args[1]
         assert not any(r.args == ("checkpoint", name) for r in c.messages(P.STATUS.path))
-        assert covered_before(c, set(range(1, 24)), p) == set(range(1, 24))
+        frames = set(range(1, p.next_frame))
+        assert covered_before(c, frames, p) == frames
 
 
 def test_blend_of_different_architectures_refused(bridge):
@@ -324,9 +332,9 @@ def test_two_clients_at_once_each_with_its_own_session(bridge):
         # Both play from one player loop in real time, same tempo; b's switch lands while they play.
         both = Player(a, b)
         both.play_until(b, P.STATUS.path, lambda r: r.args == ("checkpoint", "tiny2"))
-        start = both.played
+        start = both.next_frame
         both.play(32, notes=lambda f: 72 - f % 3)  # a different melody from here
-        frames = set(range(start + 1, start + 32))
+        frames = set(range(1, start + 32))  # a's chords and b's, while b's switch loaded too
         assert covered_before(a, frames, both) == frames
         assert covered_before(b, frames, both) == frames
         assert len(bridge.clients) == 2

@@ -126,12 +126,13 @@ def test_load_corpus_builds_when_missing_then_reads_the_cache(cfg, monkeypatch):
     assert len(calls) == 2
 
 
-
-def test_a_build_that_finishes_while_another_is_moving_its_cache_in_leaves_one_whole_cache(corpus, cfg, monkeypatch):
+def test_a_build_that_finishes_while_another_is_moving_its_cache_in_leaves_one_whole_cache(corpus, tmp_path,
+                                                                                         monkeypatch):
     """Two pipelines (or test workers) building one key at once: the other build lands its cache just
     as this one moves its own into place. Both succeed, a reader holding the old cache open reads it to
     the end, and one whole cache is left with no temporary folders beside it."""
-    folder = cache_dir_for(cfg, LIMIT)
+    folder = cache_dir_for(DataConfig(cache_dir=tmp_path), LIMIT)  # its own cache: the module's stays as built
+    build_module._write_cache(folder, corpus, {"first": True}, {}, None)
     real_replace = build_module.os.replace
     raced = []
 
@@ -147,5 +148,23 @@ def test_a_build_that_finishes_while_another_is_moving_its_cache_in_leaves_one_w
         assert json.loads(held.read())["records"]
     assert raced
     assert sorted(p.name for p in folder.parent.iterdir() if p.name.startswith(folder.name)) == [folder.name]
+    assert json.loads((folder / "stats.json").read_text()) == {"other": True}  # the first to land stays
     again = read_cache(folder)
     assert again.records == corpus.records and np.array_equal(again.melody, corpus.melody)
+
+
+def test_a_build_that_cannot_move_its_cache_in_puts_the_old_one_back(corpus, tmp_path, monkeypatch):
+    folder = cache_dir_for(DataConfig(cache_dir=tmp_path), LIMIT)
+    build_module._write_cache(folder, corpus, {"old": True}, {}, None)
+    real_replace = build_module.os.replace
+
+    def replace(src, dst):
+        if Path(dst) == folder and Path(src).name.startswith(folder.name + ".tmp-"):  # the new cache only
+            raise PermissionError("no room")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(build_module.os, "replace", replace)
+    with pytest.raises(PermissionError):
+        build_module._write_cache(folder, corpus, {"new": True}, {}, None)
+    assert json.loads((folder / "stats.json").read_text()) == {"old": True}
+    assert sorted(p.name for p in folder.parent.iterdir() if p.name.startswith(folder.name)) == [folder.name]

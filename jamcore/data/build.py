@@ -10,6 +10,7 @@ the vocabulary version), so a stale cache is never read after the parsing code c
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -294,9 +295,10 @@ def _write_cache(out: Path, corpus: TokenCorpus, stats: dict, onsets: dict, plot
         (tmp / "stats.json").write_text(json.dumps(stats, indent=2))
         if onsets:
             plot_stats(onsets, tmp / "stats.png")
-        # An older build of the same key steps aside by rename (one atomic step, files a reader has
-        # open stay readable) rather than being deleted in place under a reader; two builds of one key
-        # at once (two pipelines, parallel tests) each leave a whole cache, the later one wins.
+        # An older build of the same key steps aside by rename (one atomic step; files a reader has
+        # open stay readable) rather than being deleted in place under a reader. Two builds of one key
+        # at once (two pipelines, parallel tests) both succeed: the first to land stays, the other's
+        # copy of the same data is dropped.
         old = out.with_name(f"{out.name}.old-{tmp.name}")
         try:
             os.replace(out, old)
@@ -305,8 +307,10 @@ def _write_cache(out: Path, corpus: TokenCorpus, stats: dict, onsets: dict, plot
         try:
             os.replace(tmp, out)
         except OSError:
-            if not out.is_dir():
-                raise  # not a concurrent build's cache in the way: a real error
+            if not out.is_dir():  # no concurrent build's cache in the way: a real error
+                with contextlib.suppress(OSError):
+                    os.replace(old, out)  # the old cache back where it was
+                raise
         shutil.rmtree(old, ignore_errors=True)
     finally:
         if tmp.exists():
