@@ -77,7 +77,7 @@ class Player:
         return self.t0 + (f - self.f0) * 60.0 / self.bpm / 4
 
     def play(self, frames, start=None, notes=lambda f: 60 + f % 5, transport_first=True):
-        start = self.f0 + (self.played if self.t0 else 0) if start is None else start
+        start = self.next_frame if start is None else start
         now = time.monotonic()
         if self.t0 is None or start != self.f0 + self.played:
             self.t0, self.f0, self.played = now + 0.02, start, 0
