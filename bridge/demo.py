@@ -137,7 +137,7 @@ def simulate_session(notes, policy, settings=None, seed: int = 0, bpm: float = 1
         t = f * spf
         if f % 4 == 0:
             s.on_transport(True, f / 4, bpm, t)
-        while i < len(events) and events[i][0] < (f + 1) / 4:
+        while i < len(events) and events[i][0] < (f + 0.5) / 4:  # what has happened by the step
             beat, _, pitch, velocity = events[i]
             s.on_note(pitch, velocity, beat, arrival=t)
             i += 1

@@ -51,7 +51,7 @@ from bridge.scheduler import chord_runs, horizon
 from jamcore import tokens as T
 from jamcore.checkpoints import DEFAULT_TEMPERATURE
 from jamcore.music.grid import DEFAULT_GRID
-from jamcore.music.time import FRAMES_PER_BEAT, beat_to_frame
+from jamcore.music.time import FRAMES_PER_BEAT, beat_to_frame, note_frame
 from jamcore.music.voicing import voice_chord
 from jamcore.stream import live_chord
 
@@ -289,7 +289,7 @@ class Session:
         """Record a melody note (velocity 0: note off). Returns a refusal reason or None."""
         if not self.clock.known:
             return "no transport yet: send /jam/transport before notes"
-        p = self.pframe_near(beat_to_frame(beat))
+        p = self.pframe_near(note_frame(beat))  # a player's timing: the nearest 16th
         if p > self.cursor + EARLY_NOTE_FRAMES:
             return (f"note at beat {beat:g} is {(p - self.cursor) / FRAMES_PER_BEAT:g} beats ahead of the "
                     f"transport; send /jam/transport on every change (start, stop, seek, tempo)")

@@ -80,7 +80,7 @@ def harmonize_file(path: str | Path, checkpoint: str = DEFAULT_POLICY, checkpoin
     end = max(n.end for n in song.melody)
     n_frames = beat_to_frame(end)
     n_frames = -(-n_frames // FRAMES_PER_BEAT) * FRAMES_PER_BEAT  # to the end of the beat
-    melody_tokens = [int(t) for t in T.encode_melody(song.melody, n_frames)]
+    melody_tokens = [int(t) for t in T.encode_performance(song.melody, n_frames)]
     stream = StreamingPolicy(model, beats_per_bar=song.meter.beats_per_bar,  # the file's first time signature
                              grid=grid)
     chords = play(stream, melody_tokens, temperature, top_p, np.random.default_rng(seed), listen_beats)

@@ -23,7 +23,7 @@ import numpy as np
 
 from jamcore.music.chords import ALL_CHORDS, Chord
 from jamcore.music.song import ChordSpan, Note
-from jamcore.music.time import beat_to_frame, frame_to_beat
+from jamcore.music.time import beat_to_frame, frame_to_beat, note_frame
 
 VOCAB_VERSION = "jamcore-v1"
 
@@ -152,12 +152,14 @@ CHORD_SLOT_MASK = np.array([is_chord_token(t) for t in range(VOCAB_SIZE)])
 # Songs <-> per-frame tokens
 
 
-def encode_melody(notes: tuple[Note, ...] | list[Note], n_frames: int) -> np.ndarray:
-    """Per-frame melody tokens. Notes are assumed monophonic; on overlap the newest note wins."""
+def encode_melody(notes: tuple[Note, ...] | list[Note], n_frames: int, frame_of=beat_to_frame) -> np.ndarray:
+    """Per-frame melody tokens. Notes are assumed monophonic; on overlap the newest note wins.
+    ``frame_of`` places an event on the grid: the data's own (default) or a performer's (``note_frame``,
+    through ``encode_performance``)."""
     out = np.full(n_frames, SILENCE, dtype=np.int16)
     for note in sorted(notes, key=lambda n: n.start):
-        start = beat_to_frame(note.start)
-        end = max(beat_to_frame(note.end), start + 1)
+        start = frame_of(note.start)
+        end = max(frame_of(note.end), start + 1)
         if start >= n_frames or end <= 0:
             continue
         start_c = max(start, 0)
@@ -165,6 +167,12 @@ def encode_melody(notes: tuple[Note, ...] | list[Note], n_frames: int) -> np.nda
         if start >= 0:
             out[start] = note_on(note.pitch)
     return out
+
+
+def encode_performance(notes: tuple[Note, ...] | list[Note], n_frames: int) -> np.ndarray:
+    """Melody tokens of a performed melody (a user's file, the live stream): each onset and release on
+    its nearest 16th, as the bridge places live notes (``note_frame``)."""
+    return encode_melody(notes, n_frames, frame_of=note_frame)
 
 
 def encode_chords(spans: tuple[ChordSpan, ...] | list[ChordSpan], n_frames: int) -> np.ndarray:

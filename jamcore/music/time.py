@@ -16,6 +16,14 @@ def beat_to_frame(beat: float) -> int:
     return math.floor(FRAMES_PER_BEAT * beat + _FRAME_EPS)
 
 
+def note_frame(beat: float) -> int:
+    """Frame of a *played* note's onset or release: the nearest 16th. A player is never exactly on the
+    grid; a note struck a hair before the beat belongs to the beat, not to the 16th before it, and a
+    note released in the last half of a frame sounded through it (so a detached quarter note stays a
+    quarter). Data files are on the grid already, where this and ``beat_to_frame`` agree."""
+    return math.floor(FRAMES_PER_BEAT * beat + 0.5)
+
+
 def frame_to_beat(frame: int) -> float:
     return frame / FRAMES_PER_BEAT
 
