@@ -18,6 +18,7 @@ from bridge.session import Session, Settings
 from jamcore.checkpoints import DEFAULT_POLICY, DEFAULT_TEMPERATURE
 from jamcore.music.grid import DEFAULT_GRID, GRIDS
 from jamcore.music.midi_io import load_user_melody, write_harmonized_midi
+from jamcore.music.time import note_frame
 from jamcore.music.render import render_wav
 
 ASSET = Path(__file__).resolve().parents[1] / "jamcore" / "assets" / "demo_melody.mid"
@@ -96,7 +97,8 @@ def note_in_chord(notes, events) -> float:
     """Share of melody time (in 16ths) sounding over a chord in which the melody note is a chord tone."""
     hits = total = 0
     for n in notes:
-        f0, f1 = int(n.start * 4 + 1e-6), max(int(n.end * 4 + 1e-6), int(n.start * 4 + 1e-6) + 1)
+        f0 = note_frame(n.start)  # the frames the bridge heard the note on
+        f1 = max(note_frame(n.end), f0 + 1)
         for f in range(f0, f1):
             beat = f / 4
             ch = next((e for e in events if e[0] <= beat < e[1]), None)

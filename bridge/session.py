@@ -225,7 +225,9 @@ class Session:
         the wrap may arrive just after it, and the other way round)."""
         p = self.pframe(song_frame)
         lf = self._loop_frames()
-        if lf is not None and lf[0] <= song_frame < lf[1]:
+        # The loop end itself is the next pass's first frame (a note rounded onto it, e.g. a release a
+        # hair before the wrap, belongs to the pass on either side of the wrap nearest the cursor).
+        if lf is not None and lf[0] <= song_frame <= lf[1] and lf[1] > lf[0]:
             n = lf[1] - lf[0]
             p = min((p - n, p, p + n), key=lambda q: abs(q - self.cursor))
         return p
@@ -279,6 +281,8 @@ class Session:
         del self.voicings[p0:]
         self._last_voicing = next((v for v in reversed(self.voicings) if v), self._last_voicing)
         self._rewind(min(len(self.pushed_c), p0))
+        # A note struck just before the jump may have rounded onto p0: it belongs to the old position.
+        self.notes = [n for n in self.notes if n.on < p0]
         for n in self.notes:
             if n.off is None or n.off > p0:
                 n.off = min(n.off if n.off is not None else p0, p0)  # a jump cuts sounding notes
@@ -404,7 +408,8 @@ class Session:
                     self._rewound_during = self.cursor
                     self._rewind(p)
                     break
-            self._dirty_from = None
+            # A note struck early (on the next frame) waits for its frame, when the cursor reaches it.
+            self._dirty_from = self._dirty_from if self._dirty_from > self.cursor else None
         # Provisional chords that have entered the commit window become final.
         for p in range(len(self.committed), min(self.commit_end, len(self.pushed_c))):
             self._commit(p, self.pushed_c[p])
@@ -461,7 +466,7 @@ class Session:
         the reaction latency (note arrival -> plan conditioned on it)."""
         if not self._awaiting or len(self.pushed_c) < self.commit_end + 1:
             return
-        n = len(self.pushed_c)
+        n = min(len(self.pushed_c), self.cursor + 1)  # a note struck early counts once its frame is heard
         while self._awaiting and self._awaiting[0][0] < n:
             _, arrival = self._awaiting.popleft()
             self.reaction_ms.append((now - arrival) * 1e3)

@@ -22,7 +22,7 @@ from jamcore.eval.metrics import chord_chase, note_in_chord
 from jamcore.music.grid import DEFAULT_GRID, GRIDS
 from jamcore.music.midi_io import load_user_melody, write_harmonized_midi
 from jamcore.music.render import render_wav
-from jamcore.music.time import FRAMES_PER_BEAT, beat_to_frame, frame_to_beat
+from jamcore.music.time import FRAMES_PER_BEAT, frame_to_beat, note_frame
 from jamcore.music.voicing import Voicer
 from jamcore.stream import LISTEN_BEATS, StreamingPolicy, play
 
@@ -78,7 +78,7 @@ def harmonize_file(path: str | Path, checkpoint: str = DEFAULT_POLICY, checkpoin
     song, report = load_user_melody(path)
     model, _ = load_policy_weights(checkpoint, checkpoint_dir)
     end = max(n.end for n in song.melody)
-    n_frames = beat_to_frame(end)
+    n_frames = note_frame(end)  # where the last note's release lands (as the bridge hears it)
     n_frames = -(-n_frames // FRAMES_PER_BEAT) * FRAMES_PER_BEAT  # to the end of the beat
     melody_tokens = [int(t) for t in T.encode_performance(song.melody, n_frames)]
     stream = StreamingPolicy(model, beats_per_bar=song.meter.beats_per_bar,  # the file's first time signature

@@ -76,3 +76,34 @@ def test_a_real_seek_inside_the_loop_is_still_a_jump(session):
         session.step(t + 0.002)
     upd = session.on_transport(True, 3.0, BPM, 8 * SPF)  # from beat 2 to beat 3: a seek
     assert upd.jumped
+
+
+
+@pytest.mark.parametrize("after_wrap", [False, True])
+def test_a_note_released_a_hair_before_the_loop_end_is_heard_there_whichever_side_of_the_wrap_it_arrives(
+        session, after_wrap):
+    """Live ends a note held across the loop end just before it: the release rounds onto the loop end,
+    which is the next pass's first frame. It must end the note there, not be refused as a whole loop
+    ahead of the transport (and leave the note sounding through the next pass)."""
+    from jamcore import tokens as T
+
+    session.set_loop(True, *LOOP)
+    for i in range(16):
+        t = i * SPF
+        if i % 4 == 0:
+            session.on_transport(True, i / 4, BPM, t)
+        if i == 12:
+            session.on_note(67, 100, 3.0, arrival=t)
+        session.step(t + 0.002)
+    if not after_wrap:
+        assert session.on_note(67, 0, 3.99, arrival=16 * SPF - 0.001) is None
+    session.on_transport(True, 0.0, BPM, 16 * SPF)
+    session.step(16 * SPF + 0.002)
+    if after_wrap:  # the release was stamped before the wrap and arrives just after it
+        assert session.on_note(67, 0, 3.99, arrival=16 * SPF + 0.003) is None
+    p0 = session.cursor  # the new pass's first frame
+    assert p0 == 16
+    session.step(17 * SPF + 0.002)
+    assert session.melody_token(p0 - 1) == T.note_hold(67)  # held through the loop's last 16th
+    assert session.melody_token(p0) == T.SILENCE  # and let go at the wrap
+    assert session.melody_token(p0 + 8) == T.SILENCE  # not sounding on through the next pass

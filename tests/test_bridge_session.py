@@ -346,3 +346,22 @@ def test_a_reset_while_a_swap_loads_never_gives_the_new_song_the_old_history(out
     ref.song_frame = s.song_frame_at
     ref.prime(s.pushed_c, s.pushed_m)
     assert np.allclose(ref.chord_logits(), pol.chord_logits(), atol=1e-4)
+
+
+def test_a_note_struck_early_counts_as_heard_when_its_frame_begins():
+    """A note played in the last half of a 16th is the next 16th's (the nearest frame). The policy hears it
+    when that frame begins, and the reaction latency is measured to then, not to a plan that imagined it."""
+    s = Session(policy(), "tiny", Settings(listen_beats=0.0), seed=0)
+    for f in range(8):
+        if f % 4 == 0:
+            s.on_transport(True, f / 4, BPM, f * SPF)
+        s.step(f * SPF + 0.002)
+    t = 7.8 * SPF
+    assert s.on_note(64, 100, 7.8 / 4, arrival=t) is None
+    s.step(t + 0.001)
+    assert len(s.reaction_ms) == 0  # frame 8 has not begun: nothing played on it is heard yet
+    s.on_transport(True, 2.0, BPM, 8 * SPF)
+    s.step(8 * SPF + 0.002)
+    assert s.melody_token(s.cursor) == T.note_on(64) and s.cursor == 8
+    assert s.pushed_m[8] == T.note_on(64)  # the policy was fed the real note on its frame
+    assert len(s.reaction_ms) == 1 and s.reaction_ms[0] >= 0.2 * SPF * 1e3
