@@ -7,7 +7,9 @@
 #
 #   training/disc_sweep.sh OUT [extra training args]
 #
-# `rl` (seed 0) is the pipeline's own stage, trained into OUT if missing; the other runs go to OUT/sweep.
+# `rl` (seed 0) is the pipeline's own stage, trained into OUT if missing, and the chord-only arm's seed 0
+# is the pipeline's `gapt-1.0`, copied (trained only if OUT lacks it); the other runs go to OUT/sweep. It may
+# run beside training/pipeline.sh on the same OUT (its queue takes the pipeline's two runs last).
 # Then all seven are evaluated on the test split twice: at the 16th grid, where a chord may come a 16th
 # after the note (the chase), and at the default grid: OUT/state/sweep-eval-16th and OUT/state/sweep-eval.
 # Resumable and timed like the pipeline (training/stages.sh). SEED1="chord meter" (default) names the
@@ -30,16 +32,41 @@ gapt() {  # gapt D SEED: gapt-1.0 with the chord-only (D=chord) or metre-hearing
     stage "gapt-1.0-$1-s$2" "$SWEEP" $JAM train gapt --adv-weight 1.0 --profile small --seed "$2" \
         --set "disc_meter=$meter" "${CK[@]}"
 }
+await_pipeline() {  # await_pipeline NAME: while training/pipeline.sh is training NAME into OUT, wait for it
+    while pgrep -f -- "--name $1 --out $STATE" > /dev/null && [ ! -f "$OUT/$1.safetensors" ]; do sleep 20; done
+}
+chord_s0() {  # the chord-only arm at seed 0 is the pipeline's gapt-1.0 (same recipe and seed; the runs are
+    # deterministic, a retrain came out byte-identical): taken from OUT when it is there, else trained
+    local run=gapt-1.0-chord-s0
+    await_pipeline gapt-1.0
+    if [ -f "$OUT/gapt-1.0.safetensors" ] && [ -f "$OUT/gapt-1.0.json" ] && [ ! -f "$SWEEP/$run.safetensors" ]; then
+        cp "$OUT/gapt-1.0.json" "$SWEEP/$run.json" && cp "$OUT/gapt-1.0.safetensors" "$SWEEP/$run.safetensors"
+        [ -f "$STATE/gapt-1.0.log.csv" ] && cp "$STATE/gapt-1.0.log.csv" "$STATE/$run.log.csv"
+        echo "[$run] the pipeline's gapt-1.0"
+    else
+        gapt chord 0
+    fi
+}
 SEED1="${SEED1:-chord meter}"
-seed1() { [[ " $SEED1 " == *" $1 "* ]] && gapt "$1" 1; return 0; }
-chord_lane() {
-    stage rl "$OUT" $JAM train rl --profile small "${CK[@]}"; gapt chord 0; seed1 chord
+run() {  # run NAME: one run of the sweep
+    case "$1" in
+        rl) await_pipeline rl; stage rl "$OUT" $JAM train rl --profile small "${CK[@]}" ;;
+        rl-s1) stage rl-s1 "$SWEEP" $JAM train rl --profile small --seed 1 "${CK[@]}" ;;
+        rl-norhythm) stage rl-norhythm "$SWEEP" $JAM train rl --profile small --set weights.rhythm=0 \
+            --set grid_choices=16th "${CK[@]}" ;;
+        gapt-1.0-chord-s0) chord_s0 ;;
+        gapt-1.0-*-s1) gapt "$(echo "$1" | cut -d- -f3)" 1 ;;
+        gapt-1.0-meter-s0) gapt meter 0 ;;
+    esac
 }
-meter_lane() {  # rl-norhythm here: the two lanes then hold the same number of runs
-    stage rl-s1 "$SWEEP" $JAM train rl --profile small --seed 1 "${CK[@]}"; gapt meter 0; seed1 meter
-    stage rl-norhythm "$SWEEP" $JAM train rl --profile small --set weights.rhythm=0 --set grid_choices=16th "${CK[@]}"
-}
-lanes chord_lane meter_lane
+# One queue that both lanes drain (training/stages.sh). The pipeline's own runs (rl, and gapt-1.0 as the
+# chord-only arm's seed 0) come last: when the sweep runs beside the pipeline they are done by then.
+RUNS=(rl-s1 gapt-1.0-meter-s0 rl-norhythm)
+for arm in $SEED1; do RUNS+=("gapt-1.0-$arm-s1"); done
+RUNS+=(rl gapt-1.0-chord-s0)
+queue sweep
+sweep_lane() { drain run "${RUNS[@]}"; }
+lanes sweep_lane sweep_lane
 
 names="$OUT/rl"
 for run in rl-s1 rl-norhythm gapt-1.0-chord-s0 gapt-1.0-chord-s1 gapt-1.0-meter-s0 gapt-1.0-meter-s1; do

@@ -57,7 +57,7 @@ class RLConfig:
     """Every weight of the RL/GAPT objective and its run, with defaults (the `small` profile)."""
 
     profile: str = "small"
-    steps: int = 120  # PPO steps
+    steps: int = 360  # PPO steps (120 until 4 December 2026: training/gapt_levers.md, item 13)
     batch_size: int = 16  # episodes per step
     minibatches: int = 2
     epochs: int = 1
@@ -85,7 +85,7 @@ class RLConfig:
     # chords change only at its points, during sampling and in the PPO log-probs, as StreamingPolicy
     # masks them live, so the policy learns to choose a chord for the span ahead. ("16th",): no mask.
     grid_choices: tuple[str, ...] = ("16th",)
-    actor_lr: float = 1e-4  # a 0.7 M model over 120 steps: approx_kl ~ 0.001-0.005 per update
+    actor_lr: float = 1e-4
     warmup_steps: int = 10
     min_lr_ratio: float = 0.1
     clip: float = 0.2
@@ -136,7 +136,8 @@ RL_PROFILES: dict[str, RLConfig] = {
     # `threads` is what the shipped runs used (one core each while another job held the other).
     # Issue 15: the rhythm-only ensembles join (weights.rhythm), and every episode draws a harmonic-rhythm
     # grid, so the policy learns to choose a chord for the span ahead under each grid a performer can pick.
-    "small": RLConfig(weights=RewardWeights(harmony=2.0, rhythm=1.0), grid_choices=GRIDS, threads=1),
+    # Harmony credit 4 over 360 steps (was 2 over 120): training/gapt_levers.md, item 13.
+    "small": RLConfig(weights=RewardWeights(harmony=4.0, rhythm=1.0), grid_choices=GRIDS, threads=1),
     # The reward-hacking baseline (docs/reward-hacking.md): no anchor KL, no entropy bonus, longer; a
     # discriminative reward trained with wrong-harmony negatives (`jamcore train reward --kind
     # discriminative --set wrong_fraction=0.5 --name discriminative-wrong-s0`) judging every 4-bar
