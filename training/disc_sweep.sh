@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Issue 15, item 3: the paper's chord-only GAPT discriminator against one that also hears each frame's place
 # in the bar (`--set disc_meter=true`), at adversarial weight 1.0, same seeds, beside `rl` (no
-# discriminator); two seeds each; and `rl-norhythm`, rl with the recipe before issue 15 (no rhythm judges,
-# no grid drawn), for the chase curve of docs/reward-hacking.md. Needs the pipeline's first phase in OUT
+# discriminator); two seeds each; and `rl-norhythm`, `rl` without the rhythm-only judges and the grid
+# drawn per episode (issue 15's additions), for the chase curve of docs/reward-hacking.md. Needs the pipeline's first phase in OUT
 # (mle, anchor, every judge).
 #
 #   training/disc_sweep.sh OUT [extra training args]
@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { echo "usage: $0 OUT [extra training args]" >&2; exit 2; }
-OUT="$1"; shift
+OUT="$(realpath -m "$1")"; shift  # absolute, as training/pipeline.sh names it (await_pipeline matches it)
 EXTRA=("$@")
 JAM="${JAMCORE:-.venv/bin/jamcore}"
 LANES="${LANES:-2}"
@@ -33,15 +33,19 @@ gapt() {  # gapt D SEED: gapt-1.0 with the chord-only (D=chord) or metre-hearing
         --set "disc_meter=$meter" "${CK[@]}"
 }
 await_pipeline() {  # await_pipeline NAME: while training/pipeline.sh is training NAME into OUT, wait for it
-    while pgrep -f -- "--name $1 --out $STATE" > /dev/null && [ ! -f "$OUT/$1.safetensors" ]; do sleep 20; done
+    # (its process runs, or it has written the weights and not yet moved them and the card, card last)
+    while { pgrep -f -- "--name $1 --out $STATE" > /dev/null || [ -f "$STATE/$1.safetensors" ]; } \
+        && [ ! -f "$OUT/$1.json" ]; do sleep 20; done
 }
 chord_s0() {  # the chord-only arm at seed 0 is the pipeline's gapt-1.0 (same recipe and seed; the runs are
     # deterministic, a retrain came out byte-identical): taken from OUT when it is there, else trained
     local run=gapt-1.0-chord-s0
     await_pipeline gapt-1.0
     if [ -f "$OUT/gapt-1.0.safetensors" ] && [ -f "$OUT/gapt-1.0.json" ] && [ ! -f "$SWEEP/$run.safetensors" ]; then
-        cp "$OUT/gapt-1.0.json" "$SWEEP/$run.json" && cp "$OUT/gapt-1.0.safetensors" "$SWEEP/$run.safetensors"
-        [ -f "$STATE/gapt-1.0.log.csv" ] && cp "$STATE/gapt-1.0.log.csv" "$STATE/$run.log.csv"
+        # Weights first, card last, each through a temporary name: a kill leaves no pair that looks done.
+        cp "$OUT/gapt-1.0.safetensors" "$SWEEP/$run.tmp" && mv "$SWEEP/$run.tmp" "$SWEEP/$run.safetensors" || return 1
+        cp "$OUT/gapt-1.0.json" "$SWEEP/$run.tmp" && mv "$SWEEP/$run.tmp" "$SWEEP/$run.json" || return 1
+        if [ -f "$STATE/gapt-1.0.log.csv" ]; then cp "$STATE/gapt-1.0.log.csv" "$STATE/$run.log.csv"; fi
         echo "[$run] the pipeline's gapt-1.0"
     else
         gapt chord 0

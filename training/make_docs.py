@@ -229,7 +229,7 @@ def main() -> int:
                 f"{m['data']['vendi_bag']:.1f}. "
                 + rl_hack_verdict(h, m))
     rl_card = cards.get("rl", {})
-    rl_w_harmony = rl_card.get("training", {}).get("weights", {}).get("harmony", float("nan"))
+    rl_w_harmony = rl_card.get("training", {}).get("weights", {}).get("harmony", "?")
     sweep_state = Path(args.sweep or args.logs)
     judges = judges_section(judge_chase_ranking(ckpt / "rewards", args.data_dir), img) if args.judges else ""
     chase = chase_curve_section(sweep_state, img)
@@ -240,7 +240,7 @@ def main() -> int:
 
 `rl` is the shipped `mle` policy post-trained with PPO on the coherence rewards: the learned
 contrastive and discriminative ensembles (two seeds each, scored at the episode end), and a rule-based
-harmony credit per chord decision (the note-in-chord share of the notes in the bar ahead, weight {rl_w_harmony:g};
+harmony credit per chord decision (the note-in-chord share of the notes in the bar ahead, weight {rl_w_harmony};
 `jamcore/rewards.py`), plus the rule penalties, a per-frame KL to the offline anchor, and **no
 adversarial term** (lambda 0). Its command: `{rl_card.get('command', '?')}` (the `small` profile).
 
@@ -290,7 +290,7 @@ the first and last 8-10 steps):
 
 So the learned ensembles alone do not add harmony at this scale, and one harmony score per episode is
 too blunt for PPO. The shipped recipe therefore credits each decision with the harmony of the bar it
-leads into (`harmony_horizon=16` frames, now weight {rl_w_harmony:g}): that climbs (the table above). A credit of one
+leads into (`harmony_horizon=16` frames, now weight {rl_w_harmony}): that climbs (the table above). A credit of one
 frame (`harmony_horizon=1`) climbs faster and teaches the policy to change chord one frame after each
 new note (the chord for a frame is chosen before its note is heard). Retrained ensembles (negatives
 from the policy's own rollouts) remain the way to a learned harmony reward.
@@ -302,7 +302,7 @@ Rollout metrics on training melodies (16 episodes a step, temperature 1), first 
 - **Horizon.** One frame (weight 1, 30 steps): note-in-chord 0.54 -> 0.70-0.76, policy entropy up
   (0.70 -> 1.07 nats), distinct chords per song up: it chases notes. Four frames (40 steps): 0.54 ->
   0.68. Sixteen frames (the shipped horizon; measured at weight 2, 120 steps): 0.57 -> 0.70, on the test songs 0.663
-  (above). At weight 1 and lr 2e-4 it climbs about half as fast.
+  (that day's `rl`). At weight 1 and lr 2e-4 it climbs about half as fast.
 - **Judged at note onsets** (`harmony_onsets=true`, each note scored once at its first frame, weighted
   by its length, so a chord changed after a note began earns nothing for it), 120 steps: 0.55 -> 0.59,
   with the on-beat share kept (0.62) and fewer changes a bar (2.8 -> 1.7). At temperature 0.5 on the 30

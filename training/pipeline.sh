@@ -29,6 +29,7 @@ case "$MODE" in
     small) OUT="${2:-jamcore/checkpoints}"; LAMBDAS="0.25 1.0 4.0" ;;
     *) echo "usage: $0 smoke|small [OUT] [extra training args]" >&2; exit 2 ;;
 esac
+OUT="$(realpath -m "$OUT")"  # absolute: training/disc_sweep.sh beside it recognises its runs by it
 shift $(( $# >= 2 ? 2 : $# ))
 EXTRA=("$@")
 JAM="${JAMCORE:-.venv/bin/jamcore}"

@@ -33,7 +33,7 @@ RHYTHM_COLUMNS = [
     ("rhythm_diversity", "rhythmic diversity", "{:.2f}"),
 ]
 SWEEP_RUNS = {  # run -> (arm, seed); the files training/disc_sweep.sh writes
-    "rl": ("rl", 0), "rl-s1": ("rl", 1), "rl-norhythm": ("rl, before issue 15", 0),
+    "rl": ("rl", 0), "rl-s1": ("rl", 1), "rl-norhythm": ("rl without the rhythm judges", 0),
     "gapt-1.0-chord-s0": ("gapt-1.0, chord-only D", 0), "gapt-1.0-chord-s1": ("gapt-1.0, chord-only D", 1),
     "gapt-1.0-meter-s0": ("gapt-1.0, D hears the bar", 0), "gapt-1.0-meter-s1": ("gapt-1.0, D hears the bar", 1),
 }
@@ -177,8 +177,8 @@ def chase_curve_section(state: Path, img: Path) -> str:
     return ("## The chase over RL steps\n\n"
             "Which reward pays for the chase: the harmony credit (`RewardSet.harmony_credit`) pays each chord "
             "decision for the note-in-chord of the bar ahead, and a chord changed one 16th after a new note is "
-            "heard fits that note; nothing else in the pre-issue-15 reward looks at timing. `rl-norhythm` is that "
-            "recipe (no rhythm judges, no grid drawn); `rl` and `gapt-1.0-*` add the rhythm-only judges and draw a "
+            "heard fits that note; nothing else in the pre-issue-15 reward looks at timing. `rl-norhythm` is `rl` without them "
+            "(no rhythm judges, no grid drawn); `rl` and `gapt-1.0-*` add the rhythm-only judges and draw a "
             "grid per episode (the chase is measured on the episodes that drew the 16th grid, a quarter of them). "
             "From `NAME.log.csv` of each run (training melodies, temperature 1):\n\n"
             + "\n".join(lines) + "\n\n![the chase over RL steps](img/chase-curves.png)\n")
@@ -213,8 +213,8 @@ def sweep_section(state: Path, data_metrics: dict | None = None) -> str:
     parts = ["## Rhythm: two discriminators, same seeds (issue 15)\n",
              "`training/disc_sweep.sh`: `rl` (no discriminator) and `gapt-1.0` with the paper's chord-only "
              "discriminator and with one that also hears each frame's place in the bar (`disc_meter`), seeds 0 "
-             "and 1 each, every run with the rhythm-only judges and a grid drawn per episode; `rl-norhythm` is the "
-             f"recipe before (seed 0). Test split, 50 songs, temperature {_temperatures(evals)}."]
+             "and 1 each, every run with the rhythm-only judges and a grid drawn per episode; `rl-norhythm` is `rl` "
+             f"without the rhythm judges and the grid draw (seed 0). Test split, 50 songs, temperature {_temperatures(evals)}."]
     verdict = None
     for grid, ev in evals.items():
         systems = {Path(k).name: v for k, v in ev["systems"].items()}  # the sweep evaluates paths

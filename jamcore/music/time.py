@@ -20,7 +20,8 @@ def note_frame(beat: float) -> int:
     """Frame of a *played* note's onset or release: the nearest 16th. A player is never exactly on the
     grid; a note struck a hair before the beat belongs to the beat, not to the 16th before it, and a
     note released in the last half of a frame sounded through it (so a detached quarter note stays a
-    quarter). Data files are on the grid already, where this and ``beat_to_frame`` agree."""
+    quarter). For events on the 16th grid this and ``beat_to_frame`` agree; the data's tokenizer keeps the
+    floor (a triplet's onset at 2/3 of a beat is frame 2 there, 3 here)."""
     return math.floor(FRAMES_PER_BEAT * beat + 0.5)
 
 
