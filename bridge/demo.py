@@ -18,8 +18,8 @@ from bridge.session import Session, Settings
 from jamcore.checkpoints import DEFAULT_POLICY, DEFAULT_TEMPERATURE
 from jamcore.music.grid import DEFAULT_GRID, GRIDS
 from jamcore.music.midi_io import load_user_melody, write_harmonized_midi
-from jamcore.music.time import note_frame
 from jamcore.music.render import render_wav
+from jamcore.music.time import note_frame
 
 ASSET = Path(__file__).resolve().parents[1] / "jamcore" / "assets" / "demo_melody.mid"
 
