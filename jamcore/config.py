@@ -77,6 +77,11 @@ class ModelConfig:
     # Policy only: rows of the metrical-position embedding (jamcore.music.meter.METRIC_SLOTS); 0 = none.
     metric_slots: int = 0
 
+    @property
+    def attention_dropout(self) -> float:
+        """The dropout on attention weights: ``attn_dropout``, or ``dropout`` where that is None."""
+        return self.dropout if self.attn_dropout is None else self.attn_dropout
+
 
 @dataclass(frozen=True)
 class TrainConfig:

@@ -147,6 +147,7 @@ def main() -> int:
     lambdas = {"rl": 0.0, **{n: float(n.split("-", 1)[1]) for n in gapts}}
     cards = {n: json.loads((ckpt / f"{n}.json").read_text()) for n in ["mle", "rl", "rl-hack", *gapts]
              if (ckpt / f"{n}.json").is_file()}
+    rl_card = cards.get("rl", {})
     if args.write_cards:
         for n, card in cards.items():
             if n not in systems:
@@ -192,7 +193,7 @@ def main() -> int:
         if up > HARMONY_GAIN and collapsed:
             why = "**the collapse shows**: `rl` gains harmony and falls below 0.9x the data's diversity."
         elif up <= HARMONY_GAIN:
-            why = (f"**no harmony gain** (at most {HARMONY_GAIN} of note-in-chord): {cards.get('rl', {}).get('training', {}).get('steps', '?')} steps did not raise it. "
+            why = (f"**no harmony gain** (at most {HARMONY_GAIN} of note-in-chord): {rl_card.get('training', {}).get('steps', '?')} steps did not raise it. "
                    "Why, measured: see *What RL can and cannot do here* below.")
         elif collapsed:
             why = f"**harmony up, within-song entropy below 0.9x the data's** ({rhythm})."
@@ -228,7 +229,6 @@ def main() -> int:
                 f"bags) {h['vendi_bag']:.1f} vs `mle`'s {m['mle']['vendi_bag']:.1f} and the data's "
                 f"{m['data']['vendi_bag']:.1f}. "
                 + rl_hack_verdict(h, m))
-    rl_card = cards.get("rl", {})
     rl_w_harmony = rl_card.get("training", {}).get("weights", {}).get("harmony", "?")
     sweep_state = Path(args.sweep or args.logs)
     judges = judges_section(judge_chase_ranking(ckpt / "rewards", args.data_dir), img) if args.judges else ""

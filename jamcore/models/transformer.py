@@ -71,7 +71,7 @@ class SelfAttention(nn.Module):
         self.head_dim = cfg.d_model // cfg.n_heads
         self.qkv = nn.Linear(cfg.d_model, 3 * cfg.d_model, bias=False)
         self.out = nn.Linear(cfg.d_model, cfg.d_model, bias=False)
-        self.dropout = cfg.dropout if cfg.attn_dropout is None else cfg.attn_dropout
+        self.dropout = cfg.attention_dropout
 
     def forward(self, x: torch.Tensor, rotary: Rotary, causal: bool, pad_mask: torch.Tensor | None = None,
                 cache: KVCache | None = None, layer: int = 0) -> torch.Tensor:
@@ -119,7 +119,7 @@ class CrossAttention(nn.Module):
         self.q = nn.Linear(cfg.d_model, cfg.d_model, bias=False)
         self.kv = nn.Linear(cfg.d_model, 2 * cfg.d_model, bias=False)
         self.out = nn.Linear(cfg.d_model, cfg.d_model, bias=False)
-        self.dropout = cfg.dropout if cfg.attn_dropout is None else cfg.attn_dropout
+        self.dropout = cfg.attention_dropout
 
     def forward(self, x: torch.Tensor, memory: torch.Tensor, memory_mask: torch.Tensor | None) -> torch.Tensor:
         b, t, d = x.shape
