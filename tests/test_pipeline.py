@@ -3,6 +3,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import dataclasses
@@ -75,3 +76,62 @@ def test_two_lanes_share_one_queue_each_stage_once(tmp_path):
     assert sorted(item for _, item in ran) == list("abcdefghij")
     by_lane = {lane: sum(1 for l, _ in ran if l == lane) for lane in ("long", "short")}
     assert by_lane["short"] > by_lane["long"] >= 1, by_lane
+
+
+def test_killing_the_pipeline_stops_both_lanes_and_their_commands(tmp_path):
+    """`lanes` killed (Ctrl-C, kill): no lane and no training command it started keeps running. A lane left
+    behind would train on while a rerun clears the queue's claims, two processes on the same stage."""
+    train = tmp_path / "train.sh"  # a stand-in training command: notes its pid, then runs a minute
+    train.write_text(f'echo $$ >> "{tmp_path}/pids"\nexec sleep 60\n')
+    script = f"""
+        set -euo pipefail
+        STATE="{tmp_path}"; LANES=2
+        source "{ROOT / 'training' / 'stages.sh'}"
+        lane() {{ bash "{train}"; echo "$1 went on" >> "{tmp_path}/after"; }}
+        lanes lane lane
+    """
+    proc = subprocess.Popen(["bash", "-c", script])
+    pids = lambda: [int(p) for p in (tmp_path / "pids").read_text().split()] if (tmp_path / "pids").exists() else []  # noqa: E731
+    try:
+        deadline = time.monotonic() + 10
+        while len(pids()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(pids()) == 2, "both lanes' commands should be running"
+        time.sleep(0.2)
+        proc.terminate()
+        assert proc.wait(timeout=10) != 0
+        deadline = time.monotonic() + 5
+        while any(_alive(p) for p in pids()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(p) for p in pids()), "a lane's command outlived the killed pipeline"
+        time.sleep(0.3)
+        assert not (tmp_path / "after").exists(), "a lane went on to its next stage"
+    finally:
+        for p in pids():
+            if _alive(p):
+                os.kill(p, 9)
+        proc.kill()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+
+
+def test_a_report_is_stale_once_a_checkpoint_it_scores_is_retrained(tmp_path):
+    """`report_current` (training/stages.sh): the evaluation is skipped only while no checkpoint in the
+    folders it scores is newer than its metrics (the sweep skipped it whenever metrics existed)."""
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "a.safetensors").write_bytes(b"")
+    metrics = tmp_path / "metrics.json"
+    check = f'source "{ROOT / "training" / "stages.sh"}"; report_current "{metrics}" "{tmp_path}" "{tmp_path / "runs"}"'
+    current = lambda: subprocess.run(["bash", "-c", check]).returncode == 0  # noqa: E731
+    assert not current()  # no report yet
+    metrics.write_text("{}")
+    os.utime(tmp_path / "runs" / "a.safetensors", (1, 1))
+    assert current()
+    (tmp_path / "runs" / "a.safetensors").touch()  # retrained after the report
+    assert not current()

@@ -79,7 +79,8 @@ done
 for grid in 16th default; do
     dest="$STATE/sweep-eval"; args=()
     [ "$grid" = 16th ] && dest="$STATE/sweep-eval-16th" && args=(--grid 16th)
-    [ -f "$dest/metrics.json" ] && { echo "[sweep eval $grid] done already"; continue; }
+    # Current when no run it scores is newer than it (a run retrained since is scored again).
+    report_current "$dest/metrics.json" "$OUT" "$SWEEP" && { echo "[sweep eval $grid] done already"; continue; }
     t0=$SECONDS
     $JAM eval --checkpoints "$names" --songs 50 --embed none --melody-agent none --no-baselines --no-plots \
         "${args[@]}" --out "$dest"

@@ -93,8 +93,8 @@ SONGS=50; EMBED="$OUT/rewards/contrastive-s0"; WORKERS="$LANES"
 # The smoke reward models read short windows only: no learned-embedding Vendi score there; and its
 # four songs a system cost less than starting a worker process, so it scores in one.
 [ "$MODE" = smoke ] && SONGS=4 && EMBED=none && WORKERS=1
-# The report is current when no checkpoint is newer than it.
-if [ -f "$STATE/eval/metrics.json" ] && [ -z "$(find "$OUT" -name '*.safetensors' -newer "$STATE/eval/metrics.json")" ]; then
+# The report is current when no checkpoint (policy or judge) is newer than it.
+if report_current "$STATE/eval/metrics.json" "$OUT" "$OUT/rewards"; then
     echo "[eval] done already"
 else
     t0=$SECONDS

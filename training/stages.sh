@@ -25,13 +25,32 @@ lanes() {  # lanes "FUNCTION_A" "FUNCTION_B": run both, side by side when LANES 
     if [ "$LANES" -gt 1 ]; then
         "$1" & local a=$!
         "$2" & local b=$!
+        # Killed (Ctrl-C, kill): stop both lanes and their training commands too. A lane left running
+        # would keep training while a rerun clears the queue's claims, and two processes would then
+        # train the same stage into the same state.
+        trap "stop_lanes $a $b; exit 143" INT TERM HUP
         local rc=0
         wait "$a" || rc=$?
         wait "$b" || rc=$?
+        trap - INT TERM HUP
         [ "$rc" -eq 0 ] || { echo "pipeline: a stage failed (exit $rc)" >&2; exit "$rc"; }
     else
         "$1"; "$2"
     fi
+}
+
+stop_lanes() {  # stop_lanes PID...: each lane, then the command it was running (the lane first, or it
+    # would go on to its next stage when its command ends)
+    local p kids
+    for p in "$@"; do
+        kids="$(pgrep -P "$p" || true)"
+        kill -TERM "$p" $kids 2>/dev/null || true
+    done
+}
+
+report_current() {  # report_current METRICS DIR...: METRICS exists and no checkpoint in any DIR is newer
+    local metrics="$1"; shift
+    [ -f "$metrics" ] && [ -z "$(find "$@" -maxdepth 1 -name '*.safetensors' -newer "$metrics")" ]
 }
 
 # A queue that both lanes drain: each lane, once free, takes the next stage no lane has taken yet, so the
