@@ -7,6 +7,7 @@ and prints the chord chart with how often the melody lands on a chord tone.
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,17 +96,19 @@ def chords_as_heard(client, n_frames: int) -> list[tuple[int, int, tuple[int, ..
 
 def note_in_chord(notes, events) -> float:
     """Share of melody time (in 16ths) sounding over a chord in which the melody note is a chord tone."""
+    spans = [(note_frame(n.start), max(note_frame(n.end), note_frame(n.start) + 1), n.pitch % 12) for n in notes]
+    n_frames = max((f1 for _, f1, _ in spans), default=0)
+    # The pitch classes sounding at each frame (frame f at beat f/4: start <= f/4 < end); the first event wins.
+    sounding: list[set[int] | None] = [None] * n_frames
+    for start, end, pitches, *_ in reversed(events):
+        for f in range(max(math.ceil(start * 4), 0), min(math.ceil(end * 4), n_frames)):
+            sounding[f] = {p % 12 for p in pitches}
     hits = total = 0
-    for n in notes:
-        f0 = note_frame(n.start)  # the frames the bridge heard the note on
-        f1 = max(note_frame(n.end), f0 + 1)
+    for f0, f1, pc in spans:  # the frames the bridge heard each note on
         for f in range(f0, f1):
-            beat = f / 4
-            ch = next((e for e in events if e[0] <= beat < e[1]), None)
-            if ch is None:
-                continue
-            total += 1
-            hits += (n.pitch % 12) in {p % 12 for p in ch[2]}
+            if sounding[f] is not None:
+                total += 1
+                hits += pc in sounding[f]
     return hits / total if total else float("nan")
 
 
