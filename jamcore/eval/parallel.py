@@ -38,6 +38,7 @@ def run_tasks(fn: Callable[..., Any], tasks: Sequence[tuple[str, tuple]], worker
     yet started are dropped.
     """
     results: dict[str, Any] = {}
+    before = set(mp.active_children())  # the pool's workers are the children that appear after this
     with _environment(ONE_THREAD_ENV):  # workers start inside: they inherit it
         pool = ProcessPoolExecutor(min(workers, len(tasks)), mp_context=mp.get_context("spawn"),
                                    initializer=torch.set_num_threads, initargs=(1,))
@@ -49,7 +50,7 @@ def run_tasks(fn: Callable[..., Any], tasks: Sequence[tuple[str, tuple]], worker
                 if done is not None:
                     done(name, results[name])
         except BaseException:  # a failed row or Ctrl-C: stop the rows still running, then report
-            _stop(pool)
+            _stop(pool, [p for p in mp.active_children() if p not in before])
             raise
         pool.shutdown()
     return results
@@ -66,11 +67,11 @@ def _result(future, name: str) -> Any:
         raise RuntimeError(f"{name!r} failed in a worker process: {type(exc).__name__}: {exc}") from exc
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
+def _stop(pool: ProcessPoolExecutor, workers: Sequence[mp.process.BaseProcess]) -> None:
     """End the pool now: queued rows are dropped and rows already running are killed (shutdown alone
-    lets them finish, which kept the command waiting for a whole checkpoint's row after an error)."""
-    processes = list((pool._processes or {}).values())  # noqa: SLF001 (no public way to kill workers)
-    for p in processes:
+    lets them finish, which kept the command waiting for a whole checkpoint's row after an error).
+    ``workers``: the pool's processes (the executor has no public way to kill them before Python 3.14)."""
+    for p in workers:
         p.terminate()
     pool.shutdown(wait=True, cancel_futures=True)
 
