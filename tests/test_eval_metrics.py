@@ -174,3 +174,23 @@ def test_sparse_transition_vendi_matches_dense_and_handles_empty_songs():
         assert M.transition_bag_vendi(songs, relative=rel, chunk_columns=50) == pytest.approx(dense)
     m = M.corpus_metrics([(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)), (melody_of((60, 8)), chords_of((C, 8)))])
     assert m["nic"] == 1.0
+
+
+def test_lateness_tells_chords_that_echo_the_last_beat_from_chords_that_meet_the_note():
+    """A stepwise tune of quarter notes (C E G B A F D G, one chord a beat that holds its note): its own
+    chords fit every note and fit the beat before worse (lateness < 0); the same chords a beat behind, on
+    the beat (so the one-16th chase share cannot see them), fit the melody a beat ago, not the one they
+    sound with (lateness > 0)."""
+    Dm, Em = Chord(2, "min"), Chord(4, "min")
+    tune = [(60, C), (64, Em), (67, G), (71, Em), (69, Am), (65, F), (62, Dm), (67, G)]
+    melody = melody_of(*[(p, 4) for p, _ in tune])
+    on_time = chords_of(*[(c, 4) for _, c in tune])
+    behind = chords_of((C, 4), *[(c, 4) for _, c in tune[:-1]])
+    assert M.note_in_chord(melody, on_time).ratio == 1.0
+    assert M.song_metrics(melody, on_time)["lateness"] < -0.3
+    late = M.song_metrics(melody, behind)
+    assert late["nic_beat_late"] == 1.0 and late["lateness"] > 0.3
+    assert late["chase_share"] == 0.0 and late["on_beat_share"] == 1.0  # the 16th chase does not see it
+    pooled = M.corpus_metrics([(melody, on_time), (melody, behind)])
+    assert pooled["nic_beat_late"] == pytest.approx(
+        (M.note_in_chord_late(melody, on_time).hits + M.note_in_chord_late(melody, behind).hits) / (2 * 28))

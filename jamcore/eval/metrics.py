@@ -506,6 +506,21 @@ def chord_rhythm(chords: np.ndarray, beats_per_bar: float = 4.0, bar_offset_fram
     )
 
 
+def note_in_chord_late(melody: np.ndarray, chords: np.ndarray, lag: int = FRAMES_PER_BEAT) -> NoteInChord:
+    """Note-in-chord counts of each frame's chord against the melody ``lag`` frames *earlier*.
+
+    The counter-metric of note-in-chord for an online accompanist: a policy that plays the chord of the
+    note it has just heard fits the melody a beat ago better than the melody it sounds with. The data's
+    chords fit their own melody far better than the one a beat before (``lateness`` < 0); chords that
+    follow the melody a beat behind score note-in-chord by echoing it (``lateness`` > 0), a chase that
+    the one-16th ``chord_chase`` cannot see once chords may change only on the beat.
+    """
+    m, c = _pair(melody, chords)
+    if lag <= 0 or lag >= len(c):
+        return NoteInChord(0, 0, 0, 0, 0)
+    return note_in_chord(m[:-lag], c[lag:])
+
+
 # ---------------------------------------------------------------------------------------------
 # Harmonic rhythm against the melody: the chase, chord lengths, the ReaLchords rhythm metrics
 
@@ -625,6 +640,7 @@ def pitch_classes_per_chord(chords: np.ndarray) -> tuple[int, int]:
 def song_metrics(melody: np.ndarray, chords: np.ndarray, beats_per_bar: float = 4.0) -> dict[str, float]:
     """Every per-song number at once (a flat dict of floats, NaN where undefined)."""
     nic = note_in_chord(melody, chords)
+    late = note_in_chord_late(melody, chords)
     rhythm = chord_rhythm(chords, beats_per_bar)
     chase = chord_chase(melody, chords)
     lengths = chord_lengths(chords)
@@ -634,6 +650,8 @@ def song_metrics(melody: np.ndarray, chords: np.ndarray, beats_per_bar: float = 
     h = chord_entropy(chords)
     return {
         "nic": nic.ratio,
+        "nic_beat_late": late.ratio,
+        "lateness": late.ratio - nic.ratio,
         "entropy": h,
         "entropy_norm": h / MAX_CHORD_ENTROPY,
         "distinct_chords": float(len(distinct_chords(chords))),
@@ -679,7 +697,7 @@ def corpus_metrics(
         raise ValueError("corpus_metrics needs at least one song")
     bpb = list(beats_per_bar) if beats_per_bar is not None else [4.0] * len(songs)
     per_song = [song_metrics(m, c, b) for (m, c), b in zip(songs, bpb)]
-    pooled_nic = NoteInChord(0, 0, 0, 0, 0)
+    pooled_nic = pooled_late = NoteInChord(0, 0, 0, 0, 0)
     hist = np.zeros(N_CHORDS, dtype=np.int64)
     chords_union: set[int] = set()
     prog_union: set[tuple[int, ...]] = set()
@@ -690,6 +708,7 @@ def corpus_metrics(
     length_hist = np.zeros(CHORD_LENGTH_BINS + 1, dtype=np.int64)
     for (m, c), b in zip(songs, bpb):
         pooled_nic = pooled_nic + note_in_chord(m, c)
+        pooled_late = pooled_late + note_in_chord_late(m, c)
         hist += chord_histogram(c)
         chords_union |= distinct_chords(c)
         prog_union |= progressions(c, 4)
@@ -716,6 +735,8 @@ def corpus_metrics(
         "songs": float(len(songs)),
         "nic": pooled_nic.ratio,
         "nic_song_mean": _nanmean(s["nic"] for s in per_song),
+        "nic_beat_late": pooled_late.ratio,
+        "lateness": pooled_late.ratio - pooled_nic.ratio,
         "scored_share": pooled_nic.scored / total_frames,
         "no_chord_under_note_share": pooled_nic.no_chord / total_frames,
         "chord_without_note_share": pooled_nic.no_melody / total_frames,
@@ -750,7 +771,7 @@ def corpus_metrics(
 
 
 __all__ = [
-    "NoteInChord", "ChordRhythm", "note_in_chord_frames", "note_in_chord", "note_in_chord_per_beat",
+    "NoteInChord", "ChordRhythm", "note_in_chord_frames", "note_in_chord", "note_in_chord_late", "note_in_chord_per_beat",
     "note_in_chord_sliding", "windowed_mean", "chord_index_per_frame", "note_frames", "chord_event_starts",
     "chord_onsets", "chord_event_sequence", "chord_histogram", "entropy_nats", "chord_entropy",
     "MAX_CHORD_ENTROPY", "distinct_chords", "chord_changes", "progressions", "vendi_score",

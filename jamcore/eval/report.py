@@ -358,6 +358,7 @@ TABLE_RHYTHM = [
     ("chase_share", "chase"), ("with_note_share", "with a note"), ("on_beat_share", "on beat"),
     ("on_bar_share", "on bar line"), ("changes_per_bar", "onsets/bar"), ("chord_beats", "chord length (beats)"),
     ("sync_emd", "sync EMD (x1e3)"), ("rhythm_diversity", "rhythm diversity (nats)"),
+    ("nic_beat_late", "NIC a beat late"), ("lateness", "lateness"),
 ]
 TABLE_ADAPTATION = [
     ("pre_level", "NIC before"), ("drop", "drop"), ("recovery_beats", "recovery (beats, mean curve)"),
@@ -397,7 +398,9 @@ def markdown_report(results: dict) -> str:
     lines += ["", "## Harmonic rhythm", "",
               "Shares of chord onsets: one frame after a melody onset and not on one (chase), struck with a "
               "melody onset, on a beat, on a bar line. Sync EMD: ReaLchords' synchronisation against the data "
-              "row (0 = the data's timing); rhythm diversity: entropy of chord lengths.", ""]
+              "row (0 = the data's timing); rhythm diversity: entropy of chord lengths. NIC a beat late: each "
+              "chord against the melody one beat before it; lateness: that minus NIC (above 0: the chords "
+              "fit the melody just played better than the one they sound with, a beat behind).", ""]
     lines += table(TABLE_RHYTHM, "metrics")
     lines += ["", "## Rule penalties", ""]
     lines += table(TABLE_RULES, "metrics")
