@@ -287,7 +287,7 @@ def rollout_metrics(melody: torch.Tensor, chords: torch.Tensor, mask: torch.Tens
     return {"nic": cm["nic"], "chord_entropy": cm["entropy_pooled"], "entropy_song_mean": cm["entropy_song_mean"],
             "distinct_chords": cm["distinct_chords_song_mean"],
             "longest_run_beats": cm["longest_run_beats_song_mean"], "changes_per_bar": cm["changes_per_bar"],
-            "on_beat_share": cm["on_beat_share"], "chase_share": cm["chase_share"],
+            "on_beat_share": cm["on_beat_share"], "chase_share": cm["chase_share"], "lateness": cm["lateness"],
             "chase_share_free": M.corpus_metrics(free)["chase_share"] if free else float("nan")}
 
 
