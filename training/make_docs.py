@@ -32,6 +32,7 @@ COLUMNS = [
     ("changes_per_bar", "changes/bar", "{:.2f}"),
     ("on_beat_share", "on a beat", "{:.2f}"),
     ("chase_share", "chase", "{:.3f}"),
+    ("lateness", "lateness", "{:+.3f}"),
     ("pcs_per_chord", "pcs/chord", "{:.2f}"),
     ("chord_silence", "chord silence", "{:.3f}"),
 ]

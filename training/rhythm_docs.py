@@ -28,6 +28,7 @@ RHYTHM_COLUMNS = [
     ("changes_per_bar", "changes/bar", "{:.2f}"),
     ("on_beat_share", "on a beat", "{:.2f}"),
     ("chase_share", "chase", "{:.3f}"),
+    ("lateness", "lateness", "{:+.3f}"),
     ("chord_beats", "chord length (beats)", "{:.2f}"),
     ("sync_emd", "sync EMD", "{:.0f}"),
     ("rhythm_diversity", "rhythmic diversity", "{:.2f}"),
