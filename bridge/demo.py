@@ -104,8 +104,8 @@ def note_in_chord(notes, events) -> float:
         for f in range(max(math.ceil(start * 4), 0), min(math.ceil(end * 4), n_frames)):
             sounding[f] = {p % 12 for p in pitches}
     hits = total = 0
-    for f0, f1, pc in spans:  # the frames the bridge heard each note on
-        for f in range(f0, f1):
+    for f0, f1, pc in spans:  # the frames the bridge heard each note on (none before the song's start)
+        for f in range(max(f0, 0), f1):
             if sounding[f] is not None:
                 total += 1
                 hits += pc in sounding[f]

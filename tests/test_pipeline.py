@@ -78,34 +78,37 @@ def test_two_lanes_share_one_queue_each_stage_once(tmp_path):
     assert by_lane["short"] > by_lane["long"] >= 1, by_lane
 
 
-def test_killing_the_pipeline_stops_both_lanes_and_their_commands(tmp_path):
-    """`lanes` killed (Ctrl-C, kill): no lane and no training command it started keeps running. A lane left
-    behind would train on while a rerun clears the queue's claims, two processes on the same stage."""
+@pytest.mark.parametrize("lanes", [2, 1])
+def test_killing_the_pipeline_stops_its_lanes_and_their_commands(tmp_path, lanes):
+    """`lanes` killed (Ctrl-C, kill), with two lanes or one: no lane and no training command it started
+    keeps running, and no lane goes on to its next stage. A lane left behind would train on while a
+    rerun clears the queue's claims, two processes on the same stage."""
     train = tmp_path / "train.sh"  # a stand-in training command: notes its pid, then runs a minute
     train.write_text(f'echo $$ >> "{tmp_path}/pids"\nexec sleep 60\n')
     script = f"""
         set -euo pipefail
-        STATE="{tmp_path}"; LANES=2
+        STATE="{tmp_path}"; LANES={lanes}
         source "{ROOT / 'training' / 'stages.sh'}"
-        lane() {{ bash "{train}"; echo "$1 went on" >> "{tmp_path}/after"; }}
+        lane() {{ bash "{train}" || true; echo "went on" >> "{tmp_path}/after"; }}
         lanes lane lane
     """
     proc = subprocess.Popen(["bash", "-c", script])
     pids = lambda: [int(p) for p in (tmp_path / "pids").read_text().split()] if (tmp_path / "pids").exists() else []  # noqa: E731
     try:
         deadline = time.monotonic() + 10
-        while len(pids()) < 2 and time.monotonic() < deadline:
+        while len(pids()) < lanes and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert len(pids()) == 2, "both lanes' commands should be running"
+        assert len(pids()) == lanes, "the lanes' commands should be running"
         time.sleep(0.2)
         proc.terminate()
-        assert proc.wait(timeout=10) != 0
+        assert proc.wait(timeout=10) == 143
         deadline = time.monotonic() + 5
         while any(_alive(p) for p in pids()) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not any(_alive(p) for p in pids()), "a lane's command outlived the killed pipeline"
         time.sleep(0.3)
         assert not (tmp_path / "after").exists(), "a lane went on to its next stage"
+        assert len(pids()) == lanes  # and none started another command
     finally:
         for p in pids():
             if _alive(p):
@@ -116,9 +119,9 @@ def test_killing_the_pipeline_stops_both_lanes_and_their_commands(tmp_path):
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except (ProcessLookupError, FileNotFoundError):
         return False
-    return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
 
 
 def test_a_report_is_stale_once_a_checkpoint_it_scores_is_retrained(tmp_path):
@@ -133,5 +136,8 @@ def test_a_report_is_stale_once_a_checkpoint_it_scores_is_retrained(tmp_path):
     metrics.write_text("{}")
     os.utime(tmp_path / "runs" / "a.safetensors", (1, 1))
     assert current()
-    (tmp_path / "runs" / "a.safetensors").touch()  # retrained after the report
+    later = metrics.stat().st_mtime + 10  # retrained after the report
+    os.utime(tmp_path / "runs" / "a.safetensors", (later, later))
     assert not current()
+    absent = check.replace(str(tmp_path / "runs"), str(tmp_path / "absent"))  # a folder that is not there
+    assert subprocess.run(["bash", "-c", absent]).returncode == 0  # holds no checkpoint

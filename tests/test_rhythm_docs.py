@@ -48,3 +48,19 @@ def test_the_chase_curve_reads_each_runs_log(tmp_path):
     assert "| `rl` | - | 0.300 | 0.600 |" in text and "| `rl-norhythm` | - | 0.500 |" in text
     assert (img / "chase-curves.png").stat().st_size > 1000
     assert rhythm_docs.chase_curve_section(tmp_path / "none", img) == ""  # no logs: no section
+
+
+def test_a_run_resumed_by_newer_code_keeps_a_log_the_docs_can_read(tmp_path):
+    """A run started before a log column existed and resumed after (the RL log gained `lateness`): the
+    header grows, earlier rows are empty there, and `read_log` (make_docs) reads every row."""
+    from jamcore.train.loop import append_csv
+
+    log = tmp_path / "rl.log.csv"
+    append_csv(log, {"step": 1, "nic": 0.5, "chase_share_free": 0.2})
+    append_csv(log, {"step": 2, "nic": 0.6, "chase_share_free": 0.1, "lateness": 0.05})
+    append_csv(log, {"step": 3, "nic": 0.7, "chase_share_free": 0.1, "lateness": 0.04})
+    with open(log, newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["step", "nic", "chase_share_free", "lateness"] and all(len(r) == 4 for r in rows)
+    read = rhythm_docs.read_log(log)
+    assert [r["step"] for r in read] == [1.0, 2.0, 3.0] and read[2]["lateness"] == 0.04

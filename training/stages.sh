@@ -21,36 +21,66 @@ stage() {  # stage NAME DEST_DIR COMMAND...
     echo "[$name] $((SECONDS - t0)) s"
 }
 
-lanes() {  # lanes "FUNCTION_A" "FUNCTION_B": run both, side by side when LANES > 1; fail if either fails
+lanes() {  # lanes "FUNCTION_A" "FUNCTION_B": run both, side by side when LANES > 1 (else one after the
+    # other); fail if either fails. Each runs in a background subshell, also with one lane, so that a kill
+    # (Ctrl-C, kill) can stop it and the training command it runs: a lane left running would keep
+    # training while a rerun clears the queue's claims, and two processes would train the same stage.
+    local rc=0 a b
     if [ "$LANES" -gt 1 ]; then
-        "$1" & local a=$!
-        "$2" & local b=$!
-        # Killed (Ctrl-C, kill): stop both lanes and their training commands too. A lane left running
-        # would keep training while a rerun clears the queue's claims, and two processes would then
-        # train the same stage into the same state.
-        trap "stop_lanes $a $b; exit 143" INT TERM HUP
-        local rc=0
+        "$1" & a=$!
+        "$2" & b=$!
+        guard_lanes "$a" "$b"
         wait "$a" || rc=$?
         wait "$b" || rc=$?
-        trap - INT TERM HUP
-        [ "$rc" -eq 0 ] || { echo "pipeline: a stage failed (exit $rc)" >&2; exit "$rc"; }
     else
-        "$1"; "$2"
+        "$1" & a=$!
+        guard_lanes "$a"
+        wait "$a" || rc=$?
+        if [ "$rc" -eq 0 ]; then
+            "$2" & b=$!
+            guard_lanes "$b"
+            wait "$b" || rc=$?
+        fi
     fi
+    trap - INT TERM HUP
+    [ "$rc" -eq 0 ] || { echo "pipeline: a stage failed (exit $rc)" >&2; exit "$rc"; }
 }
 
-stop_lanes() {  # stop_lanes PID...: each lane, then the command it was running (the lane first, or it
-    # would go on to its next stage when its command ends)
+guard_lanes() {  # guard_lanes PID...: until reset, a signal to this shell stops these lanes, then exits
+    trap "stop_lanes $*; exit 130" INT
+    trap "stop_lanes $*; exit 143" TERM
+    trap "stop_lanes $*; exit 129" HUP
+}
+
+stop_lanes() {  # stop_lanes PID...: each lane and the command it is running (with that command's own
+    # children: a JAMCORE wrapper script). The lane is paused while they are listed, so it cannot start
+    # its next stage between the listing and the kill.
     local p kids
     for p in "$@"; do
-        kids="$(pgrep -P "$p" || true)"
+        kill -STOP "$p" 2>/dev/null || continue
+        kids="$(descendants "$p")"
         kill -TERM "$p" $kids 2>/dev/null || true
+        kill -CONT "$p" 2>/dev/null || true
+    done
+}
+
+descendants() {  # descendants PID: its children, theirs, and so on (one per line)
+    local c
+    for c in $(pgrep -P "$1" || true); do
+        echo "$c"
+        descendants "$c"
     done
 }
 
 report_current() {  # report_current METRICS DIR...: METRICS exists and no checkpoint in any DIR is newer
-    local metrics="$1"; shift
-    [ -f "$metrics" ] && [ -z "$(find "$@" -maxdepth 1 -name '*.safetensors' -newer "$metrics")" ]
+    # (a DIR that does not exist holds none; a find that fails counts as stale)
+    local metrics="$1" d dirs=() newer
+    shift
+    [ -f "$metrics" ] || return 1
+    for d in "$@"; do [ -d "$d" ] && dirs+=("$d"); done
+    [ "${#dirs[@]}" -gt 0 ] || return 0
+    newer="$(find "${dirs[@]}" -maxdepth 1 -name '*.safetensors' -newer "$metrics")" || return 1
+    [ -z "$newer" ]
 }
 
 # A queue that both lanes drain: each lane, once free, takes the next stage no lane has taken yet, so the

@@ -188,14 +188,26 @@ def dist_finish(group, model, out_dir: Path, name: str, rank: int) -> None:
 
 
 def append_csv(path: Path, row: dict) -> None:
-    """One row of the training log; a new column extends the header."""
-    new = not path.exists()
+    """One row of the training log. A column the log does not have yet (a run resumed by newer code)
+    extends the header, the rows before it left empty there, so every row keeps one field per column."""
     fields = list(row)
-    if not new:
-        with open(path) as f:
-            header = f.readline().strip().split(",")
-        if header != fields:
-            fields = header + [k for k in row if k not in header]
+    if path.exists():
+        with open(path, newline="") as f:
+            header = next(csv.reader(f), [])
+        added = [k for k in row if k not in header]
+        if added:
+            with open(path, newline="") as f:
+                old = list(csv.DictReader(f))
+            fields = header + added
+            tmp = path.with_name(path.name + ".tmp")  # a crash mid-rewrite leaves the old log whole
+            with open(tmp, "w", newline="") as f:
+                w = csv.DictWriter(f, fieldnames=fields)
+                w.writeheader()
+                w.writerows(old)
+            os.replace(tmp, path)
+        else:
+            fields = header
+    new = not path.exists()
     with open(path, "a", newline="") as f:
         w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
         if new:
