@@ -93,7 +93,8 @@ def test_killing_the_pipeline_stops_its_lanes_and_their_commands(tmp_path, lanes
         lanes lane lane
     """
     proc = subprocess.Popen(["bash", "-c", script])
-    pids = lambda: [int(p) for p in (tmp_path / "pids").read_text().split()] if (tmp_path / "pids").exists() else []  # noqa: E731
+    pid_file = tmp_path / "pids"
+    pids = lambda: [int(p) for p in pid_file.read_text().split()] if pid_file.exists() else []  # noqa: E731
     try:
         deadline = time.monotonic() + 10
         while len(pids()) < lanes and time.monotonic() < deadline:

@@ -771,8 +771,9 @@ def corpus_metrics(
 
 
 __all__ = [
-    "NoteInChord", "ChordRhythm", "note_in_chord_frames", "note_in_chord", "note_in_chord_late", "note_in_chord_per_beat",
-    "note_in_chord_sliding", "windowed_mean", "chord_index_per_frame", "note_frames", "chord_event_starts",
+    "NoteInChord", "ChordRhythm", "note_in_chord_frames", "note_in_chord", "note_in_chord_late",
+    "note_in_chord_per_beat", "note_in_chord_sliding", "windowed_mean", "chord_index_per_frame", "note_frames",
+    "chord_event_starts",
     "chord_onsets", "chord_event_sequence", "chord_histogram", "entropy_nats", "chord_entropy",
     "MAX_CHORD_ENTROPY", "distinct_chords", "chord_changes", "progressions", "vendi_score",
     "vendi_from_kernel", "transition_bag_embedding", "transition_bag_vendi", "longest_chord_run_frames", "longest_chord_run_beats",
