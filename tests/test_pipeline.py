@@ -117,6 +117,40 @@ def test_killing_the_pipeline_stops_its_lanes_and_their_commands(tmp_path, lanes
         proc.kill()
 
 
+def test_killing_the_pipeline_during_a_step_outside_the_lanes_stops_that_step(tmp_path):
+    """`guarded` (the data build, the evaluation, the docs): a kill of the script stops the command too,
+    and its own children (the evaluation's worker processes), instead of orphaning them."""
+    child = tmp_path / "step.sh"  # a stand-in step that starts a worker of its own, then waits
+    child.write_text(f'sleep 60 & echo $! >> "{tmp_path}/pids"\necho $$ >> "{tmp_path}/pids"\nwait\n')
+    script = f"""
+        set -euo pipefail
+        STATE="{tmp_path}"
+        source "{ROOT / 'training' / 'stages.sh'}"
+        guarded bash "{child}"
+        echo "went on" >> "{tmp_path}/after"
+    """
+    proc = subprocess.Popen(["bash", "-c", script])
+    pid_file = tmp_path / "pids"
+    pids = lambda: [int(p) for p in pid_file.read_text().split()] if pid_file.exists() else []  # noqa: E731
+    try:
+        deadline = time.monotonic() + 10
+        while len(pids()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(pids()) == 2
+        proc.terminate()
+        assert proc.wait(timeout=10) == 143
+        deadline = time.monotonic() + 5
+        while any(_alive(p) for p in pids()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(p) for p in pids()), "the step or its worker outlived the killed pipeline"
+        assert not (tmp_path / "after").exists()
+    finally:
+        for p in pids():
+            if _alive(p):
+                os.kill(p, 9)
+        proc.kill()
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

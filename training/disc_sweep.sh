@@ -82,7 +82,7 @@ for grid in 16th default; do
     # Current when no run it scores is newer than it (a run retrained since is scored again).
     report_current "$dest/metrics.json" "$OUT" "$SWEEP" && { echo "[sweep eval $grid] done already"; continue; }
     t0=$SECONDS
-    $JAM eval --checkpoints "$names" --songs 50 --embed none --melody-agent none --no-baselines --no-plots \
+    guarded $JAM eval --checkpoints "$names" --songs 50 --embed none --melody-agent none --no-baselines --no-plots \
         "${args[@]}" --out "$dest"
     printf 'sweep-eval-%s\t%s\tfresh\n' "$grid" "$((SECONDS - t0))" >> "$STATE/times.tsv"
 done

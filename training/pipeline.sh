@@ -41,7 +41,7 @@ echo "pipeline: $MODE -> $OUT"
 source training/stages.sh  # stage (skip / resume / time one training command) and lanes
 
 T_START=$SECONDS
-$JAM data build "${EXTRA[@]}"
+guarded $JAM data build "${EXTRA[@]}"
 CK=(--checkpoint-dir "$OUT")  # RL finds mle/anchor in OUT and the reward models in OUT/rewards
 
 # Every reward model: harmony and rhythm-only, two kinds x two seeds, and in small mode the judge the
@@ -98,10 +98,10 @@ if report_current "$STATE/eval/metrics.json" "$OUT" "$OUT/rewards"; then
     echo "[eval] done already"
 else
     t0=$SECONDS
-    $JAM eval --checkpoints "$names" --checkpoint-dir "$OUT" --songs "$SONGS" --embed "$EMBED" --out "$STATE/eval" \
+    guarded $JAM eval --checkpoints "$names" --checkpoint-dir "$OUT" --songs "$SONGS" --embed "$EMBED" --out "$STATE/eval" \
         --workers "$WORKERS"
     printf 'eval\t%s\tfresh\n' "$((SECONDS - t0))" >> "$STATE/times.tsv"
 fi
-[ "$MODE" = smoke ] || .venv/bin/python training/make_docs.py --write-cards --judges --eval "$STATE/eval/metrics.json" --logs "$STATE" \
+[ "$MODE" = smoke ] || guarded .venv/bin/python training/make_docs.py --write-cards --judges --eval "$STATE/eval/metrics.json" --logs "$STATE" \
     --checkpoints "$OUT"
 echo "pipeline: done in $((SECONDS - T_START)) s; checkpoints in $OUT, report in $STATE/eval/report.md"

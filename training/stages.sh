@@ -46,6 +46,15 @@ lanes() {  # lanes "FUNCTION_A" "FUNCTION_B": run both, side by side when LANES 
     [ "$rc" -eq 0 ] || { echo "pipeline: a stage failed (exit $rc)" >&2; exit "$rc"; }
 }
 
+guarded() {  # guarded COMMAND...: run it as lanes run theirs, so that a kill of this script stops it too
+    local p rc=0
+    "$@" & p=$!
+    guard_lanes "$p"
+    wait "$p" || rc=$?
+    trap - INT TERM HUP
+    return "$rc"
+}
+
 guard_lanes() {  # guard_lanes PID...: until reset, a signal to this shell stops these lanes, then exits
     trap "stop_lanes $*; exit 130" INT
     trap "stop_lanes $*; exit 143" TERM
