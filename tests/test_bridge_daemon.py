@@ -268,11 +268,11 @@ def test_the_default_accompanist_changes_chord_on_beats_only_and_fits_the_demo_t
 
 
 def _on_chord_tone(song, chords) -> float:
-    """Share of the melody's frames, as the bridge heard them (nearest 16th), that sound over a chord holding
-    the melody's pitch class (frames without a note or a chord are left out)."""
+    """Note-in-chord of the melody as the bridge heard it (nearest 16th) under ``chords``."""
     from jamcore import tokens as T
+    from jamcore.eval import metrics as M
 
     chords = np.asarray(chords)
-    pitch = T.TOKEN_PITCH[T.encode_performance(song.melody, int(song.length_beats * 4))][: len(chords)]
-    both = (pitch >= 0) & (T.TOKEN_CHORD[chords[: len(pitch)]] >= 0)
-    return float(T.TOKEN_CHORD_PCS[chords[: len(pitch)][both], pitch[both] % 12].mean()) if both.any() else 0.0
+    melody = T.encode_performance(song.melody, int(song.length_beats * 4))
+    n = min(len(melody), len(chords))
+    return M.note_in_chord(melody[:n], chords[:n]).ratio

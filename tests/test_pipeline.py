@@ -92,29 +92,11 @@ def test_killing_the_pipeline_stops_its_lanes_and_their_commands(tmp_path, lanes
         lane() {{ bash "{train}" || true; echo "went on" >> "{tmp_path}/after"; }}
         lanes lane lane
     """
-    proc = subprocess.Popen(["bash", "-c", script])
-    pid_file = tmp_path / "pids"
-    pids = lambda: [int(p) for p in pid_file.read_text().split()] if pid_file.exists() else []  # noqa: E731
-    try:
-        deadline = time.monotonic() + 10
-        while len(pids()) < lanes and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert len(pids()) == lanes, "the lanes' commands should be running"
-        time.sleep(0.2)
-        proc.terminate()
-        assert proc.wait(timeout=10) == 143
-        deadline = time.monotonic() + 5
-        while any(_alive(p) for p in pids()) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not any(_alive(p) for p in pids()), "a lane's command outlived the killed pipeline"
-        time.sleep(0.3)
-        assert not (tmp_path / "after").exists(), "a lane went on to its next stage"
-        assert len(pids()) == lanes  # and none started another command
-    finally:
-        for p in pids():
-            if _alive(p):
-                os.kill(p, 9)
-        proc.kill()
+    survivors = _terminate_once_running(script, tmp_path / "pids", lanes)
+    assert not survivors, "a lane's command outlived the killed pipeline"
+    time.sleep(0.3)
+    assert not (tmp_path / "after").exists(), "a lane went on to its next stage"
+    assert len(_pids(tmp_path / "pids")) == lanes  # and none started another command
 
 
 def test_killing_the_pipeline_during_a_step_outside_the_lanes_stops_that_step(tmp_path):
@@ -129,26 +111,36 @@ def test_killing_the_pipeline_during_a_step_outside_the_lanes_stops_that_step(tm
         guarded bash "{child}"
         echo "went on" >> "{tmp_path}/after"
     """
+    survivors = _terminate_once_running(script, tmp_path / "pids", 2)
+    assert not survivors, "the step or its worker outlived the killed pipeline"
+    assert not (tmp_path / "after").exists()
+
+
+def _terminate_once_running(script: str, pid_file: Path, n: int) -> list[int]:
+    """Run ``script`` in bash; once ``n`` pids are in ``pid_file``, SIGTERM it (it must exit 143). Returns
+    the pids still alive 5 s later (killed afterwards, so no test leaves a process behind)."""
     proc = subprocess.Popen(["bash", "-c", script])
-    pid_file = tmp_path / "pids"
-    pids = lambda: [int(p) for p in pid_file.read_text().split()] if pid_file.exists() else []  # noqa: E731
     try:
         deadline = time.monotonic() + 10
-        while len(pids()) < 2 and time.monotonic() < deadline:
+        while len(_pids(pid_file)) < n and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert len(pids()) == 2
+        assert len(_pids(pid_file)) == n, "the commands should be running"
+        time.sleep(0.2)
         proc.terminate()
         assert proc.wait(timeout=10) == 143
         deadline = time.monotonic() + 5
-        while any(_alive(p) for p in pids()) and time.monotonic() < deadline:
+        while any(_alive(p) for p in _pids(pid_file)) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert not any(_alive(p) for p in pids()), "the step or its worker outlived the killed pipeline"
-        assert not (tmp_path / "after").exists()
+        return [p for p in _pids(pid_file) if _alive(p)]
     finally:
-        for p in pids():
+        for p in _pids(pid_file):
             if _alive(p):
                 os.kill(p, 9)
         proc.kill()
+
+
+def _pids(pid_file: Path) -> list[int]:
+    return [int(p) for p in pid_file.read_text().split()] if pid_file.exists() else []
 
 
 def _alive(pid: int) -> bool:
