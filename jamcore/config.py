@@ -115,6 +115,9 @@ class TrainConfig:
     own_chords: float = 0.0
     # Policy: inside a noised span (chord noise or own chords) score chord targets on beats only.
     span_beats_only: bool = False
+    # Policy and anchor: weight of the extra chord-identity loss at chord-onset targets
+    # (``jamcore.train.mle.onset_identity_loss``; 0: plain cross-entropy).
+    onset_weight: float = 0.0
     init: str = ""  # start from this checkpoint's weights (name or path) instead of a random init
 
 

@@ -236,7 +236,13 @@ def test_seek_loop_and_tempo_change_without_stale_chords(bridge):
         t_jump = time.monotonic()
         p.play(16, start=0)
         assert covered_before(c, set(range(1, 16)), p, since=t_jump) == set(range(1, 16))
-        assert all(c.chords[f].t >= t_jump for f in c.chords if f < 16)
+        assert all(c.chords[f].t >= t_jump for f in c.chords if 0 < f < 16)
+        # Frame 0 sounds the moment Live jumps, so it is re-sent only if the bridge planned it before the
+        # frame was over; when it was later (a loaded machine, a 31 ms frame), the bridge's first word
+        # names the frame then sounding, and the device, which cleared its store on the jump, plays that.
+        fresh = [r for r in c.received[mark:] if r.t >= t_jump and r.address in (P.CHORD.path, P.NOCHORD.path)
+                 and r.args[0] < 16]
+        assert c.chords[0].t >= t_jump or (fresh[0].args[0] > 0 and fresh[0].t > p.frame_time(1)), fresh[:2]
         # Tempo change mid-stream: 480 -> 300 BPM, position continuous.
         p2 = Player(c, bpm=300.0)
         t_tempo = time.monotonic()

@@ -152,3 +152,24 @@ def test_training_windows_carry_bar_positions_where_the_data_changes_chord(corpu
         changes += int(starts.sum())
         on_bar += int((starts & (row[1::2] == 1)).sum())  # the chord token of frame t carries frame t's id
     assert changes > 50 and on_bar / changes > 0.3, (on_bar, changes)  # chance: 1/16 in 4/4
+
+
+def test_onset_identity_loss_scores_which_chord_not_whether_to_change():
+    """The chord-identity term (``onset_weight``) looks only at chord-onset targets, ignores a shift of
+    every onset logit (it does not push the policy to change chord more or less), and rises when the
+    target chord loses probability to another chord."""
+    from jamcore import tokens as T
+    from jamcore.train.mle import onset_identity_loss
+
+    torch.manual_seed(0)
+    logits = torch.randn(2, 6, T.VOCAB_SIZE)
+    on, hold = T.CHORD_ON_BASE + 7, T.CHORD_HOLD_BASE + 7
+    targets = torch.tensor([[on, hold, hold, T.PAD, T.NOTE_ON_BASE, on + 1], [hold] * 6])
+    base = onset_identity_loss(logits, targets)
+    shifted = logits.clone()
+    shifted[..., T.CHORD_ON_BASE:T.CHORD_HOLD_BASE] += 5.0
+    assert torch.allclose(onset_identity_loss(shifted, targets), base)
+    worse = logits.clone()
+    worse[0, 0, on] -= 3.0
+    assert onset_identity_loss(worse, targets) > base + 1.0
+    assert float(onset_identity_loss(logits, torch.full_like(targets, hold))) == 0.0

@@ -58,11 +58,13 @@ def build_model(kind: str, model_cfg):
     return model
 
 
-def batch_loss(model, kind: str, batch, span_beats_only: bool = False):
+def batch_loss(model, kind: str, batch, span_beats_only: bool = False, onset_weight: float = 0.0):
     """Mean cross-entropy over non-PAD targets, plus chord-slot (loss sum, correct, count).
 
     ``span_beats_only`` (policy): inside a noised span, chord targets off the beat are not scored, so
-    the recovery the span teaches happens on beats rather than on any 16th."""
+    the recovery the span teaches happens on beats rather than on any 16th.
+    ``onset_weight`` (policy, anchor): adds, per chord-onset target, that weight times the cross-entropy
+    of *which* chord, over the onset tokens only (``onset_identity_loss``)."""
     if kind == "anchor":
         mel = torch.from_numpy(batch.melody)
         ch_in, targets = (torch.from_numpy(x) for x in batch.chord_pair())
@@ -93,6 +95,8 @@ def batch_loss(model, kind: str, batch, span_beats_only: bool = False):
     ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), reduction="none")
     ce = ce.view_as(targets)
     loss = (ce * valid).sum() / valid.sum().clamp(min=1)
+    if onset_weight > 0 and kind != "melody":
+        loss = loss + onset_weight * onset_identity_loss(logits, targets) / valid.sum().clamp(min=1)
     with torch.no_grad():
         pred = logits.argmax(-1)
         chord_stats = (
@@ -101,6 +105,19 @@ def batch_loss(model, kind: str, batch, span_beats_only: bool = False):
             int(chord_pos.sum()),
         )
     return loss, chord_stats
+
+
+def onset_identity_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Summed cross-entropy of the chord at each chord-onset target, with the softmax over the onset tokens
+    only: which chord, not whether to change (adding a constant to every onset logit leaves it unchanged).
+
+    Nine in ten chord targets are holds, so plain cross-entropy spends most of its signal on when a chord
+    continues; this term is the melody-to-harmony part."""
+    onset = (targets >= T.CHORD_ON_BASE) & (targets < T.CHORD_HOLD_BASE)
+    if not bool(onset.any()):
+        return logits.sum() * 0.0
+    on_logits = logits[onset][:, T.CHORD_ON_BASE:T.CHORD_HOLD_BASE]
+    return F.cross_entropy(on_logits, targets[onset] - T.CHORD_ON_BASE, reduction="sum")
 
 
 def with_own_chords(model, batch, rng, share: float, generator):
@@ -201,7 +218,7 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
         if kind == "policy" and cfg.own_chords > 0:
             rollout_gen.manual_seed(cfg.seed * 7919 + rank * 104_729 + step)
             batch = with_own_chords(model, batch, sampler.rng, cfg.own_chords, rollout_gen)
-        loss, _ = batch_loss(model, kind, batch, cfg.span_beats_only)
+        loss, _ = batch_loss(model, kind, batch, cfg.span_beats_only, cfg.onset_weight)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         if group is not None:
