@@ -27,6 +27,7 @@ COMMANDS: list[tuple[tuple[str, ...], str, str | None, str]] = [
     (("harmonize",), "jamcore.harmonize", None, "add chords to a melody (MIDI or MusicXML), exactly as live"),
     (("data", "build"), "jamcore.data.build", "train", "parse, quantize, tokenize, split and cache the datasets"),
     (("train", "mle"), "jamcore.train.mle", "train", "supervised training of the online chord policy"),
+    (("train", "dagger"), "jamcore.train.dagger", "train", "a round of the policy on its own chords, from mle"),
     (("train", "anchor"), "jamcore.train.anchor", "train", "supervised training of the offline anchor"),
     (("train", "melody"), "jamcore.train.melody", "train", "supervised training of the melody agent (eval partner)"),
     (("train", "reward"), "jamcore.train.reward_models", "train", "train a coherence reward model"),

@@ -135,6 +135,11 @@ _BASE = TrainConfig(
 # dropout is off so training takes the fused attention kernel.
 _SMALL_MODEL = ModelConfig(metric_slots=METRIC_SLOTS, attn_dropout=0.0)
 
+# The round on the policy's own chords: half the windows, targets on beats only inside them, a fresh
+# warm-up at half the learning rate (training/gapt_levers.md, item 16).
+_DAGGER = dict(init="mle", own_chords=0.5, span_beats_only=True)
+_DAGGER_SMALL = TrainConfig(model=_SMALL_MODEL, steps=300, lr=5e-4, warmup_steps=20, threads=1)
+
 # Supervised runs by model kind, then profile. `small` is the shipped recipe, exactly as its card says
 # (`training/pipeline.sh small` passes nothing else). `threads` is 1 everywhere: the pipeline runs two
 # stages side by side on 2 cores, and a second thread then waits on a core the other lane holds (the
@@ -146,6 +151,8 @@ TRAIN_PROFILES: dict[str, dict[str, TrainConfig]] = {
                "small": TrainConfig(model=dataclasses.replace(_SMALL_MODEL, n_layers=4), steps=600, threads=1)},
     "melody": {"smoke": _SMOKE, "base": _BASE,
                "small": TrainConfig(model=_SMALL_MODEL, steps=300, threads=1)},
+    # `jamcore train dagger`: from a trained mle, one round on its own chords (jamcore.train.dagger).
+    "dagger": {p: dataclasses.replace(cfg, **_DAGGER) for p, cfg in (("smoke", _SMOKE), ("small", _DAGGER_SMALL))},
 }
 PROFILES = TRAIN_PROFILES["policy"]
 

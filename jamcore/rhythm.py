@@ -71,5 +71,26 @@ def chasing_chords(melody, chords) -> np.ndarray:
     return out
 
 
+def held_chords(chords) -> np.ndarray:
+    """The chord track with every second chord change removed: each event from the first holds on over
+    the one after it, so the chords change half as often, on the data's own change points.
+
+    The counter-example to the chase's opposite: an accompanist that holds where the song moves on
+    (the RL policies judged at each note's onset learnt to). Returns grammatical chord tokens."""
+    c = np.asarray(chords, dtype=np.int64)
+    if c.ndim != 1:
+        raise ValueError(f"chords must be a 1-D array, got shape {c.shape}")
+    out = c.copy()
+    starts, _, idx = chord_event_sequence(c)
+    ends = np.append(starts[1:], c.size)
+    for k in range(1, len(starts), 2):  # events 1, 3, 5...: the one before them sounds on
+        chord = idx[k - 1]
+        if chord >= 0:
+            out[starts[k]:ends[k]] = T.CHORD_HOLD_BASE + chord
+        else:
+            out[starts[k]:ends[k]] = T.NO_CHORD
+    return out
+
+
 __all__ = ["RHYTHM_PAD", "RHYTHM_BOS", "RHYTHM_EOS", "RHYTHM_SILENCE", "RHYTHM_ONSET", "RHYTHM_HOLD",
            "RHYTHM_VOCAB_SIZE", "RHYTHM_NAMES", "RHYTHM_OF_TOKEN", "rhythm_view", "chasing_chords"]

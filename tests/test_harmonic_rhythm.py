@@ -11,7 +11,7 @@ from jamcore.eval import metrics as M
 from jamcore.music.chords import Chord
 from jamcore.music.grid import GRIDS, check_grid, grid_points, grid_positions, on_grid
 from jamcore.rhythm import (RHYTHM_BOS, RHYTHM_HOLD, RHYTHM_ONSET, RHYTHM_PAD, RHYTHM_SILENCE, chasing_chords,
-                            rhythm_view)
+                            held_chords, rhythm_view)
 from jamcore.stream import StreamingPolicy
 
 C, G, Am, F, Dm, Em = (Chord(0, "maj"), Chord(7, "maj"), Chord(9, "min"), Chord(5, "maj"), Chord(2, "min"),
@@ -171,6 +171,20 @@ def test_chasing_track_keeps_changes_between_notes_and_drops_a_swallowed_chord()
     assert idx[1:].tolist() == [T.chord_index(C), T.chord_index(Am), T.chord_index(C)]
     with pytest.raises(ValueError):
         chasing_chords(melody, chords[:-1])
+
+
+def test_held_track_changes_half_as_often_on_the_songs_own_change_points():
+    chords = chords_of((C, 4), (Am, 4), (None, 2), (F, 6), (G, 4), (G, 4))  # G struck twice
+    held = held_chords(chords)
+    assert not T.chord_grammar_violations(held).any() and held.shape == chords.shape
+    starts, lengths, idx = M.chord_event_sequence(held)
+    # Events 0, 2, 4 stay and hold over 1, 3, 5: C over Am, the no-chord over F, the first G over the second.
+    assert starts.tolist() == [0, 8, 16] and lengths.tolist() == [8, 8, 8]
+    assert idx.tolist() == [T.chord_index(C), -1, T.chord_index(G)]
+    kept = np.flatnonzero(M.chord_event_starts(held))
+    assert set(kept) <= set(np.flatnonzero(M.chord_event_starts(chords)))
+    with pytest.raises(ValueError):
+        held_chords(chords.reshape(2, -1))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ def test_pipeline_smoke_runs_end_to_end(tmp_path):
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-4000:]
     rewards = [f"rewards/{kind}{r}-s{seed}" for kind in ("contrastive", "discriminative") for r in ("", "-rhythm")
                for seed in (0, 1)]
-    for name in ("mle", "anchor", "melody", "rl", "gapt-1.0", *rewards):
+    for name in ("mle", "mle-dagger", "anchor", "melody", "rl", "gapt-1.0", *rewards):
         card = json.loads((tmp_path / f"{name}.json").read_text())
         assert (tmp_path / f"{name}.safetensors").is_file()
         assert card["vocab_version"] and "metrics" in card and "command" in card
@@ -38,22 +38,25 @@ def test_pipeline_smoke_runs_end_to_end(tmp_path):
         log = (tmp_path / "state" / f"{name}.log.csv").read_text().splitlines()[0].split(",")
         assert {"reward_rhythm_contrastive", "reward_rhythm_discriminative"} <= set(log), name
     # The config is the truth: every stage ran its profile exactly (the pipeline passes --profile only).
-    profiles = {"mle": TRAIN_PROFILES["policy"]["smoke"], "anchor": TRAIN_PROFILES["anchor"]["smoke"],
+    profiles = {"mle": TRAIN_PROFILES["policy"]["smoke"], "mle-dagger": TRAIN_PROFILES["dagger"]["smoke"],
+                "anchor": TRAIN_PROFILES["anchor"]["smoke"],
                 "melody": TRAIN_PROFILES["melody"]["smoke"], "rl": RL_PROFILES["smoke"],
                 "gapt-1.0": dataclasses.replace(RL_PROFILES["smoke"], adv_weight=1.0),
                 "rewards/discriminative-s1": dataclasses.replace(REWARD_PROFILES[("smoke", "discriminative")], seed=1)}
     for name, cfg in profiles.items():
         training = json.loads((tmp_path / f"{name}.json").read_text())["training"]
         assert {k: training[k] for k in training_config(cfg)} == training_config(cfg), name
-    # RL started from the pipeline's own mle, and the report scored every checkpoint it trained.
-    assert json.loads((tmp_path / "rl.json").read_text())["parent"] == "mle"
+    # RL started from the pipeline's own mle-dagger, itself from the pipeline's mle (not the shipped ones:
+    # a smoke model could not load those), and the report scored every checkpoint it trained.
+    assert json.loads((tmp_path / "rl.json").read_text())["parent"] == "mle-dagger"
+    assert json.loads((tmp_path / "mle-dagger.json").read_text())["parent"] == "mle"
     metrics = json.loads((tmp_path / "state" / "eval" / "metrics.json").read_text())
-    assert {"data", "mle", "rl", "gapt-1.0"} <= set(metrics["systems"])
+    assert {"data", "mle", "mle-dagger", "rl", "gapt-1.0"} <= set(metrics["systems"])
     assert set(metrics["systems"]["gapt-1.0"]["duet"]) >= {"nic", "entropy_song_mean"}  # model vs model ran
     # Run again: every stage is found done and skipped.
     again = subprocess.run(["bash", str(ROOT / "training" / "pipeline.sh"), "smoke", str(tmp_path)], env=env,
                            capture_output=True, text=True, timeout=600, cwd=ROOT)
-    assert again.returncode == 0 and again.stdout.count("done already") == 14, again.stdout[-2000:]
+    assert again.returncode == 0 and again.stdout.count("done already") == 15, again.stdout[-2000:]
 
 
 def test_two_lanes_share_one_queue_each_stage_once(tmp_path):

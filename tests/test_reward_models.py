@@ -9,6 +9,7 @@ from jamcore import tokens as T
 from jamcore.checkpoints import CheckpointError
 from jamcore.models.saved import load_model, save_checkpoint
 from jamcore.config import DataConfig, ModelConfig, override
+from jamcore.eval import metrics as M
 from jamcore.data.build import build_corpus
 from jamcore.models.reward_models import ContrastiveReward, DiscriminativeReward, RewardEnsemble
 from jamcore.music.chords import Chord
@@ -257,3 +258,22 @@ def test_rhythm_judge_refuses_wrong_harmony_fakes(corpus_dir):
     cfg = override(REWARD_PROFILES[("smoke", "discriminative")], ["rhythm=true", "wrong_fraction=0.5"])
     with pytest.raises(Exception, match="wrong-harmony"):
         train_reward(cfg, name="x", progress=False, corpus=corpus_dir[0], data_limit=LIMIT)
+
+
+def test_timing_negatives_mix_held_tracks_into_the_chase_only_when_asked():
+    """``hold_fraction`` 0 leaves the chasing negatives and the random stream as they were (the shipped
+    judges' recipe); 1 makes every negative the held track (every second change removed)."""
+    from jamcore.rhythm import chasing_chords, held_chords
+    from jamcore.train.reward_models import timing_negatives
+
+    rng = np.random.default_rng(0)
+    melody = np.array([[T.note_on(60)] + [T.note_hold(60)] * 3 + [T.note_on(62)] + [T.note_hold(62)] * 3] * 2)
+    chords = np.array([[T.CHORD_ON_BASE + 1] * 1 + [T.CHORD_HOLD_BASE + 1] * 3
+                       + [T.CHORD_ON_BASE + 2] + [T.CHORD_HOLD_BASE + 2] * 3] * 2)
+    a, b = np.random.default_rng(5), np.random.default_rng(5)
+    out = timing_negatives(melody, chords, a, 0.0)
+    assert (out == np.stack([chasing_chords(m, c) for m, c in zip(melody, chords)])).all()
+    assert a.random() == b.random()  # no draw
+    held = timing_negatives(melody, chords, rng, 1.0)
+    assert (held == np.stack([held_chords(c) for c in chords])).all()
+    assert (M.chord_event_starts(held[0]).sum(), M.chord_event_starts(chords[0]).sum()) == (1, 2)

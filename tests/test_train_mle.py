@@ -63,6 +63,22 @@ def test_fine_tune_starts_from_the_given_weights_and_names_its_parent(tmp_path, 
               progress=False)
 
 
+def test_dagger_round_starts_from_the_mle_found_in_the_given_directory(tmp_path, corpus):
+    """`jamcore train dagger`: its profile starts from `mle` looked up in --checkpoint-dir (the pipeline's
+    OUT, not the shipped one), trains on the policy's own chords, and names its parent."""
+    from jamcore.config import TRAIN_PROFILES
+
+    train(smoke(steps=3), kind="policy", name="mle", out_dir=tmp_path, corpus=corpus, progress=False)
+    cfg = dataclasses.replace(TRAIN_PROFILES["dagger"]["smoke"], steps=2, lr=0.0)
+    assert cfg.init == "mle" and cfg.own_chords > 0 and cfg.span_beats_only
+    train(cfg, kind="policy", name="mle-dagger", out_dir=tmp_path, corpus=corpus, progress=False,
+          init_dir=str(tmp_path))
+    mle, _ = load_model(tmp_path / "mle", "policy")
+    dagger, card = load_model(tmp_path / "mle-dagger", "policy")
+    assert card["parent"] == "mle" and card["training"]["own_chords"] == cfg.own_chords
+    assert all(torch.equal(a, b) for a, b in zip(mle.state_dict().values(), dagger.state_dict().values()))
+
+
 def test_smoke_anchor_run(tmp_path, corpus):
     metrics = train(smoke(steps=4), kind="anchor", name="anchor", out_dir=tmp_path, corpus=corpus, progress=False)
     model, card = load_model(tmp_path / "anchor", "anchor")

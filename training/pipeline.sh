@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole pipeline, data to every shipped checkpoint and the evaluation report:
-#   data -> (mle, melody agent) | (anchor)      two lanes, then both drain one queue of
+#   data -> (mle, mle-dagger, melody agent) | (anchor)   two lanes, then both drain one queue of
 #           reward models: 2 seeds x 2 kinds, harmony and rhythm-only [, the hack's judge]
 #        -> rl, the gapt sweep [, rl-hack]      one queue, two lanes
 #        -> eval
@@ -62,6 +62,8 @@ judge() {  # judge NAME: train the reward model NAME (KIND[-rhythm]-sSEED or dis
 }
 policy_lane() {
     stage mle "$OUT" $JAM train mle --profile "$MODE"
+    # A round on its own chords from that mle: the start RL and GAPT train from (jamcore/train/dagger.py).
+    stage mle-dagger "$OUT" $JAM train dagger --profile "$MODE" --checkpoint-dir "$OUT"
     stage melody "$OUT" $JAM train melody --profile "$MODE"   # the simulated partner for model-vs-model eval
     drain judge "${JUDGES[@]}"
 }
@@ -72,7 +74,7 @@ judges_lane() {
 queue judges
 lanes policy_lane judges_lane
 
-# RL and every GAPT run start from mle and read the same judges: they only need phase one. One queue,
+# RL and every GAPT run start from mle-dagger (rl-hack from mle) and read the same judges: they only need phase one. One queue,
 # in this order: rl, the GAPT runs (each about as long as rl), then rl-hack (a fraction of one), so the
 # lane that finishes its second run first takes rl-hack.
 POLICIES=(rl)
@@ -88,7 +90,7 @@ train_policy() {
 policy_queue() { drain train_policy "${POLICIES[@]}"; }
 queue policies
 lanes policy_queue policy_queue
-names="mle$(printf ',%s' "${POLICIES[@]}")"
+names="mle,mle-dagger$(printf ',%s' "${POLICIES[@]}")"
 SONGS=50; EMBED="$OUT/rewards/contrastive-s0"; WORKERS="$LANES"
 # The smoke reward models read short windows only: no learned-embedding Vendi score there; and its
 # four songs a system cost less than starting a worker process, so it scores in one.

@@ -29,20 +29,25 @@ from jamcore.music.time import FRAMES_PER_BEAT
 from jamcore.train import loop
 from jamcore.train.rollout import rollout
 
-KIND_DEFAULT_NAME = {"policy": "mle", "anchor": "anchor", "melody": "melody"}
+# Profile table -> the checkpoint name a run writes by default. "dagger" is a policy run of its own table
+# (jamcore.train.dagger): a round on the policy's own chords, from a trained mle.
+KIND_DEFAULT_NAME = {"policy": "mle", "anchor": "anchor", "melody": "melody", "dagger": "mle-dagger"}
 
 
-def add_arguments(parser, kind: str = "policy") -> None:
-    parser.set_defaults(kind=kind)
-    loop.add_common_arguments(parser, TRAIN_PROFILES[kind], KIND_DEFAULT_NAME[kind])
+def add_arguments(parser, kind: str = "policy", table: str | None = None) -> None:
+    """``table``: the profile table (``TRAIN_PROFILES``) when it is not the kind's own."""
+    table = table or kind
+    parser.set_defaults(kind=kind, table=table)
+    loop.add_common_arguments(parser, TRAIN_PROFILES[table], KIND_DEFAULT_NAME[table])
     parser.add_argument("--data-limit", type=int, default=None, help="use only the first N songs of each source")
 
 
 def run(args) -> int:
-    cfg = loop.config_from_args(TRAIN_PROFILES[args.kind][args.profile], args)
-    train(cfg, kind=args.kind, name=args.name or KIND_DEFAULT_NAME[args.kind], out_dir=Path(args.out),
+    table = getattr(args, "table", args.kind)
+    cfg = loop.config_from_args(TRAIN_PROFILES[table][args.profile], args)
+    train(cfg, kind=args.kind, name=args.name or KIND_DEFAULT_NAME[table], out_dir=Path(args.out),
           resume=args.resume, data_dir=args.data_dir, cocopops=args.cocopops, progress=not args.no_progress,
-          data_limit=args.data_limit)
+          data_limit=args.data_limit, init_dir=getattr(args, "checkpoint_dir", None))
     return 0
 
 
@@ -139,10 +144,11 @@ def with_own_chords(model, batch, rng, share: float, generator):
     return dataclasses.replace(batch, chords_in=chords_in, noise_span=span)
 
 
-def _init_from(model, name: str, kind: str) -> None:
-    """Copy a checkpoint's weights into ``model`` (fine-tuning); shapes must match exactly."""
+def _init_from(model, name: str, kind: str, directory: str | None = None) -> None:
+    """Copy a checkpoint's weights into ``model`` (fine-tuning); shapes must match exactly. ``name`` is a
+    path, or a name in ``directory``, else among the shipped checkpoints."""
     try:
-        source, _ = load_model(name, "anchor" if kind == "anchor" else "policy")
+        source, _ = load_model(name, "anchor" if kind == "anchor" else "policy", directory)
         model.load_state_dict(source.state_dict())
     except (CheckpointError, FileNotFoundError, ValueError, RuntimeError) as exc:
         raise CheckpointError(f"init={name}: cannot start from it: {exc}".splitlines()[0]) from exc
@@ -171,9 +177,10 @@ def evaluate(model, kind: str, batches) -> dict[str, float]:
 
 def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("runs"), resume: bool = False,
           data_dir: str | None = None, cocopops: bool = False, progress: bool = True, corpus=None,
-          data_limit: int | None = None, stop_after: int | None = None) -> dict:
+          data_limit: int | None = None, stop_after: int | None = None, init_dir: str | None = None) -> dict:
     """Run one supervised training; returns the final validation metrics.
 
+    ``init_dir``: where ``cfg.init`` is looked up by name (default: the shipped checkpoints).
     ``corpus`` (tests) skips loading; ``stop_after`` ends the run after that many steps of this call
     without a final checkpoint, exactly as a kill right after a periodic save would (tests of resume).
     """
@@ -194,7 +201,7 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
                                     metric_slots=cfg.model.metric_slots if kind != "melody" else 0)  # melody agent
     model = build_model(kind, model_cfg)
     if cfg.init and not resume:
-        _init_from(model, cfg.init, kind)
+        _init_from(model, cfg.init, kind, init_dir)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, betas=(0.9, 0.95))
 
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -49,7 +49,7 @@ from jamcore.errors import CommandError
 from jamcore.models.reward_models import ContrastiveReward, DiscriminativeReward, info_nce_loss
 from jamcore.models.saved import save_checkpoint
 from jamcore.music.time import FRAMES_PER_BEAT
-from jamcore.rhythm import chasing_chords, rhythm_view
+from jamcore.rhythm import chasing_chords, held_chords, rhythm_view
 from jamcore.tokens import PAD
 from jamcore.train import loop
 
@@ -96,6 +96,9 @@ class RewardTrainConfig:
     # rest split by ``shift_fraction``). Contrastive: > 0 adds each window's chasing track as an extra
     # negative. `--rhythm` sets ``RHYTHM_CHASE_FRACTION`` unless ``--set chase_fraction=...`` says otherwise.
     chase_fraction: float = 0.0
+    # Of those chasing negatives, this share is the window's held track instead (``jamcore.rhythm.held_chords``:
+    # every second change removed), so a rhythm judge also hears a chord rhythm slower than the song's.
+    hold_fraction: float = 0.0
 
 
 RHYTHM_CHASE_FRACTION = 0.34  # a rhythm judge's fakes: a third chases, the rest mismatches and shifts
@@ -238,6 +241,22 @@ def chasing_tracks(melody, chords) -> np.ndarray:
     """Each window's chasing track (``jamcore.rhythm.chasing_chords``), PAD where the window is."""
     melody, chords = np.asarray(melody, dtype=np.int64), np.asarray(chords, dtype=np.int64)
     return np.stack([np.where(m != PAD, chasing_chords(m, c), PAD) for m, c in zip(melody, chords)])
+
+
+def held_tracks(melody, chords) -> np.ndarray:
+    """Each window's held track (``jamcore.rhythm.held_chords``), PAD where the window is."""
+    melody, chords = np.asarray(melody, dtype=np.int64), np.asarray(chords, dtype=np.int64)
+    return np.stack([np.where(m != PAD, held_chords(c), PAD) for m, c in zip(melody, chords)])
+
+
+def timing_negatives(melody, chords, rng, hold_fraction: float) -> np.ndarray:
+    """Each window's chasing track, or with probability ``hold_fraction`` its held track (no draw at 0,
+    so the recipes without it keep their random stream)."""
+    chase = chasing_tracks(melody, chords)
+    if hold_fraction <= 0:
+        return chase
+    swap = rng.random(len(chase)) < hold_fraction
+    return np.where(swap[:, None], held_tracks(melody, chords), chase)
 
 
 def heldout_windows(corpus, split: str, data_cfg, window_frames: int, n: int, seed: int):
@@ -434,7 +453,8 @@ def train_reward(cfg: RewardTrainConfig, name: str, out_dir: Path = Path("runs")
         loop.set_lr(opt, loop.lr_at(step, cfg))
         raw = sampler.sample(cfg.batch_size)
         batch = view(raw)
-        chase = view_tokens(chasing_tracks(raw.melody, raw.chords)) if cfg.chase_fraction > 0 else None
+        chase = (view_tokens(timing_negatives(raw.melody, raw.chords, sampler.rng, cfg.hold_fraction))
+                 if cfg.chase_fraction > 0 else None)
         # The fakes draw from the sampler's generator too, so a resumed run continues exactly.
         loss, diag = batch_loss(model, cfg, batch, sampler.rng, chase)
         opt.zero_grad(set_to_none=True)

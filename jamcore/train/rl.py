@@ -130,7 +130,8 @@ RL_PROFILES: dict[str, RLConfig] = {
     "smoke": RLConfig(profile="smoke", steps=6, batch_size=8, minibatches=2, episode_frames=32, actor_lr=3e-4, group_size=4,
                       warmup_steps=1, checkpoint_every=3, weights=RewardWeights(harmony=2.0, rhythm=1.0),
                       schedule=ScheduleConfig(warmup_steps=3, every=1, window=2, threshold=0.5),
-                      disc_model=ModelConfig(d_model=32, n_layers=1, n_heads=2, dropout=0.0, max_len=65)),
+                      disc_model=ModelConfig(d_model=32, n_layers=1, n_heads=2, dropout=0.0, max_len=65),
+                      init="mle-dagger", harmony_onsets=True),
     # The shipped runs: the learned ensembles, the rules, and the rule-based harmony credit per decision
     # (the ensembles alone do not rank harmony at this scale: docs/reward-hacking.md).
     # `threads` is what the shipped runs used (one core each while another job held the other).
