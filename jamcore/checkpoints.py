@@ -37,10 +37,11 @@ SHIPPED_DIR = Path(__file__).resolve().parent / "checkpoints"
 # `gapt-1.0`: RL with the harmony credit, the rhythm-only judges and the adversary at weight 1, the
 # paper's setting (why, and how it compares with the others: README "Shipped checkpoints", docs/gapt.md).
 DEFAULT_POLICY = "gapt-1.0"
-# The sampling temperature they start with: the published system's live default (REFERENCE 6.2). Lower
-# holds chords longer and narrows their variety below the data's for little harmony; the measured
-# trade-off is in training/gapt_levers.md ("Decoding, not training").
-DEFAULT_TEMPERATURE = 0.8
+# The sampling temperature they start with: 1.0, what the published system's players kept for variety
+# (REFERENCE 6.2; its own live default is 0.8). The policies judged at each note's onset hold chords
+# longer: at 0.8 they change chord and vary them less than the data does. Lower holds longer still;
+# the measured trade-off is in training/gapt_levers.md ("Decoding, not training", item 16).
+DEFAULT_TEMPERATURE = 1.0
 
 # kind -> "module:Class"; every class takes (ModelConfig) and has `.cfg`.
 MODEL_KINDS: dict[str, str] = {
@@ -413,7 +414,8 @@ def available_checkpoints(directory: str | Path | None = None, kind: str | None 
     """Names of loadable-looking checkpoints (card + weights present) in ``directory`` or shipped.
 
     ``performable``: leave out those whose card says ``"baseline": true`` (a reward-hacking baseline
-    kept for the evaluation; still loadable by name, just not offered on stage)."""
+    kept for the evaluation) or ``"performable": false`` (a training stage such as ``mle-dagger``); both
+    still load by name, they are just not offered on stage."""
     d = Path(directory) if directory is not None else SHIPPED_DIR
     names = []
     for meta in sorted(d.glob("*.json")):
@@ -423,7 +425,7 @@ def available_checkpoints(directory: str | Path | None = None, kind: str | None 
             card = json.loads(meta.read_text())
         except (OSError, json.JSONDecodeError):
             continue
-        if performable and card.get("baseline"):
+        if performable and (card.get("baseline") or card.get("performable") is False):
             continue
         if kind is None or card.get("kind") == kind:
             names.append(meta.name[:-5])

@@ -73,10 +73,11 @@ def chasing_chords(melody, chords) -> np.ndarray:
 
 def held_chords(chords) -> np.ndarray:
     """The chord track with every second chord change removed: each event from the first holds on over
-    the one after it, so the chords change half as often, on the data's own change points.
+    the one after it, so the chords change about half as often (two no-chord stretches can merge), on
+    the data's own change points.
 
-    The counter-example to the chase's opposite: an accompanist that holds where the song moves on
-    (the RL policies judged at each note's onset learnt to). Returns grammatical chord tokens."""
+    The other timing counter-example beside the chase: an accompanist that holds where the song moves on
+    (what RL policies judged at each note's onset drift towards). Returns grammatical chord tokens."""
     c = np.asarray(chords, dtype=np.int64)
     if c.ndim != 1:
         raise ValueError(f"chords must be a 1-D array, got shape {c.shape}")
@@ -93,4 +94,4 @@ def held_chords(chords) -> np.ndarray:
 
 
 __all__ = ["RHYTHM_PAD", "RHYTHM_BOS", "RHYTHM_EOS", "RHYTHM_SILENCE", "RHYTHM_ONSET", "RHYTHM_HOLD",
-           "RHYTHM_VOCAB_SIZE", "RHYTHM_NAMES", "RHYTHM_OF_TOKEN", "rhythm_view", "chasing_chords"]
+           "RHYTHM_VOCAB_SIZE", "RHYTHM_NAMES", "RHYTHM_OF_TOKEN", "rhythm_view", "chasing_chords", "held_chords"]

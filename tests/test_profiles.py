@@ -29,7 +29,7 @@ def shipped(name: str) -> dict:
     return json.loads((SHIPPED_DIR / f"{name}.json").read_text())
 
 
-@pytest.mark.parametrize("command,name", [("mle", "mle"), ("anchor", "anchor")])
+@pytest.mark.parametrize("command,name", [("mle", "mle"), ("dagger", "mle-dagger"), ("anchor", "anchor")])
 def test_train_small_writes_the_shipped_cards_config(tmp_path, command, name):
     """`jamcore train X --profile small --set steps=2` writes the config the shipped X was trained with."""
     r = subprocess.run([*JAMCORE, "train", command, "--profile", "small", "--set", "steps=2", "--data-limit", "30",

@@ -3,7 +3,7 @@
 # in the bar (`--set disc_meter=true`), at adversarial weight 1.0, same seeds, beside `rl` (no
 # discriminator); two seeds each; and `rl-norhythm`, `rl` without the rhythm-only judges and the grid
 # drawn per episode (issue 15's additions), for the chase curve of docs/reward-hacking.md. Needs the pipeline's first phase in OUT
-# (mle, anchor, every judge).
+# (mle, mle-dagger, anchor, every judge).
 #
 #   training/disc_sweep.sh OUT [extra training args]
 #

@@ -47,7 +47,8 @@ def run(args) -> int:
     cfg = loop.config_from_args(TRAIN_PROFILES[table][args.profile], args)
     train(cfg, kind=args.kind, name=args.name or KIND_DEFAULT_NAME[table], out_dir=Path(args.out),
           resume=args.resume, data_dir=args.data_dir, cocopops=args.cocopops, progress=not args.no_progress,
-          data_limit=args.data_limit, init_dir=getattr(args, "checkpoint_dir", None))
+          data_limit=args.data_limit, init_dir=getattr(args, "checkpoint_dir", None),
+          card_extra={"performable": False} if table == "dagger" else None)
     return 0
 
 
@@ -177,10 +178,12 @@ def evaluate(model, kind: str, batches) -> dict[str, float]:
 
 def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("runs"), resume: bool = False,
           data_dir: str | None = None, cocopops: bool = False, progress: bool = True, corpus=None,
-          data_limit: int | None = None, stop_after: int | None = None, init_dir: str | None = None) -> dict:
+          data_limit: int | None = None, stop_after: int | None = None, init_dir: str | None = None,
+          card_extra: dict | None = None) -> dict:
     """Run one supervised training; returns the final validation metrics.
 
-    ``init_dir``: where ``cfg.init`` is looked up by name (default: the shipped checkpoints).
+    ``init_dir``: where ``cfg.init`` is looked up by name (default: the shipped checkpoints); ``card_extra``:
+    more fields for the model card (``jamcore train dagger``: not offered on stage).
     ``corpus`` (tests) skips loading; ``stop_after`` ends the run after that many steps of this call
     without a final checkpoint, exactly as a kill right after a periodic save would (tests of resume).
     """
@@ -258,6 +261,7 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
             "parent": cfg.init or None,
             "metrics": metrics,
             "history": history,
+            **(card_extra or {}),
         }
         save_checkpoint(model, out_dir / name, card)
         print(f"wrote {out_dir / name}.safetensors (valid loss {metrics.get('valid_loss', float('nan')):.4f}, "

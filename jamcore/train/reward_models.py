@@ -98,6 +98,7 @@ class RewardTrainConfig:
     chase_fraction: float = 0.0
     # Of those chasing negatives, this share is the window's held track instead (``jamcore.rhythm.held_chords``:
     # every second change removed), so a rhythm judge also hears a chord rhythm slower than the song's.
+    # Acts only with ``chase_fraction`` > 0 (the rhythm judges' default).
     hold_fraction: float = 0.0
 
 

@@ -98,7 +98,7 @@ class RLConfig:
     # Full-vocabulary KL to the offline anchor. The paper's 0.001 left this small policy unanchored;
     # 0.02 makes the anchor's per-frame advice (it sees the future melody) a real signal.
     kl_anchor: float = 0.02
-    kl_mle: float = 0.0  # KL to the MLE policy (off by default, as in the paper)
+    kl_mle: float = 0.0  # KL to the starting policy (``init``; off by default, as in the paper)
     temperature: float = 1.0
     grad_clip: float = 1.0
     weights: RewardWeights = RewardWeights()
@@ -138,7 +138,10 @@ RL_PROFILES: dict[str, RLConfig] = {
     # Issue 15: the rhythm-only ensembles join (weights.rhythm), and every episode draws a harmonic-rhythm
     # grid, so the policy learns to choose a chord for the span ahead under each grid a performer can pick.
     # Harmony credit 4 over 360 steps (was 2 over 120): training/gapt_levers.md, item 13.
-    "small": RLConfig(weights=RewardWeights(harmony=4.0, rhythm=1.0), grid_choices=GRIDS, threads=1),
+    # From 5 December 2026 (item 16): RL starts from `mle-dagger` (a round of mle on its own chords) and the
+    # harmony credit judges each note at its onset, so a chord earns nothing for a note it heard first.
+    "small": RLConfig(weights=RewardWeights(harmony=4.0, rhythm=1.0), grid_choices=GRIDS, threads=1,
+                      init="mle-dagger", harmony_onsets=True),
     # The reward-hacking baseline (docs/reward-hacking.md): no anchor KL, no entropy bonus, longer; a
     # discriminative reward trained with wrong-harmony negatives (`jamcore train reward --kind
     # discriminative --set wrong_fraction=0.5 --name discriminative-wrong-s0`) judging every 4-bar
