@@ -10,6 +10,7 @@ import dataclasses
 
 import pytest
 
+from jamcore.checkpoints import available_checkpoints
 from jamcore.config import TRAIN_PROFILES
 from jamcore.train.loop import training_config
 from jamcore.train.reward_models import REWARD_PROFILES
@@ -50,6 +51,9 @@ def test_pipeline_smoke_runs_end_to_end(tmp_path):
     # a smoke model could not load those), and the report scored every checkpoint it trained.
     assert json.loads((tmp_path / "rl.json").read_text())["parent"] == "mle-dagger"
     assert json.loads((tmp_path / "mle-dagger.json").read_text())["parent"] == "mle"
+    # A training stage, not an accompanist: it loads by name but the device does not offer it.
+    assert "mle-dagger" not in available_checkpoints(tmp_path, performable=True)
+    assert {"mle", "rl", "gapt-1.0"} <= set(available_checkpoints(tmp_path, performable=True))
     metrics = json.loads((tmp_path / "state" / "eval" / "metrics.json").read_text())
     assert {"data", "mle", "mle-dagger", "rl", "gapt-1.0"} <= set(metrics["systems"])
     assert set(metrics["systems"]["gapt-1.0"]["duet"]) >= {"nic", "entropy_song_mean"}  # model vs model ran
