@@ -82,14 +82,10 @@ def held_chords(chords) -> np.ndarray:
     if c.ndim != 1:
         raise ValueError(f"chords must be a 1-D array, got shape {c.shape}")
     out = c.copy()
-    starts, _, idx = chord_event_sequence(c)
-    ends = np.append(starts[1:], c.size)
+    starts, lengths, idx = chord_event_sequence(c)
     for k in range(1, len(starts), 2):  # events 1, 3, 5...: the one before them sounds on
         chord = idx[k - 1]
-        if chord >= 0:
-            out[starts[k]:ends[k]] = T.CHORD_HOLD_BASE + chord
-        else:
-            out[starts[k]:ends[k]] = T.NO_CHORD
+        out[starts[k]:starts[k] + lengths[k]] = T.CHORD_HOLD_BASE + chord if chord >= 0 else T.NO_CHORD
     return out
 
 

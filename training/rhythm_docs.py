@@ -211,13 +211,13 @@ def sweep_section(state: Path, data_metrics: dict | None = None) -> str:
     evals = {g: json.loads(p.read_text()) for g, p in evals.items() if p.is_file()}
     if not evals:
         return ""
+    evaluated = {Path(k).name for ev in evals.values() for k in ev["systems"]}  # the sweep evaluates paths
     parts = ["## Rhythm: two discriminators, same seeds (issue 15)\n",
              "`training/disc_sweep.sh`: `rl` (no discriminator) and `gapt-1.0` with the paper's chord-only "
              "discriminator and with one that also hears each frame's place in the bar (`disc_meter`), seeds 0 "
              "and 1 each, every run with the rhythm-only judges and a grid drawn per episode; `rl-norhythm` is `rl` "
              f"without the rhythm judges and the grid draw (seed 0). Test split, 50 songs, temperature {_temperatures(evals)}. "
-             "Runs in this evaluation: " + ", ".join(f"`{n}`" for n in SWEEP_RUNS if any(
-                 n in {Path(k).name for k in ev["systems"]} for ev in evals.values())) + "."]
+             "Runs in this evaluation: " + ", ".join(f"`{n}`" for n in SWEEP_RUNS if n in evaluated) + "."]
     verdict = None
     for grid, ev in evals.items():
         systems = {Path(k).name: v for k, v in ev["systems"].items()}  # the sweep evaluates paths

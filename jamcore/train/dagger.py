@@ -14,6 +14,7 @@ from jamcore.train import mle
 
 def add_arguments(parser) -> None:
     mle.add_arguments(parser, kind="policy", table="dagger")
+    parser.set_defaults(card_extra={"performable": False})  # a training stage: not offered on stage
     parser.add_argument("--checkpoint-dir", default=None,
                         help="where the starting checkpoint (the profile's init, e.g. mle) is found by name "
                              "(default: the shipped checkpoints)")

@@ -48,7 +48,7 @@ def run(args) -> int:
     train(cfg, kind=args.kind, name=args.name or KIND_DEFAULT_NAME[table], out_dir=Path(args.out),
           resume=args.resume, data_dir=args.data_dir, cocopops=args.cocopops, progress=not args.no_progress,
           data_limit=args.data_limit, init_dir=getattr(args, "checkpoint_dir", None),
-          card_extra={"performable": False} if table == "dagger" else None)
+          card_extra=getattr(args, "card_extra", None))
     return 0
 
 

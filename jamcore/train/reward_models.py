@@ -238,16 +238,20 @@ def rhythm_batch(batch: WindowBatch) -> WindowBatch:
     return dataclasses.replace(batch, melody=rhythm_view(batch.melody), chords=rhythm_view(batch.chords))
 
 
+def _window_tracks(make, melody, chords) -> np.ndarray:
+    """``make(melody, chords)`` of each window, PAD where the window is."""
+    melody, chords = np.asarray(melody, dtype=np.int64), np.asarray(chords, dtype=np.int64)
+    return np.stack([np.where(m != PAD, make(m, c), PAD) for m, c in zip(melody, chords)])
+
+
 def chasing_tracks(melody, chords) -> np.ndarray:
     """Each window's chasing track (``jamcore.rhythm.chasing_chords``), PAD where the window is."""
-    melody, chords = np.asarray(melody, dtype=np.int64), np.asarray(chords, dtype=np.int64)
-    return np.stack([np.where(m != PAD, chasing_chords(m, c), PAD) for m, c in zip(melody, chords)])
+    return _window_tracks(chasing_chords, melody, chords)
 
 
 def held_tracks(melody, chords) -> np.ndarray:
     """Each window's held track (``jamcore.rhythm.held_chords``), PAD where the window is."""
-    melody, chords = np.asarray(melody, dtype=np.int64), np.asarray(chords, dtype=np.int64)
-    return np.stack([np.where(m != PAD, held_chords(c), PAD) for m, c in zip(melody, chords)])
+    return _window_tracks(lambda m, c: held_chords(c), melody, chords)
 
 
 def timing_negatives(melody, chords, rng, hold_fraction: float) -> np.ndarray:
