@@ -113,6 +113,10 @@ class TrainConfig:
     # Off for the shipped mle: it raises note-in-chord but the policy then changes chord on almost
     # every 16th (docs/architecture.md).
     own_chords: float = 0.0
+    # Anchor (and optionally the policy): the policy checkpoint, by name or path, whose free-running chords
+    # fill the own-chord windows; "" = the model being trained (a policy). The anchor judges the RL
+    # policy's chord history, so a round on that policy's chords teaches it to advise from there.
+    own_chords_from: str = ""
     # Policy: inside a noised span (chord noise or own chords) score chord targets on beats only.
     span_beats_only: bool = False
     # Policy and anchor: weight of the extra chord-identity loss at chord-onset targets

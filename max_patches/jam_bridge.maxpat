@@ -367,7 +367,7 @@
 							"parameter_mmax" : 3.0,
 							"parameter_initial_enable" : 1,
 							"parameter_initial" : [
-								1.0
+								0.9
 							]
 						}
 					},

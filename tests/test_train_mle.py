@@ -85,6 +85,24 @@ def test_smoke_anchor_run(tmp_path, corpus):
     assert card["kind"] == "anchor" and metrics["valid_loss"] > 0
 
 
+def test_anchor_round_on_a_policys_chords_needs_that_policy_and_changes_what_it_learns(tmp_path, corpus):
+    """`--set own_chords=... own_chords_from=POLICY` for the anchor: its chord inputs in those windows are
+    POLICY's free-running chords (what it judges in RL), so the run ends elsewhere than one on the data's;
+    without a policy to play them it stops with a message that says what to set."""
+    from jamcore.errors import CheckpointError
+
+    train(smoke(steps=3), kind="policy", name="mle", out_dir=tmp_path, corpus=corpus, progress=False)
+    with pytest.raises(CheckpointError, match="own_chords_from"):
+        train(smoke(steps=1, own_chords=1.0), kind="anchor", name="x", out_dir=tmp_path, corpus=corpus, progress=False)
+    train(smoke(steps=3), kind="anchor", name="plain", out_dir=tmp_path, corpus=corpus, progress=False)
+    cfg = smoke(steps=3, own_chords=1.0, own_chords_from="mle")
+    train(cfg, kind="anchor", name="own", out_dir=tmp_path, corpus=corpus, progress=False, init_dir=str(tmp_path))
+    plain, _ = load_model(tmp_path / "plain", "anchor")
+    own, card = load_model(tmp_path / "own", "anchor")
+    assert card["training"]["own_chords_from"] == "mle"
+    assert any(not torch.equal(a, b) for a, b in zip(plain.state_dict().values(), own.state_dict().values()))
+
+
 @pytest.mark.parametrize("own_chords", [0.0, 0.5])
 def test_resume_after_an_interrupted_run_continues_from_the_saved_step(tmp_path, corpus, own_chords):
     """Exactly, also when half the windows are fed the policy's own sampled chords."""

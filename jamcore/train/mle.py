@@ -145,6 +145,24 @@ def with_own_chords(model, batch, rng, share: float, generator):
     return dataclasses.replace(batch, chords_in=chords_in, noise_span=span)
 
 
+def _own_chords_player(cfg, kind: str, model, directory: str | None = None):
+    """The policy whose free-running chords fill the own-chord windows (``cfg.own_chords``), or None: the
+    model itself for a policy, the ``own_chords_from`` checkpoint (frozen) when it is set."""
+    if cfg.own_chords <= 0 or kind == "melody":
+        return None
+    if not cfg.own_chords_from:
+        if kind == "anchor":
+            raise CheckpointError("own_chords for the anchor needs own_chords_from: the policy whose chords it "
+                                  "learns to advise from (e.g. --set own_chords_from=mle-dagger)")
+        return model
+    try:
+        player, _ = load_model(cfg.own_chords_from, "policy", directory)
+    except (CheckpointError, FileNotFoundError, ValueError, RuntimeError) as exc:
+        raise CheckpointError(f"own_chords_from={cfg.own_chords_from}: {exc}".splitlines()[0]) from exc
+    player.requires_grad_(False)
+    return player.eval()
+
+
 def _init_from(model, name: str, kind: str, directory: str | None = None) -> None:
     """Copy a checkpoint's weights into ``model`` (fine-tuning); shapes must match exactly. ``name`` is a
     path, or a name in ``directory``, else among the shipped checkpoints."""
@@ -206,6 +224,7 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
     if cfg.init and not resume:
         _init_from(model, cfg.init, kind, init_dir)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, betas=(0.9, 0.95))
+    player = _own_chords_player(cfg, kind, model, init_dir)
 
     out_dir.mkdir(parents=True, exist_ok=True)
     state_path = out_dir / f"{name}-state"  # + .json / .safetensors
@@ -225,9 +244,9 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
             return metrics
         loop.set_lr(opt, loop.lr_at(step, cfg))
         batch = sampler.sample(cfg.batch_size)
-        if kind == "policy" and cfg.own_chords > 0:
+        if player is not None:
             rollout_gen.manual_seed(cfg.seed * 7919 + rank * 104_729 + step)
-            batch = with_own_chords(model, batch, sampler.rng, cfg.own_chords, rollout_gen)
+            batch = with_own_chords(player, batch, sampler.rng, cfg.own_chords, rollout_gen)
         loss, _ = batch_loss(model, kind, batch, cfg.span_beats_only, cfg.onset_weight)
         opt.zero_grad(set_to_none=True)
         loss.backward()

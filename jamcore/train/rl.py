@@ -140,8 +140,10 @@ RL_PROFILES: dict[str, RLConfig] = {
     # Harmony credit 4 over 360 steps (was 2 over 120): training/gapt_levers.md, item 13.
     # From 5 December 2026 (item 16): RL starts from `mle-dagger` (a round of mle on its own chords) and the
     # harmony credit judges each note at its onset, so a chord earns nothing for a note it heard first.
+    # From 6 December (item 17): anchor KL 0.005. At this size the offline anchor's advice on the policy's
+    # own chord histories fits the next beat worse than the policy's own choice, and its pull holds chords.
     "small": RLConfig(weights=RewardWeights(harmony=4.0, rhythm=1.0), grid_choices=GRIDS, threads=1,
-                      init="mle-dagger", harmony_onsets=True),
+                      init="mle-dagger", harmony_onsets=True, kl_anchor=0.005),
     # The reward-hacking baseline (docs/reward-hacking.md): no anchor KL, no entropy bonus, longer; a
     # discriminative reward trained with wrong-harmony negatives (`jamcore train reward --kind
     # discriminative --set wrong_fraction=0.5 --name discriminative-wrong-s0`) judging every 4-bar
