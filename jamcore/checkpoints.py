@@ -38,9 +38,10 @@ SHIPPED_DIR = Path(__file__).resolve().parent / "checkpoints"
 # paper's setting (why, and how it compares with the others: README "Shipped checkpoints", docs/gapt.md).
 DEFAULT_POLICY = "gapt-1.0"
 # The sampling temperature they start with: 0.9, between the published system's live default (0.8)
-# and what its players kept for variety (1.0; REFERENCE 6.2). It is where the shipped policies change
-# chord and vary them as the data does; lower holds longer, higher changes more often than the data.
-# The measured trade-off is in training/gapt_levers.md ("Decoding, not training", items 8, 16, 17).
+# and what its players kept for variety (1.0; REFERENCE 6.2). For the shipped policies it keeps both the
+# chord rhythm and the variety near the data's: lower, they vary their chords less than the data; higher,
+# they change chord more often. The measured trade-off is in training/gapt_levers.md (items 8
+# "Decoding, not training", 16 and 17).
 DEFAULT_TEMPERATURE = 0.9
 
 # kind -> "module:Class"; every class takes (ModelConfig) and has `.cfg`.

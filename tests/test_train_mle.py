@@ -85,22 +85,35 @@ def test_smoke_anchor_run(tmp_path, corpus):
     assert card["kind"] == "anchor" and metrics["valid_loss"] > 0
 
 
-def test_anchor_round_on_a_policys_chords_needs_that_policy_and_changes_what_it_learns(tmp_path, corpus):
-    """`--set own_chords=... own_chords_from=POLICY` for the anchor: its chord inputs in those windows are
-    POLICY's free-running chords (what it judges in RL), so the run ends elsewhere than one on the data's;
-    without a policy to play them it stops with a message that says what to set."""
+def test_anchor_round_plays_the_named_policy_frozen_and_records_its_weights(tmp_path, corpus, monkeypatch):
+    """`--set own_chords=... own_chords_from=POLICY` for the anchor: the chords of those windows are played by
+    POLICY's weights, frozen (what the anchor judges in RL), and the card records which weights; without a
+    policy to play them the run stops with a message that says what to set."""
     from jamcore.errors import CheckpointError
 
     train(smoke(steps=3), kind="policy", name="mle", out_dir=tmp_path, corpus=corpus, progress=False)
     with pytest.raises(CheckpointError, match="own_chords_from"):
         train(smoke(steps=1, own_chords=1.0), kind="anchor", name="x", out_dir=tmp_path, corpus=corpus, progress=False)
-    train(smoke(steps=3), kind="anchor", name="plain", out_dir=tmp_path, corpus=corpus, progress=False)
+    import jamcore.train.mle as mle_module
+
+    played_by = []
+    real_rollout = mle_module.rollout
+
+    def spy(model, *args, **kw):
+        played_by.append(model)
+        return real_rollout(model, *args, **kw)
+
+    monkeypatch.setattr(mle_module, "rollout", spy)
     cfg = smoke(steps=3, own_chords=1.0, own_chords_from="mle")
     train(cfg, kind="anchor", name="own", out_dir=tmp_path, corpus=corpus, progress=False, init_dir=str(tmp_path))
-    plain, _ = load_model(tmp_path / "plain", "anchor")
-    own, card = load_model(tmp_path / "own", "anchor")
+    mle, mle_card = load_model(tmp_path / "mle", "policy")
+    _, card = load_model(tmp_path / "own", "anchor")
+    assert len(played_by) == 3 and all(p is played_by[0] for p in played_by)
+    player = played_by[0]
+    assert player.kind == "policy" and not any(p.requires_grad for p in player.parameters())
+    assert all(torch.equal(a, b) for a, b in zip(mle.state_dict().values(), player.state_dict().values()))
     assert card["training"]["own_chords_from"] == "mle"
-    assert any(not torch.equal(a, b) for a, b in zip(plain.state_dict().values(), own.state_dict().values()))
+    assert card["own_chords_from_sha256"] == mle_card["weights_sha256"]
 
 
 @pytest.mark.parametrize("own_chords", [0.0, 0.5])

@@ -44,7 +44,9 @@ def sample(logits: torch.Tensor, allowed: torch.Tensor, temperature: float, gen:
 
 @torch.no_grad()
 def free_running(anchor, mel, meter, temperature: float, gen: torch.Generator) -> np.ndarray:
-    """The anchor's own chords, one decision a beat after a silent first beat (a grid `beat` harmonisation)."""
+    """The anchor's own chords, one decision a beat after a silent first beat (a grid `beat` harmonisation;
+    the evaluation's songs start at the bar line before their first note, where the live loop would instead
+    wait a beat after that note, so the two may differ on a song's first notes)."""
     b, w = mel.shape
     chords = torch.full((b, w), T.NO_CHORD, dtype=torch.long)
     prev = torch.full((b,), T.VOCAB_SIZE, dtype=torch.long)

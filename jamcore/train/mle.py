@@ -146,21 +146,22 @@ def with_own_chords(model, batch, rng, share: float, generator):
 
 
 def _own_chords_player(cfg, kind: str, model, directory: str | None = None):
-    """The policy whose free-running chords fill the own-chord windows (``cfg.own_chords``), or None: the
-    model itself for a policy, the ``own_chords_from`` checkpoint (frozen) when it is set."""
+    """(player, its weights' SHA-256 or None): the policy whose free-running chords fill the own-chord
+    windows (``cfg.own_chords``): the model itself for a policy, the ``own_chords_from`` checkpoint (frozen)
+    when it is set; (None, None) when no window gets own chords."""
     if cfg.own_chords <= 0 or kind == "melody":
-        return None
+        return None, None
     if not cfg.own_chords_from:
         if kind == "anchor":
             raise CheckpointError("own_chords for the anchor needs own_chords_from: the policy whose chords it "
                                   "learns to advise from (e.g. --set own_chords_from=mle-dagger)")
-        return model
+        return model, None
     try:
-        player, _ = load_model(cfg.own_chords_from, "policy", directory)
+        player, card = load_model(cfg.own_chords_from, "policy", directory)
     except (CheckpointError, FileNotFoundError, ValueError, RuntimeError) as exc:
         raise CheckpointError(f"own_chords_from={cfg.own_chords_from}: {exc}".splitlines()[0]) from exc
     player.requires_grad_(False)
-    return player.eval()
+    return player.eval(), card.get("weights_sha256")
 
 
 def _init_from(model, name: str, kind: str, directory: str | None = None) -> None:
@@ -200,7 +201,9 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
           card_extra: dict | None = None) -> dict:
     """Run one supervised training; returns the final validation metrics.
 
-    ``init_dir``: where ``cfg.init`` is looked up by name (default: the shipped checkpoints); ``card_extra``:
+    ``init_dir``: where ``cfg.init`` and ``cfg.own_chords_from`` are looked up by name (default: the shipped
+    checkpoints; a resumed run looks ``own_chords_from`` up again, and the card records the weights it played
+    with as ``own_chords_from_sha256``); ``card_extra``:
     more fields for the model card (``jamcore train dagger``: not offered on stage).
     ``corpus`` (tests) skips loading; ``stop_after`` ends the run after that many steps of this call
     without a final checkpoint, exactly as a kill right after a periodic save would (tests of resume).
@@ -224,7 +227,7 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
     if cfg.init and not resume:
         _init_from(model, cfg.init, kind, init_dir)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, betas=(0.9, 0.95))
-    player = _own_chords_player(cfg, kind, model, init_dir)
+    player, player_sha = _own_chords_player(cfg, kind, model, init_dir)
 
     out_dir.mkdir(parents=True, exist_ok=True)
     state_path = out_dir / f"{name}-state"  # + .json / .safetensors
@@ -278,6 +281,7 @@ def train(cfg, kind: str = "policy", name: str = "mle", out_dir: Path = Path("ru
                      "train_songs": len(corpus.split("train")), "valid_songs": len(corpus.split("valid"))},
             "adv_weight": None,
             "parent": cfg.init or None,
+            **({"own_chords_from_sha256": player_sha} if player_sha else {}),
             "metrics": metrics,
             "history": history,
             **(card_extra or {}),

@@ -95,8 +95,9 @@ class RLConfig:
     ent_coef: float = 0.001
     gamma: float = 1.0
     lam: float = 0.95
-    # Full-vocabulary KL to the offline anchor. The paper's 0.001 left this small policy unanchored;
-    # 0.02 makes the anchor's per-frame advice (it sees the future melody) a real signal.
+    # Full-vocabulary KL to the offline anchor. The paper's 0.001 left this small policy unanchored
+    # (item 1); the `small` profile sets 0.005: at this size the anchor advises worse than the policy
+    # plays (training/gapt_levers.md, item 17).
     kl_anchor: float = 0.02
     kl_mle: float = 0.0  # KL to the starting policy (``init``; off by default, as in the paper)
     temperature: float = 1.0
@@ -140,8 +141,8 @@ RL_PROFILES: dict[str, RLConfig] = {
     # Harmony credit 4 over 360 steps (was 2 over 120): training/gapt_levers.md, item 13.
     # From 5 December 2026 (item 16): RL starts from `mle-dagger` (a round of mle on its own chords) and the
     # harmony credit judges each note at its onset, so a chord earns nothing for a note it heard first.
-    # From 6 December (item 17): anchor KL 0.005. At this size the offline anchor's advice on the policy's
-    # own chord histories fits the next beat worse than the policy's own choice, and its pull holds chords.
+    # Since item 17: anchor KL 0.005. At this size the offline anchor's advice on the policy's own chord
+    # histories fits the next beat worse than the policy's own choice, and its pull holds chords.
     "small": RLConfig(weights=RewardWeights(harmony=4.0, rhythm=1.0), grid_choices=GRIDS, threads=1,
                       init="mle-dagger", harmony_onsets=True, kl_anchor=0.005),
     # The reward-hacking baseline (docs/reward-hacking.md): no anchor KL, no entropy bonus, longer; a
