@@ -131,7 +131,8 @@ def shipped_harmonizes(corpus, out: Path) -> list[tuple[str, float, float]]:
     pitch = T.TOKEN_PITCH[mel]
     scored_data = (pitch >= 0) & (T.TOKEN_CHORD[chords] >= 0)
     pc = np.where(pitch >= 0, pitch, 0) % 12
-    data_contrast = TOKEN_CHORD_PCS[chords, pc][scored_data].sum() / TOKEN_CHORD_PCS[chords, (pc + 6) % 12][scored_data].sum()
+    in_chord = TOKEN_CHORD_PCS[chords, pc][scored_data].sum()
+    data_contrast = in_chord / TOKEN_CHORD_PCS[chords, (pc + 6) % 12][scored_data].sum()
     return [(f"shipped note-in-chord on {tune.name}", hits / scored, 0.57),
             (f"hits / tritone-shifted hits, over 0.75 x the tune's own chords' ({data_contrast:.2f})",
              hits / max(shifted, 1) / (0.75 * data_contrast), 1.0)]
