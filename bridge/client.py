@@ -155,8 +155,9 @@ class JamClient:
         with self._cond:
             return [r for r in self.received if address is None or r.address == address]
 
-    def coverage(self, since: float = 0.0) -> dict[int, float]:
-        """Frame -> when the device first knew what plays there (messages received after ``since``).
+    def coverage(self, since: float = 0.0, newest: bool = False) -> dict[int, float]:
+        """Frame -> when the device first knew what plays there (messages received after ``since``);
+        ``newest``: when it last heard of it, i.e. which word it plays there now.
 
         ``/jam/chord f n`` covers frames f..f+n-1; ``/jam/nochord f`` means silence from f until the next
         chord the device hears of, so it covers f up to the first chord run starting after f.
@@ -172,7 +173,7 @@ class JamClient:
                 i = bisect.bisect_right(starts, f)
                 end = starts[i] if i < len(starts) else f + 1
             for x in range(f, end):
-                if x not in first or r.t < first[x]:
+                if x not in first or (r.t > first[x] if newest else r.t < first[x]):
                     first[x] = r.t
         return first
 

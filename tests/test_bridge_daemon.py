@@ -23,8 +23,8 @@ SMALL_SF = "/usr/share/sounds/sf2/TimGM6mb.sf2"
 # average and on its worst seed: floors against regressions, not issue 15's target (0.70, not reached
 # yet: see the README). One seed of one 62-note tune moves by up to 0.1 either side of the mean, so the
 # mean is the floor that can tell a regression from a bad draw; the worst seed's floor only catches a
-# collapse. Set for the default temperature (0.8 until 5 December, then 1.0, 0.9 since gapt_levers item 17) and the nearest-16th timing
-# (training/gapt_levers.md, items 8, 12, 13 and 16, have the figures).
+# collapse. Set for the default temperature (0.8 until 5 December, then 1.0, 0.9 since gapt_levers item 17)
+# and the nearest-16th timing (training/gapt_levers.md, items 8, 12, 13, 16 and 17, have the figures).
 MIN_DEMO_CHORD_TONE_MEAN = 0.46
 MIN_DEMO_CHORD_TONE_ANY = 0.40
 # The console script, as users run it (`python -m jamcore.cli` would make cli.py `__main__`, a second

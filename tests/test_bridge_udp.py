@@ -238,13 +238,8 @@ def test_seek_loop_and_tempo_change_without_stale_chords(bridge):
         assert covered_before(c, set(range(1, 16)), p, since=t_jump) == set(range(1, 16))
         # What plays at each frame is the newest message whose span covers it (a chord re-planned after the
         # jump may start on another frame than the one it replaces, so the store's keys alone cannot say).
-        newest = {}
-        for r in c.received:
-            if r.address in (P.CHORD.path, P.NOCHORD.path):
-                span = r.args[1] if r.address == P.CHORD.path else 1
-                for f in range(r.args[0], r.args[0] + max(span, 1)):
-                    newest[f] = r.t
-        assert all(newest[f] >= t_jump for f in range(1, 16)), {f: newest[f] >= t_jump for f in range(1, 16)}
+        heard = c.coverage(newest=True)
+        assert all(heard[f] >= t_jump for f in range(1, 16)), {f: heard[f] >= t_jump for f in range(1, 16)}
         # Frame 0 sounds the moment Live jumps, so it is re-sent only if the bridge planned it before the
         # frame was over; when it was later (a loaded machine, a 31 ms frame), the bridge's first word
         # names the frame then sounding, and the device, which cleared its store on the jump, plays that.
