@@ -95,7 +95,7 @@ def rhythm_figures(melody_tokens, chord_tokens, beats_per_bar: float) -> dict:
     compare with, a melody file gets the histogram, and ``jamcore eval`` the EMD."""
     song = M.song_metrics(melody_tokens, chord_tokens, beats_per_bar)
     keys = ("nic", "nic_beat_late", "lateness", "chase_share", "with_note_share", "on_beat_share", "on_bar_share",
-            "changes_per_bar", "chord_beats", "rhythm_diversity", "entropy", "distinct_chords")
+            "changes_per_bar", "related_change_share", "chord_beats", "rhythm_diversity", "entropy", "distinct_chords")
     out = {k: (None if math.isnan(song[k]) else song[k]) for k in keys}
     out["onset_gap_histogram"] = M.onset_gap_histogram(np.asarray(melody_tokens), np.asarray(chord_tokens)).tolist()
     return out

@@ -29,6 +29,7 @@ import torch
 from jamcore import tokens as T
 from jamcore.eval import metrics as M
 from jamcore.music.time import FRAMES_PER_BEAT
+from jamcore.rhythm import related_restrikes
 
 EPS = 1e-6
 
@@ -112,7 +113,8 @@ class RewardSet:
 
     def __init__(self, contrastive=None, discriminative=None, weights: RewardWeights = RewardWeights(),
                  credit_bars: int = 0, harmony_horizon: int = 16, harmony_onsets: bool = False,
-                 discriminator=None, adv_weight: float = 0.0, rhythm_contrastive=None, rhythm_discriminative=None):
+                 discriminator=None, adv_weight: float = 0.0, rhythm_contrastive=None, rhythm_discriminative=None,
+                 rhythm_moves_only: bool = False):
         self.contrastive = contrastive
         self.discriminative = discriminative
         self.weights = weights
@@ -123,6 +125,7 @@ class RewardSet:
         self.adv_weight = adv_weight
         self.rhythm_contrastive = rhythm_contrastive
         self.rhythm_discriminative = rhythm_discriminative
+        self.rhythm_moves_only = rhythm_moves_only
 
     @torch.no_grad()
     def score(self, melody: torch.Tensor, chords: torch.Tensor, meter: torch.Tensor | None = None) -> Reward:
@@ -142,10 +145,12 @@ class RewardSet:
         else:
             episode, terms = self(mel, ch)
             episode = torch.from_numpy(episode)
+        # The rhythm judges hear a related change as a hold when ``rhythm_moves_only`` (``related_restrikes``).
+        heard_rhythm = torch.from_numpy(related_restrikes(ch)) if self.rhythm_moves_only else chords
         for name in ("rhythm_contrastive", "rhythm_discriminative"):
             model = getattr(self, name)
             if model is not None and self.weights.rhythm:
-                value = self.weights.rhythm * model.score(melody, chords).float()
+                value = self.weights.rhythm * model.score(melody, heard_rhythm).float()
                 terms[name] = value.numpy()
                 episode = episode + value
         dense = None

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from jamcore import tokens as T
-from jamcore.eval.metrics import chord_event_sequence, melody_onsets
+from jamcore.eval.metrics import RELATED_SHARED_PCS, chord_event_sequence, melody_onsets
 
 RHYTHM_PAD, RHYTHM_BOS, RHYTHM_EOS, RHYTHM_SILENCE, RHYTHM_ONSET, RHYTHM_HOLD = range(6)
 RHYTHM_VOCAB_SIZE = 6
@@ -89,5 +89,27 @@ def held_chords(chords) -> np.ndarray:
     return out
 
 
+def related_restrikes(chords) -> np.ndarray:
+    """The chord tokens with every *related* change held: a chord struck over one that shares at least
+    ``RELATED_SHARED_PCS`` (two) pitch classes with it (the same chord struck again, D to D7, D to Bm, C to Em) becomes a hold of the
+    new chord, so a rhythm view of the result has an onset only where the harmony moves (D to G, D to A7).
+
+    The counter to a hedge issue 15's retrain found (docs/reward-hacking.md): rhythm rewards pay every
+    onset, and a change to a chord that keeps two of the melody's likely notes earns the onset at no
+    risk to harmony. Any shape whose last axis is time; the result is only for ``rhythm_view`` (it
+    may break the chord grammar)."""
+    c = np.asarray(chords, dtype=np.int64)
+    out = c.copy()
+    if c.shape[-1] < 2:
+        return out
+    pcs = T.TOKEN_CHORD_PCS[c].astype(bool)
+    shared = (pcs[..., 1:, :] & pcs[..., :-1, :]).sum(-1)
+    struck = (c[..., 1:] >= T.CHORD_ON_BASE) & (c[..., 1:] < T.CHORD_HOLD_BASE)
+    related = struck & (shared >= RELATED_SHARED_PCS)
+    out[..., 1:] = np.where(related, c[..., 1:] + (T.CHORD_HOLD_BASE - T.CHORD_ON_BASE), c[..., 1:])
+    return out
+
+
 __all__ = ["RHYTHM_PAD", "RHYTHM_BOS", "RHYTHM_EOS", "RHYTHM_SILENCE", "RHYTHM_ONSET", "RHYTHM_HOLD",
-           "RHYTHM_VOCAB_SIZE", "RHYTHM_NAMES", "RHYTHM_OF_TOKEN", "rhythm_view", "chasing_chords", "held_chords"]
+           "RHYTHM_VOCAB_SIZE", "RHYTHM_NAMES", "RHYTHM_OF_TOKEN", "rhythm_view", "chasing_chords", "held_chords",
+           "related_restrikes"]

@@ -11,7 +11,7 @@ from jamcore.eval import metrics as M
 from jamcore.music.chords import Chord
 from jamcore.music.grid import GRIDS, check_grid, grid_points, grid_positions, on_grid
 from jamcore.rhythm import (RHYTHM_BOS, RHYTHM_HOLD, RHYTHM_ONSET, RHYTHM_PAD, RHYTHM_SILENCE, chasing_chords,
-                            held_chords, rhythm_view)
+                            held_chords, related_restrikes, rhythm_view)
 from jamcore.stream import StreamingPolicy
 
 C, G, Am, F, Dm, Em = (Chord(0, "maj"), Chord(7, "maj"), Chord(9, "min"), Chord(5, "maj"), Chord(2, "min"),
@@ -185,6 +185,35 @@ def test_held_track_changes_half_as_often_on_the_songs_own_change_points():
     assert set(kept) <= set(np.flatnonzero(M.chord_event_starts(chords)))
     with pytest.raises(ValueError):
         held_chords(chords.reshape(2, -1))
+
+
+def test_related_changes_count_moves_between_chords_sharing_two_notes():
+    # C Am (C E kept) F (A C) Dm (F A) | N.C. | Dm again (merged) G (D only) G7 (G B D) C (G only)
+    G7 = Chord(7, "7")
+    chords = chords_of((C, 4), (Am, 4), (F, 4), (Dm, 4), (None, 4), (Dm, 4), (G, 4), (G7, 4), (C, 4))
+    assert M.related_changes(chords) == (4, 6)  # C-Am, Am-F, F-Dm, G-G7 of the six changes of C Am F Dm G G7 C
+    assert M.related_changes(ON_BEAT) == (0, 3)  # C F G C: every change moves the harmony
+    assert M.related_changes(chords_of((C, 8))) == (0, 0)
+    song = M.song_metrics(TUNE, ON_BEAT)
+    assert song["related_change_share"] == 0.0
+    pooled = M.corpus_metrics([(TUNE, ON_BEAT), (np.resize(TUNE, chords.size), chords)])
+    assert pooled["related_change_share"] == pytest.approx(4 / 9)
+    assert math.isnan(M.song_metrics(TUNE, chords_of((C, 32)))["related_change_share"])
+
+
+def test_related_restrikes_leave_the_rhythm_judges_only_moves():
+    G7 = Chord(7, "7")
+    # C, C struck again, Em (E G kept), F (a move), Dm (F A kept), G (a move: D only), G7 (G B D kept)
+    chords = chords_of((None, 2), (C, 4), (C, 2), (Em, 4), (F, 4), (Dm, 4), (G, 4), (G7, 4))
+    view, before = rhythm_view(related_restrikes(chords)), rhythm_view(chords)
+    assert np.flatnonzero(view == RHYTHM_ONSET).tolist() == [2, 12, 20]
+    assert np.flatnonzero(before == RHYTHM_ONSET).tolist() == [2, 6, 8, 12, 16, 20, 24]
+    held = (before == RHYTHM_ONSET) & (view != RHYTHM_ONSET)
+    assert (view[held] == RHYTHM_HOLD).all() and (view[~held] == before[~held]).all()
+    moves = chords_of((C, 4), (F, 4), (G7, 4), (C, 4))
+    assert (related_restrikes(moves) == moves).all()  # nothing related: unchanged
+    batch = np.stack([chords, np.resize(moves, chords.size)])  # rows are independent
+    assert (related_restrikes(batch) == [related_restrikes(row) for row in batch]).all()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -49,6 +49,10 @@ INVALID_PENALTY = -10.0
 CHORD_PITCH_CLASS_COUNT = np.array([len(c.pitch_classes) for c in ALL_CHORDS], dtype=np.int64)
 _QUALITY_OF = np.array([QUALITIES.index(c.quality) for c in ALL_CHORDS], dtype=np.int64)
 _ROOT_OF = np.array([c.root for c in ALL_CHORDS], dtype=np.int64)
+CHORD_PCS = np.array([[pc in c.pitch_classes for pc in range(12)] for c in ALL_CHORDS], dtype=bool)
+# Two chords are *related* when they share at least this many pitch classes (D and Bm, C and Em, D and D7):
+# a change between them keeps most of what sounded (docs/metrics.md, "Related changes").
+RELATED_SHARED_PCS = 2
 
 
 # ---------------------------------------------------------------------------------------------
@@ -242,6 +246,16 @@ def chord_changes(chords: np.ndarray) -> np.ndarray:
     keep = np.ones(idx.size, dtype=bool)
     keep[1:] = idx[1:] != idx[:-1]
     return idx[keep]
+
+
+def related_changes(chords: np.ndarray) -> tuple[int, int]:
+    """(related, all) chord changes of a song: consecutive chords of ``chord_changes`` (repeats merged,
+    no-chord gaps skipped) that share at least ``RELATED_SHARED_PCS`` pitch classes, and all of them."""
+    seq = chord_changes(chords)
+    if seq.size < 2:
+        return 0, 0
+    shared = (CHORD_PCS[seq[1:]] & CHORD_PCS[seq[:-1]]).sum(-1)
+    return int(np.count_nonzero(shared >= RELATED_SHARED_PCS)), int(seq.size - 1)
 
 
 def progressions(chords: np.ndarray, n: int = 4) -> set[tuple[int, ...]]:
@@ -646,6 +660,7 @@ def song_metrics(melody: np.ndarray, chords: np.ndarray, beats_per_bar: float = 
     lengths = chord_lengths(chords)
     pcs_sum, n_events = pitch_classes_per_chord(chords)
     runs = repeated_event_runs(chords)
+    related, changes = related_changes(chords)
     n = len(chords)
     h = chord_entropy(chords)
     return {
@@ -667,6 +682,7 @@ def song_metrics(melody: np.ndarray, chords: np.ndarray, beats_per_bar: float = 
         "on_beat_share": rhythm.on_beat_share,
         "chase_share": chase.chase_share,
         "with_note_share": chase.with_note_share,
+        "related_change_share": related / changes if changes else math.nan,
         "chord_beats": float(lengths.mean()) / FRAMES_PER_BEAT if lengths.size else math.nan,
         "rhythm_diversity": rhythm_diversity(chord_length_histogram(chords)),
         "pcs_per_chord": pcs_sum / n_events if n_events else math.nan,
@@ -705,6 +721,7 @@ def corpus_metrics(
     rhythm_onsets = rhythm_bars = on_bar = on_beat = 0.0
     silence = notes = invalid = frames = 0
     chasing = with_note = chord_frames_in_events = 0
+    related = changes = 0
     length_hist = np.zeros(CHORD_LENGTH_BINS + 1, dtype=np.int64)
     for (m, c), b in zip(songs, bpb):
         pooled_nic = pooled_nic + note_in_chord(m, c)
@@ -721,6 +738,8 @@ def corpus_metrics(
         on_beat += r.on_beat
         chase = chord_chase(m, c)
         chasing, with_note = chasing + chase.chasing, with_note + chase.with_note
+        r_related, r_changes = related_changes(c)
+        related, changes = related + r_related, changes + r_changes
         lengths = chord_lengths(c)
         chord_frames_in_events += int(lengths.sum())
         length_hist += chord_length_histogram(c)
@@ -761,6 +780,7 @@ def corpus_metrics(
         "on_beat_share": on_beat / rhythm_onsets if rhythm_onsets else math.nan,
         "chase_share": chasing / rhythm_onsets if rhythm_onsets else math.nan,
         "with_note_share": with_note / rhythm_onsets if rhythm_onsets else math.nan,
+        "related_change_share": related / changes if changes else math.nan,
         "chord_beats": chord_frames_in_events / n_events / FRAMES_PER_BEAT if n_events else math.nan,
         "rhythm_diversity": rhythm_diversity(length_hist),
         "pcs_per_chord": pcs_sum / n_events if n_events else math.nan,
@@ -775,7 +795,8 @@ __all__ = [
     "note_in_chord_per_beat", "note_in_chord_sliding", "windowed_mean", "chord_index_per_frame", "note_frames",
     "chord_event_starts",
     "chord_onsets", "chord_event_sequence", "chord_histogram", "entropy_nats", "chord_entropy",
-    "MAX_CHORD_ENTROPY", "distinct_chords", "chord_changes", "progressions", "vendi_score",
+    "MAX_CHORD_ENTROPY", "distinct_chords", "chord_changes", "related_changes", "CHORD_PCS", "RELATED_SHARED_PCS",
+    "progressions", "vendi_score",
     "vendi_from_kernel", "transition_bag_embedding", "transition_bag_vendi", "longest_chord_run_frames", "longest_chord_run_beats",
     "repeated_event_runs", "repetition_penalty", "chord_silence_frames", "chord_silence_share",
     "silence_penalty", "invalid_chord_frames", "invalid_penalty", "frames_per_bar", "chord_rhythm",

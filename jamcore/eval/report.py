@@ -356,8 +356,8 @@ TABLE_RULES = [
 ]
 TABLE_RHYTHM = [
     ("chase_share", "chase"), ("with_note_share", "with a note"), ("on_beat_share", "on beat"),
-    ("on_bar_share", "on bar line"), ("changes_per_bar", "onsets/bar"), ("chord_beats", "chord length (beats)"),
-    ("sync_emd", "sync EMD (x1e3)"), ("rhythm_diversity", "rhythm diversity (nats)"),
+    ("on_bar_share", "on bar line"), ("changes_per_bar", "onsets/bar"), ("related_change_share", "related changes"),
+    ("chord_beats", "chord length (beats)"), ("sync_emd", "sync EMD (x1e3)"), ("rhythm_diversity", "rhythm diversity (nats)"),
     ("nic_beat_late", "NIC a beat late"), ("lateness", "lateness"),
 ]
 TABLE_ADAPTATION = [
@@ -397,7 +397,9 @@ def markdown_report(results: dict) -> str:
     lines += table(TABLE_HARMONY_DIVERSITY, "metrics")
     lines += ["", "## Harmonic rhythm", "",
               "Shares of chord onsets: one frame after a melody onset and not on one (chase), struck with a "
-              "melody onset, on a beat, on a bar line. Sync EMD: ReaLchords' synchronisation against the data "
+              "melody onset, on a beat, on a bar line. Related changes: the share of chord changes to a chord "
+              "that keeps at least two pitch classes of the one before (D to Bm, C to Em; the counter-metric of "
+              "onsets/bar: changes that barely move the harmony). Sync EMD: ReaLchords' synchronisation against the data "
               "row (0 = the data's timing); rhythm diversity: entropy of chord lengths. NIC a beat late: each "
               "chord against the melody one beat before it; lateness: that minus NIC (above 0: the chords "
               "fit the melody just played better than the one they sound with, a beat behind).", ""]

@@ -110,6 +110,9 @@ class RLConfig:
     # The discriminator also hears each frame's place in the bar (issue 15): it can then tell a chord
     # struck on the beat from one struck a 16th after it. False: the paper's chord-only D.
     disc_meter: bool = False
+    # The rhythm judges hear a change to a related chord (two or more pitch classes kept) as a hold
+    # (``jamcore.rhythm.related_restrikes``): only changes that move the harmony earn rhythm credit.
+    rhythm_moves_only: bool = False
     disc_lr: float = 3e-4
     label_smoothing: float = 0.1
     # Inputs
@@ -333,7 +336,7 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
         disc_opt = torch.optim.AdamW(disc.parameters(), lr=cfg.disc_lr, betas=(0.9, 0.95), weight_decay=0.0)
     rewards = RewardSet(models.get("contrastive"), models.get("discriminative"), cfg.weights, cfg.credit_bars,
                         cfg.harmony_horizon, cfg.harmony_onsets, disc, cfg.adv_weight,
-                        models.get("rhythm_contrastive"), models.get("rhythm_discriminative"))
+                        models.get("rhythm_contrastive"), models.get("rhythm_discriminative"), cfg.rhythm_moves_only)
 
     out_dir.mkdir(parents=True, exist_ok=True)
     state_path, disc_path = out_dir / f"{name}-state", out_dir / f"{name}-disc-state"  # + .json / .safetensors
