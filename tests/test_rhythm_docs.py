@@ -64,3 +64,16 @@ def test_a_run_resumed_by_newer_code_keeps_a_log_the_docs_can_read(tmp_path):
     assert rows[0] == ["step", "nic", "chase_share_free", "lateness"] and all(len(r) == 4 for r in rows)
     read = rhythm_docs.read_log(log)
     assert [r["step"] for r in read] == [1.0, 2.0, 3.0] and read[2]["lateness"] == 0.04
+
+
+def test_the_hedge_section_tabulates_related_changes_beside_changes_a_bar():
+    def system(related, changes):
+        return {"metrics": {"related_change_share": related, "changes_per_bar": changes, "nic": 0.6,
+                            "entropy_song_mean": 1.4}}
+    systems = {"data": system(0.18, 1.41), "rl": system(0.61, 1.43), "gapt-1.0": system(0.53, 1.66),
+               "other": system(0.9, 9.0)}
+    text = rhythm_docs.hedge_section(systems)
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    assert [r.split("`")[1] for r in rows] == ["data", "rl", "gapt-1.0"]  # the listed systems, in its order
+    assert "| `rl` | 0.61 | 1.43 |" in text
+    assert rhythm_docs.hedge_section({"rl": system(0.61, 1.43)}) == ""  # nothing to compare with

@@ -16,8 +16,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the file-only backend)
-from rhythm_docs import (chase_curve_section, fmt_value, judge_chase_ranking, judges_section,  # noqa: E402
-                         read_log, sweep_section)
+from rhythm_docs import (chase_curve_section, fmt_value, hedge_section, judge_chase_ranking,  # noqa: E402
+                         judges_section, read_log, sweep_section)
 
 ROOT = Path(__file__).resolve().parents[1]
 COLUMNS = [
@@ -30,6 +30,7 @@ COLUMNS = [
     ("vendi_embed", "Vendi (contrastive emb.)", "{:.2f}"),
     ("longest_run_beats_song_mean", "longest run (beats)", "{:.1f}"),
     ("changes_per_bar", "changes/bar", "{:.2f}"),
+    ("related_change_share", "related changes", "{:.2f}"),
     ("on_beat_share", "on a beat", "{:.2f}"),
     ("chase_share", "chase", "{:.3f}"),
     ("lateness", "lateness", "{:+.3f}"),
@@ -235,6 +236,7 @@ def main() -> int:
     sweep_state = Path(args.sweep or args.logs)
     judges = judges_section(judge_chase_ranking(ckpt / "rewards", args.data_dir), img) if args.judges else ""
     chase = chase_curve_section(sweep_state, img)
+    hedge = hedge_section(systems)
     sweep = sweep_section(sweep_state, systems.get("data", {}).get("metrics"))
     (docs / "reward-hacking.md").write_text(f"""# Reward hacking: RL on coherence rewards alone
 
@@ -333,7 +335,8 @@ Rollout metrics on training melodies (16 episodes a step, temperature 1), first 
   progression Vendi 9.8 / 11.6 vs 28.8 / 32.3: below the data on every set.
 
 {judges}
-{chase}""")
+{chase}
+{hedge}""")
 
     extra = {n: {"lambda": f"{lambdas.get(n, '-')}", "D updates":
                  cards.get(n, {}).get("training", {}).get("discriminator_updates", "-")} for n in order}

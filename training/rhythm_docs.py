@@ -4,6 +4,8 @@
   above its chasing track (``jamcore.rhythm.chasing_chords``)? A table and a figure.
 - ``chase_curve_section``: the chase share of the training rollouts over PPO steps, with and without the
   rhythm judges and the discriminator (the ``chase_share_free`` column of each run's log).
+- ``hedge_section``: the share of chord changes to a related chord (two or more pitch classes kept), per
+  system: the onsets the rhythm judges pay for that move no harmony.
 - ``sweep_section``: ``training/disc_sweep.sh``'s runs side by side, at the 16th grid (where a chase can
   show) and at the default grid, with the verdict on the two discriminators.
 
@@ -26,6 +28,7 @@ RHYTHM_COLUMNS = [
     ("nic", "NIC", "{:.3f}"),
     ("entropy_song_mean", "H song-mean", "{:.3f}"),
     ("changes_per_bar", "changes/bar", "{:.2f}"),
+    ("related_change_share", "related changes", "{:.2f}"),
     ("on_beat_share", "on a beat", "{:.2f}"),
     ("chase_share", "chase", "{:.3f}"),
     ("lateness", "lateness", "{:+.3f}"),
@@ -183,6 +186,34 @@ def chase_curve_section(state: Path, img: Path) -> str:
             "grid per episode (the chase is measured on the episodes that drew the 16th grid, a quarter of them). "
             "From `NAME.log.csv` of each run (training melodies, temperature 1):\n\n"
             + "\n".join(lines) + "\n\n![the chase over RL steps](img/chase-curves.png)\n")
+
+
+HEDGE_SYSTEMS = ("data", "mle", "mle-dagger", "rl", "gapt-0.25", "gapt-1.0", "gapt-4.0", "rl-hack", "note-triad-live")
+
+
+def hedge_section(systems: dict) -> str:
+    """The hedge: related changes beside changes a bar and note-in-chord, per system of the evaluation."""
+    rows = [n for n in HEDGE_SYSTEMS if n in systems and "related_change_share" in systems[n]["metrics"]]
+    if "data" not in rows:
+        return ""
+    cols = [("related_change_share", "related changes", "{:.2f}"), ("changes_per_bar", "changes/bar", "{:.2f}"),
+            ("nic", "NIC", "{:.3f}"), ("entropy_song_mean", "H song-mean", "{:.3f}")]
+    lines = ["| system | " + " | ".join(c[1] for c in cols) + " |", "| --- |" + " ---: |" * len(cols)]
+    for n in rows:
+        m = systems[n]["metrics"]
+        lines.append(f"| `{n}` | " + " | ".join(fmt_value(m.get(k), f) for k, _, f in cols) + " |")
+    return ("## The hedge: changes that move no harmony\n\n"
+            "A second hack, under the chase: the rhythm-only judges pay every chord onset at a place the data "
+            "would strike one, and the harmony credit pays the notes a chord keeps. A change to a *related* "
+            "chord, one that keeps two or more pitch classes of the chord before (D to Bm or D7, C to Em), earns "
+            "the onset and keeps the melody's likely notes in the chord: the accompanist seems to move while "
+            "the harmony stands still, and the moves a tune needs (I to IV or V, which keep one note or none) "
+            "come less often. *Related changes* (`docs/metrics.md`) is the share of chord changes of that kind, "
+            "the counter-metric of changes a bar. On the same songs and settings as above:\n\n"
+            + "\n".join(lines) + "\n\n"
+            "The discriminator pulls it toward the data's as its weight grows; `rl-hack`, whose reward has no "
+            "rhythm judges, hardly hedges. What moves it, measured run by run (which reward pays for it, the "
+            "anchor KL, the rhythm judges hearing only moves): `training/gapt_levers.md`, item 18.\n")
 
 
 # ---------------------------------------------------------------------------------------------
