@@ -128,9 +128,12 @@ class RewardSet:
         self.rhythm_moves_only = rhythm_moves_only
 
     @torch.no_grad()
-    def score(self, melody: torch.Tensor, chords: torch.Tensor, meter: torch.Tensor | None = None) -> Reward:
+    def score(self, melody: torch.Tensor, chords: torch.Tensor, meter: torch.Tensor | None = None,
+              disc_chords: torch.Tensor | None = None) -> Reward:
         """Every reward term for episodes of per-frame tokens [B, T] (torch long); ``meter`` [B, T]: the
-        frames' bar positions, for a discriminator that hears the bar."""
+        frames' bar positions, for a discriminator that hears the bar; ``disc_chords``: what the
+        discriminator hears instead of ``chords`` (the same chords relative to the key, for one that
+        hears the key)."""
         mel, ch = melody.numpy(), chords.numpy()
         local = None
         if self.credit_bars > 0:
@@ -160,7 +163,8 @@ class RewardSet:
             terms["harmony"] = self.weights.harmony * nic_share
         r_adv = None
         if self.discriminator is not None:
-            heard = (chords,) if meter is None else (chords, meter)
+            d_in = chords if disc_chords is None else disc_chords
+            heard = (d_in,) if meter is None else (d_in, meter)
             r_adv = adversarial_reward(self.discriminator.prob_data(*heard))
             terms["adversarial"] = (self.adv_weight * r_adv).numpy()
             episode = episode + self.adv_weight * r_adv

@@ -16,17 +16,14 @@ are ceilings for one chord a span, not targets.
 from __future__ import annotations
 
 import argparse
-from itertools import product
 
 import numpy as np
 
 from bridge.demo import ASSET, note_in_chord
 from jamcore.harmonize import load_user_melody
 from jamcore.music.chords import PITCH_NAMES, QUALITIES, Chord
+from jamcore.music.key import estimate_key as key_of_durations
 
-# Krumhansl-Kessler key profiles (major, minor), tonic first.
-KK_MAJOR = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
-KK_MINOR = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])
 # The diatonic triads of a major / natural-minor key, (degree in semitones, quality), and its dominant seventh.
 PLAIN_MAJOR = ((0, "maj"), (2, "min"), (4, "min"), (5, "maj"), (7, "maj"), (9, "min"), (7, "7"))
 PLAIN_MINOR = ((0, "min"), (3, "maj"), (5, "min"), (7, "min"), (8, "maj"), (10, "maj"), (7, "7"))
@@ -40,9 +37,7 @@ def estimate_key(notes) -> tuple[int, bool]:
     hist = np.zeros(12)
     for n in notes:
         hist[n.pitch % 12] += n.end - n.start
-    best = max(((np.corrcoef(hist, np.roll(prof, tonic))[0, 1], tonic, major)
-                for tonic, (prof, major) in product(range(12), ((KK_MAJOR, True), (KK_MINOR, False)))))
-    return best[1], best[2]
+    return key_of_durations(hist)
 
 
 def plain_harmony(tonic: int, major: bool) -> list[Chord]:

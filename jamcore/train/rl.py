@@ -42,6 +42,7 @@ from jamcore.models.discriminator import ChordDiscriminator
 from jamcore.models.reward_models import RewardEnsemble
 from jamcore.models.saved import load_model, save_checkpoint
 from jamcore.music.grid import GRIDS, check_grid, grid_points
+from jamcore.music.key import key_relative_chords
 from jamcore.music.meter import METRIC_SLOTS
 from jamcore.rewards import RewardSet, RewardWeights
 from jamcore.train import loop, ppo
@@ -110,6 +111,10 @@ class RLConfig:
     # The discriminator also hears each frame's place in the bar (issue 15): it can then tell a chord
     # struck on the beat from one struck a 16th after it. False: the paper's chord-only D.
     disc_meter: bool = False
+    # The discriminator hears the chords relative to the key of the episode's melody (transposed so its
+    # tonic is C, ``jamcore.music.key``): it can then tell a vi where the data plays V (item 18). False:
+    # absolute chords, as the paper's D.
+    disc_key: bool = False
     # The rhythm judges hear a change to a related chord (two or more pitch classes kept) as a hold
     # (``jamcore.rhythm.related_restrikes``): only changes that move the harmony earn rhythm credit.
     rhythm_moves_only: bool = False
@@ -361,7 +366,9 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
         mask = ep.melody != T.PAD
         # 2. reward: every term, composed in one place
         d_meter = ep.frame_meter if cfg.disc_meter else None  # what a discriminator that hears the bar reads
-        reward = rewards.score(ep.melody, chords, d_meter)
+        heard_by_d = (lambda c: torch.from_numpy(key_relative_chords(ep.melody.numpy(), c.numpy()))) \
+            if disc is not None and cfg.disc_key else (lambda c: c)
+        reward = rewards.score(ep.melody, chords, d_meter, heard_by_d(chords) if cfg.disc_key else None)
         # 3. references: the old policy's log-probs and values; the KL to each frozen reference
         with torch.no_grad():
             old_logp_all, old_values, allowed = ppo.policy_tables(policy, ep.melody, chords, True, ep.meter,
@@ -386,8 +393,9 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
         if disc is not None:
             d_train = schedule.should_train(step)
             if d_train:
+                d_policy, d_data = heard_by_d(chords), heard_by_d(ep.data_chords)
                 for mb in order.chunk(cfg.minibatches):
-                    d_stats = discriminator_step(disc, disc_opt, chords[mb], ep.data_chords[mb], cfg.label_smoothing,
+                    d_stats = discriminator_step(disc, disc_opt, d_policy[mb], d_data[mb], cfg.label_smoothing,
                                                  sync=sync, meter=None if d_meter is None else d_meter[mb])
             schedule.record(float(reward.r_adv.mean()))
         # 7. logs: every reward term, KLs, PPO diagnostics, the evaluation metrics of the rollouts
