@@ -91,13 +91,14 @@ def held_chords(chords) -> np.ndarray:
 
 def related_restrikes(chords) -> np.ndarray:
     """The chord tokens with every *related* change held: a chord struck over one that shares at least
-    ``RELATED_SHARED_PCS`` (two) pitch classes with it (the same chord struck again, D to D7, D to Bm, C to Em) becomes a hold of the
-    new chord, so a rhythm view of the result has an onset only where the harmony moves (D to G, D to A7).
+    ``RELATED_SHARED_PCS`` (two) pitch classes with it (the same chord again, D to D7, D to Bm, C to Em)
+    becomes a hold of the new chord, so a rhythm view of the result has an onset only where the harmony
+    moves (D to G, D to A7).
 
-    The counter to a hedge issue 15's retrain found (docs/reward-hacking.md): rhythm rewards pay every
-    onset, and a change to a chord that keeps two of the melody's likely notes earns the onset at no
-    risk to harmony. Any shape whose last axis is time; the result is only for ``rhythm_view`` (it
-    may break the chord grammar)."""
+    What the rhythm judges hear with ``RLConfig.rhythm_moves_only``: a test of whether their onset credit
+    pays for the hedge (``metrics.related_changes``); it cut the change rate, not the hedge
+    (training/gapt_levers.md, item 18). Any shape whose last axis is time; the result is only for
+    ``rhythm_view`` (it may break the chord grammar)."""
     c = np.asarray(chords, dtype=np.int64)
     out = c.copy()
     if c.shape[-1] < 2:

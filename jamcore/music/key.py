@@ -2,8 +2,8 @@
 
 One definition for the tools that need a key estimated from the melody alone: ``training/demo_bounds.py``
 (the tune's plain harmony) and the GAPT discriminator that hears chords relative to the key
-(``RLConfig.disc_key``, ``key_relative_chords``), where a vi that the data would not play in that key reads
-as what it is.
+(``RLConfig.disc_key``, ``key_relative_chords``; tried, not shipped), to which a vi where the data plays V
+reads the same in every key.
 """
 from __future__ import annotations
 

@@ -112,11 +112,13 @@ class RLConfig:
     # struck on the beat from one struck a 16th after it. False: the paper's chord-only D.
     disc_meter: bool = False
     # The discriminator hears the chords relative to the key of the episode's melody (transposed so its
-    # tonic is C, ``jamcore.music.key``): it can then tell a vi where the data plays V (item 18). False:
-    # absolute chords, as the paper's D.
+    # tonic is C, ``jamcore.music.key``), so a vi where the data plays V reads the same in every key.
+    # Tried, not shipped: the policy changed chord less often and hedged as much (training/gapt_levers.md,
+    # item 18). False: absolute chords, as the paper's D.
     disc_key: bool = False
     # The rhythm judges hear a change to a related chord (two or more pitch classes kept) as a hold
     # (``jamcore.rhythm.related_restrikes``): only changes that move the harmony earn rhythm credit.
+    # Tried, not shipped: it cut the change rate, not the hedge (training/gapt_levers.md, item 18).
     rhythm_moves_only: bool = False
     disc_lr: float = 3e-4
     label_smoothing: float = 0.1
