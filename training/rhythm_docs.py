@@ -203,17 +203,17 @@ def hedge_section(systems: dict) -> str:
         m = systems[n]["metrics"]
         lines.append(f"| `{n}` | " + " | ".join(fmt_value(m.get(k), f) for k, _, f in cols) + " |")
     return ("## The hedge: changes that move no harmony\n\n"
-            "A second hack, under the chase: the rhythm-only judges pay every chord onset at a place the data "
-            "would strike one, and the harmony credit pays the notes a chord keeps. A change to a *related* "
-            "chord, one that keeps two or more pitch classes of the chord before (D to Bm or D7, C to Em), earns "
-            "the onset and keeps the melody's likely notes in the chord: the accompanist seems to move while "
-            "the harmony stands still, and the moves a tune needs (I to IV or V, which keep one note or none) "
-            "come less often. *Related changes* (`docs/metrics.md`) is the share of chord changes of that kind, "
-            "the counter-metric of changes a bar. On the same songs and settings as above:\n\n"
+            "A second hack, under the chase. A change to a *related* chord, one that keeps two or more pitch "
+            "classes of the chord before (D to Bm or D7, C to Em), keeps the melody's likeliest notes in the "
+            "chord: the harmony credit loses nothing by it, and the accompanist seems to move while the harmony "
+            "stands still; the moves a tune needs (I to IV or V, which keep one note or none) come less often. "
+            "*Related changes* (`docs/metrics.md`) is the share of chord changes of that kind, the "
+            "counter-metric of changes a bar and of within-song entropy (moving among three safe chords keeps "
+            "the entropy up). On the same songs and settings as above:\n\n"
             + "\n".join(lines) + "\n\n"
-            "The discriminator pulls it toward the data's as its weight grows; `rl-hack`, whose reward has no "
-            "rhythm judges, hardly hedges. What moves it, measured run by run (which reward pays for it, the "
-            "anchor KL, the rhythm judges hearing only moves): `training/gapt_levers.md`, item 18.\n")
+            "Which terms move it, run by run (the rhythm judges, the start from `mle-dagger`, the anchor KL, the "
+            "discriminator's weight; the rhythm judges hearing only moves; a discriminator that hears the key): "
+            "`training/gapt_levers.md`, item 18.\n")
 
 
 # ---------------------------------------------------------------------------------------------
