@@ -1,12 +1,14 @@
-"""jamcore.music.key: the key of a melody, and chords heard relative to it (the key-hearing discriminator)."""
+"""jamcore.music.key: the key of a melody; jamcore.train.gapt.key_relative_chords: chords heard relative to it
+(the key-hearing discriminator)."""
 import numpy as np
 import pytest
 import torch
 
 from jamcore import tokens as T
 from jamcore.music.chords import Chord
-from jamcore.music.key import KK_MAJOR, KK_MINOR, estimate_key, key_relative_chords, melody_pc_frames
+from jamcore.music.key import KK_MAJOR, KK_MINOR, estimate_key
 from jamcore.rewards import RewardSet, RewardWeights
+from jamcore.train.gapt import key_relative_chords, melody_pc_frames
 
 
 @pytest.mark.parametrize("tonic", range(12))

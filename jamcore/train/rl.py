@@ -42,11 +42,10 @@ from jamcore.models.discriminator import ChordDiscriminator
 from jamcore.models.reward_models import RewardEnsemble
 from jamcore.models.saved import load_model, save_checkpoint
 from jamcore.music.grid import GRIDS, check_grid, grid_points
-from jamcore.music.key import key_relative_chords
 from jamcore.music.meter import METRIC_SLOTS
 from jamcore.rewards import RewardSet, RewardWeights
 from jamcore.train import loop, ppo
-from jamcore.train.gapt import DiscriminatorSchedule, ScheduleConfig, discriminator_step
+from jamcore.train.gapt import DiscriminatorSchedule, ScheduleConfig, discriminator_step, key_relative_chords
 from jamcore.train.rollout import rollout
 
 matplotlib.use("Agg")
@@ -112,7 +111,7 @@ class RLConfig:
     # struck on the beat from one struck a 16th after it. False: the paper's chord-only D.
     disc_meter: bool = False
     # The discriminator hears the chords relative to the key of the episode's melody (transposed so its
-    # tonic is C, ``jamcore.music.key``), so a vi where the data plays V reads the same in every key.
+    # tonic is C, ``gapt.key_relative_chords``), so a vi where the data plays V reads the same in every key.
     # Tried, not shipped: the policy changed chord less often and hedged as much (training/gapt_levers.md,
     # item 18). False: absolute chords, as the paper's D.
     disc_key: bool = False
