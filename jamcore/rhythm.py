@@ -92,8 +92,10 @@ def held_chords(chords) -> np.ndarray:
 def related_restrikes(chords) -> np.ndarray:
     """The chord tokens with every *related* change held: a chord struck over one that shares at least
     ``RELATED_SHARED_PCS`` (two) pitch classes with it (the same chord again, D to D7, D to Bm, C to Em)
-    becomes a hold of the new chord, so a rhythm view of the result has an onset only where the harmony
-    moves (D to G, D to A7).
+    becomes a hold of the new chord, so a rhythm view of the result keeps the onsets where the harmony moves
+    (D to G, D to A7). Neighbours only: in D, Bm, G both changes are related (D F#, then B D) and both
+    become holds; a chord after a no-chord stretch is always struck (``metrics.related_changes`` skips the
+    gap instead and compares across it).
 
     What the rhythm judges hear with ``RLConfig.rhythm_moves_only``: a test of whether their onset credit
     pays for the hedge (``metrics.related_changes``); it cut the change rate, not the hedge

@@ -216,6 +216,28 @@ def test_related_restrikes_leave_the_rhythm_judges_only_moves():
     assert (related_restrikes(batch) == [related_restrikes(row) for row in batch]).all()
 
 
+def test_rhythm_judges_hear_only_moves_when_asked():
+    """``RLConfig.rhythm_moves_only``: the rhythm judges score ``related_restrikes`` of the chords; off, the
+    chords as played."""
+    import torch
+
+    from jamcore.rewards import RewardSet, RewardWeights
+
+    class Spy:
+        def score(self, melody, chords):
+            self.heard = chords.numpy()
+            return torch.zeros(len(chords))
+    chords = chords_of((C, 8), (Am, 8), (F, 8), (G, 8))  # C-Am and Am-F are related, F-G is a move
+    mel, ch = torch.from_numpy(TUNE[None]), torch.from_numpy(chords[None])
+    for moves_only in (False, True):
+        spy = Spy()
+        RewardSet(weights=RewardWeights(contrastive=0.0, discriminative=0.0, rhythm=1.0), rhythm_contrastive=spy,
+                  rhythm_moves_only=moves_only).score(mel, ch)
+        expected = related_restrikes(chords) if moves_only else chords
+        assert (spy.heard[0] == expected).all()
+    assert np.flatnonzero(rhythm_view(related_restrikes(chords)) == RHYTHM_ONSET).tolist() == [0, 24]
+
+
 # ---------------------------------------------------------------------------------------------
 # The grid
 

@@ -134,6 +134,41 @@ def test_gapt_run_with_a_discriminator_that_hears_the_bar(tmp_path, corpus):
     assert "model.metric.weight" in load_file(str(tmp_path / "gapt-1.0-disc-state.safetensors"))
 
 
+def test_gapt_run_with_a_discriminator_that_hears_the_key(tmp_path, corpus, monkeypatch):
+    """`disc_key`: the discriminator is paid on and trained on the key-relative chords, the policy's and the
+    data's alike (``gapt.key_relative_chords``), never on the absolute ones."""
+    import jamcore.train.rl as rl_module
+    from jamcore.rewards import RewardSet
+    from jamcore.train.gapt import discriminator_step, key_relative_chords
+
+    keyed, trained, paid = [], [], []
+
+    def keying(melody, chords):
+        out = key_relative_chords(melody, chords)
+        keyed.extend(tuple(r) for r in out)
+        return out
+
+    def step(disc, opt, policy_chords, data_chords, *args, **kw):
+        trained.append((policy_chords.numpy(), data_chords.numpy()))
+        return discriminator_step(disc, opt, policy_chords, data_chords, *args, **kw)
+
+    score = RewardSet.score
+
+    def scoring(self, melody, chords, meter=None, disc_chords=None):
+        paid.append(disc_chords)
+        return score(self, melody, chords, meter, disc_chords)
+
+    monkeypatch.setattr(rl_module, "key_relative_chords", keying)
+    monkeypatch.setattr(rl_module, "discriminator_step", step)
+    monkeypatch.setattr(RewardSet, "score", scoring)
+    row = train_rl(cfg(steps=3, adv_weight=1.0, disc_key=True), name="gapt-1.0", out_dir=tmp_path, models=models(),
+                   corpus=corpus, progress=False)
+    assert np.isfinite(row["d_loss"]) and trained and paid
+    assert all(d is not None and all(tuple(r) in keyed for r in d.numpy()) for d in paid)
+    for policy_chords, data_chords in trained:
+        assert all(tuple(r) in keyed for r in policy_chords) and all(tuple(r) in keyed for r in data_chords)
+
+
 def test_local_credit_blames_the_bars_that_are_wrong():
     """Windowed coherence credit: chords that fit in the first half and are a tritone off in the
     second; the decisions in the wrong half get less credit, and frames after a short song get none."""
