@@ -105,7 +105,7 @@ def related_restrikes(chords) -> np.ndarray:
     out = c.copy()
     if c.shape[-1] < 2:
         return out
-    pcs = T.TOKEN_CHORD_PCS[c].astype(bool)
+    pcs = T.TOKEN_CHORD_PCS[c]
     shared = (pcs[..., 1:, :] & pcs[..., :-1, :]).sum(-1)
     struck = (c[..., 1:] >= T.CHORD_ON_BASE) & (c[..., 1:] < T.CHORD_HOLD_BASE)
     related = struck & (shared >= RELATED_SHARED_PCS)

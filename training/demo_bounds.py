@@ -22,7 +22,7 @@ import numpy as np
 from bridge.demo import ASSET, note_in_chord
 from jamcore.harmonize import load_user_melody
 from jamcore.music.chords import PITCH_NAMES, QUALITIES, Chord
-from jamcore.music.key import estimate_key as key_of_durations
+from jamcore.eval.baselines import key_of_histogram
 
 # The diatonic triads of a major / natural-minor key, (degree in semitones, quality), and its dominant seventh.
 PLAIN_MAJOR = ((0, "maj"), (2, "min"), (4, "min"), (5, "maj"), (7, "maj"), (9, "min"), (7, "7"))
@@ -37,7 +37,8 @@ def estimate_key(notes) -> tuple[int, bool]:
     hist = np.zeros(12)
     for n in notes:
         hist[n.pitch % 12] += n.end - n.start
-    return key_of_durations(hist)
+    tonic, mode = key_of_histogram(hist)
+    return tonic, mode == "maj"
 
 
 def plain_harmony(tonic: int, major: bool) -> list[Chord]:

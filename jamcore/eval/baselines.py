@@ -44,7 +44,12 @@ def estimate_key(melody: np.ndarray) -> tuple[int, str]:
 
     An empty melody gives C major. Ties go to major and to the lower tonic (a fixed, seedless order).
     """
-    hist = pitch_class_histogram(melody)
+    return key_of_histogram(pitch_class_histogram(melody))
+
+
+def key_of_histogram(hist: np.ndarray) -> tuple[int, str]:
+    """``estimate_key`` for a pitch-class histogram (12 weights: note frames, or durations in beats)."""
+    hist = np.asarray(hist, dtype=float)
     if hist.sum() == 0 or np.all(hist == hist[0]):
         return 0, "maj"
     best = (-np.inf, 0, "maj")
@@ -131,6 +136,6 @@ BASELINES = {
 }
 
 __all__ = [
-    "KK_MAJOR", "KK_MINOR", "TRIADS", "pitch_class_histogram", "estimate_key", "tonic_triad",
+    "KK_MAJOR", "KK_MINOR", "TRIADS", "pitch_class_histogram", "estimate_key", "key_of_histogram", "tonic_triad",
     "note_triad_cheat", "note_triad_live", "BASELINES",
 ]

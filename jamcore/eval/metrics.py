@@ -49,7 +49,6 @@ INVALID_PENALTY = -10.0
 CHORD_PITCH_CLASS_COUNT = np.array([len(c.pitch_classes) for c in ALL_CHORDS], dtype=np.int64)
 _QUALITY_OF = np.array([QUALITIES.index(c.quality) for c in ALL_CHORDS], dtype=np.int64)
 _ROOT_OF = np.array([c.root for c in ALL_CHORDS], dtype=np.int64)
-CHORD_PCS = np.array([[pc in c.pitch_classes for pc in range(12)] for c in ALL_CHORDS], dtype=bool)
 # Two chords are *related* when they share at least this many pitch classes (D and Bm, C and Em, D and D7):
 # a change between them keeps most of what sounded (docs/metrics.md, "Related changes").
 RELATED_SHARED_PCS = 2
@@ -254,7 +253,8 @@ def related_changes(chords: np.ndarray) -> tuple[int, int]:
     seq = chord_changes(chords)
     if seq.size < 2:
         return 0, 0
-    shared = (CHORD_PCS[seq[1:]] & CHORD_PCS[seq[:-1]]).sum(-1)
+    pcs = TOKEN_CHORD_PCS[CHORD_ON_BASE + seq]
+    shared = (pcs[1:] & pcs[:-1]).sum(-1)
     return int(np.count_nonzero(shared >= RELATED_SHARED_PCS)), int(seq.size - 1)
 
 
@@ -795,7 +795,7 @@ __all__ = [
     "note_in_chord_per_beat", "note_in_chord_sliding", "windowed_mean", "chord_index_per_frame", "note_frames",
     "chord_event_starts",
     "chord_onsets", "chord_event_sequence", "chord_histogram", "entropy_nats", "chord_entropy",
-    "MAX_CHORD_ENTROPY", "distinct_chords", "chord_changes", "related_changes", "CHORD_PCS", "RELATED_SHARED_PCS",
+    "MAX_CHORD_ENTROPY", "distinct_chords", "chord_changes", "related_changes", "RELATED_SHARED_PCS",
     "progressions", "vendi_score",
     "vendi_from_kernel", "transition_bag_embedding", "transition_bag_vendi", "longest_chord_run_frames", "longest_chord_run_beats",
     "repeated_event_runs", "repetition_penalty", "chord_silence_frames", "chord_silence_share",

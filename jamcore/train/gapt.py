@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 
 from jamcore import tokens as T
-from jamcore.music.key import estimate_key
+from jamcore.eval.baselines import estimate_key
 from jamcore.rewards import adversarial_reward
 
 __all__ = ["adversarial_reward", "ScheduleConfig", "DiscriminatorSchedule", "discriminator_step"]
@@ -90,23 +90,15 @@ def discriminator_step(disc, opt, policy_chords: torch.Tensor, data_chords: torc
     return {"d_loss": float(loss.detach()), "d_accuracy": acc}
 
 
-def melody_pc_frames(melody) -> np.ndarray:
-    """Frames per pitch class of melody tokens [..., T] -> [..., 12] (note onsets and holds)."""
-    m = np.asarray(melody, dtype=np.int64)
-    pitch = T.TOKEN_PITCH[m]
-    onehot = (pitch[..., None] % 12 == np.arange(12)) & (pitch[..., None] >= 0)
-    return onehot.sum(-2)
-
-
 def key_relative_chords(melody, chords) -> np.ndarray:
     """Chord tokens [B, T] transposed so that each row's key, estimated from its melody
-    (``jamcore.music.key``), has its tonic on C: the same progression in any key becomes the same tokens (a
+    (``jamcore.eval.baselines.estimate_key``), has its tonic on C: the same progression in any key becomes the same tokens (a
     vi is an Am in C major, an i a Cm). What a discriminator that hears the key reads (``RLConfig.disc_key``)."""
     m, c = np.asarray(melody, dtype=np.int64), np.asarray(chords, dtype=np.int64)
     if m.shape != c.shape or m.ndim != 2:
         raise ValueError(f"melody and chords must be [B, T] of one shape, got {m.shape} and {c.shape}")
     out = np.empty_like(c)
-    for i, hist in enumerate(melody_pc_frames(m)):
-        tonic, _ = estimate_key(hist)
+    for i, row in enumerate(m):
+        tonic, _ = estimate_key(row)
         out[i] = T.transpose_tokens(c[i], -tonic)
     return out

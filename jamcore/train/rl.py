@@ -369,7 +369,8 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
         d_meter = ep.frame_meter if cfg.disc_meter else None  # what a discriminator that hears the bar reads
         heard_by_d = (lambda c: torch.from_numpy(key_relative_chords(ep.melody.numpy(), c.numpy()))) \
             if disc is not None and cfg.disc_key else (lambda c: c)
-        reward = rewards.score(ep.melody, chords, d_meter, heard_by_d(chords) if cfg.disc_key else None)
+        d_chords = heard_by_d(chords)  # what D hears of these rollouts (paid on below, trained on in step 6)
+        reward = rewards.score(ep.melody, chords, d_meter, d_chords)
         # 3. references: the old policy's log-probs and values; the KL to each frozen reference
         with torch.no_grad():
             old_logp_all, old_values, allowed = ppo.policy_tables(policy, ep.melody, chords, True, ep.meter,
@@ -394,9 +395,9 @@ def train_rl(cfg: RLConfig, name: str = "rl", out_dir: Path = Path("runs"), ckpt
         if disc is not None:
             d_train = schedule.should_train(step)
             if d_train:
-                d_policy, d_data = heard_by_d(chords), heard_by_d(ep.data_chords)
+                d_data = heard_by_d(ep.data_chords)
                 for mb in order.chunk(cfg.minibatches):
-                    d_stats = discriminator_step(disc, disc_opt, d_policy[mb], d_data[mb], cfg.label_smoothing,
+                    d_stats = discriminator_step(disc, disc_opt, d_chords[mb], d_data[mb], cfg.label_smoothing,
                                                  sync=sync, meter=None if d_meter is None else d_meter[mb])
             schedule.record(float(reward.r_adv.mean()))
         # 7. logs: every reward term, KLs, PPO diagnostics, the evaluation metrics of the rollouts
