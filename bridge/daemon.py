@@ -730,6 +730,9 @@ def add_arguments(parser) -> None:
                         help=f"chords this close are final and sent (default {Settings.commit_beats})")
     parser.add_argument("--temperature", type=float, default=Settings.temperature,
                         help=f"default sampling temperature (default {Settings.temperature})")
+    parser.add_argument("--recall", type=float, default=Settings.recall,
+                        help=f"default strength with which a repeated passage recalls the notes that followed it "
+                             f"last time (jamcore.recall; 0 = off; default {Settings.recall:g})")
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: fresh each run)")
     parser.add_argument("--client-timeout", type=float, default=CLIENT_TIMEOUT_S,
                         help=f"drop a client silent this many seconds (default {CLIENT_TIMEOUT_S:g})")
@@ -739,8 +742,9 @@ def add_arguments(parser) -> None:
 def settings_from_args(args) -> Settings:
     """The per-client defaults from the command line, within the same limits as ``/jam/set``
     (``bridge.protocol.SETTING_VALUES``)."""
-    s = Settings(temperature=args.temperature, lookahead_beats=args.lookahead_beats, commit_beats=args.commit_beats)
-    for key in ("temperature", "lookahead_beats", "commit_beats"):
+    s = Settings(temperature=args.temperature, lookahead_beats=args.lookahead_beats, commit_beats=args.commit_beats,
+                 recall=args.recall)
+    for key in ("temperature", "lookahead_beats", "commit_beats", "recall"):
         low, high, _ = P.SETTING_VALUES[key]
         if not low <= getattr(s, key) <= high:
             raise CommandError(f"--{key.replace('_', '-')} must be in {low:g}..{high:g}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jamcore.music.grid import GRIDS
+from jamcore.recall import RECALL_MAX
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7400  # the bridge listens here
@@ -39,7 +40,7 @@ CHECKPOINT = Address("/jam/checkpoint", "s", ("name",), "switch policy at the ne
 BLEND = Address("/jam/blend", "ssn", ("a", "b", "t"), "interpolate the weights of two compatible checkpoints")
 SET = Address("/jam/set", "sv", ("key", "value"),
               "`temperature`, `lookahead_beats`, `commit_beats`, `output`, `voicing`, `program`, `listen_beats`, "
-              "`beats_per_bar`, `grid`")
+              "`beats_per_bar`, `grid`, `recall`")
 RESET = Address("/jam/reset", "", (), "forget the session (new song)")
 PING = Address("/jam/ping", "n", ("seq",), "answered by /jam/pong i seq")
 LIST = Address("/jam/list", "", (), "answered by /jam/checkpoints s...")
@@ -63,7 +64,7 @@ CHECKPOINTS = Address("/jam/checkpoints", "s*", ("name...",), "answer to /jam/li
 OUTGOING: tuple[Address, ...] = (READY, CHORD, NOCHORD, STATUS, ERROR, PONG, CHECKPOINTS)
 
 SETTINGS = ("temperature", "lookahead_beats", "commit_beats", "output", "voicing", "program", "listen_beats",
-            "beats_per_bar", "grid")
+            "beats_per_bar", "grid", "recall")
 OUTPUT_MODES = ("midi", "audio", "both")
 VOICINGS = ("bass", "close")  # close-position hands with a bass note below, or the hands alone
 
@@ -88,6 +89,7 @@ SETTING_VALUES: dict[str, tuple] = {
     "listen_beats": (0.0, 16.0, False),
     "beats_per_bar": (0.5, 8.0, False),
     "grid": GRIDS,  # where chords may change: every 16th, beat, half bar or bar (jamcore.music.grid)
+    "recall": (0.0, RECALL_MAX, False),  # how strongly a repeated passage recalls its notes (jamcore.recall)
 }
 # /jam/status keys the bridge sends (value type in brackets).
 STATUS_KEYS = {

@@ -53,6 +53,7 @@ from jamcore.checkpoints import DEFAULT_TEMPERATURE
 from jamcore.music.grid import DEFAULT_GRID
 from jamcore.music.time import FRAMES_PER_BEAT, beat_to_frame, note_frame
 from jamcore.music.voicing import voice_chord
+from jamcore.recall import DEFAULT_RECALL, RECALL_FRAMES
 from jamcore.stream import live_chord
 
 log = logging.getLogger("jamcore.bridge")
@@ -84,6 +85,9 @@ class Settings:
     beats_per_bar: float = 4.0
     # Where chords may change (jamcore.music.grid): every 16th (no constraint), beat, half bar or bar.
     grid: str = DEFAULT_GRID
+    # When the player repeats a passage, how strongly chords lean to the notes that followed it last
+    # time (jamcore.recall; 0: off).
+    recall: float = DEFAULT_RECALL
 
     def set(self, key: str, value: Any) -> str | None:
         """Apply a validated value; keep commit <= lookahead by moving the other one. Returns a note."""
@@ -155,6 +159,9 @@ class Session:
         self._last_voicing: tuple[int, ...] | None = None
         self.notes: list[_Note] = []
         self._note_seq = 0
+        # The melody heard in frames no late note can change any more, from pframe _heard0 (for recall).
+        self._heard: list[int] = []
+        self._heard0 = 0
         self.cursor = 0  # pframe sounding now
         self.seg_p0 = 0  # segment: pframe seg_p0 is song frame seg_f0
         self.seg_f0 = beat_to_frame(max(self.clock.beat_at(now), 0.0)) if self.clock.known else 0
@@ -318,6 +325,7 @@ class Session:
                     n.off = max(p, n.on + 1)
                     self._touch(n.off)
                     break
+        self._remember()
         self._prune()
         return None
 
@@ -333,6 +341,23 @@ class Session:
             drop += 1
         if drop:
             del self.notes[:drop]
+
+    def _remember(self) -> None:
+        """Keep the melody of the frames no late note can change any more (before ``_prune`` forgets
+        their notes), at most twice recall's reach."""
+        final = self.cursor - LATE_NOTE_FRAMES
+        for p in range(self._heard0 + len(self._heard), final):
+            self._heard.append(self.melody_token(p))
+        if len(self._heard) > 2 * RECALL_FRAMES:
+            del self._heard[:RECALL_FRAMES]
+            self._heard0 += RECALL_FRAMES
+
+    def heard_before(self, p: int) -> np.ndarray:
+        """Real melody tokens of the frames before ``p`` heard so far (none past the cursor), from pframe
+        ``_heard0``: what recall may compare (``jamcore.recall``)."""
+        end = min(p, self.cursor + 1)
+        recent = [self.melody_token(q) for q in range(self._heard0 + len(self._heard), end)]
+        return np.asarray(self._heard[:max(end - self._heard0, 0)] + recent, dtype=np.int64)
 
     def melody_token(self, p: int) -> int:
         """Real melody token of pframe ``p`` as heard so far: the newest note begun by ``p`` wins."""
@@ -392,6 +417,7 @@ class Session:
             self._touch(self.cursor)  # the frame just finished may have been pushed as imagined
             self.cursor = now_p
             self._resend = True
+            self._remember()
         self.commit_end = max(self.pframe(h.commit_end), len(self.committed))
         self.plan_end = max(self.pframe(h.plan_end), self.commit_end)
 
@@ -441,7 +467,9 @@ class Session:
             c = self.committed[p]
         else:
             started = self._first_chord is not None and self._first_chord < p  # a chord before p
-            c = live_chord(pol, p, self._first_onset, started, s.listen_beats, s.temperature, s.top_p, self._rng(p, 0))
+            heard = self.heard_before(p) if s.recall > 0 else None
+            c = live_chord(pol, p, self._first_onset, started, s.listen_beats, s.temperature, s.top_p,
+                           self._rng(p, 0), heard, s.recall, self._heard0)
             if p < self.commit_end:  # the plan fell behind the commit edge: commit it now
                 self._commit(p, c)
                 committed = 1

@@ -20,6 +20,7 @@ from jamcore.errors import CommandError
 from jamcore.eval import metrics as M
 from jamcore.eval.metrics import chord_chase, note_in_chord
 from jamcore.music.grid import DEFAULT_GRID, GRIDS
+from jamcore.recall import DEFAULT_RECALL, RECALL_MAX
 from jamcore.music.midi_io import load_user_melody, write_harmonized_midi
 from jamcore.music.render import render_wav
 from jamcore.music.time import FRAMES_PER_BEAT, frame_to_beat, note_frame
@@ -47,6 +48,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--grid", default=DEFAULT_GRID, choices=GRIDS,
                         help=f"where chords may change: every 16th, on beats, on half bars or on bar lines "
                              f"(default {DEFAULT_GRID})")
+    parser.add_argument("--recall", type=float, default=DEFAULT_RECALL,
+                        help=f"when the melody repeats a passage, how strongly chords lean to the notes that "
+                             f"followed it last time (0 = off; default {DEFAULT_RECALL:g}, as live)")
 
 
 @dataclass
@@ -73,7 +77,7 @@ def chord_events_with_voicing(chord_tokens) -> list[dict]:
 def harmonize_file(path: str | Path, checkpoint: str = DEFAULT_POLICY, checkpoint_dir=None,
                    temperature: float = DEFAULT_TEMPERATURE,
                    top_p: float = 1.0, seed: int = 0, listen_beats: float = LISTEN_BEATS,
-                   grid: str = DEFAULT_GRID) -> tuple[Harmonization, object, dict]:
+                   grid: str = DEFAULT_GRID, recall: float = DEFAULT_RECALL) -> tuple[Harmonization, object, dict]:
     """Harmonize a melody file as live (``jamcore.stream.play``); returns (result, song, import report)."""
     song, report = load_user_melody(path)
     model, _ = load_policy_weights(checkpoint, checkpoint_dir)
@@ -83,7 +87,7 @@ def harmonize_file(path: str | Path, checkpoint: str = DEFAULT_POLICY, checkpoin
     melody_tokens = [int(t) for t in T.encode_performance(song.melody, n_frames)]
     stream = StreamingPolicy(model, beats_per_bar=song.meter.beats_per_bar,  # the file's first time signature
                              grid=grid)
-    chords = play(stream, melody_tokens, temperature, top_p, np.random.default_rng(seed), listen_beats)
+    chords = play(stream, melody_tokens, temperature, top_p, np.random.default_rng(seed), listen_beats, recall)
     result = Harmonization(melody_tokens, chords, chord_events_with_voicing(chords), song.tempo_bpm)
     return result, song, report
 
@@ -106,17 +110,20 @@ def run(args) -> int:
         raise CommandError(f"{args.input}: no such file")
     if args.temperature < 0:
         raise CommandError("--temperature must be >= 0")
+    if not 0 <= args.recall <= RECALL_MAX:
+        raise CommandError(f"--recall must be in 0..{RECALL_MAX:g}")
     if not 0 <= args.listen_beats <= 64:
         raise CommandError("--listen-beats must be in 0..64")
     result, song, report = harmonize_file(args.input, args.checkpoint, args.checkpoint_dir, args.temperature,
-                                          args.top_p, args.seed, args.listen_beats, args.grid)
+                                          args.top_p, args.seed, args.listen_beats, args.grid,
+                                          args.recall)
 
     voiced = [(frame_to_beat(e["frame"]), frame_to_beat(e["frame"] + e["frames"]), e["pitches"])
               for e in result.events]
     write_harmonized_midi(args.out, song.melody, voiced, song.tempo_bpm)
     if args.json:
         settings = {"checkpoint": args.checkpoint, "temperature": args.temperature, "top_p": args.top_p,
-                    "seed": args.seed, "listen_beats": args.listen_beats, "grid": args.grid,
+                    "seed": args.seed, "listen_beats": args.listen_beats, "grid": args.grid, "recall": args.recall,
                     "beats_per_bar": song.meter.beats_per_bar, "bpm": song.tempo_bpm}
         figures = rhythm_figures(result.melody_tokens, result.chord_tokens, song.meter.beats_per_bar)
         doc = {"chords": result.events, "settings": settings, "metrics": figures}

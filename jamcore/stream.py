@@ -27,6 +27,7 @@ from jamcore.models.numpy_policy import NumpyPolicy, NumpyWeights, step_together
 from jamcore.music.grid import DEFAULT_GRID, check_grid, grid_positions
 from jamcore.music.meter import DEFAULT_BEATS_PER_BAR, bar_frames, frame_metric_id
 from jamcore.music.time import FRAMES_PER_BEAT
+from jamcore.recall import DEFAULT_RECALL, recall_bias
 
 _NEG = -1e9
 # Beats the policy listens after the first note before its first chord (the daemon's default too).
@@ -51,27 +52,35 @@ def listening(frame: int, first_note: int | None, listen_beats: float) -> bool:
 
 
 def live_chord(stream: "StreamingPolicy", frame: int, first_note: int | None, started: bool, listen_beats: float,
-               temperature: float, top_p: float, rng: np.random.Generator) -> int:
+               temperature: float, top_p: float, rng: np.random.Generator, heard=None, recall: float = 0.0,
+               heard_start: int = 0) -> int:
     """The chord a performer hears at ``frame`` (the stream holds the frames before it): NO_CHORD while
     listening, then the policy's sample; until a chord has ``started`` it may not be silence (after a
-    stretch of NO_CHORD the policy would happily stay silent, as in a song's intro). The bridge's
+    stretch of NO_CHORD the policy would happily stay silent, as in a song's intro). With ``recall`` > 0
+    and ``heard`` (the melody tokens the player has played, from frame ``heard_start``), a chord at a grid point leans
+    towards the notes that followed the same passage last time (``jamcore.recall``). The bridge's
     sessions call this for every frame they plan."""
     if listening(frame, first_note, listen_beats):
         return T.NO_CHORD
-    return stream.sample_chord(temperature, top_p, rng, allow_silence=started)
+    bias = None
+    if recall > 0 and heard is not None and stream.on_grid():
+        bias = recall_bias(heard, frame - heard_start, stream.grid_span(), recall)
+    return stream.sample_chord(temperature, top_p, rng, allow_silence=started, bias=bias)
 
 
 def play(stream: "StreamingPolicy", melody_tokens, temperature: float, top_p: float, rng: np.random.Generator,
-         listen_beats: float = LISTEN_BEATS) -> list[int]:
+         listen_beats: float = LISTEN_BEATS, recall: float = DEFAULT_RECALL) -> list[int]:
     """The live loop over a whole melody, from a fresh session: the chord of frame t from melody frames
-    before t only (``live_chord``), then frame t's melody token is pushed. ``jamcore harmonize``, the
-    evaluation and the benchmarks all play through this, so they score what a performer hears."""
+    before t only (``live_chord``, recalling with strength ``recall``), then frame t's melody token is
+    pushed. ``jamcore harmonize``, the evaluation and the benchmarks all play through this, so they score
+    what a performer hears."""
     stream.reset()
+    melody = np.asarray(melody_tokens, dtype=np.int64)
     first_note: int | None = None
     started = False
     chords = []
     for t, m in enumerate(melody_tokens):
-        c = live_chord(stream, t, first_note, started, listen_beats, temperature, top_p, rng)
+        c = live_chord(stream, t, first_note, started, listen_beats, temperature, top_p, rng, melody[:t], recall)
         started = started or c != T.NO_CHORD
         chords.append(c)
         stream.push(c, int(m))
@@ -170,6 +179,14 @@ class StreamingPolicy:
     def on_grid(self) -> bool:
         """Whether the chord of frame ``frames`` may change (a grid point of its song frame)."""
         return bool(self._grid_row[self.song_frame(self.frames) % self.bar_len])
+
+    def grid_span(self) -> int:
+        """Frames from frame ``frames`` to the next grid point (a chord chosen now lasts at least this
+        long), at least a beat: what a chord chosen now is heard against."""
+        pos = self.song_frame(self.frames) % self.bar_len
+        ahead = np.flatnonzero(np.roll(self._grid_row, -pos)[1:])
+        span = int(ahead[0]) + 1 if len(ahead) else self.bar_len
+        return max(span, FRAMES_PER_BEAT)
 
     def _meter(self, frame: int, n: int, melody_last: bool = True):
         """Metrical ids of ``n`` tokens fed at ``frame``: BOS and c_frame carry the frame's own place in
@@ -299,11 +316,12 @@ class StreamingPolicy:
         return T.CHORD_MASKS[prev] if self.grid == "16th" or self.on_grid() else CONTINUE_MASKS[prev]
 
     def sample_chord(self, temperature: float = 1.0, top_p: float = 1.0,
-                     rng: np.random.Generator | None = None, allow_silence: bool = True) -> int:
+                     rng: np.random.Generator | None = None, allow_silence: bool = True,
+                     bias: np.ndarray | None = None) -> int:
         """Chord token for frame ``frames``, from melody frames before it only. ``allow_silence=False``
         masks NO_CHORD: the first chord after listening (after a stretch of NO_CHORD the policy would
         happily stay silent, as in a song's intro); off the grid that first chord may still start, as the
-        caller asks for one now."""
+        caller asks for one now. ``bias`` (one per token) is added to the logits before temperature."""
         mask = self.chord_mask()
         if not allow_silence:
             mask = mask.copy()
@@ -311,7 +329,8 @@ class StreamingPolicy:
             if not mask.any():
                 mask = T.CHORD_MASKS[self._prev_chord()].copy()
                 mask[T.NO_CHORD] = False
-        return sample_from_logits(self.chord_logits(), mask, temperature, top_p, rng)
+        logits = self.chord_logits() if bias is None else self.chord_logits() + bias
+        return sample_from_logits(logits, mask, temperature, top_p, rng)
 
     def sample_melody(self, chord_token: int, temperature: float = 1.0, top_p: float = 1.0,
                       rng: np.random.Generator | None = None) -> int:

@@ -36,7 +36,8 @@ has no fan-out, so no behaviour depends on where a box sits; ``max_patches/simul
   loop brace as ``/jam/loop``; the time signature as ``/jam/set beats_per_bar``.
 - Controls (live.* parameters, saved with the set): Checkpoint (a fixed list of the shipped performable
   checkpoints plus ``blend``, so a saved choice always names the same model), Blend (``/jam/blend``
-  between two checkpoints; turning it selects ``blend``), Temperature, Lookahead, Output, Voicing,
+  between two checkpoints; turning it selects ``blend``), Temperature, Lookahead, Recall (how strongly a
+  repeated passage recalls its notes, ``/jam/set recall``; default the bridge's), Output, Voicing,
   Grid (where chords may change, ``/jam/set grid``; default the bridge's), Chord channel, Thru, Reset,
   Port; and Secret, a [textedit] in parameter mode (a blob: saved with the set, never automated) for the
   bridge's ``--secret``: every hello (start, Port, watchdog) bangs it, and its text decides the hello,
@@ -59,6 +60,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 from bridge import protocol as P  # noqa: E402
 from jamcore.checkpoints import DEFAULT_POLICY, DEFAULT_TEMPERATURE, available_checkpoints  # noqa: E402
 from jamcore.music.grid import DEFAULT_GRID, GRIDS  # noqa: E402
+from jamcore.recall import DEFAULT_RECALL  # noqa: E402
 from max_patches.maxpat import Patcher, dumps  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -99,14 +101,17 @@ def build_device() -> dict[str, Any]:
                 enum=CHECKPOINT_ITEMS, initial=CHECKPOINT_ITEMS.index(DEFAULT_POLICY))
     p.comment("Output", 500, 630, present=(204, 28, 46, 18))
     tab = p.ui("live.tab", 500, 660, (252, 28, 160, 18), "output", "Output", "Output", 2, enum=P.OUTPUT_MODES)
-    blend = p.ui("live.dial", 260, 660, (8, 50, 56, 48), "blend", "Blend", "Blend", 0, mmin=0.0, mmax=1.0,
+    blend = p.ui("live.dial", 260, 660, (8, 50, 46, 48), "blend", "Blend", "Blend", 0, mmin=0.0, mmax=1.0,
                  initial=0.5)
     t_lo, t_hi, _ = P.SETTING_VALUES["temperature"]
-    temp = p.ui("live.dial", 340, 660, (68, 50, 56, 48), "temperature", "Temperature", "Temp", 0,
+    temp = p.ui("live.dial", 340, 660, (56, 50, 46, 48), "temperature", "Temperature", "Temp", 0,
                 mmin=t_lo, mmax=t_hi, initial=DEFAULT_TEMPERATURE)
     l_lo, l_hi, _ = P.SETTING_VALUES["lookahead_beats"]
-    look = p.ui("live.dial", 420, 660, (128, 50, 56, 48), "lookahead", "Lookahead", "Ahead", 0,
+    look = p.ui("live.dial", 420, 660, (104, 50, 46, 48), "lookahead", "Lookahead", "Ahead", 0,
                 mmin=l_lo, mmax=l_hi, initial=DEFAULT_LOOKAHEAD_BEATS)
+    r_lo, r_hi, _ = P.SETTING_VALUES["recall"]
+    recall = p.ui("live.dial", 1080, 660, (152, 50, 46, 48), "recall", "Recall", "Recall", 0,
+                  mmin=r_lo, mmax=r_hi, initial=DEFAULT_RECALL)
     p.comment("Voicing", 580, 630, present=(204, 50, 46, 18))
     voicing = p.ui("live.tab", 580, 660, (252, 50, 100, 18), "voicing", "Voicing", "Voicing", 2, enum=P.VOICINGS)
     p.comment("Grid", 1000, 630, present=(204, 72, 46, 18))
@@ -220,7 +225,8 @@ def build_device() -> dict[str, Any]:
     for ui, prefix, outlet, x in ((temp, f"{P.SET.path} temperature", 0, 340),
                                   (tab, f"{P.SET.path} output", 1, 500),
                                   (voicing, f"{P.SET.path} voicing", 1, 580),
-                                  (grid, f"{P.SET.path} grid", 1, 1000)):
+                                  (grid, f"{P.SET.path} grid", 1, 1000),
+                                  (recall, f"{P.SET.path} recall", 0, 1080)):
         pre = p.obj(f"prepend {prefix}", x, 760)
         p.connect(ui, outlet, pre)
         p.connect(pre, 0, send)
@@ -407,11 +413,12 @@ def build_device() -> dict[str, Any]:
     p.connect(light_t, 0, light)
 
     # /jam/ready: light, watchdog, then every setting again (the set's values win over the bridge's).
-    ready = p.obj("t b b b b b b b b b b", 840, 90)
+    ready = p.obj("t b b b b b b b b b b b", 840, 90)
     p.connect(route, 2, ready)
-    p.connect(ready, 9, light_on)
-    p.connect(ready, 8, watchdog)
-    p.connect(ready, 7, temp)
+    p.connect(ready, 10, light_on)
+    p.connect(ready, 9, watchdog)
+    p.connect(ready, 8, temp)
+    p.connect(ready, 7, recall)
     p.connect(ready, 6, look)
     p.connect(ready, 5, tab)
     p.connect(ready, 4, voicing)

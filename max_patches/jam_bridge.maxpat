@@ -308,14 +308,14 @@
 					"patching_rect" : [
 						260.0,
 						660.0,
-						56.0,
+						46.0,
 						48.0
 					],
 					"presentation" : 1,
 					"presentation_rect" : [
 						8.0,
 						50.0,
-						56.0,
+						46.0,
 						48.0
 					],
 					"saved_attribute_attributes" : {
@@ -348,14 +348,14 @@
 					"patching_rect" : [
 						340.0,
 						660.0,
-						56.0,
+						46.0,
 						48.0
 					],
 					"presentation" : 1,
 					"presentation_rect" : [
-						68.0,
-						50.0,
 						56.0,
+						50.0,
+						46.0,
 						48.0
 					],
 					"saved_attribute_attributes" : {
@@ -388,14 +388,14 @@
 					"patching_rect" : [
 						420.0,
 						660.0,
-						56.0,
+						46.0,
 						48.0
 					],
 					"presentation" : 1,
 					"presentation_rect" : [
-						128.0,
+						104.0,
 						50.0,
-						56.0,
+						46.0,
 						48.0
 					],
 					"saved_attribute_attributes" : {
@@ -422,6 +422,46 @@
 			{
 				"box" : {
 					"id" : "obj-14",
+					"maxclass" : "live.dial",
+					"parameter_enable" : 1,
+					"varname" : "recall",
+					"patching_rect" : [
+						1080.0,
+						660.0,
+						46.0,
+						48.0
+					],
+					"presentation" : 1,
+					"presentation_rect" : [
+						152.0,
+						50.0,
+						46.0,
+						48.0
+					],
+					"saved_attribute_attributes" : {
+						"valueof" : {
+							"parameter_longname" : "Recall",
+							"parameter_shortname" : "Recall",
+							"parameter_type" : 0,
+							"parameter_mmin" : 0.0,
+							"parameter_mmax" : 32.0,
+							"parameter_initial_enable" : 1,
+							"parameter_initial" : [
+								6.0
+							]
+						}
+					},
+					"numinlets" : 1,
+					"numoutlets" : 2,
+					"outlettype" : [
+						"",
+						"float"
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-15",
 					"maxclass" : "comment",
 					"text" : "Voicing",
 					"patching_rect" : [
@@ -443,7 +483,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-15",
+					"id" : "obj-16",
 					"maxclass" : "live.tab",
 					"parameter_enable" : 1,
 					"varname" : "voicing",
@@ -482,7 +522,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-16",
+					"id" : "obj-17",
 					"maxclass" : "comment",
 					"text" : "Grid",
 					"patching_rect" : [
@@ -504,7 +544,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-17",
+					"id" : "obj-18",
 					"maxclass" : "live.tab",
 					"parameter_enable" : 1,
 					"varname" : "grid",
@@ -549,7 +589,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-18",
+					"id" : "obj-19",
 					"maxclass" : "comment",
 					"text" : "Chord ch",
 					"patching_rect" : [
@@ -571,7 +611,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-19",
+					"id" : "obj-20",
 					"maxclass" : "live.numbox",
 					"parameter_enable" : 1,
 					"varname" : "channel",
@@ -611,7 +651,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-20",
+					"id" : "obj-21",
 					"maxclass" : "comment",
 					"text" : "Thru",
 					"patching_rect" : [
@@ -633,7 +673,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-21",
+					"id" : "obj-22",
 					"maxclass" : "live.toggle",
 					"parameter_enable" : 1,
 					"varname" : "thru",
@@ -674,7 +714,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-22",
+					"id" : "obj-23",
 					"maxclass" : "live.button",
 					"parameter_enable" : 1,
 					"varname" : "reset",
@@ -711,7 +751,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-23",
+					"id" : "obj-24",
 					"maxclass" : "comment",
 					"text" : "Reset",
 					"patching_rect" : [
@@ -733,7 +773,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-24",
+					"id" : "obj-25",
 					"maxclass" : "comment",
 					"text" : "Port",
 					"patching_rect" : [
@@ -755,7 +795,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-25",
+					"id" : "obj-26",
 					"maxclass" : "live.numbox",
 					"parameter_enable" : 1,
 					"varname" : "port",
@@ -795,7 +835,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-26",
+					"id" : "obj-27",
 					"maxclass" : "comment",
 					"text" : "Blend: rl to gapt-4.0",
 					"patching_rect" : [
@@ -817,7 +857,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-27",
+					"id" : "obj-28",
 					"maxclass" : "comment",
 					"text" : "-",
 					"patching_rect" : [
@@ -841,7 +881,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-28",
+					"id" : "obj-29",
 					"maxclass" : "comment",
 					"text" : "gapt-1.0",
 					"patching_rect" : [
@@ -864,7 +904,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-29",
+					"id" : "obj-30",
 					"maxclass" : "comment",
 					"text" : "latency -",
 					"patching_rect" : [
@@ -887,7 +927,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-30",
+					"id" : "obj-31",
 					"maxclass" : "comment",
 					"text" : "bridge 127.0.0.1",
 					"patching_rect" : [
@@ -910,7 +950,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-31",
+					"id" : "obj-32",
 					"maxclass" : "comment",
 					"text" : "Secret",
 					"patching_rect" : [
@@ -932,7 +972,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-32",
+					"id" : "obj-33",
 					"maxclass" : "textedit",
 					"parameter_enable" : 1,
 					"varname" : "secret",
@@ -969,7 +1009,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-33",
+					"id" : "obj-34",
 					"maxclass" : "comment",
 					"text" : "no errors",
 					"patching_rect" : [
@@ -992,7 +1032,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-34",
+					"id" : "obj-35",
 					"maxclass" : "newobj",
 					"text" : "live.thisdevice",
 					"patching_rect" : [
@@ -1012,7 +1052,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-35",
+					"id" : "obj-36",
 					"maxclass" : "newobj",
 					"text" : "t b b b b b b b",
 					"patching_rect" : [
@@ -1036,7 +1076,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-36",
+					"id" : "obj-37",
 					"maxclass" : "message",
 					"text" : "path this_device",
 					"patching_rect" : [
@@ -1054,7 +1094,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-37",
+					"id" : "obj-38",
 					"maxclass" : "newobj",
 					"text" : "live.path",
 					"patching_rect" : [
@@ -1074,7 +1114,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-38",
+					"id" : "obj-39",
 					"maxclass" : "newobj",
 					"text" : "route id",
 					"patching_rect" : [
@@ -1093,7 +1133,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-39",
+					"id" : "obj-40",
 					"maxclass" : "newobj",
 					"text" : "expr 7401+$i1%500",
 					"patching_rect" : [
@@ -1111,7 +1151,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-40",
+					"id" : "obj-41",
 					"maxclass" : "newobj",
 					"text" : "t i i i",
 					"patching_rect" : [
@@ -1131,7 +1171,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-41",
+					"id" : "obj-42",
 					"maxclass" : "message",
 					"text" : "port $1",
 					"patching_rect" : [
@@ -1149,7 +1189,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-42",
+					"id" : "obj-43",
 					"maxclass" : "message",
 					"text" : "/jam/hello 7401",
 					"patching_rect" : [
@@ -1167,7 +1207,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-43",
+					"id" : "obj-44",
 					"maxclass" : "newobj",
 					"text" : "prepend set /jam/hello",
 					"patching_rect" : [
@@ -1185,7 +1225,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-44",
+					"id" : "obj-45",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/hello 7401",
 					"patching_rect" : [
@@ -1203,7 +1243,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-45",
+					"id" : "obj-46",
 					"maxclass" : "newobj",
 					"text" : "prepend set /jam/hello",
 					"patching_rect" : [
@@ -1221,7 +1261,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-46",
+					"id" : "obj-47",
 					"maxclass" : "newobj",
 					"text" : "route text",
 					"patching_rect" : [
@@ -1240,7 +1280,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-47",
+					"id" : "obj-48",
 					"maxclass" : "newobj",
 					"text" : "route bang",
 					"patching_rect" : [
@@ -1259,7 +1299,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-48",
+					"id" : "obj-49",
 					"maxclass" : "newobj",
 					"text" : "t b i i",
 					"patching_rect" : [
@@ -1279,7 +1319,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-49",
+					"id" : "obj-50",
 					"maxclass" : "message",
 					"text" : "port $1",
 					"patching_rect" : [
@@ -1297,7 +1337,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-50",
+					"id" : "obj-51",
 					"maxclass" : "message",
 					"text" : "start $1",
 					"patching_rect" : [
@@ -1315,7 +1355,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-51",
+					"id" : "obj-52",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -1333,7 +1373,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-52",
+					"id" : "obj-53",
 					"maxclass" : "message",
 					"text" : "path live_set",
 					"patching_rect" : [
@@ -1351,7 +1391,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-53",
+					"id" : "obj-54",
 					"maxclass" : "newobj",
 					"text" : "delay 3000",
 					"patching_rect" : [
@@ -1369,7 +1409,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-54",
+					"id" : "obj-55",
 					"maxclass" : "message",
 					"text" : "1",
 					"patching_rect" : [
@@ -1387,7 +1427,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-55",
+					"id" : "obj-56",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -1406,7 +1446,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-56",
+					"id" : "obj-57",
 					"maxclass" : "newobj",
 					"text" : "metro 1000",
 					"patching_rect" : [
@@ -1424,7 +1464,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-57",
+					"id" : "obj-58",
 					"maxclass" : "message",
 					"text" : "/jam/ping 1",
 					"patching_rect" : [
@@ -1442,7 +1482,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-58",
+					"id" : "obj-59",
 					"maxclass" : "newobj",
 					"text" : "metro 16n @quantize 16n",
 					"patching_rect" : [
@@ -1460,7 +1500,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-59",
+					"id" : "obj-60",
 					"maxclass" : "newobj",
 					"text" : "freebang",
 					"patching_rect" : [
@@ -1478,7 +1518,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-60",
+					"id" : "obj-61",
 					"maxclass" : "newobj",
 					"text" : "t b b b",
 					"patching_rect" : [
@@ -1498,7 +1538,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-61",
+					"id" : "obj-62",
 					"maxclass" : "message",
 					"text" : "/jam/bye",
 					"patching_rect" : [
@@ -1516,7 +1556,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-62",
+					"id" : "obj-63",
 					"maxclass" : "message",
 					"text" : "stop",
 					"patching_rect" : [
@@ -1534,7 +1574,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-63",
+					"id" : "obj-64",
 					"maxclass" : "newobj",
 					"text" : "route status",
 					"patching_rect" : [
@@ -1553,7 +1593,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-64",
+					"id" : "obj-65",
 					"maxclass" : "newobj",
 					"text" : "prepend set bridge",
 					"patching_rect" : [
@@ -1571,7 +1611,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-65",
+					"id" : "obj-66",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/set temperature",
 					"patching_rect" : [
@@ -1589,7 +1629,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-66",
+					"id" : "obj-67",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/set output",
 					"patching_rect" : [
@@ -1607,7 +1647,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-67",
+					"id" : "obj-68",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/set voicing",
 					"patching_rect" : [
@@ -1625,7 +1665,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-68",
+					"id" : "obj-69",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/set grid",
 					"patching_rect" : [
@@ -1643,7 +1683,25 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-69",
+					"id" : "obj-70",
+					"maxclass" : "newobj",
+					"text" : "prepend /jam/set recall",
+					"patching_rect" : [
+						1080.0,
+						760.0,
+						173.0,
+						22.0
+					],
+					"numinlets" : 1,
+					"numoutlets" : 1,
+					"outlettype" : [
+						""
+					]
+				}
+			},
+			{
+				"box" : {
+					"id" : "obj-71",
 					"maxclass" : "newobj",
 					"text" : "t f f",
 					"patching_rect" : [
@@ -1662,7 +1720,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-70",
+					"id" : "obj-72",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/set lookahead_beats",
 					"patching_rect" : [
@@ -1680,7 +1738,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-71",
+					"id" : "obj-73",
 					"maxclass" : "newobj",
 					"text" : "expr int($f1*4+2.5)",
 					"patching_rect" : [
@@ -1698,7 +1756,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-72",
+					"id" : "obj-74",
 					"maxclass" : "newobj",
 					"text" : "route blend",
 					"patching_rect" : [
@@ -1717,7 +1775,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-73",
+					"id" : "obj-75",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/checkpoint",
 					"patching_rect" : [
@@ -1735,7 +1793,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-74",
+					"id" : "obj-76",
 					"maxclass" : "newobj",
 					"text" : "speedlim 100",
 					"patching_rect" : [
@@ -1753,7 +1811,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-75",
+					"id" : "obj-77",
 					"maxclass" : "newobj",
 					"text" : "t f b",
 					"patching_rect" : [
@@ -1772,7 +1830,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-76",
+					"id" : "obj-78",
 					"maxclass" : "message",
 					"text" : "set 5",
 					"patching_rect" : [
@@ -1790,7 +1848,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-77",
+					"id" : "obj-79",
 					"maxclass" : "message",
 					"text" : "/jam/blend rl gapt-4.0 $1",
 					"patching_rect" : [
@@ -1808,7 +1866,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-78",
+					"id" : "obj-80",
 					"maxclass" : "newobj",
 					"text" : "t b b b",
 					"patching_rect" : [
@@ -1828,7 +1886,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-79",
+					"id" : "obj-81",
 					"maxclass" : "message",
 					"text" : "/jam/reset",
 					"patching_rect" : [
@@ -1846,7 +1904,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-80",
+					"id" : "obj-82",
 					"maxclass" : "newobj",
 					"text" : "midiin",
 					"patching_rect" : [
@@ -1864,7 +1922,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-81",
+					"id" : "obj-83",
 					"maxclass" : "newobj",
 					"text" : "midiout",
 					"patching_rect" : [
@@ -1879,7 +1937,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-82",
+					"id" : "obj-84",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -1898,7 +1956,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-83",
+					"id" : "obj-85",
 					"maxclass" : "newobj",
 					"text" : "gate 1 1",
 					"patching_rect" : [
@@ -1916,7 +1974,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-84",
+					"id" : "obj-86",
 					"maxclass" : "newobj",
 					"text" : "midiparse",
 					"patching_rect" : [
@@ -1941,7 +1999,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-85",
+					"id" : "obj-87",
 					"maxclass" : "newobj",
 					"text" : "t l b",
 					"patching_rect" : [
@@ -1960,7 +2018,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-86",
+					"id" : "obj-88",
 					"maxclass" : "newobj",
 					"text" : "transport",
 					"patching_rect" : [
@@ -1986,7 +2044,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-87",
+					"id" : "obj-89",
 					"maxclass" : "newobj",
 					"text" : "expr $f1/480.",
 					"patching_rect" : [
@@ -2004,7 +2062,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-88",
+					"id" : "obj-90",
 					"maxclass" : "newobj",
 					"text" : "pack i i f",
 					"patching_rect" : [
@@ -2022,7 +2080,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-89",
+					"id" : "obj-91",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/note",
 					"patching_rect" : [
@@ -2040,7 +2098,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-90",
+					"id" : "obj-92",
 					"maxclass" : "newobj",
 					"text" : "midiformat",
 					"patching_rect" : [
@@ -2059,7 +2117,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-91",
+					"id" : "obj-93",
 					"maxclass" : "newobj",
 					"text" : "t i b",
 					"patching_rect" : [
@@ -2078,7 +2136,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-92",
+					"id" : "obj-94",
 					"maxclass" : "newobj",
 					"text" : "zl reg",
 					"patching_rect" : [
@@ -2097,7 +2155,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-93",
+					"id" : "obj-95",
 					"maxclass" : "newobj",
 					"text" : "t b b",
 					"patching_rect" : [
@@ -2116,7 +2174,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-94",
+					"id" : "obj-96",
 					"maxclass" : "message",
 					"text" : "zlclear",
 					"patching_rect" : [
@@ -2134,7 +2192,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-95",
+					"id" : "obj-97",
 					"maxclass" : "newobj",
 					"text" : "iter",
 					"patching_rect" : [
@@ -2152,7 +2210,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-96",
+					"id" : "obj-98",
 					"maxclass" : "newobj",
 					"text" : "pack 0 0",
 					"patching_rect" : [
@@ -2170,7 +2228,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-97",
+					"id" : "obj-99",
 					"maxclass" : "newobj",
 					"text" : "zl reg",
 					"patching_rect" : [
@@ -2189,7 +2247,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-98",
+					"id" : "obj-100",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -2207,7 +2265,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-99",
+					"id" : "obj-101",
 					"maxclass" : "newobj",
 					"text" : "route nochord",
 					"patching_rect" : [
@@ -2226,7 +2284,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-100",
+					"id" : "obj-102",
 					"maxclass" : "newobj",
 					"text" : "t b b b",
 					"patching_rect" : [
@@ -2246,7 +2304,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-101",
+					"id" : "obj-103",
 					"maxclass" : "message",
 					"text" : "set -",
 					"patching_rect" : [
@@ -2264,7 +2322,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-102",
+					"id" : "obj-104",
 					"maxclass" : "newobj",
 					"text" : "t l b b",
 					"patching_rect" : [
@@ -2284,7 +2342,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-103",
+					"id" : "obj-105",
 					"maxclass" : "newobj",
 					"text" : "zl slice 1",
 					"patching_rect" : [
@@ -2303,7 +2361,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-104",
+					"id" : "obj-106",
 					"maxclass" : "newobj",
 					"text" : "prepend set",
 					"patching_rect" : [
@@ -2321,7 +2379,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-105",
+					"id" : "obj-107",
 					"maxclass" : "newobj",
 					"text" : "t l",
 					"patching_rect" : [
@@ -2339,7 +2397,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-106",
+					"id" : "obj-108",
 					"maxclass" : "newobj",
 					"text" : "t l l",
 					"patching_rect" : [
@@ -2358,7 +2416,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-107",
+					"id" : "obj-109",
 					"maxclass" : "newobj",
 					"text" : "iter",
 					"patching_rect" : [
@@ -2376,7 +2434,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-108",
+					"id" : "obj-110",
 					"maxclass" : "newobj",
 					"text" : "pack 0 90",
 					"patching_rect" : [
@@ -2394,7 +2452,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-109",
+					"id" : "obj-111",
 					"maxclass" : "newobj",
 					"text" : "route /jam/chord /jam/nochord /jam/ready /jam/pong /jam/status /jam/error",
 					"patching_rect" : [
@@ -2418,7 +2476,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-110",
+					"id" : "obj-112",
 					"maxclass" : "newobj",
 					"text" : "coll",
 					"patching_rect" : [
@@ -2439,7 +2497,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-111",
+					"id" : "obj-113",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -2458,7 +2516,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-112",
+					"id" : "obj-114",
 					"maxclass" : "newobj",
 					"text" : "expr $i1-$i2*($i3<$i4)*($i1>=$i4)*($i4-$i5)",
 					"patching_rect" : [
@@ -2476,7 +2534,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-113",
+					"id" : "obj-115",
 					"maxclass" : "newobj",
 					"text" : "prepend 0",
 					"patching_rect" : [
@@ -2494,7 +2552,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-114",
+					"id" : "obj-116",
 					"maxclass" : "newobj",
 					"text" : "t i i i",
 					"patching_rect" : [
@@ -2514,7 +2572,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-115",
+					"id" : "obj-117",
 					"maxclass" : "message",
 					"text" : "set $1",
 					"patching_rect" : [
@@ -2532,7 +2590,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-116",
+					"id" : "obj-118",
 					"maxclass" : "newobj",
 					"text" : "expr (($i1>$i2)*($i1-$i2<=$i4)+(($i1>$i2)*($i1-$i2<=$i4)==0)*($i6<=$i2)*($i2<$i6+$i5)*($i3<$i6)*2)*($i7>0)",
 					"patching_rect" : [
@@ -2550,7 +2608,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-117",
+					"id" : "obj-119",
 					"maxclass" : "newobj",
 					"text" : "expr $i1<=$i2+1",
 					"patching_rect" : [
@@ -2568,7 +2626,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-118",
+					"id" : "obj-120",
 					"maxclass" : "newobj",
 					"text" : "sel 1",
 					"patching_rect" : [
@@ -2587,7 +2645,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-119",
+					"id" : "obj-121",
 					"maxclass" : "message",
 					"text" : "1",
 					"patching_rect" : [
@@ -2605,7 +2663,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-120",
+					"id" : "obj-122",
 					"maxclass" : "newobj",
 					"text" : "gate 2",
 					"patching_rect" : [
@@ -2624,7 +2682,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-121",
+					"id" : "obj-123",
 					"maxclass" : "newobj",
 					"text" : "t l l l",
 					"patching_rect" : [
@@ -2644,7 +2702,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-122",
+					"id" : "obj-124",
 					"maxclass" : "newobj",
 					"text" : "zl slice 2",
 					"patching_rect" : [
@@ -2663,7 +2721,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-123",
+					"id" : "obj-125",
 					"maxclass" : "newobj",
 					"text" : "unpack i i",
 					"patching_rect" : [
@@ -2682,7 +2740,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-124",
+					"id" : "obj-126",
 					"maxclass" : "newobj",
 					"text" : "zl slice 1",
 					"patching_rect" : [
@@ -2701,7 +2759,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-125",
+					"id" : "obj-127",
 					"maxclass" : "newobj",
 					"text" : "zl slice 2",
 					"patching_rect" : [
@@ -2720,7 +2778,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-126",
+					"id" : "obj-128",
 					"maxclass" : "newobj",
 					"text" : "t b i b",
 					"patching_rect" : [
@@ -2740,7 +2798,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-127",
+					"id" : "obj-129",
 					"maxclass" : "message",
 					"text" : "1",
 					"patching_rect" : [
@@ -2758,7 +2816,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-128",
+					"id" : "obj-130",
 					"maxclass" : "message",
 					"text" : "nochord",
 					"patching_rect" : [
@@ -2776,7 +2834,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-129",
+					"id" : "obj-131",
 					"maxclass" : "message",
 					"text" : "1",
 					"patching_rect" : [
@@ -2794,7 +2852,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-130",
+					"id" : "obj-132",
 					"maxclass" : "message",
 					"text" : "0",
 					"patching_rect" : [
@@ -2812,7 +2870,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-131",
+					"id" : "obj-133",
 					"maxclass" : "newobj",
 					"text" : "t i",
 					"patching_rect" : [
@@ -2830,18 +2888,19 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-132",
+					"id" : "obj-134",
 					"maxclass" : "newobj",
-					"text" : "t b b b b b b b b b b",
+					"text" : "t b b b b b b b b b b b",
 					"patching_rect" : [
 						840.0,
 						90.0,
-						159.0,
+						173.0,
 						22.0
 					],
 					"numinlets" : 1,
-					"numoutlets" : 10,
+					"numoutlets" : 11,
 					"outlettype" : [
+						"bang",
 						"bang",
 						"bang",
 						"bang",
@@ -2857,7 +2916,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-133",
+					"id" : "obj-135",
 					"maxclass" : "newobj",
 					"text" : "t b b",
 					"patching_rect" : [
@@ -2876,7 +2935,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-134",
+					"id" : "obj-136",
 					"maxclass" : "newobj",
 					"text" : "t b b b",
 					"patching_rect" : [
@@ -2896,7 +2955,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-135",
+					"id" : "obj-137",
 					"maxclass" : "newobj",
 					"text" : "route checkpoint latency_p50_ms",
 					"patching_rect" : [
@@ -2916,7 +2975,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-136",
+					"id" : "obj-138",
 					"maxclass" : "newobj",
 					"text" : "t l l",
 					"patching_rect" : [
@@ -2935,7 +2994,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-137",
+					"id" : "obj-139",
 					"maxclass" : "newobj",
 					"text" : "prepend setsymbol",
 					"patching_rect" : [
@@ -2953,7 +3012,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-138",
+					"id" : "obj-140",
 					"maxclass" : "newobj",
 					"text" : "prepend set",
 					"patching_rect" : [
@@ -2971,7 +3030,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-139",
+					"id" : "obj-141",
 					"maxclass" : "message",
 					"text" : "set latency $1 ms",
 					"patching_rect" : [
@@ -2989,7 +3048,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-140",
+					"id" : "obj-142",
 					"maxclass" : "message",
 					"text" : "set $2",
 					"patching_rect" : [
@@ -3007,7 +3066,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-141",
+					"id" : "obj-143",
 					"maxclass" : "message",
 					"text" : "clear",
 					"patching_rect" : [
@@ -3025,7 +3084,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-142",
+					"id" : "obj-144",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -3043,7 +3102,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-143",
+					"id" : "obj-145",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -3061,7 +3120,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-144",
+					"id" : "obj-146",
 					"maxclass" : "newobj",
 					"text" : "transport",
 					"patching_rect" : [
@@ -3087,7 +3146,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-145",
+					"id" : "obj-147",
 					"maxclass" : "newobj",
 					"text" : "zl reg",
 					"patching_rect" : [
@@ -3106,7 +3165,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-146",
+					"id" : "obj-148",
 					"maxclass" : "newobj",
 					"text" : "expr $f1/480.",
 					"patching_rect" : [
@@ -3124,7 +3183,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-147",
+					"id" : "obj-149",
 					"maxclass" : "newobj",
 					"text" : "pack i f f",
 					"patching_rect" : [
@@ -3142,7 +3201,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-148",
+					"id" : "obj-150",
 					"maxclass" : "newobj",
 					"text" : "t b",
 					"patching_rect" : [
@@ -3160,7 +3219,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-149",
+					"id" : "obj-151",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/transport",
 					"patching_rect" : [
@@ -3178,7 +3237,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-150",
+					"id" : "obj-152",
 					"maxclass" : "newobj",
 					"text" : "live.path",
 					"patching_rect" : [
@@ -3198,7 +3257,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-151",
+					"id" : "obj-153",
 					"maxclass" : "newobj",
 					"text" : "t l l l l l l l",
 					"patching_rect" : [
@@ -3222,7 +3281,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-152",
+					"id" : "obj-154",
 					"maxclass" : "newobj",
 					"text" : "live.observer is_playing",
 					"patching_rect" : [
@@ -3241,7 +3300,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-153",
+					"id" : "obj-155",
 					"maxclass" : "newobj",
 					"text" : "live.observer tempo",
 					"patching_rect" : [
@@ -3260,7 +3319,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-154",
+					"id" : "obj-156",
 					"maxclass" : "newobj",
 					"text" : "live.observer loop",
 					"patching_rect" : [
@@ -3279,7 +3338,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-155",
+					"id" : "obj-157",
 					"maxclass" : "newobj",
 					"text" : "live.observer loop_start",
 					"patching_rect" : [
@@ -3298,7 +3357,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-156",
+					"id" : "obj-158",
 					"maxclass" : "newobj",
 					"text" : "live.observer loop_length",
 					"patching_rect" : [
@@ -3317,7 +3376,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-157",
+					"id" : "obj-159",
 					"maxclass" : "newobj",
 					"text" : "live.observer signature_numerator",
 					"patching_rect" : [
@@ -3336,7 +3395,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-158",
+					"id" : "obj-160",
 					"maxclass" : "newobj",
 					"text" : "live.observer signature_denominator",
 					"patching_rect" : [
@@ -3355,7 +3414,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-159",
+					"id" : "obj-161",
 					"maxclass" : "newobj",
 					"text" : "sel 0",
 					"patching_rect" : [
@@ -3374,7 +3433,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-160",
+					"id" : "obj-162",
 					"maxclass" : "newobj",
 					"text" : "t b b b b b",
 					"patching_rect" : [
@@ -3396,7 +3455,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-161",
+					"id" : "obj-163",
 					"maxclass" : "newobj",
 					"text" : "pack i f f",
 					"patching_rect" : [
@@ -3414,7 +3473,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-162",
+					"id" : "obj-164",
 					"maxclass" : "newobj",
 					"text" : "t b f",
 					"patching_rect" : [
@@ -3433,7 +3492,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-163",
+					"id" : "obj-165",
 					"maxclass" : "newobj",
 					"text" : "t b f",
 					"patching_rect" : [
@@ -3452,7 +3511,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-164",
+					"id" : "obj-166",
 					"maxclass" : "newobj",
 					"text" : "t l l b",
 					"patching_rect" : [
@@ -3472,7 +3531,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-165",
+					"id" : "obj-167",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/loop",
 					"patching_rect" : [
@@ -3490,7 +3549,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-166",
+					"id" : "obj-168",
 					"maxclass" : "newobj",
 					"text" : "unpack i f f",
 					"patching_rect" : [
@@ -3510,7 +3569,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-167",
+					"id" : "obj-169",
 					"maxclass" : "newobj",
 					"text" : "expr int($f1*4+0.5)+int($f2*4+0.5)",
 					"patching_rect" : [
@@ -3528,7 +3587,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-168",
+					"id" : "obj-170",
 					"maxclass" : "newobj",
 					"text" : "t f f",
 					"patching_rect" : [
@@ -3547,7 +3606,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-169",
+					"id" : "obj-171",
 					"maxclass" : "newobj",
 					"text" : "expr int($f1*4+0.5)",
 					"patching_rect" : [
@@ -3565,7 +3624,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-170",
+					"id" : "obj-172",
 					"maxclass" : "newobj",
 					"text" : "expr $i1*4./($i2+($i2==0))",
 					"patching_rect" : [
@@ -3583,7 +3642,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-171",
+					"id" : "obj-173",
 					"maxclass" : "newobj",
 					"text" : "t b i",
 					"patching_rect" : [
@@ -3602,7 +3661,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-172",
+					"id" : "obj-174",
 					"maxclass" : "newobj",
 					"text" : "sel 0",
 					"patching_rect" : [
@@ -3621,7 +3680,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-173",
+					"id" : "obj-175",
 					"maxclass" : "newobj",
 					"text" : "prepend /jam/set beats_per_bar",
 					"patching_rect" : [
@@ -3639,7 +3698,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-174",
+					"id" : "obj-176",
 					"maxclass" : "newobj",
 					"text" : "transport",
 					"patching_rect" : [
@@ -3665,7 +3724,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-175",
+					"id" : "obj-177",
 					"maxclass" : "newobj",
 					"text" : "expr int($f1/120.+0.5)",
 					"patching_rect" : [
@@ -3683,7 +3742,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-176",
+					"id" : "obj-178",
 					"maxclass" : "newobj",
 					"text" : "t i i i i i",
 					"patching_rect" : [
@@ -3705,7 +3764,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-177",
+					"id" : "obj-179",
 					"maxclass" : "newobj",
 					"text" : "expr ($i1!=$i2+1)*(1+($i3*($i1==$i4)*($i2==$i5-1)==0))",
 					"patching_rect" : [
@@ -3723,7 +3782,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-178",
+					"id" : "obj-180",
 					"maxclass" : "newobj",
 					"text" : "sel 1 2",
 					"patching_rect" : [
@@ -3743,7 +3802,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-179",
+					"id" : "obj-181",
 					"maxclass" : "message",
 					"text" : "-1000",
 					"patching_rect" : [
@@ -3761,7 +3820,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-180",
+					"id" : "obj-182",
 					"maxclass" : "newobj",
 					"text" : "t i i i i i",
 					"patching_rect" : [
@@ -3783,7 +3842,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-181",
+					"id" : "obj-183",
 					"maxclass" : "message",
 					"text" : "0",
 					"patching_rect" : [
@@ -3801,7 +3860,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-182",
+					"id" : "obj-184",
 					"maxclass" : "newobj",
 					"text" : "t b b",
 					"patching_rect" : [
@@ -3820,7 +3879,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-183",
+					"id" : "obj-185",
 					"maxclass" : "newobj",
 					"text" : "t b b b b b",
 					"patching_rect" : [
@@ -3842,7 +3901,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-184",
+					"id" : "obj-186",
 					"maxclass" : "newobj",
 					"text" : "t i i i i",
 					"patching_rect" : [
@@ -3863,7 +3922,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-185",
+					"id" : "obj-187",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -3882,7 +3941,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-186",
+					"id" : "obj-188",
 					"maxclass" : "message",
 					"text" : "remove $1",
 					"patching_rect" : [
@@ -3900,7 +3959,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-187",
+					"id" : "obj-189",
 					"maxclass" : "newobj",
 					"text" : "expr $i1%4",
 					"patching_rect" : [
@@ -3918,7 +3977,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-188",
+					"id" : "obj-190",
 					"maxclass" : "newobj",
 					"text" : "sel 0",
 					"patching_rect" : [
@@ -3937,7 +3996,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-189",
+					"id" : "obj-191",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -3956,7 +4015,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-190",
+					"id" : "obj-192",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -3975,7 +4034,7 @@
 			},
 			{
 				"box" : {
-					"id" : "obj-191",
+					"id" : "obj-193",
 					"maxclass" : "newobj",
 					"text" : "t i i",
 					"patching_rect" : [
@@ -3997,11 +4056,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-34",
+						"obj-35",
 						0
 					],
 					"destination" : [
-						"obj-35",
+						"obj-36",
 						0
 					]
 				}
@@ -4009,22 +4068,10 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-35",
+						"obj-36",
 						6
 					],
 					"destination" : [
-						"obj-36",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-36",
-						0
-					],
-					"destination" : [
 						"obj-37",
 						0
 					]
@@ -4070,10 +4117,22 @@
 				"patchline" : {
 					"source" : [
 						"obj-40",
+						0
+					],
+					"destination" : [
+						"obj-41",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-41",
 						2
 					],
 					"destination" : [
-						"obj-41",
+						"obj-42",
 						0
 					]
 				}
@@ -4081,7 +4140,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-41",
+						"obj-42",
 						0
 					],
 					"destination" : [
@@ -4093,44 +4152,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-40",
+						"obj-41",
 						1
-					],
-					"destination" : [
-						"obj-43",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-43",
-						0
-					],
-					"destination" : [
-						"obj-42",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-40",
-						0
-					],
-					"destination" : [
-						"obj-45",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-45",
-						0
 					],
 					"destination" : [
 						"obj-44",
@@ -4141,7 +4164,19 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-32",
+						"obj-44",
+						0
+					],
+					"destination" : [
+						"obj-43",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-41",
 						0
 					],
 					"destination" : [
@@ -4157,6 +4192,18 @@
 						0
 					],
 					"destination" : [
+						"obj-45",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-33",
+						0
+					],
+					"destination" : [
 						"obj-47",
 						0
 					]
@@ -4169,7 +4216,7 @@
 						0
 					],
 					"destination" : [
-						"obj-42",
+						"obj-48",
 						0
 					]
 				}
@@ -4177,11 +4224,23 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-47",
+						"obj-48",
+						0
+					],
+					"destination" : [
+						"obj-43",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-48",
 						1
 					],
 					"destination" : [
-						"obj-44",
+						"obj-45",
 						0
 					]
 				}
@@ -4189,7 +4248,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-44",
+						"obj-45",
 						0
 					],
 					"destination" : [
@@ -4201,11 +4260,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-35",
+						"obj-36",
 						5
 					],
 					"destination" : [
-						"obj-25",
+						"obj-26",
 						0
 					]
 				}
@@ -4213,11 +4272,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-25",
+						"obj-26",
 						0
 					],
 					"destination" : [
-						"obj-48",
+						"obj-49",
 						0
 					]
 				}
@@ -4225,11 +4284,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-48",
+						"obj-49",
 						2
 					],
 					"destination" : [
-						"obj-49",
+						"obj-50",
 						0
 					]
 				}
@@ -4237,7 +4296,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-49",
+						"obj-50",
 						0
 					],
 					"destination" : [
@@ -4249,11 +4308,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-48",
+						"obj-49",
 						1
 					],
 					"destination" : [
-						"obj-50",
+						"obj-51",
 						0
 					]
 				}
@@ -4261,7 +4320,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-50",
+						"obj-51",
 						0
 					],
 					"destination" : [
@@ -4273,44 +4332,8 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-48",
+						"obj-49",
 						0
-					],
-					"destination" : [
-						"obj-51",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-51",
-						0
-					],
-					"destination" : [
-						"obj-32",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-42",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-35",
-						2
 					],
 					"destination" : [
 						"obj-52",
@@ -4321,1711 +4344,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-35",
-						1
-					],
-					"destination" : [
-						"obj-53",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-35",
-						0
-					],
-					"destination" : [
-						"obj-54",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-54",
-						0
-					],
-					"destination" : [
-						"obj-55",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-55",
-						1
-					],
-					"destination" : [
-						"obj-56",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-56",
-						0
-					],
-					"destination" : [
-						"obj-57",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-57",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-55",
-						0
-					],
-					"destination" : [
-						"obj-58",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-59",
-						0
-					],
-					"destination" : [
-						"obj-60",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-60",
-						1
-					],
-					"destination" : [
-						"obj-61",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-61",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-60",
-						0
-					],
-					"destination" : [
-						"obj-62",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-62",
-						0
-					],
-					"destination" : [
-						"obj-3",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-3",
-						0
-					],
-					"destination" : [
-						"obj-63",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-63",
-						0
-					],
-					"destination" : [
-						"obj-64",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-64",
-						0
-					],
-					"destination" : [
-						"obj-30",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-12",
-						0
-					],
-					"destination" : [
-						"obj-65",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-65",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-10",
-						1
-					],
-					"destination" : [
-						"obj-66",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-66",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-15",
-						1
-					],
-					"destination" : [
-						"obj-67",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-67",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-17",
-						1
-					],
-					"destination" : [
-						"obj-68",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-68",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-13",
-						0
-					],
-					"destination" : [
-						"obj-69",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-69",
-						0
-					],
-					"destination" : [
-						"obj-70",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-70",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-69",
-						1
-					],
-					"destination" : [
-						"obj-71",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-8",
-						1
-					],
-					"destination" : [
-						"obj-72",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-72",
-						0
-					],
-					"destination" : [
-						"obj-11",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-72",
-						1
-					],
-					"destination" : [
-						"obj-73",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-73",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-11",
-						0
-					],
-					"destination" : [
-						"obj-74",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-74",
-						0
-					],
-					"destination" : [
-						"obj-75",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-75",
-						1
-					],
-					"destination" : [
-						"obj-76",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-76",
-						0
-					],
-					"destination" : [
-						"obj-8",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-75",
-						0
-					],
-					"destination" : [
-						"obj-77",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-77",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-22",
-						0
-					],
-					"destination" : [
-						"obj-78",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-78",
-						0
-					],
-					"destination" : [
-						"obj-79",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-79",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-80",
-						0
-					],
-					"destination" : [
-						"obj-82",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-21",
-						0
-					],
-					"destination" : [
-						"obj-83",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-35",
-						4
-					],
-					"destination" : [
-						"obj-21",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-82",
-						0
-					],
-					"destination" : [
-						"obj-83",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-83",
-						0
-					],
-					"destination" : [
-						"obj-81",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-82",
-						1
-					],
-					"destination" : [
-						"obj-84",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-84",
-						0
-					],
-					"destination" : [
-						"obj-85",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-85",
-						1
-					],
-					"destination" : [
-						"obj-86",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-86",
-						7
-					],
-					"destination" : [
-						"obj-87",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-87",
-						0
-					],
-					"destination" : [
-						"obj-88",
-						2
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-85",
-						0
-					],
-					"destination" : [
-						"obj-88",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-88",
-						0
-					],
-					"destination" : [
-						"obj-89",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-89",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-90",
-						0
-					],
-					"destination" : [
-						"obj-81",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-19",
-						0
-					],
-					"destination" : [
-						"obj-91",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-35",
-						3
-					],
-					"destination" : [
-						"obj-19",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-91",
-						0
-					],
-					"destination" : [
-						"obj-90",
-						6
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-91",
-						1
-					],
-					"destination" : [
-						"obj-93",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-78",
-						2
-					],
-					"destination" : [
-						"obj-93",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-60",
-						2
-					],
-					"destination" : [
-						"obj-93",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-93",
-						1
-					],
-					"destination" : [
-						"obj-92",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-93",
-						0
-					],
-					"destination" : [
-						"obj-94",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-94",
-						0
-					],
-					"destination" : [
-						"obj-92",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-92",
-						0
-					],
-					"destination" : [
-						"obj-95",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-95",
-						0
-					],
-					"destination" : [
-						"obj-96",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-96",
-						0
-					],
-					"destination" : [
-						"obj-90",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-98",
-						0
-					],
-					"destination" : [
-						"obj-97",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-99",
-						0
-					],
-					"destination" : [
-						"obj-100",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-100",
-						2
-					],
-					"destination" : [
-						"obj-93",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-100",
-						1
-					],
-					"destination" : [
-						"obj-98",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-100",
-						0
-					],
-					"destination" : [
-						"obj-101",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-99",
-						1
-					],
-					"destination" : [
-						"obj-102",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-102",
-						2
-					],
-					"destination" : [
-						"obj-93",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-102",
-						1
-					],
-					"destination" : [
-						"obj-98",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-102",
-						0
-					],
-					"destination" : [
-						"obj-103",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-103",
-						0
-					],
-					"destination" : [
-						"obj-104",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-104",
-						0
-					],
-					"destination" : [
-						"obj-105",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-101",
-						0
-					],
-					"destination" : [
-						"obj-105",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-105",
-						0
-					],
-					"destination" : [
-						"obj-27",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-103",
-						1
-					],
-					"destination" : [
-						"obj-106",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-106",
-						1
-					],
-					"destination" : [
-						"obj-92",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-106",
-						0
-					],
-					"destination" : [
-						"obj-107",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-107",
-						0
-					],
-					"destination" : [
-						"obj-108",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-108",
-						0
-					],
-					"destination" : [
-						"obj-90",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-2",
-						0
-					],
-					"destination" : [
-						"obj-109",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-110",
-						0
-					],
-					"destination" : [
-						"obj-99",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-111",
-						1
-					],
-					"destination" : [
-						"obj-112",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-112",
-						0
-					],
-					"destination" : [
-						"obj-114",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-114",
-						0
-					],
-					"destination" : [
-						"obj-115",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-115",
-						0
-					],
-					"destination" : [
-						"obj-113",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-114",
-						1
-					],
-					"destination" : [
-						"obj-116",
-						5
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-114",
-						2
-					],
-					"destination" : [
-						"obj-117",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-117",
-						0
-					],
-					"destination" : [
-						"obj-118",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-118",
-						0
-					],
-					"destination" : [
-						"obj-119",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-119",
-						0
-					],
-					"destination" : [
-						"obj-116",
-						6
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-111",
-						0
-					],
-					"destination" : [
-						"obj-116",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-116",
-						0
-					],
-					"destination" : [
-						"obj-120",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-120",
-						0
-					],
-					"destination" : [
-						"obj-113",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-113",
-						0
-					],
-					"destination" : [
-						"obj-110",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-120",
-						1
-					],
-					"destination" : [
-						"obj-99",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-109",
-						0
-					],
-					"destination" : [
-						"obj-121",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-121",
-						2
-					],
-					"destination" : [
-						"obj-122",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-122",
-						0
-					],
-					"destination" : [
-						"obj-123",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-123",
-						1
-					],
-					"destination" : [
-						"obj-116",
-						4
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-121",
-						1
-					],
-					"destination" : [
-						"obj-124",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-124",
-						0
-					],
-					"destination" : [
-						"obj-111",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-121",
-						0
-					],
-					"destination" : [
-						"obj-125",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-125",
-						1
-					],
-					"destination" : [
-						"obj-120",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-109",
-						1
-					],
-					"destination" : [
-						"obj-126",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-126",
-						2
-					],
-					"destination" : [
-						"obj-127",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-127",
-						0
-					],
-					"destination" : [
-						"obj-116",
-						4
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-126",
-						1
-					],
-					"destination" : [
-						"obj-111",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-126",
-						0
-					],
-					"destination" : [
-						"obj-128",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-128",
-						0
-					],
-					"destination" : [
-						"obj-120",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-129",
-						0
-					],
-					"destination" : [
-						"obj-131",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-130",
-						0
-					],
-					"destination" : [
-						"obj-131",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-131",
-						0
-					],
-					"destination" : [
-						"obj-6",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-109",
-						2
-					],
-					"destination" : [
-						"obj-132",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-132",
-						9
-					],
-					"destination" : [
-						"obj-129",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-132",
-						8
-					],
-					"destination" : [
-						"obj-53",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-132",
-						7
-					],
-					"destination" : [
-						"obj-12",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-132",
-						6
-					],
-					"destination" : [
-						"obj-13",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-132",
-						5
-					],
-					"destination" : [
-						"obj-10",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-132",
-						4
-					],
-					"destination" : [
-						"obj-15",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-132",
-						3
-					],
-					"destination" : [
-						"obj-17",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-132",
-						0
-					],
-					"destination" : [
-						"obj-8",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-109",
-						3
-					],
-					"destination" : [
-						"obj-133",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-133",
-						1
-					],
-					"destination" : [
-						"obj-129",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-133",
-						0
-					],
-					"destination" : [
-						"obj-53",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-53",
-						0
-					],
-					"destination" : [
-						"obj-134",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-134",
-						2
-					],
-					"destination" : [
-						"obj-130",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-134",
-						1
-					],
-					"destination" : [
-						"obj-32",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-134",
-						0
-					],
-					"destination" : [
-						"obj-53",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-109",
-						4
-					],
-					"destination" : [
-						"obj-135",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-135",
-						0
-					],
-					"destination" : [
-						"obj-136",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-136",
-						1
-					],
-					"destination" : [
-						"obj-137",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-137",
-						0
-					],
-					"destination" : [
-						"obj-8",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-136",
-						0
-					],
-					"destination" : [
-						"obj-138",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-138",
-						0
-					],
-					"destination" : [
-						"obj-28",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-135",
-						1
-					],
-					"destination" : [
-						"obj-139",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-139",
-						0
-					],
-					"destination" : [
-						"obj-29",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-109",
-						5
-					],
-					"destination" : [
-						"obj-140",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-140",
+						"obj-52",
 						0
 					],
 					"destination" : [
@@ -6037,151 +4356,7 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-78",
-						1
-					],
-					"destination" : [
-						"obj-142",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-142",
-						0
-					],
-					"destination" : [
-						"obj-141",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-141",
-						0
-					],
-					"destination" : [
-						"obj-110",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-143",
-						0
-					],
-					"destination" : [
-						"obj-144",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-144",
-						6
-					],
-					"destination" : [
-						"obj-145",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-144",
-						7
-					],
-					"destination" : [
-						"obj-146",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-146",
-						0
-					],
-					"destination" : [
-						"obj-147",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-144",
-						4
-					],
-					"destination" : [
-						"obj-147",
-						2
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-144",
-						0
-					],
-					"destination" : [
-						"obj-148",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-148",
-						0
-					],
-					"destination" : [
-						"obj-145",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-145",
-						0
-					],
-					"destination" : [
-						"obj-147",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-147",
-						0
-					],
-					"destination" : [
-						"obj-149",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-149",
+						"obj-43",
 						0
 					],
 					"destination" : [
@@ -6193,119 +4368,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-52",
-						0
-					],
-					"destination" : [
-						"obj-150",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-150",
-						0
-					],
-					"destination" : [
-						"obj-151",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-151",
-						0
-					],
-					"destination" : [
-						"obj-152",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-151",
-						1
-					],
-					"destination" : [
-						"obj-153",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-151",
+						"obj-36",
 						2
 					],
 					"destination" : [
-						"obj-154",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-151",
-						3
-					],
-					"destination" : [
-						"obj-155",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-151",
-						4
-					],
-					"destination" : [
-						"obj-156",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-151",
-						5
-					],
-					"destination" : [
-						"obj-157",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-151",
-						6
-					],
-					"destination" : [
-						"obj-158",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-152",
-						0
-					],
-					"destination" : [
-						"obj-159",
+						"obj-53",
 						0
 					]
 				}
@@ -6313,23 +4380,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-159",
-						0
-					],
-					"destination" : [
-						"obj-160",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-159",
+						"obj-36",
 						1
 					],
 					"destination" : [
-						"obj-143",
+						"obj-54",
 						0
 					]
 				}
@@ -6337,11 +4392,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-153",
+						"obj-36",
 						0
 					],
 					"destination" : [
-						"obj-143",
+						"obj-55",
 						0
 					]
 				}
@@ -6349,11 +4404,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-154",
+						"obj-55",
 						0
 					],
 					"destination" : [
-						"obj-161",
+						"obj-56",
 						0
 					]
 				}
@@ -6361,35 +4416,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-155",
-						0
-					],
-					"destination" : [
-						"obj-162",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-162",
+						"obj-56",
 						1
 					],
 					"destination" : [
-						"obj-161",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-162",
-						0
-					],
-					"destination" : [
-						"obj-161",
+						"obj-57",
 						0
 					]
 				}
@@ -6397,239 +4428,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-156",
+						"obj-57",
 						0
 					],
 					"destination" : [
-						"obj-163",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-163",
-						1
-					],
-					"destination" : [
-						"obj-161",
-						2
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-163",
-						0
-					],
-					"destination" : [
-						"obj-161",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-132",
-						1
-					],
-					"destination" : [
-						"obj-161",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-161",
-						0
-					],
-					"destination" : [
-						"obj-164",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-164",
-						0
-					],
-					"destination" : [
-						"obj-165",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-165",
-						0
-					],
-					"destination" : [
-						"obj-1",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-164",
-						1
-					],
-					"destination" : [
-						"obj-166",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-166",
-						2
-					],
-					"destination" : [
-						"obj-167",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-166",
-						1
-					],
-					"destination" : [
-						"obj-168",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-168",
-						1
-					],
-					"destination" : [
-						"obj-169",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-168",
-						0
-					],
-					"destination" : [
-						"obj-167",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-157",
-						0
-					],
-					"destination" : [
-						"obj-170",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-158",
-						0
-					],
-					"destination" : [
-						"obj-171",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-171",
-						1
-					],
-					"destination" : [
-						"obj-170",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-171",
-						0
-					],
-					"destination" : [
-						"obj-170",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-132",
-						2
-					],
-					"destination" : [
-						"obj-170",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-170",
-						0
-					],
-					"destination" : [
-						"obj-172",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-172",
-						1
-					],
-					"destination" : [
-						"obj-173",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-173",
-						0
-					],
-					"destination" : [
-						"obj-1",
+						"obj-58",
 						0
 					]
 				}
@@ -6641,7 +4444,7 @@
 						0
 					],
 					"destination" : [
-						"obj-174",
+						"obj-1",
 						0
 					]
 				}
@@ -6649,23 +4452,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-174",
-						7
-					],
-					"destination" : [
-						"obj-175",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-175",
+						"obj-56",
 						0
 					],
 					"destination" : [
-						"obj-176",
+						"obj-59",
 						0
 					]
 				}
@@ -6673,23 +4464,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-176",
-						4
-					],
-					"destination" : [
-						"obj-177",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-177",
+						"obj-60",
 						0
 					],
 					"destination" : [
-						"obj-178",
+						"obj-61",
 						0
 					]
 				}
@@ -6697,47 +4476,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-179",
-						0
-					],
-					"destination" : [
-						"obj-180",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-181",
-						0
-					],
-					"destination" : [
-						"obj-116",
-						6
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-178",
-						0
-					],
-					"destination" : [
-						"obj-182",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-182",
+						"obj-61",
 						1
 					],
 					"destination" : [
-						"obj-179",
+						"obj-62",
 						0
 					]
 				}
@@ -6745,11 +4488,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-182",
+						"obj-62",
 						0
 					],
 					"destination" : [
-						"obj-143",
+						"obj-1",
 						0
 					]
 				}
@@ -6757,11 +4500,95 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-178",
+						"obj-61",
+						0
+					],
+					"destination" : [
+						"obj-63",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-63",
+						0
+					],
+					"destination" : [
+						"obj-3",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-3",
+						0
+					],
+					"destination" : [
+						"obj-64",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-64",
+						0
+					],
+					"destination" : [
+						"obj-65",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-65",
+						0
+					],
+					"destination" : [
+						"obj-31",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-12",
+						0
+					],
+					"destination" : [
+						"obj-66",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-66",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-10",
 						1
 					],
 					"destination" : [
-						"obj-183",
+						"obj-67",
 						0
 					]
 				}
@@ -6769,11 +4596,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-183",
-						4
+						"obj-67",
+						0
 					],
 					"destination" : [
-						"obj-181",
+						"obj-1",
 						0
 					]
 				}
@@ -6781,35 +4608,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-183",
-						3
-					],
-					"destination" : [
-						"obj-179",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-183",
-						2
-					],
-					"destination" : [
-						"obj-93",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-183",
+						"obj-16",
 						1
 					],
 					"destination" : [
-						"obj-141",
+						"obj-68",
 						0
 					]
 				}
@@ -6817,23 +4620,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-183",
+						"obj-68",
 						0
 					],
 					"destination" : [
-						"obj-143",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-176",
-						3
-					],
-					"destination" : [
-						"obj-184",
+						"obj-1",
 						0
 					]
 				}
@@ -6841,131 +4632,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-184",
-						3
-					],
-					"destination" : [
-						"obj-117",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-184",
-						2
-					],
-					"destination" : [
-						"obj-112",
-						2
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-184",
+						"obj-18",
 						1
 					],
 					"destination" : [
-						"obj-116",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-184",
-						0
-					],
-					"destination" : [
-						"obj-97",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-97",
-						0
-					],
-					"destination" : [
-						"obj-116",
-						2
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-180",
-						4
-					],
-					"destination" : [
-						"obj-117",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-180",
-						3
-					],
-					"destination" : [
-						"obj-112",
-						2
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-180",
-						2
-					],
-					"destination" : [
-						"obj-116",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-180",
-						1
-					],
-					"destination" : [
-						"obj-116",
-						2
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-180",
-						0
-					],
-					"destination" : [
-						"obj-177",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-176",
-						2
-					],
-					"destination" : [
-						"obj-185",
+						"obj-69",
 						0
 					]
 				}
@@ -6973,11 +4644,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-185",
-						1
+						"obj-69",
+						0
 					],
 					"destination" : [
-						"obj-110",
+						"obj-1",
 						0
 					]
 				}
@@ -6985,11 +4656,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-185",
+						"obj-14",
 						0
 					],
 					"destination" : [
-						"obj-186",
+						"obj-70",
 						0
 					]
 				}
@@ -6997,11 +4668,11 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-186",
+						"obj-70",
 						0
 					],
 					"destination" : [
-						"obj-110",
+						"obj-1",
 						0
 					]
 				}
@@ -7009,156 +4680,12 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-176",
-						1
-					],
-					"destination" : [
-						"obj-187",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-187",
+						"obj-13",
 						0
 					],
 					"destination" : [
-						"obj-188",
+						"obj-71",
 						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-188",
-						0
-					],
-					"destination" : [
-						"obj-143",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-176",
-						0
-					],
-					"destination" : [
-						"obj-177",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-166",
-						0
-					],
-					"destination" : [
-						"obj-189",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-189",
-						1
-					],
-					"destination" : [
-						"obj-112",
-						1
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-189",
-						0
-					],
-					"destination" : [
-						"obj-177",
-						2
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-169",
-						0
-					],
-					"destination" : [
-						"obj-190",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-190",
-						1
-					],
-					"destination" : [
-						"obj-112",
-						4
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-190",
-						0
-					],
-					"destination" : [
-						"obj-177",
-						3
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-167",
-						0
-					],
-					"destination" : [
-						"obj-191",
-						0
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-191",
-						1
-					],
-					"destination" : [
-						"obj-112",
-						3
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-191",
-						0
-					],
-					"destination" : [
-						"obj-177",
-						4
 					]
 				}
 			},
@@ -7169,19 +4696,7 @@
 						0
 					],
 					"destination" : [
-						"obj-116",
-						3
-					]
-				}
-			},
-			{
-				"patchline" : {
-					"source" : [
-						"obj-164",
-						2
-					],
-					"destination" : [
-						"obj-141",
+						"obj-72",
 						0
 					]
 				}
@@ -7189,11 +4704,215 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-160",
+						"obj-72",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-71",
+						1
+					],
+					"destination" : [
+						"obj-73",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-8",
+						1
+					],
+					"destination" : [
+						"obj-74",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-74",
+						0
+					],
+					"destination" : [
+						"obj-11",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-74",
+						1
+					],
+					"destination" : [
+						"obj-75",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-75",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-11",
+						0
+					],
+					"destination" : [
+						"obj-76",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-76",
+						0
+					],
+					"destination" : [
+						"obj-77",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-77",
+						1
+					],
+					"destination" : [
+						"obj-78",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-78",
+						0
+					],
+					"destination" : [
+						"obj-8",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-77",
+						0
+					],
+					"destination" : [
+						"obj-79",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-79",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-23",
+						0
+					],
+					"destination" : [
+						"obj-80",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-80",
+						0
+					],
+					"destination" : [
+						"obj-81",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-81",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-82",
+						0
+					],
+					"destination" : [
+						"obj-84",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-22",
+						0
+					],
+					"destination" : [
+						"obj-85",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-36",
 						4
 					],
 					"destination" : [
-						"obj-181",
+						"obj-22",
 						0
 					]
 				}
@@ -7201,11 +4920,23 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-160",
-						3
+						"obj-84",
+						0
 					],
 					"destination" : [
-						"obj-179",
+						"obj-85",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-85",
+						0
+					],
+					"destination" : [
+						"obj-83",
 						0
 					]
 				}
@@ -7213,8 +4944,116 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-160",
+						"obj-84",
+						1
+					],
+					"destination" : [
+						"obj-86",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-86",
+						0
+					],
+					"destination" : [
+						"obj-87",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-87",
+						1
+					],
+					"destination" : [
+						"obj-88",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-88",
+						7
+					],
+					"destination" : [
+						"obj-89",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-89",
+						0
+					],
+					"destination" : [
+						"obj-90",
 						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-87",
+						0
+					],
+					"destination" : [
+						"obj-90",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-90",
+						0
+					],
+					"destination" : [
+						"obj-91",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-91",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-92",
+						0
+					],
+					"destination" : [
+						"obj-83",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-20",
+						0
 					],
 					"destination" : [
 						"obj-93",
@@ -7225,7 +5064,1027 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-160",
+						"obj-36",
+						3
+					],
+					"destination" : [
+						"obj-20",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-93",
+						0
+					],
+					"destination" : [
+						"obj-92",
+						6
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-93",
+						1
+					],
+					"destination" : [
+						"obj-95",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-80",
+						2
+					],
+					"destination" : [
+						"obj-95",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-61",
+						2
+					],
+					"destination" : [
+						"obj-95",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-95",
+						1
+					],
+					"destination" : [
+						"obj-94",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-95",
+						0
+					],
+					"destination" : [
+						"obj-96",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-96",
+						0
+					],
+					"destination" : [
+						"obj-94",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-94",
+						0
+					],
+					"destination" : [
+						"obj-97",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-97",
+						0
+					],
+					"destination" : [
+						"obj-98",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-98",
+						0
+					],
+					"destination" : [
+						"obj-92",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-100",
+						0
+					],
+					"destination" : [
+						"obj-99",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-101",
+						0
+					],
+					"destination" : [
+						"obj-102",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-102",
+						2
+					],
+					"destination" : [
+						"obj-95",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-102",
+						1
+					],
+					"destination" : [
+						"obj-100",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-102",
+						0
+					],
+					"destination" : [
+						"obj-103",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-101",
+						1
+					],
+					"destination" : [
+						"obj-104",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-104",
+						2
+					],
+					"destination" : [
+						"obj-95",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-104",
+						1
+					],
+					"destination" : [
+						"obj-100",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-104",
+						0
+					],
+					"destination" : [
+						"obj-105",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-105",
+						0
+					],
+					"destination" : [
+						"obj-106",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-106",
+						0
+					],
+					"destination" : [
+						"obj-107",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-103",
+						0
+					],
+					"destination" : [
+						"obj-107",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-107",
+						0
+					],
+					"destination" : [
+						"obj-28",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-105",
+						1
+					],
+					"destination" : [
+						"obj-108",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-108",
+						1
+					],
+					"destination" : [
+						"obj-94",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-108",
+						0
+					],
+					"destination" : [
+						"obj-109",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-109",
+						0
+					],
+					"destination" : [
+						"obj-110",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-110",
+						0
+					],
+					"destination" : [
+						"obj-92",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-2",
+						0
+					],
+					"destination" : [
+						"obj-111",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-112",
+						0
+					],
+					"destination" : [
+						"obj-101",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-113",
+						1
+					],
+					"destination" : [
+						"obj-114",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-114",
+						0
+					],
+					"destination" : [
+						"obj-116",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-116",
+						0
+					],
+					"destination" : [
+						"obj-117",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-117",
+						0
+					],
+					"destination" : [
+						"obj-115",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-116",
+						1
+					],
+					"destination" : [
+						"obj-118",
+						5
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-116",
+						2
+					],
+					"destination" : [
+						"obj-119",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-119",
+						0
+					],
+					"destination" : [
+						"obj-120",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-120",
+						0
+					],
+					"destination" : [
+						"obj-121",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-121",
+						0
+					],
+					"destination" : [
+						"obj-118",
+						6
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-113",
+						0
+					],
+					"destination" : [
+						"obj-118",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-118",
+						0
+					],
+					"destination" : [
+						"obj-122",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-122",
+						0
+					],
+					"destination" : [
+						"obj-115",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-115",
+						0
+					],
+					"destination" : [
+						"obj-112",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-122",
+						1
+					],
+					"destination" : [
+						"obj-101",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-111",
+						0
+					],
+					"destination" : [
+						"obj-123",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-123",
+						2
+					],
+					"destination" : [
+						"obj-124",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-124",
+						0
+					],
+					"destination" : [
+						"obj-125",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-125",
+						1
+					],
+					"destination" : [
+						"obj-118",
+						4
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-123",
+						1
+					],
+					"destination" : [
+						"obj-126",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-126",
+						0
+					],
+					"destination" : [
+						"obj-113",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-123",
+						0
+					],
+					"destination" : [
+						"obj-127",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-127",
+						1
+					],
+					"destination" : [
+						"obj-122",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-111",
+						1
+					],
+					"destination" : [
+						"obj-128",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-128",
+						2
+					],
+					"destination" : [
+						"obj-129",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-129",
+						0
+					],
+					"destination" : [
+						"obj-118",
+						4
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-128",
+						1
+					],
+					"destination" : [
+						"obj-113",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-128",
+						0
+					],
+					"destination" : [
+						"obj-130",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-130",
+						0
+					],
+					"destination" : [
+						"obj-122",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-131",
+						0
+					],
+					"destination" : [
+						"obj-133",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-132",
+						0
+					],
+					"destination" : [
+						"obj-133",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-133",
+						0
+					],
+					"destination" : [
+						"obj-6",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-111",
+						2
+					],
+					"destination" : [
+						"obj-134",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-134",
+						10
+					],
+					"destination" : [
+						"obj-131",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-134",
+						9
+					],
+					"destination" : [
+						"obj-54",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-134",
+						8
+					],
+					"destination" : [
+						"obj-12",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-134",
+						7
+					],
+					"destination" : [
+						"obj-14",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-134",
+						6
+					],
+					"destination" : [
+						"obj-13",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-134",
+						5
+					],
+					"destination" : [
+						"obj-10",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-134",
+						4
+					],
+					"destination" : [
+						"obj-16",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-134",
+						3
+					],
+					"destination" : [
+						"obj-18",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-134",
+						0
+					],
+					"destination" : [
+						"obj-8",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-111",
+						3
+					],
+					"destination" : [
+						"obj-135",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-135",
+						1
+					],
+					"destination" : [
+						"obj-131",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-135",
+						0
+					],
+					"destination" : [
+						"obj-54",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-54",
+						0
+					],
+					"destination" : [
+						"obj-136",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-136",
+						2
+					],
+					"destination" : [
+						"obj-132",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-136",
+						1
+					],
+					"destination" : [
+						"obj-33",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-136",
+						0
+					],
+					"destination" : [
+						"obj-54",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-111",
+						4
+					],
+					"destination" : [
+						"obj-137",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-137",
+						0
+					],
+					"destination" : [
+						"obj-138",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-138",
+						1
+					],
+					"destination" : [
+						"obj-139",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-139",
+						0
+					],
+					"destination" : [
+						"obj-8",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-138",
+						0
+					],
+					"destination" : [
+						"obj-140",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-140",
+						0
+					],
+					"destination" : [
+						"obj-29",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-137",
 						1
 					],
 					"destination" : [
@@ -7237,11 +6096,1247 @@
 			{
 				"patchline" : {
 					"source" : [
-						"obj-160",
+						"obj-141",
+						0
+					],
+					"destination" : [
+						"obj-30",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-111",
+						5
+					],
+					"destination" : [
+						"obj-142",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-142",
+						0
+					],
+					"destination" : [
+						"obj-34",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-80",
+						1
+					],
+					"destination" : [
+						"obj-144",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-144",
 						0
 					],
 					"destination" : [
 						"obj-143",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-143",
+						0
+					],
+					"destination" : [
+						"obj-112",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-145",
+						0
+					],
+					"destination" : [
+						"obj-146",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-146",
+						6
+					],
+					"destination" : [
+						"obj-147",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-146",
+						7
+					],
+					"destination" : [
+						"obj-148",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-148",
+						0
+					],
+					"destination" : [
+						"obj-149",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-146",
+						4
+					],
+					"destination" : [
+						"obj-149",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-146",
+						0
+					],
+					"destination" : [
+						"obj-150",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-150",
+						0
+					],
+					"destination" : [
+						"obj-147",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-147",
+						0
+					],
+					"destination" : [
+						"obj-149",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-149",
+						0
+					],
+					"destination" : [
+						"obj-151",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-151",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-53",
+						0
+					],
+					"destination" : [
+						"obj-152",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-152",
+						0
+					],
+					"destination" : [
+						"obj-153",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-153",
+						0
+					],
+					"destination" : [
+						"obj-154",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-153",
+						1
+					],
+					"destination" : [
+						"obj-155",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-153",
+						2
+					],
+					"destination" : [
+						"obj-156",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-153",
+						3
+					],
+					"destination" : [
+						"obj-157",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-153",
+						4
+					],
+					"destination" : [
+						"obj-158",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-153",
+						5
+					],
+					"destination" : [
+						"obj-159",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-153",
+						6
+					],
+					"destination" : [
+						"obj-160",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-154",
+						0
+					],
+					"destination" : [
+						"obj-161",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-161",
+						0
+					],
+					"destination" : [
+						"obj-162",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-161",
+						1
+					],
+					"destination" : [
+						"obj-145",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-155",
+						0
+					],
+					"destination" : [
+						"obj-145",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-156",
+						0
+					],
+					"destination" : [
+						"obj-163",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-157",
+						0
+					],
+					"destination" : [
+						"obj-164",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-164",
+						1
+					],
+					"destination" : [
+						"obj-163",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-164",
+						0
+					],
+					"destination" : [
+						"obj-163",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-158",
+						0
+					],
+					"destination" : [
+						"obj-165",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-165",
+						1
+					],
+					"destination" : [
+						"obj-163",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-165",
+						0
+					],
+					"destination" : [
+						"obj-163",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-134",
+						1
+					],
+					"destination" : [
+						"obj-163",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-163",
+						0
+					],
+					"destination" : [
+						"obj-166",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-166",
+						0
+					],
+					"destination" : [
+						"obj-167",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-167",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-166",
+						1
+					],
+					"destination" : [
+						"obj-168",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-168",
+						2
+					],
+					"destination" : [
+						"obj-169",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-168",
+						1
+					],
+					"destination" : [
+						"obj-170",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-170",
+						1
+					],
+					"destination" : [
+						"obj-171",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-170",
+						0
+					],
+					"destination" : [
+						"obj-169",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-159",
+						0
+					],
+					"destination" : [
+						"obj-172",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-160",
+						0
+					],
+					"destination" : [
+						"obj-173",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-173",
+						1
+					],
+					"destination" : [
+						"obj-172",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-173",
+						0
+					],
+					"destination" : [
+						"obj-172",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-134",
+						2
+					],
+					"destination" : [
+						"obj-172",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-172",
+						0
+					],
+					"destination" : [
+						"obj-174",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-174",
+						1
+					],
+					"destination" : [
+						"obj-175",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-175",
+						0
+					],
+					"destination" : [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-59",
+						0
+					],
+					"destination" : [
+						"obj-176",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-176",
+						7
+					],
+					"destination" : [
+						"obj-177",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-177",
+						0
+					],
+					"destination" : [
+						"obj-178",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-178",
+						4
+					],
+					"destination" : [
+						"obj-179",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-179",
+						0
+					],
+					"destination" : [
+						"obj-180",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-181",
+						0
+					],
+					"destination" : [
+						"obj-182",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-183",
+						0
+					],
+					"destination" : [
+						"obj-118",
+						6
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-180",
+						0
+					],
+					"destination" : [
+						"obj-184",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-184",
+						1
+					],
+					"destination" : [
+						"obj-181",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-184",
+						0
+					],
+					"destination" : [
+						"obj-145",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-180",
+						1
+					],
+					"destination" : [
+						"obj-185",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-185",
+						4
+					],
+					"destination" : [
+						"obj-183",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-185",
+						3
+					],
+					"destination" : [
+						"obj-181",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-185",
+						2
+					],
+					"destination" : [
+						"obj-95",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-185",
+						1
+					],
+					"destination" : [
+						"obj-143",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-185",
+						0
+					],
+					"destination" : [
+						"obj-145",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-178",
+						3
+					],
+					"destination" : [
+						"obj-186",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-186",
+						3
+					],
+					"destination" : [
+						"obj-119",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-186",
+						2
+					],
+					"destination" : [
+						"obj-114",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-186",
+						1
+					],
+					"destination" : [
+						"obj-118",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-186",
+						0
+					],
+					"destination" : [
+						"obj-99",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-99",
+						0
+					],
+					"destination" : [
+						"obj-118",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-182",
+						4
+					],
+					"destination" : [
+						"obj-119",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-182",
+						3
+					],
+					"destination" : [
+						"obj-114",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-182",
+						2
+					],
+					"destination" : [
+						"obj-118",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-182",
+						1
+					],
+					"destination" : [
+						"obj-118",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-182",
+						0
+					],
+					"destination" : [
+						"obj-179",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-178",
+						2
+					],
+					"destination" : [
+						"obj-187",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-187",
+						1
+					],
+					"destination" : [
+						"obj-112",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-187",
+						0
+					],
+					"destination" : [
+						"obj-188",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-188",
+						0
+					],
+					"destination" : [
+						"obj-112",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-178",
+						1
+					],
+					"destination" : [
+						"obj-189",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-189",
+						0
+					],
+					"destination" : [
+						"obj-190",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-190",
+						0
+					],
+					"destination" : [
+						"obj-145",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-178",
+						0
+					],
+					"destination" : [
+						"obj-179",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-168",
+						0
+					],
+					"destination" : [
+						"obj-191",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-191",
+						1
+					],
+					"destination" : [
+						"obj-114",
+						1
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-191",
+						0
+					],
+					"destination" : [
+						"obj-179",
+						2
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-171",
+						0
+					],
+					"destination" : [
+						"obj-192",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-192",
+						1
+					],
+					"destination" : [
+						"obj-114",
+						4
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-192",
+						0
+					],
+					"destination" : [
+						"obj-179",
+						3
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-169",
+						0
+					],
+					"destination" : [
+						"obj-193",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-193",
+						1
+					],
+					"destination" : [
+						"obj-114",
+						3
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-193",
+						0
+					],
+					"destination" : [
+						"obj-179",
+						4
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-73",
+						0
+					],
+					"destination" : [
+						"obj-118",
+						3
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-166",
+						2
+					],
+					"destination" : [
+						"obj-143",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-162",
+						4
+					],
+					"destination" : [
+						"obj-183",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-162",
+						3
+					],
+					"destination" : [
+						"obj-181",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-162",
+						2
+					],
+					"destination" : [
+						"obj-95",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-162",
+						1
+					],
+					"destination" : [
+						"obj-143",
+						0
+					]
+				}
+			},
+			{
+				"patchline" : {
+					"source" : [
+						"obj-162",
+						0
+					],
+					"destination" : [
+						"obj-145",
 						0
 					]
 				}
@@ -7273,37 +7368,42 @@
 				"Ahead",
 				0
 			],
-			"obj-15" : [
+			"obj-14" : [
+				"Recall",
+				"Recall",
+				0
+			],
+			"obj-16" : [
 				"Voicing",
 				"Voicing",
 				0
 			],
-			"obj-17" : [
+			"obj-18" : [
 				"Grid",
 				"Grid",
 				0
 			],
-			"obj-19" : [
+			"obj-20" : [
 				"Chord channel",
 				"Chord ch",
 				0
 			],
-			"obj-21" : [
-				"Thru",
-				"Thru",
-				0
-			],
 			"obj-22" : [
+				"Thru",
+				"Thru",
+				0
+			],
+			"obj-23" : [
 				"Reset",
 				"Reset",
 				0
 			],
-			"obj-25" : [
+			"obj-26" : [
 				"Port",
 				"Port",
 				0
 			],
-			"obj-32" : [
+			"obj-33" : [
 				"Secret",
 				"Secret",
 				0

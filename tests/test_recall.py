@@ -1,0 +1,146 @@
+"""Recall (jamcore.recall): when the player repeats a passage, the chords the accompanist plays under it
+fit the notes that came next last time; a melody that never repeats is played exactly as without it."""
+import numpy as np
+import pytest
+
+from bridge.demo import ASSET, simulate_session
+from bridge.session import Session, Settings
+from jamcore import tokens as T
+from jamcore.checkpoints import DEFAULT_POLICY, load_policy_weights
+from jamcore.eval import metrics as M
+from jamcore.harmonize import load_user_melody
+from jamcore.music.chords import Chord
+from jamcore.music.song import Note
+from jamcore.recall import DEFAULT_RECALL, find_repeat, forecast, recall_bias
+from jamcore.stream import StreamingPolicy, play
+
+D, E, Fs, G, A, B = 62, 64, 66, 67, 69, 71
+
+
+def tokens(tune: list[tuple[int, int]]) -> np.ndarray:
+    """Melody tokens of (pitch, beats) notes played legato from frame 0 (pitch None: a rest)."""
+    out = []
+    for pitch, beats in tune:
+        frames = 4 * beats
+        out += [T.SILENCE] * frames if pitch is None else [T.note_on(pitch)] + [T.note_hold(pitch)] * (frames - 1)
+    return np.asarray(out, dtype=np.int64)
+
+
+X = [(Fs, 1), (Fs, 1), (G, 1), (A, 1)]
+Y1, Y2 = [(A, 1), (G, 1), (Fs, 1), (E, 1)], [(E, 1), (D, 1), (D, 2)]
+Z = [(B, 1), (A, 1), (G, 2)]
+
+
+def test_a_repeated_bar_forecasts_the_notes_that_followed_it():
+    heard = tokens(X + Y1 + X[:2])  # the player is two beats into the repeat
+    h = len(heard)
+    assert find_repeat(heard, h, 4) == 32  # two bars back
+    w = forecast(heard, h, 4)  # the next beat: G, as last time
+    assert w is not None and w[G % 12] == pytest.approx(1.0)
+    w = forecast(heard, h + 4, 4)  # the beat after (planned a beat ahead): A
+    assert w is not None and w[A % 12] == pytest.approx(1.0)
+
+
+def test_no_forecast_without_two_beats_and_two_notes_of_repeat():
+    assert forecast(tokens(X + Y1 + X[:1]), 36, 4) is None  # one beat of the repeat heard
+    assert forecast(tokens(X + Y1), 32, 4) is None  # nothing repeats
+    held = tokens([(None, 4), (D, 4), (None, 4), (D, 2)])  # a held note and rests match, but strike once
+    assert forecast(held, len(held), 4) is None
+
+
+def test_the_nearest_repeat_wins_when_two_match_equally():
+    """X Y1 | X Y2 | Z | X ...: the third X ends as the second did (Y2), not as the first (Y1)."""
+    heard = tokens(X + Y1 + X + Y2 + Z + X)
+    h = len(heard)
+    w = forecast(heard, h, 4)
+    assert w is not None and w[E % 12] == pytest.approx(1.0)  # Y2 begins on E; Y1 on A
+
+
+def test_the_forecast_comes_only_from_frames_heard():
+    heard = tokens(X + Y1 + X[:2])
+    h = len(heard)
+    for t in range(h, h + 12):
+        d = find_repeat(heard, t, 4)
+        assert d is None or t - d + 4 <= h
+    assert recall_bias(heard, h, 4, 0.0) is None
+
+
+def test_the_bias_favours_the_chords_that_hold_the_forecast_notes():
+    heard = tokens(X + Y1 + X[:2])
+    bias = recall_bias(heard, len(heard), 4, 6.0)
+    assert bias[T.chord_on(Chord(7, "maj"))] == pytest.approx(6.0)  # G major holds the G to come
+    assert bias[T.chord_hold(Chord(7, "maj"))] == pytest.approx(6.0)  # holding it is scored alike
+    assert bias[T.chord_on(Chord(2, "maj"))] == pytest.approx(0.0)  # D major does not
+    assert bias[T.NO_CHORD] == 0.0
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    weights, _ = load_policy_weights(DEFAULT_POLICY)
+    return weights
+
+
+def test_a_melody_that_never_repeats_is_played_exactly_as_without_recall(shipped):
+    # 55 56 55 57 55 58 ...: no two consecutive notes come twice, so no two beats ever repeat.
+    melody = tokens([(55 + (0 if i % 2 == 0 else 1 + i // 2), 1) for i in range(64)])
+    assert all(forecast(melody[:t], t, 4) is None for t in range(len(melody)))
+    with_recall = play(StreamingPolicy(shipped), melody, 0.9, 1.0, np.random.default_rng(0), recall=DEFAULT_RECALL)
+    without = play(StreamingPolicy(shipped), melody, 0.9, 1.0, np.random.default_rng(0), recall=0.0)
+    assert with_recall == without
+
+
+def demo_tune():
+    song = load_user_melody(ASSET)[0]
+    return song, T.encode_performance(song.melody, int(song.length_beats * 4))
+
+
+def bar_share(mel, chords, bars) -> float:
+    total = M.NoteInChord(0, 0, 0, 0, 0)
+    for b in bars:
+        total = total + M.note_in_chord(mel[16 * b:16 * (b + 1)], np.asarray(chords[16 * b:16 * (b + 1)]))
+    return total.ratio
+
+
+def test_through_the_bridge_the_second_time_round_the_chords_fit_the_tune(shipped):
+    """Ode to Joy through the bridge (one-beat commit): in the bars that repeat an earlier bar (6-7 and
+    14-16; bar 0 is the count-in) recall puts the melody on a chord tone far more often than the policy
+    alone, the whole tune gains, and chords still change only on beats."""
+    song, mel = demo_tune()
+    repeats = (6, 7, 14, 15, 16)
+    on, off, whole_on, whole_off = [], [], [], []
+    for seed in range(3):
+        a = simulate_session(song.melody, StreamingPolicy(shipped), Settings(), seed=seed, bpm=100.0)
+        b = simulate_session(song.melody, StreamingPolicy(shipped), Settings(recall=0.0), seed=seed, bpm=100.0)
+        n = min(len(mel), len(a))
+        on.append(bar_share(mel, a, repeats))
+        off.append(bar_share(mel, b, repeats))
+        whole_on.append(M.note_in_chord(mel[:n], np.asarray(a[:n])).ratio)
+        whole_off.append(M.note_in_chord(mel[:n], np.asarray(b[:n])).ratio)
+        starts = np.flatnonzero(M.chord_event_starts(np.asarray(a)))
+        assert (starts % 4 == 0).all()
+    assert Settings().recall == DEFAULT_RECALL > 0
+    assert np.mean(on) >= 0.9 and np.mean(on) > np.mean(off) + 0.2, (on, off)
+    assert np.mean(whole_on) > np.mean(whole_off) + 0.05, (whole_on, whole_off)
+
+
+def test_a_session_recalls_only_what_was_heard_before_the_frame(shipped):
+    """The session's memory of the melody: the real notes, never a frame at or past the one planned,
+    nor past the transport, and the same after the notes themselves are forgotten (pruned)."""
+    s = Session(StreamingPolicy(shipped), "t", Settings(), seed=0)
+    s.on_transport(True, 0.0, 120.0, 0.0)
+    notes = [Note(60 + (i % 5), i, i + 0.9, 90) for i in range(24)]
+    spf = 60.0 / 120.0 / 4
+    for f in range(96):
+        for n in notes:
+            if n.start * 4 == f:
+                s.on_note(n.pitch, 90, n.start)
+            if int(n.end * 4 + 0.5) == f:
+                s.on_note(n.pitch, 0, n.end)
+        s.step((f + 0.5) * spf)
+        if f % 4 == 0:
+            s.on_transport(True, f / 4, 120.0, f * spf)
+    expected = T.encode_performance(notes, 96)
+    heard = s.heard_before(200)
+    assert len(heard) == s.cursor + 1 - s._heard0 and s._heard0 == 0
+    np.testing.assert_array_equal(heard[:80], expected[:80])  # long after their notes were pruned
+    assert len(s.heard_before(40)) == 40
