@@ -74,8 +74,8 @@ def test_generated_patch_is_valid_and_a_midi_device_view(patch):
             assert box["text"]
     # Every parameter is listed for Live, with the long and short names the boxes carry.
     params = {i: v[0] for i, v in p["parameters"].items()}
-    assert set(params.values()) == {"Checkpoint", "Blend", "Temperature", "Lookahead", "Output", "Voicing",
-                                    "Grid", "Chord channel", "Thru", "Reset", "Port", "Secret"}
+    assert set(params.values()) == {"Checkpoint", "Blend", "Temperature", "Lookahead", "Recall", "Output",
+                                    "Voicing", "Grid", "Chord channel", "Thru", "Reset", "Port", "Secret"}
     # The secret is text saved with the set, never automated (a blob parameter, stored only).
     secret = next(b["box"] for b in p["boxes"] if b["box"].get("varname") == "secret")
     assert secret["maxclass"] == "textedit" and secret["parameter_enable"] == 1
