@@ -90,7 +90,11 @@ def main(argv=None) -> None:
               f"{r['changes_per_bar']:.2f} | {r['chase_share']:.3f} | {r['on_beat_share']:.2f} | "
               f"{r['related_change_share']:.2f} | {r['demo']:.3f} ({r['demo_min']:.2f}-{r['demo_max']:.2f}) | "
               f"{r['demo_repeats']:.2f} |")
-    machine = f"{platform.processor() or platform.machine()}, {platform.system()}"
+    machine = platform.machine()
+    try:
+        machine = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
     print(f"\n{len(songs)} test songs, seed 0, temperature {DEFAULT_TEMPERATURE:g}; demo {args.demo_seeds} seeds "
           f"through the bridge at {DEMO_BPM:g} BPM; {time.time() - t0:.0f} s on {machine}")
     if args.out:

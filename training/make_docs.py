@@ -162,9 +162,10 @@ def main() -> int:
                 "changes_per_bar": em.get("changes_per_bar"), "on_beat_share": em.get("on_beat_share"),
                 "chase_share": em.get("chase_share"), "sync_emd": em.get("sync_emd"),
                 "rhythm_diversity": em.get("rhythm_diversity"), "grid": cfg.get("grid"),
-                "temperature": cfg.get("temperature"),
+                "temperature": cfg.get("temperature"), "recall": cfg.get("recall", 0.0),
                 "eval": f"jamcore eval, {cfg.get('songs')} {cfg.get('split')} songs, seed {cfg.get('seed')}, "
-                        f"grid {cfg.get('grid')}, temperature {cfg.get('temperature')}",
+                        f"grid {cfg.get('grid')}, temperature {cfg.get('temperature')}, "
+                        f"recall {cfg.get('recall', 0.0):g}",
             })
             (ckpt / f"{n}.json").write_text(json.dumps(card, indent=2) + "\n")
     logs = {n: read_log(Path(args.logs) / f"{n}.log.csv") for n in ["rl", "rl-hack", *gapts]}

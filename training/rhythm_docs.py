@@ -237,6 +237,12 @@ def _temperatures(evals: dict[str, dict]) -> str:
     return ", ".join(f"{t} at grid `{g}`" for g, t in temps.items())
 
 
+def _recalls(evals: dict[str, dict]) -> str:
+    """The recall strength of the sweep's evaluations (``jamcore.recall``; 0 before it existed)."""
+    values = sorted({f"{ev['config'].get('recall', 0.0):g}" for ev in evals.values()})
+    return " / ".join(values)
+
+
 def sweep_section(state: Path, data_metrics: dict | None = None) -> str:
     evals = {grid: state / d / "metrics.json" for grid, d in (("16th", "sweep-eval-16th"), ("default", "sweep-eval"))}
     evals = {g: json.loads(p.read_text()) for g, p in evals.items() if p.is_file()}
@@ -247,7 +253,7 @@ def sweep_section(state: Path, data_metrics: dict | None = None) -> str:
              "`training/disc_sweep.sh`: `rl` (no discriminator) and `gapt-1.0` with the paper's chord-only "
              "discriminator and with one that also hears each frame's place in the bar (`disc_meter`), seeds 0 "
              "and 1 each, every run with the rhythm-only judges and a grid drawn per episode; `rl-norhythm` is `rl` "
-             f"without the rhythm judges and the grid draw (seed 0). Test split, 50 songs, temperature {_temperatures(evals)}. "
+             f"without the rhythm judges and the grid draw (seed 0). Test split, 50 songs, temperature {_temperatures(evals)}, recall {_recalls(evals)}. "
              "Runs in this evaluation: " + ", ".join(f"`{n}`" for n in SWEEP_RUNS if n in evaluated) + "."]
     verdict = None
     for grid, ev in evals.items():
