@@ -278,3 +278,20 @@ def piano_roll(sc: Score, dev: Device, path: str, title: str = "") -> None:
 def summary(sc: Score) -> dict[str, Any]:
     return {"sounded": sc.sounded, "committed": sc.committed, "late": sc.late, "wrong": sc.wrong,
             "hanging": len(sc.hanging)}
+
+
+def melody_on_chord_tones_by_pass(sc: Score, clip: list[tuple[int, float, float, int]]) -> list[float]:
+    """What the chords did for the tune, pass by pass round Live's loop (a frame number that goes back
+    starts a new pass): the share of frames with a melody note sounding (``clip``: pitch, start and end
+    beat, velocity) whose pitch class is among the pitches the chord channel sounds then."""
+    passes: list[list[int]] = []
+    for i, f in enumerate(sc.frames):
+        if i == 0 or f.frame < sc.frames[i - 1].frame:
+            passes.append([0, 0])
+        beat = f.frame / FRAMES_PER_BEAT
+        notes = [p for p, start, end, _ in clip if start <= beat < end]
+        if notes:
+            passes[-1][1] += 1
+            passes[-1][0] += int(notes[-1] % 12 in {q % 12 for q in f.sounding})
+    return [hit / total if total else float("nan") for hit, total in passes]
+

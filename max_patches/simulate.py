@@ -6,11 +6,13 @@ starts the real daemon (``jamcore serve`` in its own process, on a free loopback
 (``ableton/Jam Bridge.amxd``, whose patch must equal ``max_patches/jam_bridge.maxpat``) into a simulated
 Live (``live_sim.py``; the patch itself runs in ``runtime.py`` with Max's semantics), plays the melody
 on the device's track in real time, looping ``--loop START:LENGTH`` beats for ``--passes`` passes, and
-prints one line
+prints
 
     sounded=N committed=M late=K wrong=W
+    melody on a chord tone, pass by pass round the loop: A% B% C%
 
-(``score.py`` defines each figure) and writes a piano roll (``--png``, default ``simulate.png``).
+(``score.py`` defines each figure; the second line shows recall, ``jamcore.recall``, at work: from the
+second pass the player repeats what the bridge has heard) and writes a piano roll (``--png``, default ``simulate.png``).
 ``--drop`` loses that fraction of the bridge -> device datagrams at random, as a loaded network would.
 """
 from __future__ import annotations
@@ -33,7 +35,7 @@ if __package__ in (None, ""):
 from bridge import protocol as P  # noqa: E402
 from max_patches.generate import REPLY_PORT_SPAN  # noqa: E402
 from max_patches.live_sim import Device, Live, load  # noqa: E402
-from max_patches.score import Score, piano_roll, score  # noqa: E402
+from max_patches.score import Score, melody_on_chord_tones_by_pass, piano_roll, score  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 MAXPAT = ROOT / "max_patches" / "jam_bridge.maxpat"
@@ -167,7 +169,7 @@ def run(args) -> Score:
     daemon = Daemon.start(args.checkpoint, args.checkpoint_dir, args.seed)
     try:
         live = Live(bpm=args.bpm, drop=args.drop, seed=args.seed)
-        dev = connect(live, patch, daemon.port)
+        dev = connect(live, patch, daemon.port, None if args.recall is None else {"Recall": args.recall})
         dev.clip = melody_clip(args.melody, start + length)
         t0 = live.sched.now()
         stopped = play_loop(live, start, length, args.passes)
@@ -177,13 +179,16 @@ def run(args) -> Score:
     finally:
         daemon.stop()
     print(sc.line(), flush=True)
+    by_pass = melody_on_chord_tones_by_pass(sc, dev.clip)
+    print("melody on a chord tone, pass by pass round the loop: " + " ".join(f"{x:.0%}" for x in by_pass), flush=True)
     if args.png:
         piano_roll(sc, dev, args.png, f"{Path(args.melody).name} at {args.bpm:g} BPM, loop {args.loop} x{args.passes}"
                    f", drop {args.drop:g}")
         print(f"piano roll: {args.png}", flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps({"sounded": sc.sounded, "committed": sc.committed, "late": sc.late,
-                                               "wrong": sc.wrong, "dropped": live.dropped}, indent=2))
+                                               "wrong": sc.wrong, "dropped": live.dropped,
+                                               "melody_on_chord_tones_by_pass": by_pass}, indent=2))
     return sc
 
 
@@ -197,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--checkpoint", default=None, help="checkpoint the daemon starts with (default: its own)")
     ap.add_argument("--checkpoint-dir", default=None, help="directory of checkpoints for the daemon")
     ap.add_argument("--seed", type=int, default=0, help="daemon and packet-loss seed (default 0)")
+    ap.add_argument("--recall", type=float, default=None,
+                    help="the device's Recall dial, as saved with the set (default: the dial's own default)")
     ap.add_argument("--patch", default=None, help="run this .maxpat/.amxd instead of the shipped device")
     ap.add_argument("--png", default="simulate.png", help="piano roll to write ('' for none)")
     ap.add_argument("--json", default=None, help="also write the figures as JSON here")

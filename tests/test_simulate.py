@@ -14,7 +14,7 @@ from bridge import protocol as P
 from max_patches.generate import BLEND, BLEND_A, BLEND_B, CHECKPOINT_ITEMS
 from max_patches.live_sim import Live
 from max_patches.runtime import NodeScript, UdpSend
-from max_patches.score import score
+from max_patches.score import melody_on_chord_tones_by_pass, score
 from max_patches.simulate import (DEMO_MELODY, Daemon, connect, free_udp_port, melody_clip, play_loop, shipped_patch,
                                   wait_for)
 
@@ -109,6 +109,25 @@ def test_a_four_bar_loop_three_times(loop_three_times, bpm):
     assert all(sc.frames[i].committed is not None and sc.frames[i].stretch == sc.frames[0].stretch for i in wraps)
     # Stop released everything.
     assert not hanging
+
+
+def test_round_the_loop_again_the_chords_fit_the_tune(daemon, patch, loop_three_times):
+    """Recall, heard from the device: once the player has played the loop, the chords of the next passes
+    put the melody on a chord tone far more often than the same device and daemon with the Recall dial at
+    0 (the set's saved value) manage on those passes."""
+    sc, _ = loop_three_times(120)
+    clip = melody_clip(DEMO_MELODY, 16)
+    on = melody_on_chord_tones_by_pass(sc, clip)
+    live = Live(bpm=120)
+    dev = connect(live, patch, daemon.port, {"Recall": 0.0})
+    dev.clip = clip
+    t0 = live.sched.now()
+    stop = play_loop(live, 0, 16, 3)
+    off = melody_on_chord_tones_by_pass(score(live, dev, channel=channel(dev), start_t=t0, end_t=stop), clip)
+    dev.close()
+    assert len(on) == len(off) == 3
+    again_on, again_off = sum(on[1:]) / 2, sum(off[1:]) / 2
+    assert again_on >= 0.8 and again_on >= again_off + 0.1, (on, off)
 
 
 def test_fifteen_percent_of_the_bridge_packets_lost(daemon, patch):
