@@ -4,8 +4,9 @@ chooses chords for the notes that came next last time.
 A policy that chooses each chord before the notes it sounds under can only guess them; but songs repeat
 (a folk tune's strains, a pop song's verses), and once a passage has been heard its continuation is known
 the second time. At a chord decision (frame ``t``, the melody heard up to frame ``h``, exclusive) the
-heard melody is compared with itself shifted back by whole beats: the shift whose melody matches the
-latest frames for the longest stretch (at least ``MIN_MATCH_FRAMES``, with ``MIN_MATCH_ONSETS`` notes
+heard melody is compared with itself shifted back by whole beats: the shift whose notes match the
+latest frames' for the longest stretch (the same pitches struck on the same 16ths; how long each note
+is held does not count, as a player holds a note a little longer or shorter each time) (at least ``MIN_MATCH_FRAMES``, with ``MIN_MATCH_ONSETS`` notes
 struck in it; ties go to the most recent) gives the forecast: the pitch classes that sounded in the
 span that followed the match last time. The forecast never comes from the policy's own imagined
 melody (what planning on imagined notes does: ``training/gapt_levers.md`` item 11), only from notes
@@ -36,9 +37,14 @@ def _onsets(tokens: np.ndarray) -> np.ndarray:
     return (tokens >= T.NOTE_ON_BASE) & (tokens < T.NOTE_HOLD_BASE)
 
 
+def _strikes(tokens: np.ndarray) -> np.ndarray:
+    """Per frame the pitch struck there, -1 where none is (a held note and a rest look alike)."""
+    return np.where(_onsets(tokens), T.TOKEN_PITCH[tokens], -1)
+
+
 def find_repeat(heard: np.ndarray, t: int, span: int) -> int | None:
     """The shift back (whole beats) at which the melody ``heard`` (tokens of frames 0..h-1, h =
-    ``len(heard)``) last matched its latest frames, such that the ``span`` frames from ``t`` shifted by
+    ``len(heard)``) last struck the notes of its latest frames, such that the ``span`` frames from ``t`` shifted by
     it were heard; None when no match is long enough."""
     h = len(heard)
     lo = max(0, h - RECALL_FRAMES)
@@ -49,10 +55,11 @@ def find_repeat(heard: np.ndarray, t: int, span: int) -> int | None:
     if h < MIN_MATCH_FRAMES or not len(shifts):
         return None
     n = min(LONGEST_MATCH_FRAMES, h - lo)
-    recent = heard[h - n:h][::-1]  # newest first
+    strikes = _strikes(heard)
+    recent = strikes[h - n:h][::-1]  # newest first
     idx = (h - 1 - shifts)[:, None] - np.arange(n)[None, :]  # the same frames, shifted back
     valid = idx >= lo
-    eq = valid & (heard[np.clip(idx, 0, None)] == recent[None, :])
+    eq = valid & (strikes[np.clip(idx, 0, None)] == recent[None, :])
     length = np.where(eq.all(axis=1), n, np.argmin(eq, axis=1))
     best = int(np.argmax(length))  # first maximum: the nearest shift
     ln = int(length[best])

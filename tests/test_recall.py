@@ -144,3 +144,15 @@ def test_a_session_recalls_only_what_was_heard_before_the_frame(shipped):
     assert len(heard) == s.cursor + 1 - s._heard0 and s._heard0 == 0
     np.testing.assert_array_equal(heard[:80], expected[:80])  # long after their notes were pruned
     assert len(s.heard_before(40)) == 40
+
+
+def test_a_repeat_played_detached_is_recalled_like_a_legato_one():
+    """A player holds notes a little differently each time: the same notes struck on the same 16ths are a
+    repeat, however long each is held."""
+    legato = tokens(X + Y1)
+    detached = tokens([(p, 1) for p, _ in X[:2]])  # the same two notes, each held a 16th shorter
+    detached[3] = detached[7] = T.SILENCE
+    heard = np.concatenate([legato, detached])
+    w = forecast(heard, len(heard), 4)
+    assert w is not None and w[G % 12] == pytest.approx(1.0)
+    assert forecast(np.concatenate([legato, tokens([(B, 1), (D, 1)])]), 40, 4) is None  # other notes: none
