@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from bridge import protocol as P  # noqa: E402
 from bridge.client import JamClient, free_port, Received  # noqa: E402
+from jamcore.recall import DEFAULT_RECALL  # noqa: E402
 
 
 def machine() -> dict:
@@ -198,6 +199,8 @@ def main(argv=None) -> int:
     ap.add_argument("--bpm", type=float, default=180.0)
     ap.add_argument("--lookahead-beats", type=float, default=1.0)
     ap.add_argument("--commit-beats", type=float, default=1.0)
+    ap.add_argument("--recall", type=float, nargs="+", default=[DEFAULT_RECALL],
+                    help=f"the daemon's recall strength; several: a run each (default {DEFAULT_RECALL:g})")
     ap.add_argument("--checkpoint", default=None, help="default: the shipped default policy, else a random small-profile model")
     ap.add_argument("--checkpoint-dir", default=None)
     ap.add_argument("--json", default=None, help="write the figures here too")
@@ -211,11 +214,12 @@ def main(argv=None) -> int:
     report = {"machine": machine(), "checkpoint": what, "runs": []}
     print(f"machine: {report['machine']['cpu']} x{report['machine']['cores']} ({report['machine']['host']}), "
           f"load {report['machine']['load_avg_at_start']}; checkpoint: {what}", flush=True)
-    for n in args.clients:
+    for n, recall in [(n, r) for r in args.recall for n in args.clients]:
         port = free_port()
         cmd = [sys.executable, "-c", "import sys; from jamcore.cli import main; sys.exit(main())", "serve",
                "--port", str(port), "--checkpoint", ck, "--lookahead-beats", str(args.lookahead_beats),
-               "--commit-beats", str(args.commit_beats), "--seed", "0", "--log-level", "warning"]
+               "--commit-beats", str(args.commit_beats), "--recall", str(recall), "--seed", "0",
+               "--log-level", "warning"]
         if ckdir:
             cmd += ["--checkpoint-dir", ckdir]
         log = open(tmp / f"daemon-{n}.log", "w")
@@ -231,10 +235,11 @@ def main(argv=None) -> int:
                 daemon.kill()
             log.close()
         res["load_avg_at_end"] = os.getloadavg()
+        res["recall"] = recall
         report["runs"].append(res)
         m, nc, r = res["margin_ms"], res["note_to_chord_ms"], res["reaction_ms"]
         print(f"{n} client(s), {args.minutes:g} min at {args.bpm:g} BPM, lookahead {args.lookahead_beats:g} / "
-              f"commit {args.commit_beats:g} beats:\n"
+              f"commit {args.commit_beats:g} beats, recall {recall:g}:\n"
               f"  note->chord (client) p50 {nc['p50']:.2f} ms, p99 {nc['p99']:.2f} ms, max {nc['max']:.2f} ms\n"
               f"  reaction (daemon) p50 {r['p50_last']} ms, p99 {r['p99_last']} ms (worst p99 {r['p99_worst']}), "
               f"max {r['max']} ms\n"
