@@ -624,6 +624,9 @@ class Bridge:
         elif key == "grid":
             c.session.set_grid(value)
             note = None
+        elif key == "recall":
+            c.session.set_recall(value)
+            note = None
         else:
             note = c.session.settings.set(key, value)
         if key == "output" and value == "midi":

@@ -19,7 +19,8 @@ committed near future to (re)send. The chord for frame t only ever sees melody f
 Until ``listen_beats`` of melody have been heard (after a start or ``/jam/reset``) the session commits
 no-chord: chords guessed over silence set a random key that the policy then keeps. Random draws are
 keyed by (seed, frame), so re-planning a frame reuses its draw and a seeded session is reproducible
-whatever the timing of its replans.
+whatever the timing of its replans. Recall (``jamcore.recall``) reads the melody heard by a chord's
+commit (``recall_end``); a chord planned earlier is re-planned at its commit if what it recalls changed.
 
 Live's loop (``/jam/loop``): the clock wraps its prediction at the loop end, and ``advance`` starts a
 *continuous* segment there (the performance goes on, the song frames jump back), so the plan runs across
@@ -36,6 +37,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import math
 import time
 from collections import deque
 from concurrent.futures import Future
@@ -53,7 +55,7 @@ from jamcore.checkpoints import DEFAULT_TEMPERATURE
 from jamcore.music.grid import DEFAULT_GRID
 from jamcore.music.time import FRAMES_PER_BEAT, beat_to_frame, note_frame
 from jamcore.music.voicing import voice_chord
-from jamcore.recall import DEFAULT_RECALL, RECALL_FRAMES
+from jamcore.recall import DEFAULT_RECALL, RECALL_FRAMES, Heard, forecast
 from jamcore.stream import live_chord
 
 log = logging.getLogger("jamcore.bridge")
@@ -159,9 +161,12 @@ class Session:
         self._last_voicing: tuple[int, ...] | None = None
         self.notes: list[_Note] = []
         self._note_seq = 0
-        # The melody heard in frames no late note can change any more, from pframe _heard0 (for recall).
+        # The melody heard in frames no late note can change any more, from pframe _heard0, and each
+        # frame's 16th within the song's beat (for recall), and the heard end each planned chord recalled.
         self._heard: list[int] = []
+        self._heard_phase: list[int] = []
         self._heard0 = 0
+        self._recalled: dict[int, int] = {}
         self.cursor = 0  # pframe sounding now
         self.seg_p0 = 0  # segment: pframe seg_p0 is song frame seg_f0
         self.seg_f0 = beat_to_frame(max(self.clock.beat_at(now), 0.0)) if self.clock.known else 0
@@ -348,16 +353,54 @@ class Session:
         final = self.cursor - LATE_NOTE_FRAMES
         for p in range(self._heard0 + len(self._heard), final):
             self._heard.append(self.melody_token(p))
-        if len(self._heard) > 2 * RECALL_FRAMES:
+            self._heard_phase.append(self.song_frame_at(p) % FRAMES_PER_BEAT)
+        while len(self._heard) > 2 * RECALL_FRAMES:
             del self._heard[:RECALL_FRAMES]
+            del self._heard_phase[:RECALL_FRAMES]
             self._heard0 += RECALL_FRAMES
 
-    def heard_before(self, p: int) -> np.ndarray:
-        """Real melody tokens of the frames before ``p`` heard so far (none past the cursor), from pframe
-        ``_heard0``: what recall may compare (``jamcore.recall``)."""
-        end = min(p, self.cursor + 1)
-        recent = [self.melody_token(q) for q in range(self._heard0 + len(self._heard), end)]
-        return np.asarray(self._heard[:max(end - self._heard0, 0)] + recent, dtype=np.int64)
+    def heard_before(self, end: int) -> Heard:
+        """The real melody of the frames before ``end`` heard so far (none past the cursor), from pframe
+        ``_heard0``, with each frame's place in the song's beat: what recall compares (``jamcore.recall``)."""
+        end = min(end, self.cursor + 1)
+        kept = max(end - self._heard0, 0)
+        recent = range(self._heard0 + len(self._heard), end)
+        tokens = self._heard[:kept] + [self.melody_token(q) for q in recent]
+        phase = self._heard_phase[:kept] + [self.song_frame_at(q) % FRAMES_PER_BEAT for q in recent]
+        return Heard(np.asarray(tokens, dtype=np.int64), self._heard0, np.asarray(phase, dtype=np.int64))
+
+    def recall_end(self, p: int) -> int:
+        """The heard end the chord of pframe ``p`` recalls from once committed: the frames before the one
+        sounding when it is committed, and that one (``commit_beats`` ahead), as the policy hears them."""
+        commit_frames = max(1, math.ceil(FRAMES_PER_BEAT * self.settings.commit_beats - 1e-9))
+        return min(p, p - commit_frames + 1)
+
+    def _refresh_recall(self) -> None:
+        """A chord about to be committed may have been planned before all it recalls from was heard (a
+        plan runs up to the lookahead ahead): if what it would recall now differs from what it did,
+        re-plan from it, so the committed chord recalls what was heard by its commit however early it
+        was planned (and a seeded session stays reproducible whatever the timing of its plans)."""
+        pol = self.policy
+        for p in range(len(self.committed), min(self.commit_end + 1, len(self.pushed_c))):
+            used = self._recalled.get(p)
+            end = min(self.recall_end(p), self.cursor + 1)
+            if used is None or end <= used:
+                continue
+            self._recalled[p] = end
+            if not pol.is_grid_point(p):
+                continue
+            span = pol.grid_span_at(p)
+            before, now = self.heard_before(used), self.heard_before(end)
+            old = forecast(before.tokens, p - before.start, span, before.phase)
+            new = forecast(now.tokens, p - now.start, span, now.phase)
+            if (old is None) != (new is None) or (old is not None and not np.array_equal(old, new)):
+                self._rewind(p)
+                return
+
+    def set_recall(self, strength: float) -> None:
+        """``/jam/set recall``: chords not yet committed are planned again with the new strength."""
+        self.settings.recall = strength
+        self._rewind(len(self.committed))
 
     def melody_token(self, p: int) -> int:
         """Real melody token of pframe ``p`` as heard so far: the newest note begun by ``p`` wins."""
@@ -374,6 +417,8 @@ class Session:
     # ------------------------------------------------------------------ planning
     def _rewind(self, p: int) -> None:
         self._swap_valid_end = min(self._swap_valid_end, p)
+        for q in [q for q in self._recalled if q >= p]:
+            del self._recalled[q]
         if p < len(self.pushed_c):
             self.policy.rewind(p)
             del self.pushed_c[p:]
@@ -436,9 +481,12 @@ class Session:
                     break
             # A note struck early (on the next frame) waits for its frame, when the cursor reaches it.
             self._dirty_from = self._dirty_from if self._dirty_from > self.cursor else None
+        if s.recall > 0:
+            self._refresh_recall()
         # Provisional chords that have entered the commit window become final.
         for p in range(len(self.committed), min(self.commit_end, len(self.pushed_c))):
             self._commit(p, self.pushed_c[p])
+            self._recalled.pop(p, None)
             res.new_commits += 1
         self._mark_reflected(now)
         return res
@@ -467,9 +515,11 @@ class Session:
             c = self.committed[p]
         else:
             started = self._first_chord is not None and self._first_chord < p  # a chord before p
-            heard = self.heard_before(p) if s.recall > 0 else None
+            end = min(self.recall_end(p), self.cursor + 1)
+            if s.recall > 0:
+                self._recalled[p] = end
             c = live_chord(pol, p, self._first_onset, started, s.listen_beats, s.temperature, s.top_p,
-                           self._rng(p, 0), heard, s.recall, self._heard0)
+                           self._rng(p, 0), lambda: self.heard_before(end), s.recall)
             if p < self.commit_end:  # the plan fell behind the commit edge: commit it now
                 self._commit(p, c)
                 committed = 1

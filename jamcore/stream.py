@@ -27,7 +27,7 @@ from jamcore.models.numpy_policy import NumpyPolicy, NumpyWeights, step_together
 from jamcore.music.grid import DEFAULT_GRID, check_grid, grid_positions
 from jamcore.music.meter import DEFAULT_BEATS_PER_BAR, bar_frames, frame_metric_id
 from jamcore.music.time import FRAMES_PER_BEAT
-from jamcore.recall import DEFAULT_RECALL, recall_bias
+from jamcore.recall import DEFAULT_RECALL, Heard, HeardSource, recall_bias
 
 _NEG = -1e9
 # Beats the policy listens after the first note before its first chord (the daemon's default too).
@@ -52,19 +52,20 @@ def listening(frame: int, first_note: int | None, listen_beats: float) -> bool:
 
 
 def live_chord(stream: "StreamingPolicy", frame: int, first_note: int | None, started: bool, listen_beats: float,
-               temperature: float, top_p: float, rng: np.random.Generator, heard=None, recall: float = 0.0,
-               heard_start: int = 0) -> int:
+               temperature: float, top_p: float, rng: np.random.Generator, heard: HeardSource | None = None,
+               recall: float = 0.0) -> int:
     """The chord a performer hears at ``frame`` (the stream holds the frames before it): NO_CHORD while
     listening, then the policy's sample; until a chord has ``started`` it may not be silence (after a
     stretch of NO_CHORD the policy would happily stay silent, as in a song's intro). With ``recall`` > 0
-    and ``heard`` (the melody tokens the player has played, from frame ``heard_start``), a chord at a grid point leans
+    and ``heard`` (the melody the player has played, ``jamcore.recall.Heard``, or a function giving it,
+    called only at a grid point), a chord at a grid point leans
     towards the notes that followed the same passage last time (``jamcore.recall``). The bridge's
     sessions call this for every frame they plan."""
     if listening(frame, first_note, listen_beats):
         return T.NO_CHORD
     bias = None
     if recall > 0 and heard is not None and stream.on_grid():
-        bias = recall_bias(heard, frame - heard_start, stream.grid_span(), recall)
+        bias = recall_bias(heard, frame, stream.grid_span(), recall)
     return stream.sample_chord(temperature, top_p, rng, allow_silence=started, bias=bias)
 
 
@@ -80,7 +81,8 @@ def play(stream: "StreamingPolicy", melody_tokens, temperature: float, top_p: fl
     started = False
     chords = []
     for t, m in enumerate(melody_tokens):
-        c = live_chord(stream, t, first_note, started, listen_beats, temperature, top_p, rng, melody[:t], recall)
+        c = live_chord(stream, t, first_note, started, listen_beats, temperature, top_p, rng, Heard(melody[:t]),
+                       recall)
         started = started or c != T.NO_CHORD
         chords.append(c)
         stream.push(c, int(m))
@@ -178,12 +180,20 @@ class StreamingPolicy:
 
     def on_grid(self) -> bool:
         """Whether the chord of frame ``frames`` may change (a grid point of its song frame)."""
-        return bool(self._grid_row[self.song_frame(self.frames) % self.bar_len])
+        return self.is_grid_point(self.frames)
+
+    def is_grid_point(self, frame: int) -> bool:
+        """Whether the chord of (session) frame ``frame`` may change."""
+        return bool(self._grid_row[self.song_frame(frame) % self.bar_len])
 
     def grid_span(self) -> int:
-        """Frames from frame ``frames`` to the next grid point (a chord chosen now lasts at least this
-        long), at least a beat: what a chord chosen now is heard against."""
-        pos = self.song_frame(self.frames) % self.bar_len
+        """What a chord chosen for frame ``frames`` is heard against (``grid_span_at``)."""
+        return self.grid_span_at(self.frames)
+
+    def grid_span_at(self, frame: int) -> int:
+        """Frames from ``frame`` to the next grid point (a chord chosen there lasts at least this long),
+        at least a beat."""
+        pos = self.song_frame(frame) % self.bar_len
         ahead = np.flatnonzero(np.roll(self._grid_row, -pos)[1:])
         span = int(ahead[0]) + 1 if len(ahead) else self.bar_len
         return max(span, FRAMES_PER_BEAT)

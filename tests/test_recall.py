@@ -11,7 +11,7 @@ from jamcore.eval import metrics as M
 from jamcore.harmonize import load_user_melody
 from jamcore.music.chords import Chord
 from jamcore.music.song import Note
-from jamcore.recall import DEFAULT_RECALL, find_repeat, forecast, recall_bias
+from jamcore.recall import DEFAULT_RECALL, Heard, find_repeat, forecast, recall_bias
 from jamcore.stream import StreamingPolicy, play
 
 D, E, Fs, G, A, B = 62, 64, 66, 67, 69, 71
@@ -62,12 +62,12 @@ def test_the_forecast_comes_only_from_frames_heard():
     for t in range(h, h + 12):
         d = find_repeat(heard, t, 4)
         assert d is None or t - d + 4 <= h
-    assert recall_bias(heard, h, 4, 0.0) is None
+    assert recall_bias(lambda: pytest.fail("read with recall off"), h, 4, 0.0) is None
 
 
 def test_the_bias_favours_the_chords_that_hold_the_forecast_notes():
     heard = tokens(X + Y1 + X[:2])
-    bias = recall_bias(heard, len(heard), 4, 6.0)
+    bias = recall_bias(Heard(heard), len(heard), 4, 6.0)
     assert bias[T.chord_on(Chord(7, "maj"))] == pytest.approx(6.0)  # G major holds the G to come
     assert bias[T.chord_hold(Chord(7, "maj"))] == pytest.approx(6.0)  # holding it is scored alike
     assert bias[T.chord_on(Chord(2, "maj"))] == pytest.approx(0.0)  # D major does not
@@ -141,9 +141,10 @@ def test_a_session_recalls_only_what_was_heard_before_the_frame(shipped):
             s.on_transport(True, f / 4, 120.0, f * spf)
     expected = T.encode_performance(notes, 96)
     heard = s.heard_before(200)
-    assert len(heard) == s.cursor + 1 - s._heard0 and s._heard0 == 0
-    np.testing.assert_array_equal(heard[:80], expected[:80])  # long after their notes were pruned
-    assert len(s.heard_before(40)) == 40
+    assert len(heard.tokens) == s.cursor + 1 - s._heard0 and s._heard0 == 0 == heard.start
+    np.testing.assert_array_equal(heard.tokens[:80], expected[:80])  # long after their notes were pruned
+    np.testing.assert_array_equal(heard.phase, np.arange(len(heard.tokens)) % 4)
+    assert len(s.heard_before(40).tokens) == 40
 
 
 def test_a_repeat_played_detached_is_recalled_like_a_legato_one():
@@ -156,3 +157,54 @@ def test_a_repeat_played_detached_is_recalled_like_a_legato_one():
     w = forecast(heard, len(heard), 4)
     assert w is not None and w[G % 12] == pytest.approx(1.0)
     assert forecast(np.concatenate([legato, tokens([(B, 1), (D, 1)])]), 40, 4) is None  # other notes: none
+
+
+def play_into(s: Session, notes, first_beat: float, t0: float, bpm: float = 120.0) -> float:
+    """Play ``notes`` (beats from 0) into session ``s`` from song position ``first_beat`` on, the transport
+    sent each beat and the session stepped mid-frame, as ``bridge.demo.simulate_session`` does; returns
+    the time it ended."""
+    spf = 60.0 / bpm / 4
+    events = sorted([(n.start, 1, n.pitch) for n in notes] + [(n.end, 0, n.pitch) for n in notes])
+    n_frames = int(max(n.end for n in notes) * 4)
+    i = 0
+    for f in range(n_frames):
+        t = t0 + f * spf
+        if f % 4 == 0:
+            s.on_transport(True, first_beat + f / 4, bpm, t)
+        while i < len(events) and events[i][0] < (f + 0.5) / 4:
+            beat, on, pitch = events[i]
+            s.on_note(pitch, 96 if on else 0, first_beat + beat, arrival=t)
+            i += 1
+        s.step(t + 0.5 * spf)
+    return t0 + n_frames * spf
+
+
+@pytest.mark.parametrize("stop_frame", [0, 1, 2, 3])
+def test_played_again_after_a_seek_the_tune_is_recalled_wherever_the_seek_fell(shipped, stop_frame):
+    """Play four bars, go back to the start (a seek that can land the session's frames anywhere in the
+    song's beat) and play them again: the second time through recall knows what comes next."""
+    tune = [Note(p, float(i), i + 0.95, 96) for i, p in enumerate([Fs, Fs, G, A, A, G, Fs, E, D, D, E, Fs,
+                                                                      Fs, E, E, D])]
+    s = Session(StreamingPolicy(shipped), "t", Settings(), seed=0)
+    t = play_into(s, tune, 0.0, 0.0)
+    spf = 60.0 / 120.0 / 4
+    for f in range(stop_frame):  # play on a few 16ths of silence before the seek
+        s.on_transport(True, 16 + f / 4, 120.0, t)
+        s.step(t + 0.5 * spf)
+        t += spf
+    play_into(s, tune[:8], 0.0, t)  # the seek: the song is at beat 0 again
+    heard = s.heard_before(s.cursor + 1)
+    bar3 = len(heard.tokens) + 32 - (s.song_frame_at(s.cursor) + 1)  # song frame 32, counted as heard is
+    w = forecast(heard.tokens, bar3, 4, heard.phase)
+    assert w is not None and w[D % 12] == pytest.approx(1.0)  # bar 3 begins on D, as the first time
+    assert forecast(heard.tokens, bar3 + 4, 4, heard.phase)[D % 12] == pytest.approx(1.0)
+
+
+def test_how_far_ahead_chords_are_planned_does_not_change_what_is_committed(shipped):
+    """A chord planned early recalls what was heard by its commit, however early it was planned: the
+    demo tune through the bridge gives the same chords at every lookahead (as with recall off)."""
+    song, _ = demo_tune()
+    runs = [simulate_session(song.melody, StreamingPolicy(shipped), Settings(lookahead_beats=look), seed=0,
+                             bpm=100.0) for look in (1.0, 2.0, 4.0)]
+    assert runs[0] == runs[1] == runs[2]
+

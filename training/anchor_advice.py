@@ -105,7 +105,8 @@ def main(argv=None) -> int:
     mel, meter = batch_songs(songs, EvalConfig().window_frames)
     gen = torch.Generator().manual_seed(args.seed)
     own = free_running(anchor, mel, meter, args.temperature, gen)
-    system = build_system(SystemSpec(args.policy, "checkpoint", args.checkpoint_dir, args.temperature, 1.0, "beat"))
+    system = build_system(SystemSpec(args.policy, "checkpoint", args.checkpoint_dir, args.temperature, 1.0, "beat",
+                                     recall=0.0))  # the policy alone: recall would lean its chords to the tune
     played = np.full(mel.shape, T.PAD, dtype=np.int64)
     for i, s in enumerate(songs):
         c = system.harmonize(s.melody, np.random.default_rng(args.seed), beats_per_bar=s.beats_per_bar)
