@@ -3,15 +3,15 @@ chooses chords for the notes that came next last time.
 
 A policy that chooses each chord before the notes it sounds under can only guess them; but songs repeat
 (a folk tune's strains, a pop song's verses), and once a passage has been heard its continuation is known
-the second time. At a chord decision (frame ``t``, the melody heard up to frame ``h``, exclusive) the
-heard melody is compared with itself shifted back by whole beats of the song (a shift that keeps each
-note's place in the beat, also across a seek that moved the session's frames): the shift whose notes
-match the latest frames' for the longest stretch (the same pitches struck on the same 16ths; how long each note
-is held does not count, as a player holds a note a little longer or shorter each time) (at least ``MIN_MATCH_FRAMES``, with ``MIN_MATCH_ONSETS`` notes
-struck in it; ties go to the most recent) gives the forecast: the pitch classes that sounded in the
-span that followed the match last time. The forecast never comes from the policy's own imagined
-melody (what planning on imagined notes does: ``training/gapt_levers.md`` item 11), only from notes
-the player played.
+the second time. At a chord decision (frame ``t``, the melody heard up to frame ``h``, exclusive) the heard
+melody is compared with itself shifted back by whole beats of the song (shifts that keep each note's place
+in the beat, also after a seek moved the session's frames). What is compared is the notes struck: the
+same pitches on the same 16ths; how long each is held does not count, as a player holds a note a little
+longer or shorter each time. The shift whose match with the latest frames runs longest (at least
+``MIN_MATCH_FRAMES``, with ``MIN_MATCH_ONSETS`` notes struck in it; the nearest among equals) gives the
+forecast: the pitch classes that sounded in the span that followed the match last time. The forecast
+never comes from the policy's own imagined melody (what planning on imagined notes does:
+``training/gapt_levers.md`` item 11), only from notes the player played.
 
 The policy is then told, as a bias on its chord logits, how much of the forecast each chord would
 cover: ``logit(c) + strength * share of the forecast melody on chord tones of c``, before temperature.

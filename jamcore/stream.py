@@ -58,9 +58,8 @@ def live_chord(stream: "StreamingPolicy", frame: int, first_note: int | None, st
     listening, then the policy's sample; until a chord has ``started`` it may not be silence (after a
     stretch of NO_CHORD the policy would happily stay silent, as in a song's intro). With ``recall`` > 0
     and ``heard`` (the melody the player has played, ``jamcore.recall.Heard``, or a function giving it,
-    called only at a grid point), a chord at a grid point leans
-    towards the notes that followed the same passage last time (``jamcore.recall``). The bridge's
-    sessions call this for every frame they plan."""
+    called only at a grid point), a chord at a grid point leans towards the notes that followed the same
+    passage last time (``jamcore.recall``). The bridge's sessions call this for every frame they plan."""
     if listening(frame, first_note, listen_beats):
         return T.NO_CHORD
     bias = None
