@@ -6,7 +6,7 @@ beside note-in-chord (within-song entropy, changes a bar, the chase, related cha
 played through the bridge on simulated time (``bridge.demo.simulate_session``, the live settings: commit
 one beat) over ``--demo-seeds`` seeds, with the share in the bars that repeat an earlier bar apart.
 
-Usage: ``python bench/bench_recall.py [--checkpoints gapt-1.0 rl] [--strengths 0 2 4 6 8] [--demo-seeds 10]
+Usage: ``python bench/bench_recall.py [--checkpoints gapt-1.0 rl] [--strengths 0 2 4 6 8] [--demo-seeds 10] [--jitter 0.06]
 [--out FILE.json]``; prints a markdown table.
 """
 from __future__ import annotations
@@ -30,6 +30,7 @@ from jamcore.eval import metrics as M  # noqa: E402
 from jamcore.eval.report import EvalConfig, load_songs  # noqa: E402
 from jamcore.eval.systems import checkpoint_harmonizer  # noqa: E402
 from jamcore.harmonize import load_user_melody  # noqa: E402
+from jamcore.music.song import Note  # noqa: E402
 from jamcore.recall import DEFAULT_RECALL  # noqa: E402
 from jamcore.stream import StreamingPolicy  # noqa: E402
 
@@ -45,12 +46,27 @@ def test_songs(songs, policy: StreamingPolicy, recall: float) -> dict:
     return {k: float(m[k]) for k in FIGURES}
 
 
-def demo(policy: StreamingPolicy, recall: float, seeds: int) -> dict:
+def played(notes, jitter: float, rng: np.random.Generator) -> list[Note]:
+    """The tune as a player with loose timing plays it: each onset and release moved by a normal draw of
+    ``jitter`` beats (standard deviation); every note keeps at least a tenth of a beat."""
+    if jitter <= 0:
+        return list(notes)
+    out = []
+    for n in notes:
+        start = max(0.0, n.start + rng.normal(0.0, jitter))
+        out.append(Note(n.pitch, start, max(n.end + rng.normal(0.0, jitter), start + 0.1), n.velocity))
+    return out
+
+
+def demo(policy: StreamingPolicy, recall: float, seeds: int, jitter: float = 0.0) -> dict:
+    """The demo tune through the bridge, ``seeds`` times (the player's timing drawn anew each time when
+    ``jitter`` > 0), judged against the score."""
     song = load_user_melody(ASSET)[0]
     mel = T.encode_performance(song.melody, int(song.length_beats * 4))
     whole, repeats = [], []
     for seed in range(seeds):
-        chords = np.asarray(simulate_session(song.melody, policy, Settings(recall=recall), seed=seed, bpm=DEMO_BPM))
+        notes = played(song.melody, jitter, np.random.default_rng(100 + seed))
+        chords = np.asarray(simulate_session(notes, policy, Settings(recall=recall), seed=seed, bpm=DEMO_BPM))
         n = min(len(mel), len(chords))
         whole.append(M.note_in_chord(mel[:n], chords[:n]).ratio)
         total = M.NoteInChord(0, 0, 0, 0, 0)
@@ -67,6 +83,9 @@ def main(argv=None) -> None:
     ap.add_argument("--strengths", nargs="+", type=float, default=[0.0, 2.0, 4.0, DEFAULT_RECALL, 8.0])
     ap.add_argument("--demo-seeds", type=int, default=10)
     ap.add_argument("--songs", type=int, default=50)
+    ap.add_argument("--jitter", type=float, default=0.0,
+                    help="the demo tune played with loose timing: onsets and releases moved by this standard "
+                         "deviation in beats (default 0: as written)")
     ap.add_argument("--out", default=None, help="also write the figures as JSON")
     args = ap.parse_args(argv)
     songs = load_songs(EvalConfig(songs=args.songs))
@@ -77,7 +96,7 @@ def main(argv=None) -> None:
         policy = StreamingPolicy(weights)
         for strength in args.strengths:
             row = {"checkpoint": name, "recall": strength, **test_songs(songs, policy, strength),
-                   **demo(policy, strength, args.demo_seeds)}
+                   **demo(policy, strength, args.demo_seeds, args.jitter)}
             rows.append(row)
             print(f"{name} recall {strength:g}: " + ", ".join(f"{k} {v:.3f}" for k, v in row.items()
                                                              if isinstance(v, float) and k != "recall"),
@@ -96,7 +115,8 @@ def main(argv=None) -> None:
     except (OSError, StopIteration):
         pass
     print(f"\n{len(songs)} test songs, seed 0, temperature {DEFAULT_TEMPERATURE:g}; demo {args.demo_seeds} seeds "
-          f"through the bridge at {DEMO_BPM:g} BPM; {time.time() - t0:.0f} s on {machine}")
+          f"through the bridge at {DEMO_BPM:g} BPM, timing jitter {args.jitter:g} beat; {time.time() - t0:.0f} s "
+          f"on {machine}")
     if args.out:
         Path(args.out).write_text(json.dumps({"rows": rows, "demo_seeds": args.demo_seeds, "songs": len(songs)},
                                              indent=1) + "\n")
