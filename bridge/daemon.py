@@ -624,8 +624,8 @@ class Bridge:
         elif key == "grid":
             c.session.set_grid(value)
             note = None
-        elif key == "recall":
-            c.session.set_recall(value)
+        elif key in ("recall", "forecast"):
+            c.session.set_lean(key, value)
             note = None
         else:
             note = c.session.settings.set(key, value)
@@ -736,6 +736,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--recall", type=float, default=Settings.recall,
                         help=f"default strength with which a repeated passage recalls the notes that followed it "
                              f"last time (jamcore.recall; 0 = off; default {Settings.recall:g})")
+    parser.add_argument("--forecast", type=float, default=Settings.forecast,
+                        help=f"default strength of the data's forecast of the next beat where nothing repeats "
+                             f"(jamcore.forecast; 0 = off; default {Settings.forecast:g})")
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: fresh each run)")
     parser.add_argument("--client-timeout", type=float, default=CLIENT_TIMEOUT_S,
                         help=f"drop a client silent this many seconds (default {CLIENT_TIMEOUT_S:g})")
@@ -746,8 +749,8 @@ def settings_from_args(args) -> Settings:
     """The per-client defaults from the command line, within the same limits as ``/jam/set``
     (``bridge.protocol.SETTING_VALUES``)."""
     s = Settings(temperature=args.temperature, lookahead_beats=args.lookahead_beats, commit_beats=args.commit_beats,
-                 recall=args.recall)
-    for key in ("temperature", "lookahead_beats", "commit_beats", "recall"):
+                 recall=args.recall, forecast=args.forecast)
+    for key in ("temperature", "lookahead_beats", "commit_beats", "recall", "forecast"):
         low, high, _ = P.SETTING_VALUES[key]
         if not low <= getattr(s, key) <= high:
             raise CommandError(f"--{key.replace('_', '-')} must be in {low:g}..{high:g}")

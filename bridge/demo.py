@@ -21,6 +21,7 @@ from jamcore.music.grid import DEFAULT_GRID, GRIDS
 from jamcore.music.midi_io import load_user_melody, write_harmonized_midi
 from jamcore.music.render import render_wav
 from jamcore.music.time import note_frame
+from jamcore.forecast import DEFAULT_FORECAST
 from jamcore.recall import DEFAULT_RECALL
 
 ASSET = Path(__file__).resolve().parents[1] / "jamcore" / "assets" / "demo_melody.mid"
@@ -45,6 +46,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--recall", type=float, default=DEFAULT_RECALL,
                         help=f"when the tune repeats a passage, how strongly chords lean to the notes that followed "
                              f"it last time (0 = off; default {DEFAULT_RECALL:g})")
+    parser.add_argument("--forecast", type=float, default=DEFAULT_FORECAST,
+                        help=f"where nothing repeats, how strongly chords lean to the data's forecast of the next "
+                             f"beat (0 = off; default {DEFAULT_FORECAST:g})")
 
 
 @dataclass
@@ -157,12 +161,13 @@ def simulate_session(notes, policy, settings=None, seed: int = 0, bpm: float = 1
 def run_demo(melody: str | Path = ASSET, out_dir: str | Path = ".", checkpoint: str = DEFAULT_POLICY,
              checkpoint_dir: str | None = None, bpm: float | None = None, temperature: float = DEFAULT_TEMPERATURE,
              lookahead_beats: float = 2.0, commit_beats: float = 1.0, seed: int = 0, soundfont: str | None = None,
-             wav: bool = True, log=print, grid: str = DEFAULT_GRID, recall: float = DEFAULT_RECALL) -> DemoResult:
+             wav: bool = True, log=print, grid: str = DEFAULT_GRID, recall: float = DEFAULT_RECALL,
+             forecast: float = DEFAULT_FORECAST) -> DemoResult:
     song, report = load_user_melody(melody)
     bpm = float(bpm or song.tempo_bpm)
     end_beat = float(int(song.length_beats + 0.999))
     settings = Settings(temperature=temperature, lookahead_beats=lookahead_beats, commit_beats=commit_beats, grid=grid,
-                        recall=recall)
+                        recall=recall, forecast=forecast)
     bridge = Bridge(P.DEFAULT_HOST, 0, checkpoint, checkpoint_dir, "midi", seed=seed, settings=settings)
     bridge.start_thread()
     log(f"daemon on {P.DEFAULT_HOST}:{bridge.port} playing {checkpoint!r}; {report.summary()}")
@@ -193,7 +198,7 @@ def run_demo(melody: str | Path = ASSET, out_dir: str | Path = ".", checkpoint: 
 def run(args) -> int:
     res = run_demo(args.melody, args.out_dir, args.checkpoint, args.checkpoint_dir, args.bpm, args.temperature,
                    args.lookahead_beats, args.commit_beats, args.seed, args.soundfont, not args.no_wav,
-                   grid=args.grid, recall=args.recall)
+                   grid=args.grid, recall=args.recall, forecast=args.forecast)
     print(res.chart)
     print(f"{len(res.events)} chords; melody on a chord tone {100 * res.note_in_chord:.0f}% of the time")
     print(f"wrote {res.midi_path}" + (f" and {res.wav_path}" if res.wav_path else ""))

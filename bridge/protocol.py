@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jamcore.music.grid import GRIDS
+from jamcore.forecast import FORECAST_MAX
 from jamcore.recall import RECALL_MAX
 
 DEFAULT_HOST = "127.0.0.1"
@@ -40,7 +41,7 @@ CHECKPOINT = Address("/jam/checkpoint", "s", ("name",), "switch policy at the ne
 BLEND = Address("/jam/blend", "ssn", ("a", "b", "t"), "interpolate the weights of two compatible checkpoints")
 SET = Address("/jam/set", "sv", ("key", "value"),
               "`temperature`, `lookahead_beats`, `commit_beats`, `output`, `voicing`, `program`, `listen_beats`, "
-              "`beats_per_bar`, `grid`, `recall`")
+              "`beats_per_bar`, `grid`, `recall`, `forecast`")
 RESET = Address("/jam/reset", "", (), "forget the session (new song)")
 PING = Address("/jam/ping", "n", ("seq",), "answered by /jam/pong i seq")
 LIST = Address("/jam/list", "", (), "answered by /jam/checkpoints s...")
@@ -64,7 +65,7 @@ CHECKPOINTS = Address("/jam/checkpoints", "s*", ("name...",), "answer to /jam/li
 OUTGOING: tuple[Address, ...] = (READY, CHORD, NOCHORD, STATUS, ERROR, PONG, CHECKPOINTS)
 
 SETTINGS = ("temperature", "lookahead_beats", "commit_beats", "output", "voicing", "program", "listen_beats",
-            "beats_per_bar", "grid", "recall")
+            "beats_per_bar", "grid", "recall", "forecast")
 OUTPUT_MODES = ("midi", "audio", "both")
 VOICINGS = ("bass", "close")  # close-position hands with a bass note below, or the hands alone
 
@@ -90,6 +91,7 @@ SETTING_VALUES: dict[str, tuple] = {
     "beats_per_bar": (0.5, 8.0, False),
     "grid": GRIDS,  # where chords may change: every 16th, beat, half bar or bar (jamcore.music.grid)
     "recall": (0.0, RECALL_MAX, False),  # how strongly a repeated passage recalls its notes (jamcore.recall)
+    "forecast": (0.0, FORECAST_MAX, False),  # how strongly the data's forecast of the next beat counts (jamcore.forecast)
 }
 # /jam/status keys the bridge sends (value type in brackets).
 STATUS_KEYS = {

@@ -55,8 +55,9 @@ from jamcore.checkpoints import DEFAULT_TEMPERATURE
 from jamcore.music.grid import DEFAULT_GRID
 from jamcore.music.time import FRAMES_PER_BEAT, beat_to_frame, note_frame
 from jamcore.music.voicing import voice_chord
-from jamcore.recall import DEFAULT_RECALL, RECALL_FRAMES, Heard, forecast
-from jamcore.stream import live_chord
+from jamcore.forecast import DEFAULT_FORECAST
+from jamcore.recall import DEFAULT_RECALL, RECALL_FRAMES, Heard
+from jamcore.stream import lean_bias, live_chord
 
 log = logging.getLogger("jamcore.bridge")
 
@@ -90,6 +91,9 @@ class Settings:
     # When the player repeats a passage, how strongly chords lean to the notes that followed it last
     # time (jamcore.recall; 0: off).
     recall: float = DEFAULT_RECALL
+    # Where nothing repeats, how strongly chords lean to the data's forecast of the next beat
+    # (jamcore.forecast; 0: off).
+    forecast: float = DEFAULT_FORECAST
 
     def set(self, key: str, value: Any) -> str | None:
         """Apply a validated value; keep commit <= lookahead by moving the other one. Returns a note."""
@@ -375,6 +379,11 @@ class Session:
         commit_frames = max(1, math.ceil(FRAMES_PER_BEAT * self.settings.commit_beats - 1e-9))
         return min(p, p - commit_frames + 1)
 
+    def _lean(self, p: int, end: int):
+        """The bias the chord of ``p`` gets from the melody heard before ``end`` (``stream.lean_bias``)."""
+        s = self.settings
+        return lean_bias(self.policy, p, lambda: self.heard_before(end), s.recall, s.forecast)
+
     def _refresh_recall(self) -> None:
         """A chord about to be committed may have been planned before all it recalls from was heard (a
         plan runs up to the lookahead ahead): if what it would recall now differs from what it did,
@@ -389,17 +398,14 @@ class Session:
             self._recalled[p] = end
             if not pol.is_grid_point(p):
                 continue
-            span = pol.grid_span_at(p)
-            before, now = self.heard_before(used), self.heard_before(end)
-            old = forecast(before.tokens, p - before.start, span, before.phase)
-            new = forecast(now.tokens, p - now.start, span, now.phase)
+            old, new = self._lean(p, used), self._lean(p, end)
             if (old is None) != (new is None) or (old is not None and not np.array_equal(old, new)):
                 self._rewind(p)
                 return
 
-    def set_recall(self, strength: float) -> None:
-        """``/jam/set recall``: chords not yet committed are planned again with the new strength."""
-        self.settings.recall = strength
+    def set_lean(self, key: str, strength: float) -> None:
+        """``/jam/set recall`` or ``forecast``: chords not yet committed are planned again with it."""
+        setattr(self.settings, key, strength)
         self._rewind(len(self.committed))
 
     def melody_token(self, p: int) -> int:
@@ -481,7 +487,7 @@ class Session:
                     break
             # A note struck early (on the next frame) waits for its frame, when the cursor reaches it.
             self._dirty_from = self._dirty_from if self._dirty_from > self.cursor else None
-        if s.recall > 0:
+        if s.recall > 0 or s.forecast > 0:
             self._refresh_recall()
         # Provisional chords that have entered the commit window become final.
         for p in range(len(self.committed), min(self.commit_end, len(self.pushed_c))):
@@ -516,10 +522,10 @@ class Session:
         else:
             started = self._first_chord is not None and self._first_chord < p  # a chord before p
             end = min(self.recall_end(p), self.cursor + 1)
-            if s.recall > 0:
+            if s.recall > 0 or s.forecast > 0:
                 self._recalled[p] = end
             c = live_chord(pol, p, self._first_onset, started, s.listen_beats, s.temperature, s.top_p,
-                           self._rng(p, 0), lambda: self.heard_before(end), s.recall)
+                           self._rng(p, 0), lambda: self.heard_before(end), s.recall, s.forecast)
             if p < self.commit_end:  # the plan fell behind the commit edge: commit it now
                 self._commit(p, c)
                 committed = 1

@@ -30,6 +30,7 @@ COMMANDS: list[tuple[tuple[str, ...], str, str | None, str]] = [
     (("train", "dagger"), "jamcore.train.dagger", "train", "a round of the policy on its own chords, from mle"),
     (("train", "anchor"), "jamcore.train.anchor", "train", "supervised training of the offline anchor"),
     (("train", "melody"), "jamcore.train.melody", "train", "supervised training of the melody agent (eval partner)"),
+    (("train", "forecast"), "jamcore.train.forecast", "train", "count the next beat's melody after the last notes (live forecast)"),
     (("train", "reward"), "jamcore.train.reward_models", "train", "train a coherence reward model"),
     (("train", "rl"), "jamcore.train.rl", "train", "PPO post-training on coherence rewards (no adversary)"),
     (("train", "gapt"), "jamcore.train.gapt_cli", "train", "PPO + co-evolving discriminator (GAPT)"),

@@ -19,6 +19,7 @@ from jamcore.checkpoints import DEFAULT_POLICY, DEFAULT_TEMPERATURE, load_policy
 from jamcore.errors import CommandError
 from jamcore.eval import metrics as M
 from jamcore.eval.metrics import chord_chase, note_in_chord
+from jamcore.forecast import DEFAULT_FORECAST, FORECAST_MAX
 from jamcore.music.grid import DEFAULT_GRID, GRIDS
 from jamcore.recall import DEFAULT_RECALL, RECALL_MAX
 from jamcore.music.midi_io import load_user_melody, write_harmonized_midi
@@ -51,6 +52,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--recall", type=float, default=DEFAULT_RECALL,
                         help=f"when the melody repeats a passage, how strongly chords lean to the notes that "
                              f"followed it last time (0 = off; default {DEFAULT_RECALL:g}, as live)")
+    parser.add_argument("--forecast", type=float, default=DEFAULT_FORECAST,
+                        help=f"where nothing repeats, how strongly chords lean to the data's forecast of the next "
+                             f"beat (0 = off; default {DEFAULT_FORECAST:g}, as live)")
 
 
 @dataclass
@@ -77,7 +81,8 @@ def chord_events_with_voicing(chord_tokens) -> list[dict]:
 def harmonize_file(path: str | Path, checkpoint: str = DEFAULT_POLICY, checkpoint_dir=None,
                    temperature: float = DEFAULT_TEMPERATURE,
                    top_p: float = 1.0, seed: int = 0, listen_beats: float = LISTEN_BEATS,
-                   grid: str = DEFAULT_GRID, recall: float = DEFAULT_RECALL) -> tuple[Harmonization, object, dict]:
+                   grid: str = DEFAULT_GRID, recall: float = DEFAULT_RECALL,
+                   forecast: float = DEFAULT_FORECAST) -> tuple[Harmonization, object, dict]:
     """Harmonize a melody file as live (``jamcore.stream.play``); returns (result, song, import report)."""
     song, report = load_user_melody(path)
     model, _ = load_policy_weights(checkpoint, checkpoint_dir)
@@ -87,7 +92,8 @@ def harmonize_file(path: str | Path, checkpoint: str = DEFAULT_POLICY, checkpoin
     melody_tokens = [int(t) for t in T.encode_performance(song.melody, n_frames)]
     stream = StreamingPolicy(model, beats_per_bar=song.meter.beats_per_bar,  # the file's first time signature
                              grid=grid)
-    chords = play(stream, melody_tokens, temperature, top_p, np.random.default_rng(seed), listen_beats, recall)
+    chords = play(stream, melody_tokens, temperature, top_p, np.random.default_rng(seed), listen_beats, recall,
+                  forecast)
     result = Harmonization(melody_tokens, chords, chord_events_with_voicing(chords), song.tempo_bpm)
     return result, song, report
 
@@ -112,18 +118,20 @@ def run(args) -> int:
         raise CommandError("--temperature must be >= 0")
     if not 0 <= args.recall <= RECALL_MAX:
         raise CommandError(f"--recall must be in 0..{RECALL_MAX:g}")
+    if not 0 <= args.forecast <= FORECAST_MAX:
+        raise CommandError(f"--forecast must be in 0..{FORECAST_MAX:g}")
     if not 0 <= args.listen_beats <= 64:
         raise CommandError("--listen-beats must be in 0..64")
     result, song, report = harmonize_file(args.input, args.checkpoint, args.checkpoint_dir, args.temperature,
                                           args.top_p, args.seed, args.listen_beats, args.grid,
-                                          args.recall)
+                                          args.recall, args.forecast)
 
     voiced = [(frame_to_beat(e["frame"]), frame_to_beat(e["frame"] + e["frames"]), e["pitches"])
               for e in result.events]
     write_harmonized_midi(args.out, song.melody, voiced, song.tempo_bpm)
     if args.json:
         settings = {"checkpoint": args.checkpoint, "temperature": args.temperature, "top_p": args.top_p,
-                    "seed": args.seed, "listen_beats": args.listen_beats, "grid": args.grid, "recall": args.recall,
+                    "seed": args.seed, "listen_beats": args.listen_beats, "grid": args.grid, "recall": args.recall, "forecast": args.forecast,
                     "beats_per_bar": song.meter.beats_per_bar, "bpm": song.tempo_bpm}
         figures = rhythm_figures(result.melody_tokens, result.chord_tokens, song.meter.beats_per_bar)
         doc = {"chords": result.events, "settings": settings, "metrics": figures}

@@ -27,6 +27,7 @@ from jamcore.models.numpy_policy import NumpyPolicy, NumpyWeights, step_together
 from jamcore.music.grid import DEFAULT_GRID, check_grid, grid_positions
 from jamcore.music.meter import DEFAULT_BEATS_PER_BAR, bar_frames, frame_metric_id
 from jamcore.music.time import FRAMES_PER_BEAT
+from jamcore.forecast import DEFAULT_FORECAST, forecast_bias
 from jamcore.recall import DEFAULT_RECALL, Heard, HeardSource, recall_bias
 
 _NEG = -1e9
@@ -51,27 +52,43 @@ def listening(frame: int, first_note: int | None, listen_beats: float) -> bool:
     return first_note is None or frame < first_note + round(listen_beats * FRAMES_PER_BEAT)
 
 
+def lean_bias(stream: "StreamingPolicy", frame: int, heard: HeardSource | None, recall: float,
+              forecast: float) -> np.ndarray | None:
+    """What the chord of ``frame`` leans to, as logits added before temperature: the notes that followed
+    the passage last time where the player repeats one (``jamcore.recall``, strength ``recall``), else the
+    data's forecast of the next beat (``jamcore.forecast``, strength ``forecast``); None off the grid, with
+    both at 0, or with nothing to go on. ``heard`` (or the function giving it) is read only when needed."""
+    if heard is None or (recall <= 0 and forecast <= 0) or not stream.is_grid_point(frame):
+        return None
+    h = heard() if callable(heard) else heard
+    bias = recall_bias(h, frame, stream.grid_span_at(frame), recall)
+    if bias is None and forecast > 0:
+        beat_in_bar = (stream.song_frame(frame) % stream.bar_len) // FRAMES_PER_BEAT
+        bias = forecast_bias(h, frame, beat_in_bar, forecast)
+    return bias
+
+
 def live_chord(stream: "StreamingPolicy", frame: int, first_note: int | None, started: bool, listen_beats: float,
                temperature: float, top_p: float, rng: np.random.Generator, heard: HeardSource | None = None,
-               recall: float = 0.0) -> int:
+               recall: float = 0.0, forecast: float = 0.0) -> int:
     """The chord a performer hears at ``frame`` (the stream holds the frames before it): NO_CHORD while
     listening, then the policy's sample; until a chord has ``started`` it may not be silence (after a
     stretch of NO_CHORD the policy would happily stay silent, as in a song's intro). With ``recall`` > 0
     and ``heard`` (the melody the player has played, ``jamcore.recall.Heard``, or a function giving it,
     called only at a grid point), a chord at a grid point leans towards the notes that followed the same
-    passage last time (``jamcore.recall``). The bridge's sessions call this for every frame they plan."""
+    passage last time (``jamcore.recall``), and with ``forecast`` > 0 elsewhere towards the data's forecast
+    of the next beat (``lean_bias``). The bridge's sessions call this for every frame they plan."""
     if listening(frame, first_note, listen_beats):
         return T.NO_CHORD
-    bias = None
-    if recall > 0 and heard is not None and stream.on_grid():
-        bias = recall_bias(heard, frame, stream.grid_span(), recall)
+    bias = lean_bias(stream, frame, heard, recall, forecast)
     return stream.sample_chord(temperature, top_p, rng, allow_silence=started, bias=bias)
 
 
 def play(stream: "StreamingPolicy", melody_tokens, temperature: float, top_p: float, rng: np.random.Generator,
-         listen_beats: float = LISTEN_BEATS, recall: float = DEFAULT_RECALL) -> list[int]:
+         listen_beats: float = LISTEN_BEATS, recall: float = DEFAULT_RECALL,
+         forecast: float = DEFAULT_FORECAST) -> list[int]:
     """The live loop over a whole melody, from a fresh session: the chord of frame t from melody frames
-    before t only (``live_chord``, recalling with strength ``recall``), then frame t's melody token is
+    before t only (``live_chord``, leaning to ``recall`` and ``forecast``), then frame t's melody token is
     pushed. ``jamcore harmonize``, the evaluation and the benchmarks all play through this, so they score
     what a performer hears."""
     stream.reset()
@@ -81,7 +98,7 @@ def play(stream: "StreamingPolicy", melody_tokens, temperature: float, top_p: fl
     chords = []
     for t, m in enumerate(melody_tokens):
         c = live_chord(stream, t, first_note, started, listen_beats, temperature, top_p, rng, Heard(melody[:t]),
-                       recall)
+                       recall, forecast)
         started = started or c != T.NO_CHORD
         chords.append(c)
         stream.push(c, int(m))

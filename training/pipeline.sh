@@ -42,6 +42,12 @@ source training/stages.sh  # stage (skip / resume / time one training command) a
 
 T_START=$SECONDS
 guarded $JAM data build "${EXTRA[@]}"
+# The data's forecast of the next beat (jamcore/forecast.py; the live path reads the shipped one): counts,
+# one pass over the training songs, seconds.
+if [ -f "$OUT/forecast.safetensors" ]; then echo "[forecast] done already"; else
+    t0=$SECONDS; guarded $JAM train forecast --profile "$MODE" --out "$OUT/forecast"
+    printf 'forecast\t%s\tfresh\n' "$((SECONDS - t0))" >> "$STATE/times.tsv"
+fi
 CK=(--checkpoint-dir "$OUT")  # RL finds mle/anchor in OUT and the reward models in OUT/rewards
 
 # Every reward model: harmony and rhythm-only, two kinds x two seeds, and in small mode the judge the

@@ -40,10 +40,11 @@ from jamcore.eval import adaptation as A
 from jamcore.eval import metrics as M
 from jamcore.eval.parallel import run_tasks, usable_cpus
 from jamcore.eval.systems import System, SystemSpec, baseline_systems, build_system, play_duet
+from jamcore.forecast import DEFAULT_FORECAST
 from jamcore.models.saved import load_model
 from jamcore.music.grid import DEFAULT_GRID, GRIDS
-from jamcore.recall import DEFAULT_RECALL
 from jamcore.music.time import FRAMES_PER_BEAT
+from jamcore.recall import DEFAULT_RECALL
 from jamcore.stream import MelodyAgentStream
 
 matplotlib.use("Agg")
@@ -67,6 +68,7 @@ class EvalConfig:
     top_p: float = 1.0
     grid: str = DEFAULT_GRID  # where checkpoints may change chord (jamcore.music.grid)
     recall: float = DEFAULT_RECALL  # strength of the checkpoints' recall of repeated passages (jamcore.recall)
+    forecast: float = DEFAULT_FORECAST  # strength of the data's forecast of the next beat (jamcore.forecast)
     embed: str | None = None  # contrastive reward checkpoint whose chord encoder embeds songs for Vendi
     melody_agent: str | None = None  # melody-agent checkpoint for model-vs-model duets
 
@@ -379,7 +381,7 @@ def markdown_report(results: dict) -> str:
         f"{n} songs from the `{cfg['split']}` split ({', '.join(sources)}), windows of "
         f"{cfg['window_frames'] or 'all'} frames from the bar before the first note, cold start; seed "
         f"{cfg['seed']}; checkpoints at temperature {cfg['temperature']:g}, top-p {cfg['top_p']:g}, grid "
-        f"{cfg.get('grid', DEFAULT_GRID)}, recall {cfg.get('recall', 0.0):g}; machine: {results['machine']['platform']}, {results['machine']['cpus']} CPUs. "
+        f"{cfg.get('grid', DEFAULT_GRID)}, recall {cfg.get('recall', 0.0):g}, forecast {cfg.get('forecast', 0.0):g}; machine: {results['machine']['platform']}, {results['machine']['cpus']} CPUs. "
         "Definitions: docs/metrics.md. NIC alone is gameable (see note-triad-cheat): read it beside the "
         "diversity columns.",
         "",
@@ -545,6 +547,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--recall", type=float, default=DEFAULT_RECALL,
                         help=f"how strongly checkpoints lean, when the melody repeats a passage, to the notes that "
                              f"followed it last time (jamcore.recall; 0 = off; default {DEFAULT_RECALL:g}, as live)")
+    parser.add_argument("--forecast", type=float, default=DEFAULT_FORECAST,
+                        help=f"how strongly checkpoints lean, where nothing repeats, to the data's forecast of the "
+                             f"next beat (jamcore.forecast; 0 = off; default {DEFAULT_FORECAST:g}, as live)")
     parser.add_argument("--transpose", type=int, default=A.TRANSPOSE_SEMITONES,
                         help="semitones of the mid-song transposition (default +6)")
     parser.add_argument("--embed", default="contrastive-s0",
@@ -589,7 +594,7 @@ def run(args) -> int:
     names = tuple(n.strip() for n in args.checkpoints.split(",") if n.strip())
     cfg = EvalConfig(checkpoints=names, checkpoint_dir=args.checkpoint_dir, split=args.split, songs=args.songs,
                      seed=args.seed, window_frames=args.frames, semitones=args.transpose,
-                     temperature=args.temperature, top_p=args.top_p, grid=args.grid, recall=args.recall,
+                     temperature=args.temperature, top_p=args.top_p, grid=args.grid, recall=args.recall, forecast=args.forecast,
                      embed=_embed_name(args),
                      melody_agent=_optional_checkpoint(args.melody_agent, args.checkpoint_dir, "melody agent"))
     specs = [SystemSpec("data", "data")]
@@ -597,7 +602,7 @@ def run(args) -> int:
     for n in names:
         load_policy_weights(n, args.checkpoint_dir)  # an unusable checkpoint fails now, not minutes into the run
         specs.append(SystemSpec(n, "checkpoint", args.checkpoint_dir, args.temperature, args.top_p, args.grid,
-                                args.recall))
+                                args.recall, args.forecast))
     if args.workers < 0:
         raise CommandError(f"--workers must be 0 (one per CPU) or more, not {args.workers}")
     workers = args.workers or max(1, min(usable_cpus(), len(names)))

@@ -22,6 +22,7 @@ from jamcore.checkpoints import DEFAULT_TEMPERATURE, load_policy_weights
 from jamcore.eval.adaptation import Harmonizer
 from jamcore.eval.baselines import note_triad_cheat, note_triad_live, tonic_triad
 from jamcore.music.grid import DEFAULT_GRID
+from jamcore.forecast import DEFAULT_FORECAST
 from jamcore.recall import DEFAULT_RECALL
 from jamcore.stream import LISTEN_BEATS, StreamingPolicy, play
 
@@ -55,33 +56,36 @@ def baseline_systems() -> list[System]:
 
 
 def checkpoint_harmonizer(policy: StreamingPolicy, temperature: float = DEFAULT_TEMPERATURE, top_p: float = 1.0,
-                          listen_beats: float = LISTEN_BEATS, recall: float = DEFAULT_RECALL) -> Harmonizer:
+                          listen_beats: float = LISTEN_BEATS, recall: float = DEFAULT_RECALL,
+                          forecast: float = DEFAULT_FORECAST) -> Harmonizer:
     """Wrap a ``StreamingPolicy`` as a harmonizer: a fresh session per song, played by the live loop.
 
     The session slides its own window on songs longer than its training window. Frame 0 is a downbeat;
     ``beats_per_bar`` is the song's bar (heard by policies with a metrical input). ``recall``: the
-    strength of ``jamcore.recall`` (0: off).
+    strength of ``jamcore.recall``, ``forecast`` that of ``jamcore.forecast`` (0: off).
     """
     def harmonize(melody: np.ndarray, rng: np.random.Generator, beats_per_bar: float = 4.0) -> np.ndarray:
         policy.set_meter(beats_per_bar)
         return np.asarray(play(policy, np.asarray(melody, dtype=np.int64), temperature, top_p, rng, listen_beats,
-                               recall),
+                               recall, forecast),
                           dtype=np.int64)
 
     return harmonize
 
 
 def checkpoint_system(name: str, directory=None, temperature: float = DEFAULT_TEMPERATURE,
-                      top_p: float = 1.0, recall: float = DEFAULT_RECALL) -> System:
+                      top_p: float = 1.0, recall: float = DEFAULT_RECALL,
+                      forecast: float = DEFAULT_FORECAST) -> System:
     """Load a policy checkpoint (shipped name or path) as a report row."""
     weights, card = load_policy_weights(name, directory)
     policy = StreamingPolicy(weights)
     note = f"temperature {temperature:g}, top-p {top_p:g}"
     if "adv_weight" in card:
         note += f", adversarial weight {card['adv_weight']}"
-    if recall > 0:
-        note += f", recall {recall:g}"
-    return System(name, "checkpoint", checkpoint_harmonizer(policy, temperature, top_p, recall=recall), causal=True,
+    if recall > 0 or forecast > 0:
+        note += f", recall {recall:g}, forecast {forecast:g}"
+    return System(name, "checkpoint", checkpoint_harmonizer(policy, temperature, top_p, recall=recall,
+                                                            forecast=forecast), causal=True,
                   note=note, card=card, agent=policy)
 
 
@@ -96,6 +100,7 @@ class SystemSpec:
     top_p: float = 1.0
     grid: str = DEFAULT_GRID
     recall: float = DEFAULT_RECALL
+    forecast: float = DEFAULT_FORECAST
 
 
 def build_system(spec: SystemSpec) -> System:
@@ -107,7 +112,8 @@ def build_system(spec: SystemSpec) -> System:
         if spec.name not in rows:
             raise ValueError(f"no baseline {spec.name!r}; known: {', '.join(rows)}")
         return rows[spec.name]
-    system = checkpoint_system(spec.name, spec.checkpoint_dir, spec.temperature, spec.top_p, spec.recall)
+    system = checkpoint_system(spec.name, spec.checkpoint_dir, spec.temperature, spec.top_p, spec.recall,
+                               spec.forecast)
     system.agent.set_grid(spec.grid)
     system.note += f", grid {spec.grid}"
     return system
