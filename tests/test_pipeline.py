@@ -57,10 +57,12 @@ def test_pipeline_smoke_runs_end_to_end(tmp_path):
     metrics = json.loads((tmp_path / "state" / "eval" / "metrics.json").read_text())
     assert {"data", "mle", "mle-dagger", "rl", "gapt-1.0"} <= set(metrics["systems"])
     assert set(metrics["systems"]["gapt-1.0"]["duet"]) >= {"nic", "entropy_song_mean"}  # model vs model ran
+    forecast = json.loads((tmp_path / "forecast.json").read_text())  # the data's next-beat counts, a card beside
+    assert forecast["kind"] == "forecast" and forecast["data"]["songs"] == 20 and (tmp_path / "forecast.safetensors").is_file()
     # Run again: every stage is found done and skipped.
     again = subprocess.run(["bash", str(ROOT / "training" / "pipeline.sh"), "smoke", str(tmp_path)], env=env,
                            capture_output=True, text=True, timeout=600, cwd=ROOT)
-    assert again.returncode == 0 and again.stdout.count("done already") == 15, again.stdout[-2000:]
+    assert again.returncode == 0 and again.stdout.count("done already") == 16, again.stdout[-2000:]
 
 
 def test_two_lanes_share_one_queue_each_stage_once(tmp_path):
