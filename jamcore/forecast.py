@@ -11,8 +11,9 @@ context falls back on the notes it shares with seen ones, newest kept.
 
 Live, where recall finds no repeat, each chord's logit gains ``forecast`` (the strength) times the share of
 the forecast melody it holds, like recall's bias. The key is the Krumhansl-Kessler estimate of the notes
-struck so far (in training, of the song's); until ``MIN_NOTES`` notes have been heard there is no forecast. The lag is a beat: the
-bridge commits each chord a beat ahead, so the statistics are those of what it can have heard.
+struck so far (in training, of the song's); until ``MIN_NOTES`` notes have been heard there is no
+forecast. The lag is a beat: the bridge commits each chord a beat ahead, so the statistics are those of
+what it can have heard.
 """
 from __future__ import annotations
 
