@@ -51,6 +51,7 @@ from bridge.server import Endpoint, Inbound, build
 from bridge.session import Session, Settings
 from jamcore.checkpoints import DEFAULT_POLICY, CheckpointError, check_name
 from jamcore.errors import CommandError
+from jamcore.lean_options import add_lean_arguments
 from jamcore.music.time import FRAMES_PER_BEAT
 from jamcore.stream import freeze_heap
 
@@ -733,12 +734,7 @@ def add_arguments(parser) -> None:
                         help=f"chords this close are final and sent (default {Settings.commit_beats})")
     parser.add_argument("--temperature", type=float, default=Settings.temperature,
                         help=f"default sampling temperature (default {Settings.temperature})")
-    parser.add_argument("--recall", type=float, default=Settings.recall,
-                        help=f"default strength with which a repeated passage recalls the notes that followed it "
-                             f"last time (jamcore.recall; 0 = off; default {Settings.recall:g})")
-    parser.add_argument("--forecast", type=float, default=Settings.forecast,
-                        help=f"default strength of the data's forecast of the next beat where nothing repeats "
-                             f"(jamcore.forecast; 0 = off; default {Settings.forecast:g})")
+    add_lean_arguments(parser)  # each client's default (/jam/set recall|forecast changes one client's)
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: fresh each run)")
     parser.add_argument("--client-timeout", type=float, default=CLIENT_TIMEOUT_S,
                         help=f"drop a client silent this many seconds (default {CLIENT_TIMEOUT_S:g})")

@@ -22,6 +22,7 @@ from jamcore.music.midi_io import load_user_melody, write_harmonized_midi
 from jamcore.music.render import render_wav
 from jamcore.music.time import note_frame
 from jamcore.forecast import DEFAULT_FORECAST
+from jamcore.lean_options import add_lean_arguments, check_lean_arguments
 from jamcore.recall import DEFAULT_RECALL
 
 ASSET = Path(__file__).resolve().parents[1] / "jamcore" / "assets" / "demo_melody.mid"
@@ -43,12 +44,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--no-wav", action="store_true", help="skip the audio render")
     parser.add_argument("--grid", default=DEFAULT_GRID, choices=GRIDS,
                         help=f"where chords may change: every 16th, beat, half bar or bar (default {DEFAULT_GRID})")
-    parser.add_argument("--recall", type=float, default=DEFAULT_RECALL,
-                        help=f"when the tune repeats a passage, how strongly chords lean to the notes that followed "
-                             f"it last time (0 = off; default {DEFAULT_RECALL:g})")
-    parser.add_argument("--forecast", type=float, default=DEFAULT_FORECAST,
-                        help=f"where nothing repeats, how strongly chords lean to the data's forecast of the next "
-                             f"beat (0 = off; default {DEFAULT_FORECAST:g})")
+    add_lean_arguments(parser)
 
 
 @dataclass
@@ -196,6 +192,7 @@ def run_demo(melody: str | Path = ASSET, out_dir: str | Path = ".", checkpoint: 
 
 
 def run(args) -> int:
+    check_lean_arguments(args)
     res = run_demo(args.melody, args.out_dir, args.checkpoint, args.checkpoint_dir, args.bpm, args.temperature,
                    args.lookahead_beats, args.commit_beats, args.seed, args.soundfont, not args.no_wav,
                    grid=args.grid, recall=args.recall, forecast=args.forecast)

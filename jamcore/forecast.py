@@ -28,7 +28,7 @@ from safetensors.numpy import load_file, save_file
 from jamcore import tokens as T
 from jamcore.eval.baselines import key_of_histogram
 from jamcore.music.time import FRAMES_PER_BEAT
-from jamcore.recall import Heard
+from jamcore.recall import Heard, struck_pitches
 
 LAG_FRAMES = FRAMES_PER_BEAT  # notes struck up to a beat before the chord: what the bridge has heard
 CONTEXT_NOTES = 3
@@ -40,15 +40,10 @@ _MODES = ("maj", "min")
 _CHORD_PCS = T.TOKEN_CHORD_PCS.astype(np.float32)
 
 
-def _strikes(tokens: np.ndarray) -> np.ndarray:
-    on = (tokens >= T.NOTE_ON_BASE) & (tokens < T.NOTE_HOLD_BASE)
-    return np.where(on, T.TOKEN_PITCH[tokens], -1)
-
-
 def melody_key(tokens: np.ndarray) -> tuple[int, str]:
     """(tonic pitch class, "maj"/"min") of the melody ``tokens``, from the notes struck on each pitch
     class (not how long each was held: a release heard a frame later must not move the key)."""
-    strikes = _strikes(np.asarray(tokens, dtype=np.int64))
+    strikes = struck_pitches(np.asarray(tokens, dtype=np.int64))
     return key_of_histogram(np.bincount(strikes[strikes >= 0] % 12, minlength=12).astype(float))
 
 
@@ -76,7 +71,7 @@ class MelodyForecast:
         if not (pitch >= 0).any():
             return
         tonic, mode = melody_key(melody)
-        strikes = _strikes(melody)
+        strikes = struck_pitches(melody)
         bar_beats = max(1, int(round(beats_per_bar)))
         for b in range(len(melody) // FRAMES_PER_BEAT):
             beat = pitch[FRAMES_PER_BEAT * b:FRAMES_PER_BEAT * (b + 1)]
@@ -94,7 +89,7 @@ class MelodyForecast:
         """Pitch-class weights (absolute, summing to 1) of the beat from ``frame``, from the melody
         heard; None before ``MIN_NOTES`` notes or for a context never counted."""
         tokens = np.asarray(heard.tokens, dtype=np.int64)
-        strikes = _strikes(tokens)
+        strikes = struck_pitches(tokens)
         if int((strikes >= 0).sum()) < MIN_NOTES:
             return None
         tonic, mode = melody_key(tokens)

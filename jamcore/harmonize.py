@@ -19,9 +19,10 @@ from jamcore.checkpoints import DEFAULT_POLICY, DEFAULT_TEMPERATURE, load_policy
 from jamcore.errors import CommandError
 from jamcore.eval import metrics as M
 from jamcore.eval.metrics import chord_chase, note_in_chord
-from jamcore.forecast import DEFAULT_FORECAST, FORECAST_MAX
+from jamcore.forecast import DEFAULT_FORECAST
+from jamcore.lean_options import add_lean_arguments, check_lean_arguments
 from jamcore.music.grid import DEFAULT_GRID, GRIDS
-from jamcore.recall import DEFAULT_RECALL, RECALL_MAX
+from jamcore.recall import DEFAULT_RECALL
 from jamcore.music.midi_io import load_user_melody, write_harmonized_midi
 from jamcore.music.render import render_wav
 from jamcore.music.time import FRAMES_PER_BEAT, frame_to_beat, note_frame
@@ -49,12 +50,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--grid", default=DEFAULT_GRID, choices=GRIDS,
                         help=f"where chords may change: every 16th, on beats, on half bars or on bar lines "
                              f"(default {DEFAULT_GRID})")
-    parser.add_argument("--recall", type=float, default=DEFAULT_RECALL,
-                        help=f"when the melody repeats a passage, how strongly chords lean to the notes that "
-                             f"followed it last time (0 = off; default {DEFAULT_RECALL:g}, as live)")
-    parser.add_argument("--forecast", type=float, default=DEFAULT_FORECAST,
-                        help=f"where nothing repeats, how strongly chords lean to the data's forecast of the next "
-                             f"beat (0 = off; default {DEFAULT_FORECAST:g}, as live)")
+    add_lean_arguments(parser)
 
 
 @dataclass
@@ -116,10 +112,7 @@ def run(args) -> int:
         raise CommandError(f"{args.input}: no such file")
     if args.temperature < 0:
         raise CommandError("--temperature must be >= 0")
-    if not 0 <= args.recall <= RECALL_MAX:
-        raise CommandError(f"--recall must be in 0..{RECALL_MAX:g}")
-    if not 0 <= args.forecast <= FORECAST_MAX:
-        raise CommandError(f"--forecast must be in 0..{FORECAST_MAX:g}")
+    check_lean_arguments(args)
     if not 0 <= args.listen_beats <= 64:
         raise CommandError("--listen-beats must be in 0..64")
     result, song, report = harmonize_file(args.input, args.checkpoint, args.checkpoint_dir, args.temperature,

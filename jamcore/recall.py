@@ -55,7 +55,7 @@ def _onsets(tokens: np.ndarray) -> np.ndarray:
     return (tokens >= T.NOTE_ON_BASE) & (tokens < T.NOTE_HOLD_BASE)
 
 
-def _strikes(tokens: np.ndarray) -> np.ndarray:
+def struck_pitches(tokens: np.ndarray) -> np.ndarray:
     """Per frame the pitch struck there, -1 where none is (a held note and a rest look alike)."""
     return np.where(_onsets(tokens), T.TOKEN_PITCH[tokens], -1)
 
@@ -79,7 +79,7 @@ def find_repeat(heard: np.ndarray, t: int, span: int, phase: np.ndarray | None =
     if not len(shifts):
         return None
     n = min(LONGEST_MATCH_FRAMES, h - lo)
-    strikes = _strikes(heard)
+    strikes = struck_pitches(heard)
     recent = strikes[h - n:h][::-1]  # newest first
     idx = (h - 1 - shifts)[:, None] - np.arange(n)[None, :]  # the same frames, shifted back
     valid = idx >= lo
@@ -123,4 +123,4 @@ def recall_bias(heard: HeardSource, t: int, span: int, strength: float) -> np.nd
 
 
 __all__ = ["MIN_MATCH_FRAMES", "MIN_MATCH_ONSETS", "RECALL_FRAMES", "DEFAULT_RECALL", "RECALL_MAX", "Heard",
-           "HeardSource", "find_repeat", "forecast", "recall_bias"]
+           "HeardSource", "find_repeat", "forecast", "recall_bias", "struck_pitches"]

@@ -14,7 +14,7 @@ from jamcore.forecast import (DEFAULT_FORECAST, MIN_NOTES, SHIPPED, MelodyForeca
                               melody_key, shipped_forecast)
 from jamcore.harmonize import load_user_melody
 from jamcore.music.chords import Chord
-from jamcore.recall import Heard
+from jamcore.recall import Heard, struck_pitches
 from jamcore.stream import StreamingPolicy
 
 C, D, E, F, G, A = 60, 62, 64, 65, 67, 69
@@ -43,8 +43,7 @@ def test_counts_follow_the_notes_heard_a_beat_before():
     w = model.next_beat(heard, 28, 3)
     assert w is not None and w[G % 12] == pytest.approx(1.0)
     # The context reads notes struck up to a beat before the chord only: the D at frame 24 is that beat.
-    strikes = np.where((heard.tokens >= T.NOTE_ON_BASE) & (heard.tokens < T.NOTE_HOLD_BASE),
-                       T.TOKEN_PITCH[heard.tokens], -1)
+    strikes = struck_pitches(heard.tokens)
     assert context(strikes, 28, 0, "maj", 3) == (0, 3, 0, 4, 2)
     assert context(strikes, 27, 0, "maj", 3)[-1] == 4  # a 16th earlier the D is not yet a beat old
 

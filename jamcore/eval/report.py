@@ -41,6 +41,7 @@ from jamcore.eval import metrics as M
 from jamcore.eval.parallel import run_tasks, usable_cpus
 from jamcore.eval.systems import System, SystemSpec, baseline_systems, build_system, play_duet
 from jamcore.forecast import DEFAULT_FORECAST
+from jamcore.lean_options import add_lean_arguments, check_lean_arguments
 from jamcore.models.saved import load_model
 from jamcore.music.grid import DEFAULT_GRID, GRIDS
 from jamcore.music.time import FRAMES_PER_BEAT
@@ -544,12 +545,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--grid", default=DEFAULT_GRID, choices=GRIDS,
                         help=f"where checkpoints may change chord: every 16th, beat, half bar or bar "
                              f"(default {DEFAULT_GRID})")
-    parser.add_argument("--recall", type=float, default=DEFAULT_RECALL,
-                        help=f"how strongly checkpoints lean, when the melody repeats a passage, to the notes that "
-                             f"followed it last time (jamcore.recall; 0 = off; default {DEFAULT_RECALL:g}, as live)")
-    parser.add_argument("--forecast", type=float, default=DEFAULT_FORECAST,
-                        help=f"how strongly checkpoints lean, where nothing repeats, to the data's forecast of the "
-                             f"next beat (jamcore.forecast; 0 = off; default {DEFAULT_FORECAST:g}, as live)")
+    add_lean_arguments(parser)
     parser.add_argument("--transpose", type=int, default=A.TRANSPOSE_SEMITONES,
                         help="semitones of the mid-song transposition (default +6)")
     parser.add_argument("--embed", default="contrastive-s0",
@@ -591,6 +587,7 @@ def _embed_name(args) -> str | None:
 
 
 def run(args) -> int:
+    check_lean_arguments(args)
     names = tuple(n.strip() for n in args.checkpoints.split(",") if n.strip())
     cfg = EvalConfig(checkpoints=names, checkpoint_dir=args.checkpoint_dir, split=args.split, songs=args.songs,
                      seed=args.seed, window_frames=args.frames, semitones=args.transpose,
